@@ -1,0 +1,371 @@
+"""YAML -> validated settings and watchlist.
+
+Validation is pydantic's; what we add is the location: every problem names the file, the line
+and, inside the watchlist, the entity, because a typo in a 2,000-line watchlist is otherwise
+hopeless to find. All problems of a file are reported together, not the first one only.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ConfigError
+from .models import ENTITY_TYPES, Entity
+
+# -- YAML with line numbers ----------------------------------------------------------------
+
+Loc = tuple[str | int, ...]
+
+
+def _compose(path: Path, text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+
+
+def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[str],
+               path: Path) -> Any:
+    """Turn a node tree into plain Python, remembering the line of every value."""
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = yaml.SafeLoader(" ").construct_object(key_node)
+            if key in out:
+                problems.append(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
+            out[key] = _construct(value_node, (*loc, key), lines, problems, path)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, (*loc, i), lines, problems, path) for i, v in enumerate(node.value)]
+    return yaml.SafeLoader(" ").construct_object(node)
+
+
+def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Read a YAML file; return its data and a map from key path to line number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    node = _compose(path, text)
+    lines: dict[Loc, int] = {}
+    problems: list[str] = []
+    data = _construct(node, (), lines, problems, path) if node is not None else None
+    if problems:
+        raise ConfigError(problems)
+    return data, lines
+
+
+def _line_of(loc: Loc, lines: dict[Loc, int]) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get(())
+
+
+def _format_errors(path: Path, exc: ValidationError, data: Any, lines: dict[Loc, int],
+                   label=None) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        line = _line_of(loc, lines)
+        where = f"{path}:{line}" if line else str(path)
+        what = label(loc, data) if label else ""
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}"
+        elif err["type"] == "missing":
+            msg = f"missing key {loc[-1]!r}"
+        problems.append(f"{where}: {what}{key}: {msg}")
+    return problems
+
+
+# -- durations ----------------------------------------------------------------------------
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNIT = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+def parse_duration(value: str | int | float) -> timedelta:
+    """'10s', '5m', '1h', '7d', '1.5h' or a number of seconds -> timedelta."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return timedelta(seconds=value)
+    match = _DURATION.match(str(value))
+    if not match:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 10m, 24h, 7d)")
+    return timedelta(seconds=float(match[1]) * _UNIT[match[2]])
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+# -- watchlist ----------------------------------------------------------------------------
+
+_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EntitySpec(_Strict):
+    id: str
+    name: str
+    type: Literal["person", "place", "org", "other"] = "other"
+    aliases: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    threshold: float | None = Field(default=None, ge=0, le=100)
+    exact: bool = False
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, v):
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        if not isinstance(v, str) or not _ID.match(v):
+            raise ValueError("id must be letters, digits, _ and - only")
+        return v
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str):
+        if not v.strip():
+            raise ValueError("name must not be empty")
+        return v.strip()
+
+    @field_validator("aliases", "exclude", "tags")
+    @classmethod
+    def _no_empty(cls, v: list[str]):
+        if any(not isinstance(s, str) or not s.strip() for s in v):
+            raise ValueError("entries must be non-empty strings")
+        return [s.strip() for s in v]
+
+    def to_entity(self) -> Entity:
+        return Entity(
+            id=self.id, name=self.name, type=self.type, aliases=tuple(self.aliases),
+            tags=tuple(self.tags), threshold=self.threshold, exact=self.exact,
+            exclude=tuple(self.exclude),
+        )
+
+
+class WatchlistSpec(_Strict):
+    entities: list[EntitySpec]
+
+
+assert set(ENTITY_TYPES) == set(EntitySpec.model_fields["type"].annotation.__args__)
+
+
+def _entity_label(loc: Loc, data: Any) -> str:
+    if len(loc) >= 2 and loc[0] == "entities" and isinstance(loc[1], int):
+        try:
+            ident = data["entities"][loc[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            ident = None
+        return f"entity {ident!r}: " if ident is not None else f"entity #{loc[1] + 1}: "
+    return ""
+
+
+def load_watchlist(path: str | Path) -> tuple[Entity, ...]:
+    """Load and validate a watchlist; raise ConfigError listing every problem."""
+    path = Path(path)
+    data, lines = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: a watchlist is a mapping with an 'entities' list")
+    problems = _duplicate_ids(path, data, lines)
+    try:
+        spec = WatchlistSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = _format_errors(path, exc, data, lines, _entity_label) + problems
+    if problems:
+        raise ConfigError(problems)
+    return tuple(e.to_entity() for e in spec.entities)
+
+
+def _duplicate_ids(path: Path, data: dict, lines: dict[Loc, int]) -> list[str]:
+    entities = data.get("entities")
+    if not isinstance(entities, list):
+        return []
+    problems, seen = [], {}
+    for i, ent in enumerate(entities):
+        ident = str(ent.get("id")) if isinstance(ent, dict) and "id" in ent else None
+        if ident is None:
+            continue
+        line = lines.get(("entities", i, "id"))
+        if ident in seen:
+            problems.append(f"{path}:{line}: entity {ident!r}: duplicate id "
+                            f"(first defined on line {seen[ident]})")
+        else:
+            seen[ident] = line
+    return problems
+
+
+# -- daemon settings ----------------------------------------------------------------------
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: list[str]) -> Any:
+    """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively."""
+    if isinstance(data, dict):
+        return {k: _expand(v, (*loc, k), lines, path, problems) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_expand(v, (*loc, i), lines, path, problems) for i, v in enumerate(data)]
+    if not isinstance(data, str):
+        return data
+
+    def repl(m: re.Match) -> str:
+        value = os.environ.get(m[1], m[2])
+        if value is None:
+            key = ".".join(str(p) for p in loc)
+            problems.append(f"{path}:{_line_of(loc, lines)}: {key}: environment variable "
+                            f"{m[1]} is not set")
+            return ""
+        return value
+
+    return _VAR.sub(repl, data)
+
+
+class QuietHours(_Strict):
+    start: str = Field(alias="from", pattern=r"^\d\d:\d\d$")
+    end: str = Field(alias="to", pattern=r"^\d\d:\d\d$")
+    timezone: str = "UTC"
+
+
+class NotifyEntry(_Strict):
+    """One notification target and its policy. Only `url` is required."""
+
+    url: str = Field(repr=False)  # may hold a secret: never repr'd, logged or stored
+    name: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    types: list[Literal["person", "place", "org", "other"]] = Field(default_factory=list)
+    min_score: float = Field(default=0, ge=0, le=100)
+    mode: Literal["immediate", "digest"] = "immediate"
+    group_wait: Duration = timedelta(0)
+    repeat_interval: Duration = timedelta(0)
+    schedule: str | None = None
+    timezone: str = "UTC"
+    quiet_hours: QuietHours | None = None
+    title: str | None = None
+    body: str | None = None
+    health: bool = False  # receives health alerts (dead letters, bad watchlist edits)
+
+    @model_validator(mode="after")
+    def _digest_needs_schedule(self):
+        if self.mode == "digest" and not self.schedule:
+            raise ValueError("mode: digest needs a schedule (a cron expression)")
+        return self
+
+    def key(self, index: int) -> str:
+        """A stable name for this entry, stored in the outbox instead of the URL."""
+        return self.name or f"entry-{index + 1}"
+
+
+class Settings(_Strict):
+    inbox: Path
+    watchlist: Path
+    data_dir: Path = Path("data")
+    database: str | None = None
+    notify: list[NotifyEntry] = Field(default_factory=list)
+    after_processing: Literal["keep", "move"] = "keep"
+    processed_dir: Path | None = None
+    failed_dir: Path | None = None
+    rescan_interval: Duration = timedelta(minutes=1)
+    outbox_interval: Duration = timedelta(seconds=1)
+    settle_time: Duration = timedelta(milliseconds=50)
+    max_file_size: int = Field(default=50 * 1024 * 1024, gt=0)
+    retry_for: Duration = timedelta(hours=48)
+    workers: int = Field(default=0, ge=0)  # 0: one per core
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def database_url(self) -> str:
+        return self.database or f"sqlite:///{self.data_dir / 'watcher.db'}"
+
+    def entry_keys(self) -> list[str]:
+        return [e.key(i) for i, e in enumerate(self.notify)]
+
+
+def _resolve(settings: Settings, base: Path) -> Settings:
+    def rel(p: Path | None) -> Path | None:
+        return None if p is None else (base / p.expanduser()).resolve()
+
+    data_dir = rel(settings.data_dir)
+    return settings.model_copy(update={
+        "inbox": rel(settings.inbox),
+        "watchlist": rel(settings.watchlist),
+        "data_dir": data_dir,
+        "processed_dir": rel(settings.processed_dir) or data_dir / "processed",
+        "failed_dir": rel(settings.failed_dir) or data_dir / "failed",
+        "database": _resolve_sqlite(settings.database, base),
+    })
+
+
+def _resolve_sqlite(url: str | None, base: Path) -> str | None:
+    prefix = "sqlite:///"
+    if url and url.startswith(prefix) and not url.startswith(prefix + "/"):
+        rest = url[len(prefix):]
+        if rest and rest != ":memory:":
+            return prefix + str((base / rest).resolve())
+    return url
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Load the daemon config; relative paths resolve against the config file's folder."""
+    path = Path(path).resolve()
+    data, lines = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: the config is a mapping (inbox, watchlist, notify, ...)")
+    problems: list[str] = []
+    data = _expand(data, (), lines, path, problems)
+    if problems:
+        raise ConfigError(problems)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(path, exc, data, lines)) from None
+    keys = settings.entry_keys()
+    dupes = {k for k in keys if keys.count(k) > 1}
+    if dupes:
+        raise ConfigError(f"{path}: notify: duplicate entry names {sorted(dupes)}")
+    settings = _resolve(settings, path.parent)
+    return settings.model_copy(update={"config_path": path})
+
+
+def check(path: str | Path) -> tuple[Settings | None, list[str]]:
+    """Validate config and watchlist; return the settings and every problem found."""
+    problems: list[str] = []
+    try:
+        settings = load_settings(path)
+    except ConfigError as exc:
+        return None, exc.problems
+    try:
+        load_watchlist(settings.watchlist)
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    return settings, problems

@@ -296,9 +296,11 @@ class Settings(_Strict):
     failed_dir: Path | None = None
     rescan_interval: Duration = timedelta(minutes=1)
     outbox_interval: Duration = timedelta(seconds=1)
-    settle_time: Duration = timedelta(milliseconds=50)
+    settle_time: Duration = timedelta(seconds=2)  # quiet time for files not closed by a writer
     max_file_size: int = Field(default=50 * 1024 * 1024, gt=0)
-    retry_for: Duration = timedelta(hours=48)
+    retry_backoff: Duration = timedelta(seconds=30)  # first retry of a failed send
+    retry_max_backoff: Duration = timedelta(hours=1)
+    retry_for: Duration = timedelta(hours=48)  # then the message is dead
     workers: int = Field(default=0, ge=0)  # 0: one per core
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     config_path: Path | None = Field(default=None, exclude=True)

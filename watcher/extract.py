@@ -1,0 +1,107 @@
+"""Bytes -> text: encodings and HTML.
+
+Decoding order: a byte-order mark wins; then strict UTF-8 (most of what arrives); then UTF-16
+without a BOM when every other byte is NUL; then charset-normalizer, limited to the legacy
+encodings news scrapers actually produce, so short Cyrillic texts are not guessed as some
+exotic code page.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+from bs4 import BeautifulSoup
+
+from .errors import ExtractError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LEGACY = ["cp1251", "koi8_r", "koi8_u", "cp1252", "iso8859_2", "cp1250", "mac_cyrillic"]
+_MAGIC = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a ZIP archive (or .docx/.odt)",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x7fELF": "an executable",
+    b"\x1f\x8b": "a gzip archive",
+}
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+_HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.I)
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+_BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+               "section", "article", "header", "footer", "blockquote", "pre", "title", "dd",
+               "dt", "figcaption", "aside", "nav", "main", "ul", "ol", "table", "hr")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode bytes to text; return (text, encoding). Raise ExtractError for binary data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], encoding), encoding
+    for magic, kind in _MAGIC.items():
+        if data.startswith(magic):
+            raise ExtractError(f"binary file ({kind}), not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16), utf16
+    if b"\x00" in data:
+        raise ExtractError("binary file (contains NUL bytes), not text")
+    best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()
+    if best is None:
+        raise ExtractError("cannot detect the text encoding (binary file?)")
+    return str(best), best.encoding
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ExtractError(f"invalid {encoding} at byte {exc.start}") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    even_nul = sample[0::2].count(0) / (len(sample) / 2)
+    odd_nul = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def is_html(name: str, data: bytes) -> bool:
+    return name.lower().endswith(HTML_SUFFIXES) or bool(_HTML_SNIFF.match(data[:512]))
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page: scripts and styles dropped, blocks on their own lines."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_after("\n")
+    text = soup.get_text()
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip()
+
+
+def extract(name: str, data: bytes) -> tuple[str, str]:
+    """A document's bytes -> (text, encoding); HTML is reduced to its visible text."""
+    text, encoding = decode(data)
+    if is_html(name, data if encoding == "utf-8" else text[:512].encode()):
+        text = html_to_text(text)
+    return text, encoding

@@ -1,0 +1,218 @@
+"""Inbox watching: watchdog events, catch-up scans and the work queue.
+
+The watchdog handler only enqueues: work done in the handler thread makes inotify's queue
+overflow in bursts, and an exception there kills the dispatch thread while the process stays
+up. A file is ready when its writer closed it (IN_CLOSE_WRITE) or it was moved in; for other
+events (and for files found by a scan) it must have been left untouched for `settle` seconds,
+so a half-written file is never read.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from watchdog.events import (
+    DirCreatedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", ".swp", ".swx", "~")
+
+
+def ignored(path: str | Path) -> bool:
+    """Temporary and hidden files are ignored until renamed to their final name."""
+    name = os.path.basename(path)
+    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES)
+
+
+class WorkQueue:
+    """Paths waiting to be processed, each at most once, released when it is due."""
+
+    def __init__(self):
+        self._due: dict[str, float] = {}
+        self._quiet: dict[str, bool] = {}
+        self._heap: list[tuple[float, str]] = []
+        self._cond = threading.Condition()
+        self.closed = False
+
+    def put(self, path: str, delay: float = 0.0, quiet: bool = False) -> None:
+        """Queue a path; a path already queued keeps one entry, due at the new time.
+
+        `quiet`: the file must be left untouched for a while before it is read (we saw it
+        created or modified, not closed by its writer).
+        """
+        due = time.monotonic() + delay
+        with self._cond:
+            self._due[path] = due
+            self._quiet[path] = quiet
+            heapq.heappush(self._heap, (due, path))
+            self._cond.notify()
+
+    def get(self, timeout: float | None = None) -> tuple[str, bool] | None:
+        """The next due (path, quiet), or None after `timeout` seconds or once closed."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            while not self.closed:
+                now = time.monotonic()
+                while self._heap and self._due.get(self._heap[0][1]) != self._heap[0][0]:
+                    heapq.heappop(self._heap)  # superseded by a later put
+                if self._heap and self._heap[0][0] <= now:
+                    due, path = heapq.heappop(self._heap)
+                    del self._due[path]
+                    return path, self._quiet.pop(path)
+                wait = self._heap[0][0] - now if self._heap else None
+                if deadline is not None:
+                    left = deadline - now
+                    if left <= 0:
+                        return None
+                    wait = left if wait is None else min(wait, left)
+                self._cond.wait(wait)
+        return None
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self._due)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, inbox: Inbox):
+        self.inbox = inbox
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        try:
+            self.inbox.on_event(event)
+        except Exception:  # noqa: BLE001 - never let one event kill watchdog's thread
+            log.exception("ignoring a filesystem event that could not be handled")
+
+
+class _OverflowHook(logging.Handler):
+    """watchdog reports a lost inotify queue only as a log line; we answer it with a rescan."""
+
+    def __init__(self, on_overflow: Callable[[], None]):
+        super().__init__(logging.WARNING)
+        self.on_overflow = on_overflow
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.on_overflow()
+
+
+class Inbox:
+    """Watches a folder tree and feeds complete files to a WorkQueue."""
+
+    def __init__(self, root: Path, queue: WorkQueue, *, settle: float,
+                 skip_dirs: tuple[Path, ...] = (), on_overflow: Callable[[], None] | None = None):
+        self.root = Path(root)
+        self.queue = queue
+        self.settle = settle
+        self.skip_dirs = tuple(str(d) + os.sep for d in skip_dirs)
+        self.observer: Observer | None = None
+        self.last_event = time.monotonic()
+        self._overflow_hook = _OverflowHook(on_overflow) if on_overflow else None
+
+    def wanted(self, path: str) -> bool:
+        return not ignored(path) and not path.startswith(self.skip_dirs)
+
+    def on_event(self, event: FileSystemEvent) -> None:
+        self.last_event = time.monotonic()
+        if isinstance(event, (DirCreatedEvent, DirMovedEvent)):
+            # A folder moved or copied in may already hold files: inotify reports none of them.
+            target = event.dest_path if isinstance(event, DirMovedEvent) else event.src_path
+            self.enqueue_tree(os.fsdecode(target))
+            return
+        if isinstance(event, FileMovedEvent):
+            path, quiet = os.fsdecode(event.dest_path), False
+        elif isinstance(event, FileClosedEvent):
+            path, quiet = os.fsdecode(event.src_path), False
+        elif isinstance(event, (FileCreatedEvent, FileModifiedEvent)):
+            path, quiet = os.fsdecode(event.src_path), True
+        else:
+            return
+        if self.wanted(path):
+            self.queue.put(path, self.settle if quiet else 0.0, quiet)
+
+    def enqueue_tree(self, top: str,
+                     skip: Callable[[str, os.stat_result], bool] | None = None) -> int:
+        """Queue every wanted file below `top` (not following links); return how many.
+
+        Found by a scan, a file may still be being written: it must be quiet first."""
+        count = 0
+        for path, st in walk_files(top):
+            if self.wanted(path) and not (skip and skip(path, st)):
+                self.queue.put(path, 0.0, quiet=True)
+                count += 1
+        return count
+
+    def quiet_wait(self, path: str) -> float:
+        """0 when the file was left untouched for `settle` seconds, else how long to wait."""
+        try:
+            age = time.time() - os.lstat(path).st_mtime
+        except OSError:
+            return 0.0  # gone or unreadable: let the pipeline report it
+        return 0.0 if age >= self.settle else self.settle - max(age, 0.0)
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.observer = Observer()
+        self.observer.schedule(_Handler(self), str(self.root), recursive=True)
+        self.observer.start()
+        if self._overflow_hook:
+            logging.getLogger("watchdog").addHandler(self._overflow_hook)
+
+    def alive(self) -> bool:
+        return self.observer is not None and self.observer.is_alive()
+
+    def restart(self) -> None:
+        """Re-create the observer, e.g. after the inbox folder was deleted and recreated."""
+        self.stop()
+        self.start()
+
+    def stop(self) -> None:
+        if self._overflow_hook:
+            logging.getLogger("watchdog").removeHandler(self._overflow_hook)
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join(timeout=5)
+            self.observer = None
+
+
+def walk_files(top: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Regular files and other non-directories below `top`, with their lstat; no links
+    followed. Unreadable folders are logged and skipped, never fatal."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            log.warning("cannot list %s: %s", folder, exc.strerror or exc)
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    yield entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # vanished between listing and stat

@@ -1,0 +1,235 @@
+"""process(path): read -> extract -> match -> store, in one place.
+
+Every per-file problem becomes a failure record and a log line, and the loop goes on; only a
+database error escapes (the caller retries the file later), because then nothing could be
+recorded and dropping the file would lose it.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import shutil
+import stat
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import ExtractError, StoreError
+from .extract import extract
+from .matcher import Matcher
+from .models import Alert, Entity, Hit
+from .notify import Notifier, mention
+from .store import Store, is_transient
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A compiled watchlist: the matcher and the entities it reports."""
+
+    matcher: Matcher
+    entities: dict[str, Entity]
+
+    @classmethod
+    def compile(cls, entities: Sequence[Entity]) -> Watch:
+        return cls(Matcher.compile(entities), {e.id: e for e in entities})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: str
+    status: str  # processed | duplicate | unchanged | failed | vanished
+    sha256: str = ""
+    hits: int = 0
+    messages: int = 0
+    entities: tuple[str, ...] = ()
+    error: str = ""
+
+
+class Rejected(Exception):
+    """A file that can never be processed as it is (not text, too big, not a regular file)."""
+
+
+def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without following a symlink and without blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Rejected("a symbolic link: not followed") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise Rejected("permission denied") from None
+        if exc.errno == errno.ENXIO:
+            raise Rejected("not a regular file (socket or FIFO)") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Rejected(f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > max_size:
+            raise Rejected(f"too large: {st.st_size} bytes > max_file_size {max_size}")
+        data = f.read(max_size + 1)
+    if len(data) > max_size:
+        raise Rejected(f"too large: over max_file_size {max_size} bytes")
+    return data, st
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "symbolic link")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def printable(path: str) -> str:
+    """A path safe for logs and the database: undecodable bytes and newlines escaped."""
+    raw = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return raw.encode("unicode_escape").decode("ascii") if any(
+        c in raw for c in "\r\n\t") else raw
+
+
+def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
+               hits: Sequence[Hit]) -> tuple[list[Alert], list[tuple[Hit, object]]]:
+    """Group hits by entity into alerts; return the alerts and (hit, mention) pairs."""
+    found_at = datetime.now(UTC).isoformat(timespec="seconds")
+    pairs = [(h, mention(text, h)) for h in hits]
+    alerts = []
+    for entity_id in dict.fromkeys(h.entity_id for h in hits):
+        ent = watch.entities[entity_id]
+        mentions = tuple(m for h, m in pairs if h.entity_id == entity_id)
+        alerts.append(Alert(entity_id=ent.id, entity_name=ent.name, entity_type=ent.type,
+                            tags=ent.tags, path=doc_path, sha256=sha256, found_at=found_at,
+                            mentions=mentions))
+    return alerts, pairs
+
+
+class Pipeline:
+    def __init__(self, store: Store, notifier: Notifier, watch: Callable[[], Watch], *,
+                 max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
+                 on_messages: Callable[[], None] = lambda: None):
+        self.store = store
+        self.notifier = notifier
+        self.watch = watch
+        self.max_size = max_size
+        self.inbox = inbox
+        self.move_to = move_to  # (processed_dir, failed_dir), or None to keep files in place
+        self.on_messages = on_messages
+
+    def process(self, path: str) -> Outcome:
+        """Process one file. Raises StoreError only when the database cannot be written."""
+        started = time.monotonic()
+        shown = printable(path)
+        try:
+            outcome = self._process(path, shown)
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
+            if is_transient(exc):
+                raise StoreError(f"database error while storing {shown}: {exc}") from exc
+            log.exception("failed %s: unexpected error", shown)
+            outcome = self._fail(path, shown, "", None, f"unexpected error: {exc!r}")
+        self._log(outcome, time.monotonic() - started)
+        if outcome.status in ("processed", "duplicate", "failed"):
+            self._move(path, failed=outcome.status == "failed")
+        return outcome
+
+    def _process(self, path: str, shown: str) -> Outcome:
+        try:
+            data, st = read_file(path, self.max_size)
+        except FileNotFoundError:
+            return Outcome(shown, "vanished", error="deleted before it could be read")
+        except Rejected as exc:
+            return self._fail(path, shown, "", _lstat(path), str(exc))
+        except OSError as exc:
+            return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
+        if self.store.file_seen(shown, st.st_size, st.st_mtime_ns):
+            return Outcome(shown, "unchanged")
+        sha = hashlib.sha256(data).hexdigest()
+        if self.store.document_by_sha(sha) is not None:
+            self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
+            return Outcome(shown, "duplicate", sha)
+        try:
+            text, encoding = extract(path, data)
+        except ExtractError as exc:
+            return self._fail(path, shown, sha, st, str(exc))
+        watch = self.watch()
+        hits = watch.matcher.match(text)
+        alerts, pairs = alerts_for(watch, shown, sha, text, hits)
+        messages = self.notifier.messages_for(alerts)
+        _, created = self.store.save_document(
+            path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
+            encoding=encoding, hits=pairs, messages=messages)
+        if not created:
+            return Outcome(shown, "duplicate", sha)
+        if messages:
+            self.on_messages()
+        elif alerts and not self.notifier.targets:
+            for alert in alerts:
+                log.warning("ALERT %s", _alert_line(alert))
+        return Outcome(shown, "processed", sha, len(hits), len(messages),
+                       tuple(a.entity_id for a in alerts))
+
+    def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,
+              error: str) -> Outcome:
+        self.store.save_failure(path=shown, sha256=sha, size=st.st_size if st else 0,
+                                mtime_ns=st.st_mtime_ns if st else 0, error=error)
+        return Outcome(shown, "failed", sha, error=error)
+
+    def _log(self, o: Outcome, elapsed: float) -> None:
+        ms = f"{elapsed * 1000:.0f} ms"
+        if o.status == "processed":
+            log.info("processed %s sha256=%s hits=%d entities=%s messages=%d in %s", o.path,
+                     o.sha256[:12], o.hits, ",".join(o.entities) or "-", o.messages, ms)
+        elif o.status == "failed":
+            log.error("failed %s: %s", o.path, o.error)
+        elif o.status == "vanished":
+            log.warning("skipped %s: %s", o.path, o.error)
+        else:
+            log.info("skipped %s: %s%s", o.path, o.status,
+                     f" (same content as a stored document, sha256={o.sha256[:12]})"
+                     if o.status == "duplicate" else "")
+
+    def _move(self, path: str, failed: bool) -> None:
+        if self.move_to is None or self.inbox is None:
+            return
+        dest_root = self.move_to[1] if failed else self.move_to[0]
+        try:
+            rel = Path(path).relative_to(self.inbox)
+        except ValueError:
+            rel = Path(Path(path).name)
+        dest = _free_name(dest_root / rel)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, dest)
+        except OSError as exc:
+            log.warning("could not move %s to %s: %s", printable(path), dest, exc)
+
+
+def _lstat(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
+def _free_name(dest: Path) -> Path:
+    if not dest.exists():
+        return dest
+    for n in range(1, 10_000):
+        candidate = dest.with_name(f"{dest.stem}.{n}{dest.suffix}")
+        if not candidate.exists():
+            return candidate
+    return dest.with_name(f"{dest.name}.{time.time_ns()}")
+
+
+def _alert_line(alert: Alert) -> str:
+    words = ", ".join(f"{m.text!r} ({m.method} {m.score:.0f})" for m in alert.mentions[:5])
+    return f"{alert.entity_name} ({alert.entity_type}) in {alert.path}: {words}"

@@ -1,0 +1,317 @@
+"""Tables and transactions: the only module that imports sqlmodel / SQLAlchemy.
+
+SQLite is opened in WAL mode with a busy timeout and `synchronous=FULL`, and every write
+transaction starts with BEGIN IMMEDIATE: a deferred transaction that later wants to write
+fails at once with "database is locked" when another writer got there first, busy timeout or
+not, which loses rows under concurrent writers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Index, event, func, text
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from .errors import StoreError
+from .models import Hit, Mention
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "documents"
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(index=True, unique=True)
+    path: str
+    size: int
+    encoding: str = ""
+    status: str = "processed"  # processed | failed
+    error: str = ""
+    hit_count: int = 0
+    processed_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class FileRow(SQLModel, table=True):
+    """What we last saw at a path, so a rescan skips files without reading them again."""
+
+    __tablename__ = "files"
+    path: str = Field(primary_key=True)
+    size: int
+    mtime_ns: int
+    sha256: str = ""  # empty for a file that failed before it could be hashed
+    status: str = "processed"
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
+class HitRow(SQLModel, table=True):
+    __tablename__ = "hits"
+    __table_args__ = (Index("ix_hits_entity_found", "entity_id", "found_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="documents.id", index=True)
+    entity_id: str
+    name: str
+    start: int
+    end: int
+    text: str
+    alias: str
+    score: float
+    method: str = ""
+    detail: str = ""
+    before: str = ""
+    after: str = ""
+    found_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OutboxRow(SQLModel, table=True):
+    """One message for one notify entry. The entry is named, never its URL (a secret)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry: str
+    kind: str = "alert"  # alert | digest | health | test
+    entity_id: str = ""
+    document_id: int | None = None
+    title: str
+    body: str
+    body_format: str = "text"
+    status: str = "pending"  # pending | sent | dead
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+    last_error: str = ""
+
+
+def _sqlite_pragmas(engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Store:
+    """The database: documents, hits and the outbox of alerts to send."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine = create_engine(url, connect_args=self._connect_args(url))
+            if url.startswith("sqlite"):
+                _sqlite_pragmas(self.engine)
+            SQLModel.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {_safe_url(url)}: {exc.__class__.__name__}: "
+                             f"{getattr(exc, 'orig', exc)}") from None
+
+    @staticmethod
+    def _connect_args(url: str) -> dict:
+        return {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- documents -------------------------------------------------------------------------
+
+    def known_files(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns) of every file already handled."""
+        with self.session() as s:
+            return {r.path: (r.size, r.mtime_ns) for r in s.exec(select(FileRow))}
+
+    def file_seen(self, path: str, size: int, mtime_ns: int) -> bool:
+        with self.session() as s:
+            row = s.get(FileRow, path)
+            return row is not None and (row.size, row.mtime_ns) == (size, mtime_ns)
+
+    def document_by_sha(self, sha256: str) -> DocumentRow | None:
+        with self.session() as s:
+            return s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
+
+    def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
+        with self.session() as s:
+            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                            status=status, seen_at=utcnow()))
+
+    def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
+                      hits: Sequence[tuple[Hit, Mention]],
+                      messages: Sequence[dict]) -> tuple[int, bool]:
+        """Store a document, its hits and its outbox messages in one transaction.
+
+        Returns (document id, created). When a document with the same SHA-256 is already
+        stored, nothing is added and created is False: the same content twice is one document.
+        """
+        with self.session() as s:
+            existing = s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
+            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                            status="processed", seen_at=utcnow()))
+            if existing is not None:
+                return existing.id, False
+            doc = DocumentRow(sha256=sha256, path=path, size=size, encoding=encoding,
+                              hit_count=len(hits))
+            s.add(doc)
+            s.flush()
+            now = utcnow()
+            s.add_all(_hit_row(doc.id, hit, mention, now) for hit, mention in hits)
+            s.add_all(OutboxRow(document_id=doc.id, created_at=now, next_attempt_at=now, **m)
+                      for m in messages)
+            return doc.id, True
+
+    def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
+                     error: str) -> None:
+        """Record a document that could not be processed (kept for `watcher status`)."""
+        with self.session() as s:
+            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                            status="failed", seen_at=utcnow()))
+            if sha256 and not s.exec(select(DocumentRow.id).where(
+                    DocumentRow.sha256 == sha256)).first():
+                s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
+                                  error=error[:2000]))
+
+    # -- hits ------------------------------------------------------------------------------
+
+    def hits(self, *, entity: str | None = None, since: datetime | None = None,
+             limit: int | None = None) -> list[dict]:
+        query = select(HitRow, DocumentRow.path).join(
+            DocumentRow, HitRow.document_id == DocumentRow.id)
+        if entity:
+            query = query.where(HitRow.entity_id == entity)
+        if since:
+            query = query.where(HitRow.found_at >= since)
+        query = query.order_by(HitRow.found_at, HitRow.id)
+        if limit:
+            query = query.limit(limit)
+        with self.session() as s:
+            return [_hit_dict(h, path) for h, path in s.exec(query)]
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            docs = dict(s.exec(select(DocumentRow.status, func.count()).group_by(
+                DocumentRow.status)).all())
+            outbox = dict(s.exec(select(OutboxRow.status, func.count()).group_by(
+                OutboxRow.status)).all())
+            hits = s.exec(select(func.count()).select_from(HitRow)).one()
+        return {"documents": docs.get("processed", 0), "failed": docs.get("failed", 0),
+                "hits": hits, "pending": outbox.get("pending", 0),
+                "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0)}
+
+    # -- outbox ----------------------------------------------------------------------------
+
+    def add_messages(self, messages: Sequence[dict]) -> None:
+        now = utcnow()
+        with self.session() as s:
+            s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
+
+    def due_messages(self, now: datetime | None = None, limit: int = 100) -> list[OutboxRow]:
+        now = now or utcnow()
+        query = (select(OutboxRow)
+                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                 .order_by(OutboxRow.id).limit(limit))
+        with self.session() as s:
+            return list(s.exec(query))
+
+    def next_due(self) -> datetime | None:
+        with self.session() as s:
+            return s.exec(select(func.min(OutboxRow.next_attempt_at)).where(
+                OutboxRow.status == "pending")).one()
+
+    def mark_sent(self, message_id: int) -> None:
+        with self.session() as s:
+            row = s.get(OutboxRow, message_id)
+            row.status, row.sent_at = "sent", utcnow()
+            row.attempts += 1
+            row.last_error = ""
+
+    def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> OutboxRow:
+        """Count a failed attempt; with no retry time the message is dead."""
+        with self.session() as s:
+            row = s.get(OutboxRow, message_id)
+            row.attempts += 1
+            row.last_error = error[:2000]
+            if retry_at is None:
+                row.status = "dead"
+            else:
+                row.next_attempt_at = retry_at
+            return row
+
+    def outbox(self, status: str | None = None) -> list[OutboxRow]:
+        query = select(OutboxRow).order_by(OutboxRow.id)
+        if status:
+            query = query.where(OutboxRow.status == status)
+        with self.session() as s:
+            return list(s.exec(query))
+
+    def retry(self, status: str = "dead") -> int:
+        """Put failed or dead messages back in line now; return how many."""
+        with self.session() as s:
+            rows = list(s.exec(select(OutboxRow).where(OutboxRow.status == status)))
+            for row in rows:
+                row.status, row.next_attempt_at = "pending", utcnow()
+            return len(rows)
+
+    def integrity_ok(self) -> bool:
+        if not self.url.startswith("sqlite"):
+            return True
+        with self.engine.connect() as conn:
+            return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def _hit_row(document_id: int, hit: Hit, mention: Mention, now: datetime) -> HitRow:
+    return HitRow(document_id=document_id, entity_id=hit.entity_id, name=hit.name,
+                  start=hit.start, end=hit.end, text=hit.text, alias=hit.alias,
+                  score=hit.score, method=hit.method, detail=hit.detail,
+                  before=mention.before, after=mention.after, found_at=now)
+
+
+def _hit_dict(hit: HitRow, path: str) -> dict:
+    return {"file": path, "entity_id": hit.entity_id, "name": hit.name, "start": hit.start,
+            "end": hit.end, "text": hit.text, "alias": hit.alias, "score": hit.score,
+            "method": hit.method, "detail": hit.detail,
+            "found_at": _aware(hit.found_at).isoformat(timespec="seconds")}
+
+
+def _aware(dt: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; ours are all UTC."""
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _safe_url(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL must not leak into the message
+        return "(database URL)"
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error worth retrying (locked, disk full, I/O) rather than a bug."""
+    return isinstance(exc, OperationalError)
+

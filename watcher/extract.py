@@ -43,6 +43,21 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4",
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; return (text, encoding). Raise ExtractError for binary data."""
+    text, encoding = _decode(data)
+    if _looks_binary(text):
+        raise ExtractError("binary file (control characters), not text")
+    return text, encoding
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for c in sample if c < " " and c not in "\t\n\r\f\v")
+    return controls > max(8, len(sample) // 20)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _strict(data[len(bom):], encoding), encoding

@@ -38,8 +38,8 @@ def sd_notify(message: str) -> bool:
         address = "\0" + address[1:]  # abstract namespace
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
-            sock.connect(address)
-            sock.sendall(message.encode())
+            # never block the main loop on a receiver that does not read
+            sock.sendto(message.encode(), socket.MSG_DONTWAIT, address)
         return True
     except OSError as exc:
         log.debug("sd_notify failed: %s", exc)
@@ -91,6 +91,7 @@ class Service:
         self._reload_timer: threading.Timer | None = None
         self._watchlist_observer: Observer | None = None
         self._inbox_id = None
+        self.watchdog_enabled = bool(os.environ.get("WATCHDOG_USEC"))
 
     # -- watchlist -------------------------------------------------------------------------
 
@@ -261,7 +262,7 @@ class Service:
             except OSError as exc:
                 log.error("cannot watch %s: %s", self.settings.inbox, exc)
         self.write_status()
-        if self.healthy():
+        if self.watchdog_enabled and self.healthy():
             sd_notify("WATCHDOG=1")
 
     def status(self) -> dict:

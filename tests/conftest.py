@@ -1,0 +1,268 @@
+"""Real parts for tests: an HTTP endpoint, an SMTP server and the daemon as a subprocess."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+WATCHLIST = {
+    "entities": [
+        {"id": "zelensky", "name": "Volodymyr Zelensky", "type": "person",
+         "aliases": ["Zelenskyy", "Зеленський"], "tags": ["ukraine", "leaders"]},
+        {"id": "putin", "name": "Vladimir Putin", "type": "person", "aliases": ["Путин"],
+         "tags": ["russia", "leaders"]},
+        {"id": "kyiv", "name": "Kyiv", "type": "place", "aliases": ["Kiev"],
+         "tags": ["ukraine", "cities"]},
+        {"id": "gazprom", "name": "Gazprom", "type": "org", "tags": ["russia", "energy"]},
+    ]
+}
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02, what: str = "condition"):
+    """Poll until predicate() is truthy; return its value or fail the test."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class HttpSink:
+    """A local HTTP endpoint for apprise's json:// target; records every POSTed body.
+
+    Set `status` to make it answer with an error (e.g. 500) until set back to 200.
+    """
+
+    def __init__(self):
+        self.bodies: list[dict] = []
+        self.failures = 0
+        self.status = 200
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with sink.lock:
+                    status = sink.status
+                    if status == 200:
+                        sink.bodies.append(json.loads(body))
+                    else:
+                        sink.failures += 1
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "hook") -> str:
+        return f"json://127.0.0.1:{self.port}/{path}"
+
+    def received(self) -> list[dict]:
+        with self.lock:
+            return list(self.bodies)
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on localhost; keeps every message received."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.messages.append(envelope)
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def url(self, to: str = "desk@example.org") -> str:
+        return f"mailto://127.0.0.1:{self.port}?from=watcher@example.org&to={to}"
+
+    def parsed(self):
+        import email
+        from email import policy
+
+        return [email.message_from_bytes(m.content, policy=policy.default)
+                for m in list(self.messages)]
+
+    def close(self):
+        self.controller.stop()
+
+
+@pytest.fixture
+def http_sink():
+    sink = HttpSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture
+def smtp_sink():
+    sink = SmtpSink()
+    yield sink
+    sink.close()
+
+
+class Daemon:
+    """`watcher run` as a real subprocess on a temporary config, inbox and database."""
+
+    def __init__(self, root: Path, notify: list | None = None, watchlist: dict | None = None,
+                 **settings):
+        self.root = root
+        self.inbox = root / "inbox"
+        self.data = root / "data"
+        self.watchlist = root / "watchlist.yaml"
+        self.config = root / "watcher.yaml"
+        self.log_path = root / "daemon.log"
+        self.watchlist.write_text(yaml.safe_dump(watchlist or WATCHLIST, allow_unicode=True),
+                                  encoding="utf-8")
+        config = {"inbox": "inbox", "watchlist": "watchlist.yaml", "data_dir": "data",
+                  "notify": notify or [], "retry_backoff": "0.2s", "rescan_interval": "2s",
+                  "settle_time": "0.3s", **settings}
+        self.config.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        self.proc: subprocess.Popen | None = None
+        self.notifications: list[str] = []
+
+    def start(self, wait_ready: bool = True, env: dict | None = None) -> Daemon:
+        sock_path = self.root / f"notify-{time.monotonic_ns()}.sock"
+        self.notify_sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.notify_sock.bind(str(sock_path))
+        self.notify_sock.settimeout(0.1)
+        full_env = {**os.environ, "NOTIFY_SOCKET": str(sock_path), "PYTHONUNBUFFERED": "1",
+                    **(env or {})}
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "watcher.cli", "run", "--config", str(self.config)],
+            stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
+        if wait_ready:
+            wait_for(lambda: "READY=1" in self.read_notifications() or self._dead(),
+                     timeout=30, what="READY=1 from the daemon")
+            assert self.proc.poll() is None, f"daemon exited early:\n{self.log()}"
+        return self
+
+    def _dead(self) -> bool:
+        return self.proc.poll() is not None
+
+    def read_notifications(self) -> str:
+        while True:
+            try:
+                self.notifications.append(self.notify_sock.recv(4096).decode())
+            except (TimeoutError, BlockingIOError, OSError):
+                break
+        return "\n".join(self.notifications)
+
+    def stop(self, sig=signal.SIGTERM, timeout: float = 30) -> int:
+        self.proc.send_signal(sig)
+        rc = self.proc.wait(timeout=timeout)
+        self._close()
+        return rc
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self._close()
+
+    def _close(self):
+        self._log.close()
+        self.notify_sock.close()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def drop(self, name: str, text: str | bytes, how: str = "write") -> Path:
+        """Put a file in the inbox the way scrapers do: write in place, rename or move in."""
+        dest = self.inbox / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode() if isinstance(text, str) else text
+        if how == "write":
+            dest.write_bytes(data)
+        elif how == "rename":
+            tmp = dest.with_name(dest.name + ".part")
+            tmp.write_bytes(data)
+            tmp.rename(dest)
+        elif how == "move":
+            outside = self.root / "outside" / name
+            outside.parent.mkdir(parents=True, exist_ok=True)
+            outside.write_bytes(data)
+            os.replace(outside, dest)
+        else:
+            raise ValueError(how)
+        return dest
+
+    def db(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.data / "watcher.db", timeout=30)
+
+    def query(self, sql: str, *args):
+        with self.db() as conn:
+            return conn.execute(sql, args).fetchall()
+
+    def count(self, table: str, where: str = "1=1") -> int:
+        if not (self.data / "watcher.db").exists():
+            return 0
+        return self.query(f"SELECT count(*) FROM {table} WHERE {where}")[0][0]
+
+    def ensure_stopped(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self._close()
+
+
+@pytest.fixture
+def make_daemon(tmp_path):
+    daemons: list[Daemon] = []
+
+    def make(**kwargs) -> Daemon:
+        d = Daemon(tmp_path, **kwargs)
+        daemons.append(d)
+        return d
+
+    yield make
+    for d in daemons:
+        d.ensure_stopped()
+
+
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
+    """Run the `watcher` command as a user would; return the CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "watcher.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, **(env or {})},
+                          timeout=timeout)

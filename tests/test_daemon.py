@@ -1,0 +1,132 @@
+"""The daemon end to end: real subprocess, real files, real HTTP and SMTP receivers."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import yaml
+from conftest import wait_for
+
+ARTICLE = ("Ukrainian President Volodymyr Zelensky met European leaders in Brussels on Monday. "
+           "Officials said the talks focused on air defence for Kyiv and other cities.\n")
+
+
+def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
+        make_daemon, http_sink, smtp_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}, {"url": smtp_sink.url()}]).start()
+    d.drop("written.txt", "Vladimir Putin spoke on Monday.", how="write")
+    d.drop("renamed.txt", "Gazprom cut supplies to Europe.", how="rename")
+    d.drop("moved.txt", "Air raid sirens sounded in Kyiv overnight.", how="move")
+
+    bodies = wait_for(lambda: len(http_sink.received()) >= 3 and http_sink.received(),
+                      what="three HTTP alerts")
+    titles = sorted(b["title"] for b in bodies)
+    assert titles == ["watcher: Gazprom in renamed.txt", "watcher: Kyiv in moved.txt",
+                      "watcher: Vladimir Putin in written.txt"]
+    putin = next(b for b in bodies if "Putin" in b["title"])
+    assert "person" in putin["message"] and "written.txt" in putin["message"]
+    assert "[Vladimir Putin] spoke on Monday" in putin["message"]  # words in their context
+
+    mails = wait_for(lambda: len(smtp_sink.messages) >= 3 and smtp_sink.parsed(),
+                     what="three emails")
+    subjects = sorted(m["subject"] for m in mails)
+    assert subjects == titles
+    html = mails[0].get_body(("html",)).get_content()
+    assert "<mark>" in html
+
+    rows = d.query("SELECT d.path, h.entity_id, h.text FROM hits h "
+                   "JOIN documents d ON d.id = h.document_id ORDER BY h.entity_id")
+    assert [(r[0].rsplit("/", 1)[-1], r[1], r[2]) for r in rows] == [
+        ("renamed.txt", "gazprom", "Gazprom"), ("moved.txt", "kyiv", "Kyiv"),
+        ("written.txt", "putin", "Vladimir Putin")]
+    # the temporary .part name was never processed as a document of its own
+    assert d.count("files", "path LIKE '%.part'") == 0
+    assert d.stop() == 0
+
+
+def test_restart_neither_loses_nor_reprocesses(make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    d.drop("one.txt", "Kyiv was quiet on Sunday.")
+    wait_for(lambda: len(http_sink.received()) == 1, what="first alert")
+    assert d.stop() == 0
+
+    d.drop("two.txt", "Gazprom reported results.")  # arrive while the daemon is down
+    d.drop("three.txt", "Vladimir Putin gave a speech.")
+    d.start()
+    wait_for(lambda: len(http_sink.received()) == 3, what="catch-up alerts")
+    d.drop("copy-of-one.txt", "Kyiv was quiet on Sunday.")  # same content, other name
+    wait_for(lambda: d.count("files") == 4, what="the copy to be looked at")
+    time.sleep(0.5)
+    assert d.count("documents") == 3
+    assert len(http_sink.received()) == 3
+    assert d.stop() == 0
+
+    d.start()  # a second restart finds nothing new
+    time.sleep(1.0)
+    assert d.count("documents") == 3 and len(http_sink.received()) == 3
+    assert d.stop(signal.SIGINT) == 0
+
+
+def test_failing_target_gets_the_alert_exactly_once_after_it_recovers(make_daemon, http_sink):
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    d.drop("a.txt", "Gazprom raised its export prices again.")
+    wait_for(lambda: http_sink.failures >= 2, what="two failed attempts")
+    assert d.count("outbox", "status = 'pending'") == 1
+    http_sink.status = 200
+    wait_for(lambda: http_sink.received(), what="delivery after recovery")
+    time.sleep(1.0)  # later drains must not send it again
+    assert len(http_sink.received()) == 1
+    assert d.count("outbox", "status = 'sent'") == 1
+    assert d.stop() == 0
+
+
+def test_secrets_never_reach_logs_or_database(make_daemon, http_sink, monkeypatch):
+    token = "S3cretT0kenValue9876"
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url("${HOOK_TOKEN}")}])
+    d.start(env={"HOOK_TOKEN": token})
+    d.drop("a.txt", ARTICLE)
+    wait_for(lambda: http_sink.failures >= 1, what="a failed attempt")
+    http_sink.status = 200
+    wait_for(lambda: http_sink.received(), what="delivery")
+    assert d.stop() == 0
+    assert token not in d.log()
+    assert token.encode() not in (d.data / "watcher.db").read_bytes()
+
+
+def test_alerts_go_to_the_log_without_notify_targets(make_daemon):
+    d = make_daemon().start()
+    d.drop("a.txt", ARTICLE)
+    wait_for(lambda: "ALERT Volodymyr Zelensky" in d.log(), what="an alert in the log")
+    assert d.stop() == 0
+
+
+def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    wl = yaml.safe_load(d.watchlist.read_text())
+    wl["entities"].append({"id": "lavrov", "name": "Sergei Lavrov", "type": "person"})
+    d.watchlist.write_text(yaml.safe_dump(wl, allow_unicode=True), encoding="utf-8")
+    wait_for(lambda: "watchlist reloaded" in d.log(), what="the reload")
+    d.drop("a.txt", "Sergei Lavrov met his counterpart.")
+    wait_for(lambda: any("Lavrov" in b["title"] for b in http_sink.received()),
+             what="an alert for the added entity")
+
+    d.watchlist.write_text("entities:\n  - id: x\n    nme: typo\n", encoding="utf-8")
+    wait_for(lambda: "previous one keeps serving" in d.log(), what="the rejected edit")
+    assert "watchlist.yaml:3" in d.log() and "unknown key 'nme'" in d.log()
+    d.drop("b.txt", "Sergei Lavrov spoke again on Tuesday.")
+    wait_for(lambda: len(http_sink.received()) == 2, what="the old watchlist still serving")
+    assert d.stop() == 0
+
+
+def test_move_mode_moves_processed_and_failed_files(make_daemon):
+    d = make_daemon(after_processing="move").start()
+    d.drop("sub/good.txt", ARTICLE)
+    d.drop("bad.bin", b"\x00\x01\x02\x03binary\x00")
+    wait_for(lambda: (d.data / "processed" / "sub" / "good.txt").exists(), what="move")
+    wait_for(lambda: (d.data / "failed" / "bad.bin").exists(), what="move to failed")
+    assert not (d.inbox / "sub" / "good.txt").exists()
+    assert d.count("documents", "status = 'failed'") == 1
+    assert d.stop() == 0

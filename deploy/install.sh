@@ -13,6 +13,8 @@ set -euo pipefail
 
 SERVICE_USER=watcher
 SERVICE_GROUP=watcher
+# Accounts that may drop files into the inbox (scrapers) join this group.
+INBOX_GROUP=watcher-inbox
 VENV=/opt/watcher/venv
 CONF_DIR=/etc/watcher
 STATE_DIR=/var/lib/watcher
@@ -33,7 +35,7 @@ Installs watcher from $REPO_DIR:
   system user/group  $SERVICE_USER:$SERVICE_GROUP
   virtualenv         $VENV (package installed with pip from the checkout)
   config             $CONF_DIR/watcher.yaml, watchlist.yaml, watcher.env (kept if present)
-  state / inbox      $STATE_DIR, $INBOX
+  state / inbox      $STATE_DIR, $INBOX (scrapers join the group $INBOX_GROUP)
   unit               $UNIT_DIR/watcher.service
 
   --dry-run   print the actions instead of performing them
@@ -101,11 +103,13 @@ if ! "$PYTHON" -c 'import venv, ensurepip' 2>/dev/null; then
 fi
 
 # --- system user ---------------------------------------------------------------------------
-if getent group "$SERVICE_GROUP" >/dev/null; then
-    say "group $SERVICE_GROUP exists"
-else
-    run groupadd --system "$SERVICE_GROUP"
-fi
+for group in "$SERVICE_GROUP" "$INBOX_GROUP"; do
+    if getent group "$group" >/dev/null; then
+        say "group $group exists"
+    else
+        run groupadd --system "$group"
+    fi
+done
 if getent passwd "$SERVICE_USER" >/dev/null; then
     say "system user $SERVICE_USER exists"
 else
@@ -140,11 +144,13 @@ if [ -e "$CONF_DIR/watcher.env" ] && [ -n "$(find "$CONF_DIR/watcher.env" -perm 
 fi
 
 # --- state and inbox -----------------------------------------------------------------------
-# systemd creates $STATE_DIR too (StateDirectory=); creating it here lets scrapers be set up
-# before the first start. The inbox is setgid and group-writable: add scraper accounts to the
-# group $SERVICE_GROUP (usermod -aG $SERVICE_GROUP scraper) to let them drop files.
-run install -d -m 0750 -o "$SERVICE_USER" -g "$SERVICE_GROUP" "$STATE_DIR"
-run install -d -m 2770 -o "$SERVICE_USER" -g "$SERVICE_GROUP" "$INBOX"
+# systemd creates $STATE_DIR too (StateDirectory=, same owner and mode); creating it here
+# lets scrapers be set up before the first start. 0711: others may pass through to the
+# inbox but not list the state. The inbox is setgid and group-writable for $INBOX_GROUP:
+# `usermod -aG $INBOX_GROUP scraper` lets an account drop files (the service joins that group
+# through SupplementaryGroups= in the unit, to read them).
+run install -d -m 0711 -o "$SERVICE_USER" -g "$SERVICE_GROUP" "$STATE_DIR"
+run install -d -m 2770 -o "$SERVICE_USER" -g "$INBOX_GROUP" "$INBOX"
 
 # --- systemd unit --------------------------------------------------------------------------
 if cmp -s "$DEPLOY_DIR/watcher.service" "$UNIT_DIR/watcher.service"; then
@@ -174,5 +180,5 @@ cat <<EOF
      Logs:               journalctl -u watcher -f
      Reload watchlist:   systemctl reload watcher
   State (database, processed/, failed/) is in $STATE_DIR; scrapers write into $INBOX
-  (add their accounts to the group $SERVICE_GROUP).
+  (add their accounts to the group $INBOX_GROUP; files they drop must be group-readable).
 EOF

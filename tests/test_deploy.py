@@ -134,6 +134,7 @@ def test_unit_matches_the_daemon_contract():
     assert one["ExecReload"] == "/bin/kill -HUP $MAINPID"
     assert one["Restart"] == "on-failure"
     assert one["User"] == "watcher" and one["Group"] == "watcher"
+    assert one["SupplementaryGroups"] == "watcher-inbox"  # install.sh creates it
     assert one["StateDirectory"] == "watcher"
     assert one["ConfigurationDirectory"] == "watcher"
     assert "-/etc/watcher/watcher.env" in s["EnvironmentFile"]
@@ -192,6 +193,8 @@ def test_install_dry_run_plans_user_venv_and_unit():
     assert "nothing will be changed" in out
     # Each step is either planned or already done on this machine.
     assert re.search(r"\[dry-run\] useradd --system .* watcher$|system user watcher exists",
+                     out, re.M), out
+    assert re.search(r"\[dry-run\] groupadd --system watcher-inbox$|group watcher-inbox exists",
                      out, re.M), out
     assert re.search(r"\[dry-run\] \S+ -m venv /opt/watcher/venv$|virtualenv /opt/watcher/venv "
                      r"exists", out, re.M), out

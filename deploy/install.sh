@@ -131,11 +131,7 @@ run "$VENV/bin/python" -m pip install --quiet --upgrade "$REPO_DIR"
 # --- configuration -------------------------------------------------------------------------
 run install -d -m 0755 -o root -g root "$CONF_DIR"
 install_new 0644 root root "$DEPLOY_DIR/watcher.yaml" "$CONF_DIR/watcher.yaml"
-WATCHLIST_SRC="$DEPLOY_DIR/watchlist.example.yaml"
-for candidate in "$REPO_DIR/config/watchlist.yaml" "$REPO_DIR/config/watchlist.yml"; do
-    if [ -f "$candidate" ]; then WATCHLIST_SRC=$candidate; break; fi
-done
-install_new 0644 root root "$WATCHLIST_SRC" "$CONF_DIR/watchlist.yaml"
+install_new 0644 root root "$REPO_DIR/config/watchlist.yaml" "$CONF_DIR/watchlist.yaml"
 # Secrets: readable by root and the service's group only.
 install_new 0640 root "$SERVICE_GROUP" "$DEPLOY_DIR/watcher.env.example" "$CONF_DIR/watcher.env"
 if [ -e "$CONF_DIR/watcher.env" ] && [ -n "$(find "$CONF_DIR/watcher.env" -perm /o=rwx)" ]; then

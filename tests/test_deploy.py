@@ -155,7 +155,7 @@ def test_example_config_loads_with_production_paths(monkeypatch):
     assert settings.data_dir == Path("/var/lib/watcher")
     assert settings.watchlist == Path("/etc/watcher/watchlist.yaml")
     assert settings.database_url == "sqlite:////var/lib/watcher/watcher.db"
-    assert load_watchlist(DEPLOY / "watchlist.example.yaml")
+    assert load_watchlist(DEPLOY.parent / "config" / "watchlist.yaml")
 
 
 def test_env_example_documents_every_variable_of_the_config():

@@ -1,7 +1,7 @@
 """Bytes -> text: encodings and HTML.
 
-Decoding order: a byte-order mark wins; then strict UTF-8 (most of what arrives); then UTF-16
-without a BOM when every other byte is NUL; then charset-normalizer, limited to the legacy
+Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is
+NUL; then strict UTF-8 (most of what arrives); then charset-normalizer, limited to the legacy
 encodings news scrapers actually produce, so short Cyrillic texts are not guessed as some
 exotic code page.
 """
@@ -64,13 +64,13 @@ def _decode(data: bytes) -> tuple[str, str]:
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise ExtractError(f"binary file ({kind}), not text")
+    utf16 = _utf16_without_bom(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 too
+    if utf16:
+        return _strict(data, utf16), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return _strict(data, utf16), utf16
     if b"\x00" in data:
         raise ExtractError("binary file (contains NUL bytes), not text")
     best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()

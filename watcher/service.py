@@ -68,8 +68,8 @@ class Service:
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
-        for problem in self.notifier.problems:
-            log.error("%s", problem)
+        if self.notifier.problems:  # a typo in a URL must not silently lose every alert
+            raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
         self._watch = Watch.compile(load_watchlist(settings.watchlist))
         self._watch_lock = threading.Lock()
         self.queue = WorkQueue()

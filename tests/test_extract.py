@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from watcher.errors import ExtractError
 from watcher.extract import decode, extract, html_to_text
 
-RUSSIAN = "Министр иностранных дел Сергей Лавров заявил журналистам в Москве, что переговоры продолжатся."
+RUSSIAN = ("Министр иностранных дел Сергей Лавров заявил журналистам в Москве, "
+           "что переговоры продолжатся.")
 UKRAINIAN = "Президент Володимир Зеленський провів зустріч у Києві з іноземними партнерами."
 
 

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from . import __version__
 from .config import check, load_settings, load_watchlist, parse_duration
 from .errors import ConfigError, WatcherError
-from .extract import extract
 from .ingest import ignored, walk_files
 from .pipeline import Rejected, read_file
 
@@ -42,34 +41,50 @@ def _scan_paths(paths: Sequence[str]) -> Iterator[str]:
             raise FileNotFoundError(p)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from .matcher import Matcher
+def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    for path in _scan_paths(paths):
+        try:
+            yield path, read_file(path, SCAN_MAX_SIZE)[0]
+        except (Rejected, OSError) as exc:
+            _err(f"{path}: skipped: {exc}")
 
-    matcher = Matcher.compile(load_watchlist(args.watchlist))
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .parallel import Analyser, cores
+    from .pipeline import Watch
+
+    watch = Watch.compile(load_watchlist(args.watchlist))
     status = 0
     for name in args.paths:
         if not os.path.lexists(name):
             _err(f"{name}: no such file or folder")
             status = 1
-    for path in _scan_paths([p for p in args.paths if os.path.lexists(p)]):
-        try:
-            data, _ = read_file(path, SCAN_MAX_SIZE)
-            text, _ = extract(path, data)
-        except (Rejected, WatcherError, OSError) as exc:
-            _err(f"{path}: skipped: {exc}")
-            continue
-        for hit in matcher.match(text):
-            row = {"file": path, **hit.as_dict()}
-            if args.format == "jsonl":
-                _out(json.dumps(row, ensure_ascii=False))
-            else:
-                _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
-                     f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
-                     + (f"\t{hit.detail}" if hit.detail else ""))
-        if args.explain and hasattr(matcher, "explain"):
-            for row in matcher.explain(text):
-                _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+    items = _read_all([p for p in args.paths if os.path.lexists(p)])
+    analyser = Analyser(watch, args.jobs or cores())
+    try:
+        for path, future in analyser.map(items):
+            try:
+                text, _, hits = future.result()
+            except WatcherError as exc:
+                _err(f"{path}: skipped: {exc}")
+                continue
+            _print_hits(path, hits, args.format)
+            if args.explain and hasattr(watch.matcher, "explain"):
+                for row in watch.matcher.explain(text):
+                    _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+    finally:
+        analyser.close()
     return status
+
+
+def _print_hits(path: str, hits, fmt: str) -> None:
+    for hit in hits:
+        if fmt == "jsonl":
+            _out(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False))
+        else:
+            _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
+                 f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
+                 + (f"\t{hit.detail}" if hit.detail else ""))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -250,6 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--watchlist", required=True)
     sp.add_argument("--format", choices=["jsonl", "text"], default="text")
     sp.add_argument("--explain", action="store_true", help="also print why candidates matched")
+    sp.add_argument("--jobs", "-j", type=int, default=0,
+                    help="processes to match with (default: one per core)")
     sp.add_argument("paths", nargs="+", metavar="PATH")
 
     sp = cmd("explain", cmd_explain, "show how a text matches (or fails to match) the watchlist")

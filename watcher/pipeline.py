@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ExtractError, StoreError
-from .extract import extract
 from .matcher import Matcher
 from .models import Alert, Entity, Hit
 from .notify import Notifier, mention
@@ -112,12 +111,13 @@ def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
 
 
 class Pipeline:
-    def __init__(self, store: Store, notifier: Notifier, watch: Callable[[], Watch], *,
+    def __init__(self, store: Store, notifier: Notifier,
+                 analyse: Callable[[str, bytes], tuple[Watch, str, str, list[Hit]]], *,
                  max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
                  on_messages: Callable[[], None] = lambda: None):
         self.store = store
         self.notifier = notifier
-        self.watch = watch
+        self.analyse = analyse  # bytes -> (watchlist used, text, encoding, hits)
         self.max_size = max_size
         self.inbox = inbox
         self.move_to = move_to  # (processed_dir, failed_dir), or None to keep files in place
@@ -157,11 +157,9 @@ class Pipeline:
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
             return Outcome(shown, "duplicate", sha)
         try:
-            text, encoding = extract(path, data)
+            watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
-        watch = self.watch()
-        hits = watch.matcher.match(text)
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
         messages = self.notifier.messages_for(alerts)
         _, created = self.store.save_document(

@@ -20,6 +20,7 @@ from .config import Settings, load_watchlist
 from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
 from .notify import Notifier, RedactFilter
+from .parallel import Analyser, cores
 from .pipeline import Pipeline, Watch, printable
 from .scheduler import Jobs
 from .store import Store, utcnow
@@ -70,8 +71,9 @@ class Service:
                                  retry_for=settings.retry_for)
         if self.notifier.problems:  # a typo in a URL must not silently lose every alert
             raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
-        self._watch = Watch.compile(load_watchlist(settings.watchlist))
-        self._watch_lock = threading.Lock()
+        self.processes = settings.workers or cores()
+        self.analyser = Analyser(Watch.compile(load_watchlist(settings.watchlist)),
+                                 self.processes)
         self.queue = WorkQueue()
         self.jobs = Jobs()
         inbox = settings.inbox
@@ -81,7 +83,7 @@ class Service:
                            skip_dirs=skip, on_overflow=self.request_rescan)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
-        self.pipeline = Pipeline(self.store, self.notifier, self.watch,
+        self.pipeline = Pipeline(self.store, self.notifier, self.analyser,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
                                  on_messages=self.jobs.wake_drain)
         self.workers: list[threading.Thread] = []
@@ -96,8 +98,7 @@ class Service:
     # -- watchlist -------------------------------------------------------------------------
 
     def watch(self) -> Watch:
-        with self._watch_lock:
-            return self._watch
+        return self.analyser.watch
 
     def reload(self) -> bool:
         """Load and compile the watchlist; on any error keep the one that is serving."""
@@ -113,8 +114,7 @@ class Service:
                          "The watchlist was not reloaded; the previous one keeps serving.\n"
                          + "\n".join(exc.problems))
             return False
-        with self._watch_lock:
-            self._watch = watch
+        self.analyser.replace(watch)
         self.stats["reloads"] += 1
         log.info("watchlist reloaded from %s: %d entities", path, len(entities))
         return True
@@ -229,7 +229,7 @@ class Service:
         self._watch_watchlist()
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
         self.jobs.every("rescan", self.settings.rescan_interval, self.rescan)
-        n = max(1, self.settings.workers or min(4, os.cpu_count() or 1))
+        n = self.processes  # one thread feeding each matching process
         for i in range(n):
             t = threading.Thread(target=self._worker, args=(f"worker-{i}",),
                                  name=f"worker-{i}", daemon=True)
@@ -305,6 +305,7 @@ class Service:
         for t in self.workers:
             t.join(timeout=10)
         self.jobs.shutdown()
+        self.analyser.close()
         self.write_status()
         self.store.close()
 

@@ -1,0 +1,112 @@
+"""Extract and match on every core: a process pool forked after the watchlist is compiled.
+
+Forked children share the parent's compiled matcher copy-on-write instead of each loading
+its own copy; gc.freeze() first keeps the collector from touching (and so copying) those pages
+in every child. A reloaded watchlist gets a fresh pool; the old one finishes what it holds.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from .extract import extract
+from .models import Hit
+
+_watch = None  # the compiled watchlist (anything with .matcher) a forked child inherits
+
+
+def analyse(watch, name: str, data: bytes) -> tuple[str, str, list[Hit]]:
+    """Bytes -> (text, encoding, hits). Raises ExtractError for what is not text."""
+    text, encoding = extract(name, data)
+    return text, encoding, watch.matcher.match(text)
+
+
+def _analyse_in_child(name: str, data: bytes) -> tuple[str, str, list[Hit]]:
+    return analyse(_watch, name, data)
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Analyser:
+    """analyse() inline with one process, or spread over a forked pool with more.
+
+    Every call says which watchlist produced the hits: after a reload, work submitted before
+    it still reports the entities of the watchlist it was matched against.
+    """
+
+    def __init__(self, watch, processes: int = 1):
+        self.processes = processes
+        self._lock = threading.Lock()
+        self.watch = watch
+        self._pool = self._new_pool(watch)
+
+    def _new_pool(self, watch) -> ProcessPoolExecutor | None:
+        if self.processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        global _watch
+        _watch = watch
+        gc.freeze()
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+        # fork every child now, while _watch is this one: children forked later would
+        # inherit whatever _watch is then.
+        for f in [pool.submit(os.getpid) for _ in range(self.processes * 2)]:
+            f.result()
+        gc.unfreeze()
+        return pool
+
+    def submit(self, name: str, data: bytes) -> tuple[object, Future]:
+        """(the watchlist used, a future of (text, encoding, hits))."""
+        with self._lock:
+            pool, watch = self._pool, self.watch
+        if pool is None:
+            future: Future = Future()
+            try:
+                future.set_result(analyse(watch, name, data))
+            except Exception as exc:  # noqa: BLE001 - delivered through the future
+                future.set_exception(exc)
+            return watch, future
+        return watch, pool.submit(_analyse_in_child, name, data)
+
+    def __call__(self, name: str, data: bytes) -> tuple[object, str, str, list[Hit]]:
+        """(watchlist, text, encoding, hits); a crashed pool is replaced and tried once more."""
+        watch, future = self.submit(name, data)
+        try:
+            return (watch, *future.result())
+        except BrokenProcessPool:
+            self.replace(self.watch)
+            watch, future = self.submit(name, data)
+            return (watch, *future.result())
+
+    def map(self, items: Iterable[tuple[str, bytes]],
+            window: int = 64) -> Iterator[tuple[str, Future]]:
+        """(name, future) for items in order, at most `window` in flight (bounded memory)."""
+        pending: list[tuple[str, Future]] = []
+        for name, data in items:
+            pending.append((name, self.submit(name, data)[1]))
+            if len(pending) >= window:
+                yield pending.pop(0)
+        yield from pending
+
+    def replace(self, watch) -> None:
+        """Serve a new watchlist; work already submitted finishes on the old one."""
+        pool = self._new_pool(watch)
+        with self._lock:
+            old, self._pool, self.watch = self._pool, pool, watch
+        if old is not None:
+            old.shutdown(wait=False)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

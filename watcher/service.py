@@ -16,7 +16,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .config import Settings, load_watchlist
+from .config import Settings
 from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
 from .notify import Notifier, RedactFilter
@@ -72,8 +72,8 @@ class Service:
         if self.notifier.problems:  # a typo in a URL must not silently lose every alert
             raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
         self.processes = settings.workers or cores()
-        self.analyser = Analyser(Watch.compile(load_watchlist(settings.watchlist)),
-                                 self.processes)
+        self.cache_dir = settings.data_dir / "cache"
+        self.analyser = Analyser(Watch.load(settings.watchlist, self.cache_dir), self.processes)
         self.queue = WorkQueue()
         self.jobs = Jobs()
         inbox = settings.inbox
@@ -104,8 +104,7 @@ class Service:
         """Load and compile the watchlist; on any error keep the one that is serving."""
         path = self.settings.watchlist
         try:
-            entities = load_watchlist(path)
-            watch = Watch.compile(entities)
+            watch = Watch.load(path, self.cache_dir)
         except ConfigError as exc:
             for problem in exc.problems:
                 log.error("watchlist not reloaded, the previous one keeps serving: %s", problem)
@@ -116,7 +115,7 @@ class Service:
             return False
         self.analyser.replace(watch)
         self.stats["reloads"] += 1
-        log.info("watchlist reloaded from %s: %d entities", path, len(entities))
+        log.info("watchlist reloaded from %s: %d entities", path, len(watch.entities))
         return True
 
     def schedule_reload(self, delay: float = 0.3) -> None:

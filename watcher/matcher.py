@@ -1,0 +1,466 @@
+"""Find the watched names in a text: exact, transliterated, inflected or slightly misspelt.
+
+How a word becomes a hit, cheapest first:
+
+1. exact: the folded words equal a listed name or alias (any case; acronyms case-sensitive).
+2. translit: a capitalised word whose phonetic key (see normalize.py) has the consonants of a
+   name part and vowels within a small budget (Kiev, Kyjiw, Kijów, Київ for Kyiv).
+3. inflection: a case ending from data/endings.tsv stripped, the stem as in 2 (Путина, Києві,
+   Kijowie); endings are per script and per kind of name, so Лавровый is not Лавров.
+4. fuzzy: the consonants differ by one edit and the whole key by at most a length-dependent
+   budget, found through a deletion index on consonant skeletons (SymSpell), verified with
+   rapidfuzz's Levenshtein.
+
+Name parts: a watched person's surname alone is a mention; the first name beside it must agree
+(Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
+name alone never matches. Every step is a dict lookup on a key of the word, never a loop over
+the watchlist, so the cost per word does not grow with the number of entities.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from .models import Entity, Hit
+from .normalize import (
+    VOWELS,
+    endings,
+    final_vowels,
+    fold,
+    given_names,
+    is_cyrillic_word,
+    name_kind,
+    phonetic_keys,
+    skeleton,
+    stem_of,
+    word_spans,
+)
+
+MIN_VARIANT_LEN = 4  # shorter names (Xi, Un, Kim) only match exactly
+ACRONYM_MAX_LEN = 6
+_CACHE_MAX = 200_000
+_GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
+
+# Scores by method; the edit distance lowers them further.
+SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    """A possible hit before context checks: part `part` matched words i..j (exclusive)."""
+
+    entity: int
+    alias: str
+    i: int
+    j: int
+    score: float
+    method: str
+    detail: str
+    person_part: bool  # a surname (or one-word person alias): first-name rules apply
+
+
+def _vowel_groups(key: str) -> int:
+    groups, prev = 0, False
+    for c in key:
+        v = c in VOWELS
+        groups += v and not prev
+        prev = v
+    return groups
+
+
+def _finals_agree(ft: str, fa: str) -> bool:
+    """Final vowel groups that spell the same ending: -y/-yi/-iy, and soft -ia/-ie/-e."""
+    if ft == fa:
+        return True
+    soft = {"ia", "ie", "e", "iia", "iie"}
+    if ft in soft and fa in soft and (ft[:1] == "i" or fa[:1] == "i"):
+        return True
+    return False
+
+
+def fuzzy_budget(key_len: int) -> int:
+    """Edits allowed in the fuzzy tier: none for short names, more for long ones."""
+    return 0 if key_len < 5 else 1 if key_len < 8 else 2
+
+
+def compare(t: str, a: str, fuzzy: bool) -> tuple[str, int, str]:
+    """Compare a word key with a name key: (kind, distance, reason) with kind one of
+    same | vowel | fuzzy | reject."""
+    if t == a:
+        return "same", 0, ""
+    ft, fa = final_vowels(t), final_vowels(a)
+    if not _finals_agree(ft, fa):
+        return "reject", 0, f"ending -{ft or '(consonant)'} is not -{fa or '(consonant)'}"
+    bt, ba = t[: len(t) - len(ft)], a[: len(a) - len(fa)]
+    st, sa = skeleton(bt), skeleton(ba)
+    if st == sa:
+        budget = 1 if _vowel_groups(ba) <= 2 else 2
+        d = Levenshtein.distance(bt, ba, score_cutoff=budget + 1)
+        if d <= budget:
+            return "vowel", d, ""
+        if not fuzzy:
+            return "reject", d, f"vowels differ: distance {d} over budget {budget}"
+    if not fuzzy:
+        return "reject", 0, "consonants differ"
+    if Levenshtein.distance(st, sa, score_cutoff=2) > 1:
+        return "reject", 0, "consonants differ by more than one edit"
+    if t.startswith(a) or a.startswith(t):
+        return "reject", 0, "a longer or shorter word, not a spelling"
+    budget = fuzzy_budget(len(a))
+    d = Levenshtein.distance(t, a, score_cutoff=budget + 1)
+    if d > budget:
+        return "reject", d, f"edit distance {d} over budget {budget}"
+    return "fuzzy", d, ""
+
+
+def _deletes(skel: str) -> set[str]:
+    return {skel[:k] + skel[k + 1:] for k in range(len(skel))}
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
+
+
+class Matcher:
+    """Compiled watchlist. Build with Matcher.compile(entities); picklable."""
+
+    def __init__(self) -> None:
+        self.entities: tuple[Entity, ...] = ()
+        self._exact: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        self._acronyms: dict[str, list[tuple[int, str]]] = {}
+        # name parts of the variant tiers, as parallel lists indexed by part id
+        self._p_entity: list[int] = []
+        self._p_alias: list[str] = []
+        self._p_fold: list[str] = []
+        self._p_key: list[str] = []
+        self._p_kind: list[str] = []
+        self._p_person: list[bool] = []
+        self._skel_index: dict[str, list[int]] = {}
+        self._del_index: dict[str, list[int]] = {}
+        self._first_names: dict[int, tuple[str, ...]] = {}
+        self._watch_first: set[str] = set()
+        self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._cache: dict[str, tuple] = {}
+
+    # -- compile --------------------------------------------------------------------------------
+
+    @classmethod
+    def compile(cls, entities: Sequence[Entity]) -> Matcher:
+        m = cls()
+        m.entities = tuple(entities)
+        for idx, ent in enumerate(m.entities):
+            m._add_entity(idx, ent)
+        return m
+
+    def _add_entity(self, idx: int, ent: Entity) -> None:
+        person = ent.type == "person"
+        first: list[str] = []
+        for alias in ent.names:
+            words = [w for _, _, w in word_spans(alias)]
+            if not words:
+                continue
+            if len(words) == 1 and _is_acronym(alias):
+                key = unicodedata.normalize("NFKC", words[0])
+                self._acronyms.setdefault(key, []).append((idx, alias))
+                continue
+            folds = tuple(fold(w) for w in words)
+            self._exact.setdefault(folds[0], []).append((idx, alias, folds))
+            if ent.exact:
+                continue
+            if len(words) == 1:
+                self._add_part(idx, alias, words[0], person)
+            elif person:
+                self._add_part(idx, alias, words[-1], True)
+                first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+        if first:
+            self._first_names[idx] = tuple(dict.fromkeys(first))
+            self._watch_first.update(first)
+        if ent.exclude:
+            self._excludes[idx] = tuple(
+                tuple(fold(w) for _, _, w in word_spans(p)) for p in ent.exclude)
+
+    def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
+        f = fold(word)
+        if len(f) < MIN_VARIANT_LEN:
+            return
+        for key in phonetic_keys(word):
+            pid = len(self._p_key)
+            self._p_entity.append(idx)
+            self._p_alias.append(alias)
+            self._p_fold.append(f)
+            self._p_key.append(key)
+            self._p_kind.append(name_kind(key))
+            self._p_person.append(person)
+            skel = skeleton(key)
+            self._skel_index.setdefault(skel, []).append(pid)
+            if fuzzy_budget(len(key)) and len(skel) >= 3:
+                for d in _deletes(skel):
+                    self._del_index.setdefault(d, []).append(pid)
+
+    # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    # -- one word against the name parts ---------------------------------------------------------
+
+    def _splits(self, word: str) -> list[tuple[str, str, str]]:
+        """(key, ending, kind) readings of a word: whole, and with each case ending removed."""
+        keys = phonetic_keys(word)
+        out = [(k, "", "") for k in keys]
+        table = endings()
+        if is_cyrillic_word(word):
+            f = fold(word)
+            for kind in ("cons", "vowel", "adj"):
+                for e in table[("cyr", kind)]:
+                    if f.endswith(e) and len(f) - len(e) >= 3:
+                        out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
+        else:
+            for k in keys:
+                for kind in ("cons", "vowel", "adj"):
+                    for e in table[("lat", kind)]:
+                        if k.endswith(e) and len(k) - len(e) >= 3:
+                            out.append((k[: -len(e)], e, kind))
+        return out
+
+    def _word_parts(self, word: str, notes: list | None = None) -> tuple:
+        """Name parts this word may spell: ((part id, method, score, detail), ...), best first."""
+        if notes is None and word in self._cache:
+            return self._cache[word]
+        best: dict[int, tuple[int, str, float, str]] = {}
+        wfold = fold(word)
+        cyr = is_cyrillic_word(word)
+        for key, ending, kind in self._splits(word):
+            for pid in self._skel_index.get(skeleton(key), ()):
+                self._try_part(pid, key, ending, kind, wfold, cyr, best, notes)
+        for key in phonetic_keys(word):
+            for pid in self._fuzzy_candidates(key):
+                self._try_part(pid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
+        res = tuple(sorted(best.values(), key=lambda r: -r[2]))
+        if notes is None:
+            if len(self._cache) > _CACHE_MAX:
+                self._cache.clear()
+            self._cache[word] = res
+        return res
+
+    def _fuzzy_candidates(self, key: str) -> set[int]:
+        if len(key) < 5:
+            return set()
+        skel = skeleton(key)
+        if len(skel) < 3:
+            return set()
+        out: set[int] = set(self._del_index.get(skel, ()))
+        for d in _deletes(skel):
+            out.update(self._skel_index.get(d, ()))
+            out.update(self._del_index.get(d, ()))
+        return out
+
+    def _try_part(self, pid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
+        akey = self._p_key[pid]
+        if ending:
+            if kind != self._p_kind[pid]:
+                return
+            target = stem_of(akey, kind)
+        else:
+            target = akey
+        how, dist, reason = compare(key, target, fuzzy)
+        if how == "reject":
+            if notes is not None and not (fuzzy and "more than one" in reason):
+                notes.append((pid, "rejected", 0.0, reason))
+            return
+        if fuzzy and how != "fuzzy":
+            return  # already found by the translit tier
+        method, score, detail = self._grade(pid, how, dist, ending, wfold, cyr)
+        if pid not in best or best[pid][2] < score:
+            best[pid] = (pid, method, score, detail)
+
+    def _grade(self, pid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:
+        if how == "fuzzy":
+            return "fuzzy", SCORE["fuzzy"] - 8 * dist, f"edit distance {dist}"
+        if ending:
+            return "inflection", SCORE["inflection"] - 4 * dist, f"case ending -{ending}"
+        if wfold == self._p_fold[pid]:
+            return "exact", SCORE["exact"], "exact name part"
+        script = "Cyrillic" if cyr != is_cyrillic_word(self._p_fold[pid]) else "spelling"
+        detail = f"{script} variant" + (f", vowel distance {dist}" if dist else "")
+        return "translit", SCORE["translit"] - 4 * dist, detail
+
+    # -- a whole text ----------------------------------------------------------------------------
+
+    def match(self, text: str) -> list[Hit]:
+        """The watched names in `text`, sorted by start, non-overlapping."""
+        return [h for h, _ in self._run(text, None)]
+
+    def explain(self, text: str) -> list[dict]:
+        """Every candidate span considered, accepted or not, with the reason for a rejection."""
+        notes: list[dict] = []
+        self._run(text, notes)
+        return sorted(notes, key=lambda n: (n["start"], -n["score"]))
+
+    def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
+        words = word_spans(text)
+        cands: list[_Cand] = []
+        for i, (_, _, word) in enumerate(words):
+            self._exact_at(words, i, cands)
+            if word[0].isupper() or notes is not None:
+                self._variants_at(text, words, i, cands, notes)
+        kept = []
+        for c in cands:
+            reason = self._context_reject(text, words, c)
+            if reason:
+                self._note(notes, text, words, c, reason)
+            else:
+                kept.append(c)
+        return self._resolve(text, words, kept, notes)
+
+    def _exact_at(self, words, i, cands) -> None:
+        word = words[i][2]
+        for idx, alias in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
+            cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", "acronym", False))
+        f = fold(word)
+        for idx, alias, folds in self._exact.get(f, ()):
+            n = len(folds)
+            if i + n > len(words):
+                continue
+            if all(fold(words[i + k][2]) == folds[k] for k in range(1, n)):
+                person = n == 1 and self.entities[idx].type == "person"
+                cands.append(_Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
+                                   "exact name" if n > 1 else "exact name part", person))
+
+    def _variants_at(self, text, words, i, cands, notes) -> None:
+        word = words[i][2]
+        sub_notes: list | None = [] if notes is not None else None
+        found = self._word_parts(word, sub_notes)
+        capital = word[0].isupper()
+        for pid, method, score, detail in found:
+            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, score, method, detail,
+                      self._p_person[pid])
+            if not capital and method != "exact":
+                self._note(notes, text, words, c, "lower-case word, translit/fuzzy needs capital")
+            elif capital or method == "exact":
+                cands.append(c)
+        for pid, _, _, reason in sub_notes or ():
+            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, 0.0, "-", "",
+                      self._p_person[pid])
+            self._note(notes, text, words, c, reason)
+
+    # -- context: first names, initials, exclusions, thresholds ----------------------------------
+
+    def _context_reject(self, text, words, c: _Cand) -> str:
+        ent = self.entities[c.entity]
+        if ent.threshold is not None and c.score < ent.threshold:
+            return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"
+        if c.person_part:
+            reason = self._first_name_reject(text, words, c)
+            if reason:
+                return reason
+        for phrase in self._excludes.get(c.entity, ()):
+            if self._inside_phrase(words, c.i, c.j, phrase):
+                return f"excluded phrase '{' '.join(phrase)}'"
+        return ""
+
+    def _first_name_reject(self, text, words, c: _Cand) -> str:
+        """A capitalised first name right before a surname must be this person's."""
+        if c.i == 0:
+            return ""
+        ps, pe, prev = words[c.i - 1]
+        gap = text[pe:words[c.i][0]]
+        if not prev[0].isupper():
+            return ""
+        mine = self._first_names.get(c.entity, ())
+        if len(prev) == 1 and gap.strip() == "." and gap.startswith("."):
+            initials = {k[0] for k in mine}
+            keys = phonetic_keys(prev)
+            if mine and keys and keys[0][0] not in initials:
+                return f"different initial '{prev}.' beside surname"
+            return ""
+        if not all(ch in _GAP_CHARS for ch in gap):
+            return ""
+        keys = phonetic_keys(prev)
+        if self._is_first_name_of(keys, mine):
+            return ""
+        if any(k in self._watch_first or k in given_names() for k in keys):
+            return f"different first name '{prev}' beside surname"
+        return ""
+
+    @staticmethod
+    def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
+        return any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m)
+                   for k in keys for m in mine)
+
+    @staticmethod
+    def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:
+        n = len(phrase)
+        for start in range(max(0, j - n), i + 1):
+            if start + n <= len(words) and all(
+                    fold(words[start + k][2]) == phrase[k] for k in range(n)):
+                return True
+        return False
+
+    def _extend(self, text, words, c: _Cand) -> tuple[int, int, str]:
+        """Grow a surname hit over the person's first name or initial (either side)."""
+        start, end = words[c.i][0], words[c.j - 1][1]
+        mine = self._first_names.get(c.entity, ())
+        if not c.person_part or not mine:
+            return start, end, ""
+        if c.i > 0:
+            ps, pe, prev = words[c.i - 1]
+            gap = text[pe:start]
+            if prev[0].isupper() and len(prev) == 1 and gap.strip() == "." and len(gap) <= 3:
+                return ps, end, "initial"
+            if all(ch in _GAP_CHARS for ch in gap) and prev[0].isupper() and \
+                    self._is_first_name_of(phonetic_keys(prev), mine):
+                return ps, end, "first name"
+        if c.j < len(words):
+            ns, ne, nxt = words[c.j]
+            gap = text[end:ns]
+            if all(ch in _GAP_CHARS for ch in gap) and nxt[0].isupper() and \
+                    self._is_first_name_of(phonetic_keys(nxt), mine):
+                return start, ne, "first name after surname"
+        return start, end, ""
+
+    # -- overlaps --------------------------------------------------------------------------------
+
+    def _resolve(self, text, words, cands, notes) -> list[tuple[Hit, _Cand]]:
+        """Keep the best candidate of every overlapping group; the best entity wins a span."""
+        spans = []
+        for c in cands:
+            start, end, extra = self._extend(text, words, c)
+            spans.append((start, end, extra, c))
+        spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
+        taken: list[tuple[int, int]] = []
+        out = []
+        for start, end, extra, c in spans:
+            if any(start < e and s < end for s, e in taken):
+                self._note(notes, text, words, c, "overlaps a better hit")
+                continue
+            taken.append((start, end))
+            ent = self.entities[c.entity]
+            detail = f"{c.detail} + {extra}" if extra else c.detail
+            hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
+                      c.method, detail)
+            out.append((hit, c))
+            if notes is not None:
+                notes.append({**hit.as_dict(), "accepted": True, "reason": ""})
+        out.sort(key=lambda hc: hc[0].start)
+        return out
+
+    def _note(self, notes, text, words, c: _Cand, reason: str) -> None:
+        if notes is None:
+            return
+        start, end = words[c.i][0], words[c.j - 1][1]
+        ent = self.entities[c.entity]
+        notes.append({"entity_id": ent.id, "name": ent.name, "start": start, "end": end,
+                      "text": text[start:end], "alias": c.alias, "score": c.score,
+                      "method": c.method, "detail": c.detail, "accepted": False,
+                      "reason": reason})

@@ -389,7 +389,7 @@ class Matcher:
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):
             return ""
-        if any(k in self._watch_first or k in given_names() for k in keys):
+        if fold(prev) in given_names() or any(k in self._watch_first for k in keys):
             return f"different first name '{prev}' beside surname"
         return ""
 

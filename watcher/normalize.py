@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import product
 
 VOWELS = frozenset("aeiou")
 SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
@@ -222,29 +221,35 @@ _LATIN_KEY_CHAR = {"š": "S", "ž": "S", "ż": "S", "ŝ": "S", "č": "C", "ć": 
                    "ś": "s", "ź": "s", "ł": "l", "ß": "s", "ø": "o", "æ": "e", "œ": "e",
                    "đ": "d", "ı": "i", "ë": "e", "ï": "i", "ŭ": "u"}
 
-# Latin spellings -> key units, longest first. A tuple lists the readings of an ambiguous one.
-_UNITS: dict[str, str | tuple[str, ...]] = {
-    "schtsch": "S", "shtch": "S", "shch": "S", "szcz": "S", "chtch": "S", "sztsch": "S",
-    "tsch": "C", "tch": "C", "sch": "S", "sh": "S", "sz": "S", "zh": "S", "cz": "C",
-    "kh": "X", "ch": ("C", "X", "S"), "ck": "k", "ph": "f", "th": "t", "ts": "s", "tz": "s",
-    "ou": "u", "qu": "kv", "x": ("ks", "X"), "y": "i", "j": "i", "w": "v", "h": "g",
-    "q": "k", "z": "s",
-}
-_UNIT_RE = re.compile("|".join(sorted((re.escape(u) for u in _UNITS), key=len, reverse=True))
-                      + r"|.", re.DOTALL)
+# Latin spellings -> key letters, applied in this order (longer spellings first).
+_REPLACE = (
+    ("schtsch", "S"), ("sztsch", "S"), ("shtch", "S"), ("shch", "S"), ("szcz", "S"),
+    ("chtch", "S"), ("tsch", "C"), ("tch", "C"), ("sch", "S"), ("sh", "S"), ("sz", "S"),
+    ("zh", "S"), ("cz", "C"), ("kh", "X"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("ts", "s"),
+    ("tz", "s"), ("ou", "u"), ("qu", "kv"),
+)
+# Ambiguous spellings and their readings, most likely first: ch is English ч, German/Polish х,
+# French ш; x is English ks, scholarly х.
+_AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")))
+_SINGLE = str.maketrans({"y": "i", "j": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
+_SOFT_C = re.compile(r"c(?=[eiy])")
 _MAX_READINGS = 4
 
 
-def _latin_units(s: str) -> list[tuple[str, ...]]:
-    units = []
-    for m in _UNIT_RE.finditer(s):
-        u = m.group()
-        if u == "c":
-            rep = "s" if m.end() < len(s) and s[m.end()] in "eiy" else "k"
-        else:
-            rep = _UNITS.get(u, u)
-        units.append(rep if isinstance(rep, tuple) else (rep,))
-    return units
+def _latin_readings(s: str) -> list[str]:
+    for a, b in _REPLACE:
+        if a in s:
+            s = s.replace(a, b)
+    readings = [s]
+    for spelling, alts in _AMBIGUOUS:
+        if spelling in s:
+            readings = [r.replace(spelling, alt) for r in readings for alt in alts]
+    out = []
+    for r in readings[:_MAX_READINGS]:
+        if "c" in r:
+            r = _SOFT_C.sub("s", r).replace("c", "k")
+        out.append(r.translate(_SINGLE))
+    return out
 
 
 def _collapse(s: str) -> str:
@@ -280,14 +285,10 @@ def phonetic_keys(s: str) -> tuple[str, ...]:
 
     Uppercase letters S, C, X in the key stand for the sounds sh/zh/shch, ch and kh.
     """
-    s = _key_chars(clean(s))
-    readings = [""]
-    for alts in _latin_units(s):
-        if len(alts) == 1:
-            readings = [r + alts[0] for r in readings]
-        else:
-            readings = [r + a for r, a in product(readings, alts)][:_MAX_READINGS]
-    return tuple(dict.fromkeys(_collapse(r) for r in readings if r))
+    c = clean(s)
+    if not c.isascii():
+        c = _key_chars(c)
+    return tuple(dict.fromkeys(_collapse(r) for r in _latin_readings(c) if r))
 
 
 def phonetic_key(s: str) -> str:
@@ -338,6 +339,6 @@ def stem_of(key: str, kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """Phonetic keys of common given names (en, ru, uk, de, pl, fr and more; see data/)."""
+    """fold()ed common given names (en, ru, uk, de, pl, fr and more; see data/given_names.txt)."""
     text = resources.files("watcher").joinpath("data", "given_names.txt").read_text("utf-8")
-    return frozenset(phonetic_key(n) for n in text.split() if not n.startswith("#"))
+    return frozenset(fold(n) for n in text.split() if not n.startswith("#"))

@@ -87,7 +87,25 @@ def fuzzy_budget(key_len: int) -> int:
     return 0 if key_len < 5 else 1 if key_len < 8 else 2
 
 
-def compare(t: str, a: str, fuzzy: bool) -> tuple[str, int, str]:
+# Within one script, spellings of one name differ by these vowels only: i/e/o swap or appear
+# through iotation (Kiev, Kyiv, Kijów), ikavism (Kharkiv, Kharkov) and ё (Fyodor, Fedor).
+# u and a stay fixed, so Orban is not Urban and Scholz is not Schulz. Across scripts any vowel
+# may change: foreign names are written by sound (Trump, Трамп).
+_SOFT_VOWELS = frozenset("ieo")
+
+
+def _latin_vowels_ok(bt: str, ba: str) -> bool:
+    for tag, i, j in Levenshtein.editops(bt, ba):
+        if tag == "replace" and not (bt[i] in _SOFT_VOWELS and ba[j] in _SOFT_VOWELS):
+            return False
+        if tag == "delete" and bt[i] not in _SOFT_VOWELS:
+            return False
+        if tag == "insert" and ba[j] not in _SOFT_VOWELS:
+            return False
+    return True
+
+
+def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str, int, str]:
     """Compare a word key with a name key: (kind, distance, reason) with kind one of
     same | vowel | fuzzy | reject."""
     if t == a:
@@ -100,10 +118,18 @@ def compare(t: str, a: str, fuzzy: bool) -> tuple[str, int, str]:
     if st == sa:
         budget = 1 if _vowel_groups(ba) <= 2 else 2
         d = Levenshtein.distance(bt, ba, score_cutoff=budget + 1)
-        if d <= budget:
+        reason = ""
+        if d > budget:
+            reason = f"vowels differ: distance {d} over budget {budget}"
+        elif bt[:1] != ba[:1] and bt[:1] in VOWELS and ba[:1] in VOWELS \
+                and bt.lstrip("i")[:1] != ba.lstrip("i")[:1]:
+            reason = f"different first letter {bt[:1]!r} / {ba[:1]!r}"
+        elif same_script and not _latin_vowels_ok(bt, ba):
+            reason = "vowel a/u changed within one script"
+        if not reason:
             return "vowel", d, ""
         if not fuzzy:
-            return "reject", d, f"vowels differ: distance {d} over budget {budget}"
+            return "reject", d, reason
     if not fuzzy:
         return "reject", 0, "consonants differ"
     if Levenshtein.distance(st, sa, score_cutoff=2) > 1:
@@ -139,6 +165,7 @@ class Matcher:
         self._p_fold: list[str] = []
         self._p_key: list[str] = []
         self._p_kind: list[str] = []
+        self._p_cyr: list[bool] = []
         self._p_person: list[bool] = []
         self._skel_index: dict[str, list[int]] = {}
         self._del_index: dict[str, list[int]] = {}
@@ -195,6 +222,7 @@ class Matcher:
             self._p_fold.append(f)
             self._p_key.append(key)
             self._p_kind.append(name_kind(key))
+            self._p_cyr.append(is_cyrillic_word(word))
             self._p_person.append(person)
             skel = skeleton(key)
             self._skel_index.setdefault(skel, []).append(pid)
@@ -273,7 +301,8 @@ class Matcher:
             target = stem_of(akey, kind)
         else:
             target = akey
-        how, dist, reason = compare(key, target, fuzzy)
+        same_script = cyr == self._p_cyr[pid]
+        how, dist, reason = compare(key, target, fuzzy, same_script)
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
                 notes.append((pid, "rejected", 0.0, reason))
@@ -291,7 +320,7 @@ class Matcher:
             return "inflection", SCORE["inflection"] - 4 * dist, f"case ending -{ending}"
         if wfold == self._p_fold[pid]:
             return "exact", SCORE["exact"], "exact name part"
-        script = "Cyrillic" if cyr != is_cyrillic_word(self._p_fold[pid]) else "spelling"
+        script = "Cyrillic" if cyr != self._p_cyr[pid] else "spelling"
         detail = f"{script} variant" + (f", vowel distance {dist}" if dist else "")
         return "translit", SCORE["translit"] - 4 * dist, detail
 
@@ -389,7 +418,7 @@ class Matcher:
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):
             return ""
-        if fold(prev) in given_names() or any(k in self._watch_first for k in keys):
+        if any(k in self._watch_first or k in given_names() for k in keys):
             return f"different first name '{prev}' beside surname"
         return ""
 

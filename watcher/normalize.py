@@ -339,6 +339,6 @@ def stem_of(key: str, kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
-    """fold()ed common given names (en, ru, uk, de, pl, fr and more; see data/given_names.txt)."""
-    text = resources.files("watcher").joinpath("data", "given_names.txt").read_text("utf-8")
-    return frozenset(fold(n) for n in text.split() if not n.startswith("#"))
+    """Phonetic keys of common given names (en, ru, uk, de, pl, fr and more; see data/)."""
+    text = resources.files("watcher").joinpath("data", "given_name_keys.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

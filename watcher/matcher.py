@@ -72,10 +72,16 @@ def _vowel_groups(key: str) -> int:
     return groups
 
 
+def _unsoften(group: str) -> str:
+    return group[1:] if len(group) > 1 and group[0] == "i" else group
+
+
 def _finals_agree(ft: str, fa: str) -> bool:
     """Final vowel groups that spell the same ending: -y/-yi/-iy, and soft -ia/-ie/-e."""
     if ft == fa:
         return True
+    if _unsoften(ft) == _unsoften(fa):
+        return True  # soft and hard spellings of one ending: -tsia, -tsa (Вінниця, Винница)
     soft = {"ia", "ie", "e", "iia", "iie"}
     if ft in soft and fa in soft and (ft[:1] == "i" or fa[:1] == "i"):
         return True
@@ -126,10 +132,8 @@ def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str
             reason = f"different first letter {bt[:1]!r} / {ba[:1]!r}"
         elif same_script and not _latin_vowels_ok(bt, ba):
             reason = "vowel a/u changed within one script"
-        if not reason:
-            return "vowel", d, ""
-        if not fuzzy:
-            return "reject", d, reason
+        # Same consonants: the vowel rules decide; fuzzy matching is for consonant slips.
+        return ("reject", d, reason) if reason else ("vowel", d, "")
     if not fuzzy:
         return "reject", 0, "consonants differ"
     if Levenshtein.distance(st, sa, score_cutoff=2) > 1:
@@ -334,7 +338,9 @@ class Matcher:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
         notes: list[dict] = []
         self._run(text, notes)
-        return sorted(notes, key=lambda n: (n["start"], -n["score"]))
+        unique = {(n["entity_id"], n["start"], n["end"], n["accepted"], n["reason"]): n
+                  for n in notes}
+        return sorted(unique.values(), key=lambda n: (n["start"], -n["score"]))
 
     def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
         words = word_spans(text)

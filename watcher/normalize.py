@@ -175,7 +175,8 @@ def to_latin(text: str, system: str = "bgn_pcgn") -> str:
             prev = ch
             continue
         medial, initial = row[system]
-        at_start = not prev or not prev.isalpha() or prev.lower() in _SOFTENERS
+        at_start = not prev or not prev.isalpha() or (
+            system != "uk_national" and prev.lower() in _SOFTENERS)
         latin = initial if at_start else medial
         if system == "uk_national" and low == "г" and not _looks_ukrainian(text):
             latin = "g"  # Russian г is g in every convention; only Ukrainian г is h
@@ -246,8 +247,10 @@ def _latin_readings(s: str) -> list[str]:
             readings = [r.replace(spelling, alt) for r in readings for alt in alts]
     out = []
     for r in readings[:_MAX_READINGS]:
-        if "c" in r:
-            r = _SOFT_C.sub("s", r).replace("c", "k")
+        if "c" in r:  # soft c is s; hard c is k in English, ts in Polish and scholarly spelling
+            r = _SOFT_C.sub("s", r)
+            out.append(r.replace("c", "k").translate(_SINGLE))
+            r = r.replace("c", "s")
         out.append(r.translate(_SINGLE))
     return out
 

@@ -227,14 +227,14 @@ _REPLACE = (
     ("schtsch", "S"), ("sztsch", "S"), ("shtch", "S"), ("shch", "S"), ("szcz", "S"),
     ("chtch", "S"), ("tsch", "C"), ("tch", "C"), ("sch", "S"), ("sh", "S"), ("sz", "S"),
     ("zh", "S"), ("cz", "C"), ("kh", "X"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("ts", "s"),
-    ("tz", "s"), ("ou", "u"), ("qu", "kv"),
+    ("tz", "s"), ("ou", "u"), ("qu", "kv"), ("SC", "S"),
 )
 # Ambiguous spellings and their readings, most likely first: ch is English ч, German/Polish х,
-# French ш; x is English ks, scholarly х.
-_AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")))
-_SINGLE = str.maketrans({"y": "i", "j": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
+# French ш; x is English ks, scholarly х; j is German/Polish й, French ж.
+_AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")), ("j", ("i", "S")))
+_SINGLE = str.maketrans({"y": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
-_MAX_READINGS = 4
+_MAX_READINGS = 6
 
 
 def _latin_readings(s: str) -> list[str]:

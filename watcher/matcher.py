@@ -41,6 +41,7 @@ from .normalize import (
 )
 
 MIN_VARIANT_LEN = 4  # shorter names (Xi, Un, Kim) only match exactly
+FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
 ACRONYM_MAX_LEN = 6
 _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
@@ -147,6 +148,36 @@ def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str
     return "fuzzy", d, ""
 
 
+_SOFT_FINALS = frozenset({"ia", "ie", "e", "iia", "iie"})
+
+
+def _final_classes(final: str) -> tuple[str, ...]:
+    """Buckets a final vowel group falls in; two groups that agree share one (see _finals_agree)."""
+    base = _unsoften(final)
+    return (base, "S") if final in _SOFT_FINALS else (base,)
+
+
+def _buckets(key: str) -> list[str]:
+    """Index keys of a phonetic key: consonants, initial vowel and final vowel class.
+
+    Spellings that compare() can accept share a bucket, so a lookup returns few candidates even
+    for short skeletons in a 100k-name watchlist.
+    """
+    final = final_vowels(key)
+    body = key[: len(key) - len(final)]
+    head = body.lstrip("i")[:1]
+    head = head if head in VOWELS else ""
+    skel = skeleton(body)
+    return [f"{skel}|{head}|{fc}" for fc in _final_classes(final)]
+
+
+def _fuzzy_buckets(key: str) -> list[tuple[str, str]]:
+    """(skeleton, final class) pairs for the deletion index of the fuzzy tier."""
+    final = final_vowels(key)
+    skel = skeleton(key[: len(key) - len(final)])
+    return [(skel, fc) for fc in _final_classes(final)]
+
+
 def _deletes(skel: str) -> set[str]:
     return {skel[:k] + skel[k + 1:] for k in range(len(skel))}
 
@@ -171,8 +202,10 @@ class Matcher:
         self._p_kind: list[str] = []
         self._p_cyr: list[bool] = []
         self._p_person: list[bool] = []
-        self._skel_index: dict[str, list[int]] = {}
-        self._del_index: dict[str, list[int]] = {}
+        self._index: dict[str, list[int]] = {}  # bucket of the whole key -> parts
+        self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> parts
+        self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> parts (fuzzy tier)
+        self._del_index: dict[str, list[int]] = {}  # one consonant deleted, same key shape
         self._first_names: dict[int, tuple[str, ...]] = {}
         self._watch_first: set[str] = set()
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
@@ -228,11 +261,16 @@ class Matcher:
             self._p_kind.append(name_kind(key))
             self._p_cyr.append(is_cyrillic_word(word))
             self._p_person.append(person)
-            skel = skeleton(key)
-            self._skel_index.setdefault(skel, []).append(pid)
-            if fuzzy_budget(len(key)) and len(skel) >= 3:
-                for d in _deletes(skel):
-                    self._del_index.setdefault(d, []).append(pid)
+            for b in _buckets(key):
+                self._index.setdefault(b, []).append(pid)
+            for b in _buckets(stem_of(key, self._p_kind[pid])):
+                self._stem_index.setdefault(b, []).append(pid)
+            if fuzzy_budget(len(key)):
+                for skel, fc in _fuzzy_buckets(key):
+                    if len(skel) >= FUZZY_MIN_CONSONANTS:
+                        self._fz_index.setdefault(f"{skel}|{fc}", []).append(pid)
+                        for d in _deletes(skel):
+                            self._del_index.setdefault(f"{d}|{fc}", []).append(pid)
 
     # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
 
@@ -273,8 +311,10 @@ class Matcher:
         wfold = fold(word)
         cyr = is_cyrillic_word(word)
         for key, ending, kind in self._splits(word):
-            for pid in self._skel_index.get(skeleton(key), ()):
-                self._try_part(pid, key, ending, kind, wfold, cyr, best, notes)
+            index = self._stem_index if ending else self._index
+            for b in _buckets(key):
+                for pid in index.get(b, ()):
+                    self._try_part(pid, key, ending, kind, wfold, cyr, best, notes)
         for key in phonetic_keys(word):
             for pid in self._fuzzy_candidates(key):
                 self._try_part(pid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
@@ -286,15 +326,17 @@ class Matcher:
         return res
 
     def _fuzzy_candidates(self, key: str) -> set[int]:
+        """Parts whose consonants are one edit from the key's (SymSpell deletion index)."""
+        out: set[int] = set()
         if len(key) < 5:
-            return set()
-        skel = skeleton(key)
-        if len(skel) < 3:
-            return set()
-        out: set[int] = set(self._del_index.get(skel, ()))
-        for d in _deletes(skel):
-            out.update(self._skel_index.get(d, ()))
-            out.update(self._del_index.get(d, ()))
+            return out
+        for skel, fc in _fuzzy_buckets(key):
+            if len(skel) < FUZZY_MIN_CONSONANTS - 1:
+                continue
+            out.update(self._del_index.get(f"{skel}|{fc}", ()))
+            for d in _deletes(skel):
+                out.update(self._fz_index.get(f"{d}|{fc}", ()))
+                out.update(self._del_index.get(f"{d}|{fc}", ()))
         return out
 
     def _try_part(self, pid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:

@@ -45,6 +45,7 @@ FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
 ACRONYM_MAX_LEN = 6
 _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
+_MAX_GAP = 4  # longer gaps between words are never "beside"
 
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
@@ -71,6 +72,11 @@ def _vowel_groups(key: str) -> int:
         groups += v and not prev
         prev = v
     return groups
+
+
+def _beside(gap: str) -> bool:
+    """Two words separated by `gap` stand side by side in one name (only spaces between)."""
+    return len(gap) <= _MAX_GAP and all(ch in _GAP_CHARS for ch in gap)
 
 
 def _unsoften(group: str) -> str:
@@ -461,7 +467,7 @@ class Matcher:
             if mine and keys and keys[0][0] not in initials:
                 return f"different initial '{prev}.' beside surname"
             return ""
-        if not all(ch in _GAP_CHARS for ch in gap):
+        if not _beside(gap):
             return ""
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):
@@ -495,13 +501,13 @@ class Matcher:
             gap = text[pe:start]
             if prev[0].isupper() and len(prev) == 1 and gap.strip() == "." and len(gap) <= 3:
                 return ps, end, "initial"
-            if all(ch in _GAP_CHARS for ch in gap) and prev[0].isupper() and \
+            if _beside(gap) and prev[0].isupper() and \
                     self._is_first_name_of(phonetic_keys(prev), mine):
                 return ps, end, "first name"
         if c.j < len(words):
             ns, ne, nxt = words[c.j]
             gap = text[end:ns]
-            if all(ch in _GAP_CHARS for ch in gap) and nxt[0].isupper() and \
+            if _beside(gap) and nxt[0].isupper() and \
                     self._is_first_name_of(phonetic_keys(nxt), mine):
                 return start, ne, "first name after surname"
         return start, end, ""
@@ -515,13 +521,13 @@ class Matcher:
             start, end, extra = self._extend(text, words, c)
             spans.append((start, end, extra, c))
         spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
-        taken: list[tuple[int, int]] = []
+        taken: set[int] = set()  # character offsets covered by accepted hits
         out = []
         for start, end, extra, c in spans:
-            if any(start < e and s < end for s, e in taken):
+            if not taken.isdisjoint(range(start, end)):
                 self._note(notes, text, words, c, "overlaps a better hit")
                 continue
-            taken.append((start, end))
+            taken.update(range(start, end))
             ent = self.entities[c.entity]
             detail = f"{c.detail} + {extra}" if extra else c.detail
             hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,

@@ -398,13 +398,38 @@ class Matcher:
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes)
         kept = []
+        for group in self._by_span(cands).values():
+            kept.extend(self._best_in_span(text, words, group, notes))
+        return self._resolve(text, words, kept, notes)
+
+    @staticmethod
+    def _by_span(cands: list[_Cand]) -> dict[tuple[int, int], list[_Cand]]:
+        groups: dict[tuple[int, int], list[_Cand]] = {}
         for c in cands:
+            groups.setdefault((c.i, c.j), []).append(c)
+        return groups
+
+    def _best_in_span(self, text, words, group: list[_Cand], notes) -> list[_Cand]:
+        """The candidates of one span that survive context checks, best score first.
+
+        Many entities can share a surname; only the best-scoring ones can win the span, so
+        context is checked in score order and stops after the first score tier that has a
+        survivor (and, in that tier, prefers entities whose first name stands beside it).
+        """
+        group.sort(key=lambda c: -c.score)
+        kept: list[_Cand] = []
+        for c in group:
+            if kept and c.score < kept[0].score and notes is None:
+                break
             reason = self._context_reject(text, words, c)
             if reason:
                 self._note(notes, text, words, c, reason)
             else:
                 kept.append(c)
-        return self._resolve(text, words, kept, notes)
+        if len(kept) > 1 and notes is None:
+            named = [c for c in kept if self._extend(text, words, c)[2]]
+            kept = named[:1] or kept[:1]
+        return kept
 
     def _exact_at(self, words, i, cands) -> None:
         word = words[i][2]

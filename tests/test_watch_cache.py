@@ -6,9 +6,9 @@ import pytest
 import yaml
 from conftest import WATCHLIST
 
-from watcher import pipeline
+from watcher import matcher
+from watcher.matcher import Watch
 from watcher.parallel import Analyser
-from watcher.pipeline import Watch
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_unchanged_watchlist_is_loaded_from_the_cache(tmp_path, wl, monkeypatch)
     def no_compile(entities):
         raise AssertionError("compiled although the cache was valid")
 
-    monkeypatch.setattr(pipeline.Watch, "compile", classmethod(lambda cls, e: no_compile(e)))
+    monkeypatch.setattr(matcher.Watch, "compile", classmethod(lambda cls, e: no_compile(e)))
     again = Watch.load(wl, cache)
     text = "Gazprom said Kyiv and Vladimir Putin."
     assert again.matcher.match(text) == first.matcher.match(text)

@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 from . import __version__
 from .config import check, load_settings, load_watchlist, parse_duration
 from .errors import ConfigError, WatcherError
-from .ingest import ignored, walk_files
-from .pipeline import Rejected, read_file
+from .extract import ignored, read_file, walk_files
 
 DEFAULT_CONFIG = os.environ.get("WATCHER_CONFIG", "config/watcher.yaml")
 SCAN_MAX_SIZE = 1 << 30
+PARALLEL_FROM = 1 << 20  # bytes to scan before a process pool pays for its start
 
 
 def _out(line: str = "") -> None:
@@ -41,17 +41,25 @@ def _scan_paths(paths: Sequence[str]) -> Iterator[str]:
             raise FileNotFoundError(p)
 
 
+def _jobs_for(paths: Sequence[str]) -> int:
+    """One process per core for a backlog; forking is not worth it for a few small files."""
+    from .parallel import cores
+
+    size = sum(os.lstat(p).st_size for p in paths if os.path.isfile(p))
+    return cores() if size > PARALLEL_FROM else 1
+
+
 def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
-    for path in _scan_paths(paths):
+    for path in paths:
         try:
             yield path, read_file(path, SCAN_MAX_SIZE)[0]
-        except (Rejected, OSError) as exc:
+        except (WatcherError, OSError) as exc:
             _err(f"{path}: skipped: {exc}")
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .parallel import Analyser, cores
-    from .pipeline import Watch
+    from .matcher import Watch
+    from .parallel import Analyser
 
     watch = Watch.compile(load_watchlist(args.watchlist))
     status = 0
@@ -59,8 +67,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if not os.path.lexists(name):
             _err(f"{name}: no such file or folder")
             status = 1
-    items = _read_all([p for p in args.paths if os.path.lexists(p)])
-    analyser = Analyser(watch, args.jobs or cores())
+    paths = list(_scan_paths([p for p in args.paths if os.path.lexists(p)]))
+    analyser = Analyser(watch, args.jobs or _jobs_for(paths))
+    items = _read_all(paths)
     try:
         for path, future in analyser.map(items):
             try:

@@ -129,7 +129,7 @@ _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class EntitySpec(_Strict):

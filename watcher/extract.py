@@ -1,4 +1,4 @@
-"""Bytes -> text: encodings and HTML.
+"""File -> bytes -> text: safe reading, encodings and HTML.
 
 Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is
 NUL; then strict UTF-8 (most of what arrives); then charset-normalizer, limited to the legacy
@@ -9,12 +9,24 @@ exotic code page.
 from __future__ import annotations
 
 import codecs
+import errno
+import logging
+import os
 import re
-
-import charset_normalizer
-from bs4 import BeautifulSoup
+import stat
+from collections.abc import Iterator
 
 from .errors import ExtractError
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", ".swp", ".swx", "~")
+
+
+def ignored(path: str | os.PathLike) -> bool:
+    """Temporary and hidden files are ignored until renamed to their final name."""
+    name = os.path.basename(path)
+    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -39,6 +51,39 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "header", "footer", "blockquote", "pre", "title", "dd",
                "dt", "figcaption", "aside", "nav", "main", "ul", "ol", "table", "hr")
+
+
+def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without following a symlink and without blocking on a FIFO."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ExtractError("a symbolic link: not followed") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise ExtractError("permission denied") from None
+        if exc.errno == errno.ENXIO:
+            raise ExtractError("not a regular file (socket or FIFO)") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ExtractError(f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > max_size:
+            raise ExtractError(f"too large: {st.st_size} bytes > max_file_size {max_size}")
+        data = f.read(max_size + 1)
+    if len(data) > max_size:
+        raise ExtractError(f"too large: over max_file_size {max_size} bytes")
+    return data, st
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "symbolic link")):
+        if test(mode):
+            return name
+    return "special file"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -73,6 +118,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         pass
     if b"\x00" in data:
         raise ExtractError("binary file (contains NUL bytes), not text")
+    import charset_normalizer  # on first use: most drops are UTF-8
+
     best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()
     if best is None:
         raise ExtractError("cannot detect the text encoding (binary file?)")
@@ -105,6 +152,8 @@ def is_html(name: str, data: bytes) -> bool:
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page: scripts and styles dropped, blocks on their own lines."""
+    from bs4 import BeautifulSoup  # imported on first use: most drops are plain text
+
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -120,3 +169,25 @@ def extract(name: str, data: bytes) -> tuple[str, str]:
     if is_html(name, data if encoding == "utf-8" else text[:512].encode()):
         text = html_to_text(text)
     return text, encoding
+
+
+def walk_files(top: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Regular files and other non-directories below `top`, with their lstat; no links
+    followed. Unreadable folders are logged and skipped, never fatal."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            log.warning("cannot list %s: %s", folder, exc.strerror or exc)
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    yield entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # vanished between listing and stat

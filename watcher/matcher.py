@@ -19,12 +19,19 @@ the watchlist, so the cost per word does not grow with the number of entities.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import logging
+import os
+import pickle
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from .config import load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     VOWELS,
@@ -572,3 +579,67 @@ class Matcher:
                       "text": text[start:end], "alias": c.alias, "score": c.score,
                       "method": c.method, "detail": c.detail, "accepted": False,
                       "reason": reason})
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A compiled watchlist: the matcher and the entities it reports."""
+
+    matcher: Matcher
+    entities: dict[str, Entity]
+
+    @classmethod
+    def compile(cls, entities: Sequence[Entity]) -> Watch:
+        return cls(Matcher.compile(entities), {e.id: e for e in entities})
+
+    @classmethod
+    def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
+        """Load and compile a watchlist, through a cache keyed on its bytes and our code.
+
+        A restart with an unchanged 100k-name watchlist then unpickles in a second instead of
+        compiling for many; any edit (or a new watcher version) compiles afresh.
+        """
+        if cache_dir is None:
+            return cls.compile(load_watchlist(path))
+        try:
+            key = hashlib.sha256(_code_version() + Path(path).read_bytes()).hexdigest()[:24]
+        except OSError:
+            return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
+        cached = cache_dir / f"watchlist-{key}.pickle"
+        try:
+            with open(cached, "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+        watch = cls.compile(load_watchlist(path))
+        _write_cache(cached, watch)
+        return watch
+
+
+def _write_cache(cached: Path, watch: Watch) -> None:
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(watch, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cached)
+        for old in cached.parent.glob("watchlist-*.pickle"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not cache the compiled watchlist: %s", exc)
+
+
+@functools.cache
+def _code_version() -> bytes:
+    """A digest of the matching code and its data: a change invalidates every cache."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for f in sorted([here / "matcher.py", here / "normalize.py", here / "models.py",
+                     *(here / "data").glob("*")]):
+        if f.is_file():
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.digest()

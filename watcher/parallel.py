@@ -8,12 +8,10 @@ in every child. A reloaded watchlist gets a fresh pool; the old one finishes wha
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 
 from .extract import extract
 from .models import Hit
@@ -51,8 +49,14 @@ class Analyser:
         self.watch = watch
         self._pool = self._new_pool(watch)
 
-    def _new_pool(self, watch) -> ProcessPoolExecutor | None:
-        if self.processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    def _new_pool(self, watch):
+        """A ProcessPoolExecutor of forked children, or None to analyse inline."""
+        if self.processes <= 1:
+            return None
+        import multiprocessing  # only when there is a pool: a small scan starts faster
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
             return None
         global _watch
         _watch = watch
@@ -81,6 +85,8 @@ class Analyser:
     def __call__(self, name: str, data: bytes) -> tuple[object, str, str, list[Hit]]:
         """(watchlist, text, encoding, hits); a crashed pool is replaced and tried once more."""
         watch, future = self.submit(name, data)
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             return (watch, *future.result())
         except BrokenProcessPool:

@@ -7,89 +7,24 @@ recorded and dropping the file would lose it.
 
 from __future__ import annotations
 
-import errno
-import functools
 import hashlib
 import logging
 import os
-import pickle
 import shutil
-import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .config import load_watchlist
 from .errors import ExtractError, StoreError
-from .matcher import Matcher
-from .models import Alert, Entity, Hit
+from .extract import read_file
+from .matcher import Watch
+from .models import Alert, Hit
 from .notify import Notifier, mention
 from .store import Store, is_transient
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Watch:
-    """A compiled watchlist: the matcher and the entities it reports."""
-
-    matcher: Matcher
-    entities: dict[str, Entity]
-
-    @classmethod
-    def compile(cls, entities: Sequence[Entity]) -> Watch:
-        return cls(Matcher.compile(entities), {e.id: e for e in entities})
-
-    @classmethod
-    def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
-        """Load and compile a watchlist, through a cache keyed on its bytes and our code.
-
-        A restart with an unchanged 100k-name watchlist then unpickles in a second instead of
-        compiling for many; any edit (or a new watcher version) compiles afresh.
-        """
-        if cache_dir is None:
-            return cls.compile(load_watchlist(path))
-        try:
-            key = hashlib.sha256(_code_version() + Path(path).read_bytes()).hexdigest()[:24]
-        except OSError:
-            return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
-        cached = cache_dir / f"watchlist-{key}.pickle"
-        try:
-            with open(cached, "rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-        watch = cls.compile(load_watchlist(path))
-        _write_cache(cached, watch)
-        return watch
-
-
-def _write_cache(cached: Path, watch: Watch) -> None:
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(watch, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cached)
-        for old in cached.parent.glob("watchlist-*.pickle"):
-            if old != cached:
-                old.unlink(missing_ok=True)
-    except OSError as exc:
-        log.warning("could not cache the compiled watchlist: %s", exc)
-
-
-@functools.cache
-def _code_version() -> bytes:
-    """A digest of the matching code and its data: a change invalidates every cache."""
-    here = Path(__file__).parent
-    digest = hashlib.sha256()
-    for f in sorted([here / "matcher.py", here / "normalize.py", here / "models.py",
-                     *(here / "data").glob("*")]):
-        if f.is_file():
-            digest.update(f.name.encode() + f.read_bytes())
-    return digest.digest()
 
 
 @dataclass(frozen=True)
@@ -101,43 +36,6 @@ class Outcome:
     messages: int = 0
     entities: tuple[str, ...] = ()
     error: str = ""
-
-
-class Rejected(Exception):
-    """A file that can never be processed as it is (not text, too big, not a regular file)."""
-
-
-def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
-    """Read a regular file without following a symlink and without blocking on a FIFO."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Rejected("a symbolic link: not followed") from None
-        if exc.errno in (errno.EACCES, errno.EPERM):
-            raise Rejected("permission denied") from None
-        if exc.errno == errno.ENXIO:
-            raise Rejected("not a regular file (socket or FIFO)") from None
-        raise
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Rejected(f"not a regular file ({_kind(st.st_mode)})")
-        if st.st_size > max_size:
-            raise Rejected(f"too large: {st.st_size} bytes > max_file_size {max_size}")
-        data = f.read(max_size + 1)
-    if len(data) > max_size:
-        raise Rejected(f"too large: over max_file_size {max_size} bytes")
-    return data, st
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
-                       (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "symbolic link")):
-        if test(mode):
-            return name
-    return "special file"
 
 
 def printable(path: str) -> str:
@@ -198,7 +96,7 @@ class Pipeline:
             data, st = read_file(path, self.max_size)
         except FileNotFoundError:
             return Outcome(shown, "vanished", error="deleted before it could be read")
-        except Rejected as exc:
+        except ExtractError as exc:
             return self._fail(path, shown, "", _lstat(path), str(exc))
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")

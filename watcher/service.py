@@ -19,9 +19,10 @@ from watchdog.observers import Observer
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
+from .matcher import Watch
 from .notify import Notifier, RedactFilter
 from .parallel import Analyser, cores
-from .pipeline import Pipeline, Watch, printable
+from .pipeline import Pipeline, printable
 from .scheduler import Jobs
 from .store import Store, utcnow
 

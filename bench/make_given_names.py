@@ -8,7 +8,7 @@ precede surnames in ordinary sentences ("In April Putin said").
 It writes watcher/data/given_names.txt (the names) and watcher/data/given_name_keys.txt (their
 phonetic keys, so a process does not spend 60 ms computing them; a test checks they agree).
 
-usage: python tools/make_given_names.py
+usage: python bench/make_given_names.py
 """
 
 import importlib
@@ -37,7 +37,7 @@ def main() -> None:
     header = "# Given names from Faker person providers: " + " ".join(LOCALES) + "\n"
     (DATA / "given_names.txt").write_text(header + "\n".join(names) + "\n", encoding="utf-8")
     keys = sorted({k for n in names for k in phonetic_keys(n)})
-    header = "# Phonetic keys of given_names.txt (tools/make_given_names.py)\n"
+    header = "# Phonetic keys of given_names.txt (bench/make_given_names.py)\n"
     (DATA / "given_name_keys.txt").write_text(header + "\n".join(keys) + "\n", encoding="utf-8")
 
 

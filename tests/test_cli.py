@@ -84,3 +84,16 @@ def test_notify_test_reports_each_target(tmp_path, http_sink):
     assert lines[0].startswith("1. entry-1 json://127.0.0.1") and lines[0].endswith("delivered")
     assert lines[1].startswith("2. entry-2") and "FAILED" in lines[1]
     assert http_sink.received()[0]["title"] == "watcher: test alert"
+
+
+def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):
+    result = run_cli("explain", "--watchlist", str(watchlist(tmp_path)),
+                     "Selenskyj sprach gestern in Kijów.")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0
+    assert any(line.startswith("HIT 'Selenskyj' [0:9] zelensky") and "translit" in line
+               for line in lines)
+    assert any(line.startswith("HIT 'Kijów'") and "score" in line for line in lines)
+    assert any(line.startswith("no  ") and "<- overlaps a better hit" in line for line in lines)
+    none = run_cli("explain", "--watchlist", str(watchlist(tmp_path)), "Nothing here.")
+    assert none.stdout.startswith("no candidate")

@@ -97,16 +97,22 @@ def _print_hits(path: str, hits, fmt: str) -> None:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .matcher import Matcher
+    from .matcher import Watch
 
-    matcher = Matcher.compile(load_watchlist(args.watchlist))
+    watch = Watch.compile(load_watchlist(args.watchlist))
     text = " ".join(args.text)
-    if not hasattr(matcher, "explain"):
-        for hit in matcher.match(text):
-            _out(json.dumps(hit.as_dict(), ensure_ascii=False))
-        return 0
-    for row in matcher.explain(text):
-        _out(json.dumps(row, ensure_ascii=False))
+    rows = watch.matcher.explain(text)
+    for row in rows:
+        if args.format == "jsonl":
+            _out(json.dumps(row, ensure_ascii=False))
+            continue
+        verdict = "HIT " if row["accepted"] else "no  "
+        why = f"  <- {row['reason']}" if row["reason"] else ""
+        _out(f"{verdict}{row['text']!r} [{row['start']}:{row['end']}] {row['entity_id']} "
+             f"via {row['alias']!r}: {row['method']}"
+             f"{', ' + row['detail'] if row['detail'] else ''}, score {row['score']:.0f}{why}")
+    if not rows and args.format != "jsonl":
+        _out("no candidate: no word of the text is close to a watched name")
     return 0
 
 
@@ -280,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("explain", cmd_explain, "show how a text matches (or fails to match) the watchlist")
     sp.add_argument("--watchlist", required=True)
+    sp.add_argument("--format", choices=["text", "jsonl"], default="text")
     sp.add_argument("text", nargs="+")
 
     sp = cmd("run", cmd_run, "run the daemon in the foreground")

@@ -16,13 +16,14 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .alerting import Dispatcher
 from .config import Settings, load_watchlist
 from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
 from .notify import Notifier, RedactFilter
 from .pipeline import Pipeline, Watch, printable
 from .scheduler import Jobs
-from .store import Store, utcnow
+from .store import Store
 
 log = logging.getLogger("watcher")
 
@@ -81,6 +82,7 @@ class Service:
                            skip_dirs=skip, on_overflow=self.request_rescan)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
+        self.dispatcher = Dispatcher(self.store, self.notifier, on_health=self._health)
         self.pipeline = Pipeline(self.store, self.notifier, self.watch,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
                                  on_messages=self.jobs.wake_drain)
@@ -144,13 +146,11 @@ class Service:
         self._watchlist_observer.start()
 
     def _health(self, title: str, body: str) -> None:
-        messages = self.notifier.health_messages(title, body)
-        if messages:
-            try:
-                self.store.add_messages(messages)
-                self.jobs.wake_drain()
-            except Exception:  # noqa: BLE001
-                log.exception("could not queue a health alert")
+        try:
+            self.dispatcher.queue_health(title, body)
+            self.jobs.wake_drain()
+        except Exception:  # noqa: BLE001
+            log.exception("could not queue a health alert")
 
     # -- work ------------------------------------------------------------------------------
 
@@ -184,29 +184,13 @@ class Service:
             self.stats["last_error"] = f"{outcome.path}: {outcome.error}"
 
     def drain_outbox(self) -> int:
-        """Send every due message once; failed ones get a later retry time or die."""
-        sent = 0
-        for row in self.store.due_messages():
-            if self.stop_event.is_set():
-                break
-            error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
-            if error is None:
-                self.store.mark_sent(row.id)
-                sent += 1
-                continue
-            retry_at = self.notifier.retry_at(row.attempts + 1, row.created_at, utcnow())
-            self.store.mark_failed(row.id, error, retry_at)
-            if retry_at is None:
-                log.error("gave up on message %d to %s after %d attempts: %s", row.id,
-                          row.entry, row.attempts + 1, error)
-                if row.kind != "health":
-                    self._health("alert delivery failed", f"Message {row.id} ({row.title}) to "
-                                 f"{row.entry} is dead after {row.attempts + 1} attempts: "
-                                 f"{error}")
-            else:
-                log.warning("message %d to %s failed (attempt %d), retry at %s: %s", row.id,
-                            row.entry, row.attempts + 1, retry_at.strftime("%H:%M:%S"), error)
-        return sent
+        """Due pending notifications become messages (notify policy); due messages are sent."""
+        self.dispatcher.flush()
+        return self.dispatcher.drain(stop=self.stop_event)
+
+    def run_digest(self, key: str) -> None:
+        if self.dispatcher.digest(key):
+            self.jobs.wake_drain()
 
     def request_rescan(self) -> None:
         self.jobs.run_now("rescan")
@@ -229,6 +213,10 @@ class Service:
         self._watch_watchlist()
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
         self.jobs.every("rescan", self.settings.rescan_interval, self.rescan)
+        for key, target in self.notifier.targets.items():
+            if target.entry.mode == "digest":
+                self.jobs.add_digest(key, target.entry.schedule, target.entry.timezone,
+                                     self.run_digest, self.dispatcher.oldest_waiting(key))
         n = max(1, self.settings.workers or min(4, os.cpu_count() or 1))
         for i in range(n):
             t = threading.Thread(target=self._worker, args=(f"worker-{i}",),

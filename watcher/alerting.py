@@ -128,27 +128,34 @@ class Dispatcher:
         that is down costs one attempt per pass, and never delays or repeats another's.
         """
         now = now or self.clock()
-        sent, failed_entries, quiet = 0, set(), {}
-        for row in self.store.due_messages(now):
-            if stop is not None and stop.is_set():
-                break
-            if row.entry in failed_entries:
-                continue
-            target = self.notifier.targets.get(row.entry)
-            if target is not None:
-                if row.entry not in quiet:
-                    quiet[row.entry] = quiet_until(target.entry.quiet_hours, now)
-                if quiet[row.entry] is not None:  # quiet hours: later, not an attempt
-                    self.store.defer([row.id], quiet[row.entry])
+        sent, failed_entries, quiet, last_id = 0, set(), {}, 0
+        while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
+                                              after_id=last_id):
+            for row in rows:
+                if stop is not None and stop.is_set():
+                    return sent
+                last_id = row.id
+                if row.entry in failed_entries:
                     continue
-            error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
-            if error is None:
-                self.store.mark_sent(row.id)
-                sent += 1
-                continue
-            failed_entries.add(row.entry)
-            self._failed(row, error, now)
+                sent += self._deliver(row, now, quiet, failed_entries)
         return sent
+
+    def _deliver(self, row, now: datetime, quiet: dict, failed_entries: set) -> int:
+        """Send one message (or defer it for quiet hours); 1 if it was delivered."""
+        target = self.notifier.targets.get(row.entry)
+        if target is not None:
+            if row.entry not in quiet:
+                quiet[row.entry] = quiet_until(target.entry.quiet_hours, now)
+            if quiet[row.entry] is not None:  # quiet hours: later, not an attempt
+                self.store.defer([row.id], quiet[row.entry])
+                return 0
+        error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
+        if error is None:
+            self.store.mark_sent(row.id)
+            return 1
+        failed_entries.add(row.entry)
+        self._failed(row, error, now)
+        return 0
 
     def _failed(self, row, error: str, now: datetime) -> None:
         retry_at = self.notifier.retry_at(row.attempts + 1, _aware(row.created_at), now)

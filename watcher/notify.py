@@ -95,7 +95,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # CommonMark punctuation that could make markup out of a document's words: emphasis, code,
 # links ([label](url)) and autolinks or Slack sequences (<...>). A backslash escape makes each
 # literal; apprise's Slack converter turns \< and \> into &lt; &gt; and & into &amp;.
-_MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>])")
+# An underscore inside a word (snake_case, file_names) is never emphasis: left as it is.
+_MD_SPECIAL = re.compile(r"([\\`*~\[\]<>]|(?<!\w)_|_(?!\w))")
 WORD_JOINER = "\u2060"  # invisible: "@\u2060everyone" reads as @everyone but pings no one
 
 

@@ -22,7 +22,7 @@ from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
 from .notify import Notifier, RedactFilter
 from .pipeline import Pipeline, Watch, printable
-from .scheduler import Jobs
+from .scheduler import Jobs, next_runs
 from .store import Store
 
 log = logging.getLogger("watcher")
@@ -71,6 +71,13 @@ class Service:
                                  retry_for=settings.retry_for)
         for problem in self.notifier.problems:
             log.error("%s", problem)
+        for key, target in self.notifier.targets.items():
+            if target.entry.schedule:  # a bad cron stops the start, before any thread runs
+                try:
+                    next_runs(target.entry.schedule, target.entry.timezone, datetime.now(UTC))
+                except ValueError as exc:
+                    raise ConfigError(f"notify entry {key!r}: schedule "
+                                      f"{target.entry.schedule!r}: {exc}") from None
         self._watch = Watch.compile(load_watchlist(settings.watchlist))
         self._watch_lock = threading.Lock()
         self.queue = WorkQueue()

@@ -267,10 +267,12 @@ class Store:
         with self.session() as s:
             s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
 
-    def due_messages(self, now: datetime | None = None, limit: int = 100) -> list[OutboxRow]:
+    def due_messages(self, now: datetime | None = None, limit: int = 100,
+                     skip_entries: Sequence[str] = (), after_id: int = 0) -> list[OutboxRow]:
         now = now or self.clock()
         query = (select(OutboxRow)
-                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
+                        OutboxRow.id > after_id, OutboxRow.entry.not_in(skip_entries))
                  .order_by(OutboxRow.id).limit(limit))
         with self.session() as s:
             return list(s.exec(query))

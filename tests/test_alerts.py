@@ -425,3 +425,127 @@ def test_routing_by_tags_types_and_score(world, http_sink, entry, expected):
     w.drop("a.txt", "Vladimir Putin and Gazprom.")
     w.tick()
     assert len(http_sink.received()) == expected
+
+
+# -- the daemon, real time --------------------------------------------------------------------
+
+def test_daemon_immediate_alerts_arrive_well_under_a_second(make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    latencies = []
+    for n in range(10):
+        t0 = time.monotonic()
+        d.drop(f"fast-{n}.txt", PUTIN.format(n=n), how="rename")
+        wait_for(lambda n=n: len(http_sink.received()) == n + 1, what=f"alert {n}")
+        latencies.append(time.monotonic() - t0)
+    latencies.sort()
+    print(f"\ndrop-to-alert: p50 {latencies[4] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+    assert latencies[-1] < 1.0
+    assert d.stop() == 0
+
+
+def test_daemon_burst_of_50_documents_is_one_message_per_entry(make_daemon, http_sink,
+                                                               smtp_sink):
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "hook", "repeat_interval": "1h"},
+                            {"url": smtp_sink.url(), "name": "mail",
+                             "repeat_interval": "1h"}]).start()
+    t0 = time.monotonic()
+    for n in range(50):
+        d.drop(f"burst-{n}.txt", PUTIN.format(n=n), how="rename")
+        time.sleep(0.05)
+    burst = time.monotonic() - t0
+    wait_for(lambda: d.count("documents") == 50, what="50 documents")
+    wait_for(lambda: d.count("pending", "state = 'new'") == 0, what="the flush")
+    wait_for(lambda: http_sink.received() and smtp_sink.messages, what="the two messages")
+    time.sleep(1.5)  # later drains and flushes send nothing more
+    print(f"\nburst of 50 documents in {burst:.1f} s: {len(http_sink.received())} HTTP "
+          f"message(s), {len(smtp_sink.messages)} email(s), "
+          f"{d.count('pending', 'state = ' + repr('held'))} held for the roll-up")
+    assert burst < 10
+    assert len(http_sink.received()) == 1 and len(smtp_sink.messages) == 1
+    assert d.count("pending", "state = 'held'") + d.count("pending", "state = 'sent'") == 100
+    assert d.stop() == 0
+
+
+def test_daemon_receiver_down_then_killed_and_restarted_gets_each_message_once(
+        make_daemon, http_sink):
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "hook"}],
+                    retry_max_backoff="1s").start()
+    for n, text in enumerate(["Vladimir Putin spoke.", "Gazprom reported.", "Kyiv at night."]):
+        d.drop(f"{n}.txt", text)
+    wait_for(lambda: http_sink.failures >= 3, what="failed attempts")
+    d.kill()  # SIGKILL in the middle of the outage
+    d.start()
+    failures = http_sink.failures
+    wait_for(lambda: http_sink.failures > failures, what="retries after the restart")
+    http_sink.status = 200
+    wait_for(lambda: len(http_sink.received()) == 3, timeout=15, what="three deliveries")
+    time.sleep(2.5)  # longer than the longest backoff: nothing is sent twice
+    titles = sorted(b["title"] for b in http_sink.received())
+    assert titles == ["watcher: Gazprom in 1.txt", "watcher: Kyiv in 2.txt",
+                      "watcher: Vladimir Putin in 0.txt"]
+    assert d.count("outbox", "status = 'sent'") == 3 and d.count("outbox") == 3
+    assert d.stop() == 0
+
+
+def test_daemon_rejects_a_bad_digest_schedule(make_daemon, http_sink):
+    from conftest import run_cli
+
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "daily", "mode": "digest",
+                             "schedule": "0 25 * * *"}])
+    result = run_cli("check", "--config", str(d.config))
+    assert result.returncode == 2
+    assert "notify entry 'daily': schedule '0 25 * * *'" in result.stdout
+    d.start(wait_ready=False)
+    assert d.proc.wait(timeout=30) == 2
+    assert "schedule '0 25 * * *'" in d.log()
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def test_silence_route_test_and_outbox_commands(make_daemon, http_sink):
+    from conftest import run_cli
+
+    quiet = {"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin"}
+    d = make_daemon(notify=[
+        {"url": http_sink.url("a"), "name": "leaders", "tags": ["leaders"],
+         "repeat_interval": "1h", "quiet_hours": quiet},
+        {"url": http_sink.url("b"), "name": "energy", "tags": ["energy"], "min_score": 95},
+        {"url": http_sink.url("c"), "name": "daily", "mode": "digest",
+         "schedule": "0 8 * * mon-fri", "timezone": "Europe/Berlin"}])
+    cfg = ("--config", str(d.config))
+
+    out = run_cli("route-test", *cfg, "--entity", "putin").stdout
+    assert "1. leaders json://127.0.0.1" in out
+    assert "RECEIVES (tags ['leaders'] match) -> immediate, repeat_interval 3600s, " \
+           "quiet 22:00-07:00 Europe/Berlin" in out
+    assert "2. energy" in out and "no (no tag in common with ['energy']; min_score 95)" in out
+    assert "3. daily" in out and "RECEIVES (receives every alert) -> digest, schedule " \
+           "'0 8 * * mon-fri' Europe/Berlin" in out
+
+    added = run_cli("silence", "add", *cfg, "--entity", "putin", "--for", "7d",
+                    "--reason", "summit week")
+    assert added.returncode == 0 and added.stdout.startswith("silence 1: putin until ")
+    assert run_cli("silence", "add", *cfg, "--entity", "nobody").returncode == 2
+    listed = run_cli("silence", "list", *cfg).stdout
+    assert "putin" in listed and "active" in listed and "summit week" in listed
+    assert "silenced now" in run_cli("route-test", *cfg, "--entity", "putin").stdout
+    assert run_cli("silence", "remove", *cfg, "1").stdout.strip() == "silence 1 removed"
+    assert run_cli("silence", "list", *cfg).stdout.strip() == "(none)"
+
+    out = run_cli("outbox", *cfg).stdout
+    assert out.startswith("0 pending, 0 failed, 0 sent, 0 dead; 0 notification(s) waiting")
+
+
+def test_apprise_debug_logging_never_shows_the_webhook_secret(make_daemon, http_sink):
+    token = "S3cretT0kenValue9876"
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url("${HOOK_TOKEN}")}], log_level="DEBUG")
+    d.start(env={"HOOK_TOKEN": token})
+    d.drop("a.txt", "Vladimir Putin spoke.")
+    wait_for(lambda: http_sink.failures >= 2, what="failed attempts")
+    http_sink.status = 200
+    wait_for(lambda: http_sink.received(), what="delivery")
+    assert d.stop() == 0
+    assert "DEBUG" in d.log() and token not in d.log()
+    assert token.encode() not in (d.data / "watcher.db").read_bytes()

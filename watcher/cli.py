@@ -276,8 +276,6 @@ def cmd_silence(args: argparse.Namespace) -> int:
              "stored, not sent")
         return 0
     if args.action == "remove":
-        if args.id is None:
-            raise ConfigError("silence remove: give the silence ID (see `watcher silence list`)")
         if not store.remove_silence(args.id):
             _err(f"no silence {args.id}")
             return 1
@@ -399,13 +397,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("silence", cmd_silence, "silence an entity for a while: its hits are stored, "
              "not sent")
-    config(sp)
-    sp.add_argument("action", choices=["add", "list", "remove"])
-    sp.add_argument("id", nargs="?", type=int, help="for remove: the silence ID")
-    sp.add_argument("--entity", help="for add: the entity ID")
-    sp.add_argument("--for", dest="duration", default="1d", help="for add: e.g. 2h, 7d")
-    sp.add_argument("--reason", help="for add: why (shown by list)")
-    sp.add_argument("--all", action="store_true", help="for list: expired silences too")
+    actions = sp.add_subparsers(dest="action", required=True)
+    sa = actions.add_parser("add", help="silence an entity")
+    config(sa)
+    sa.add_argument("--entity", required=True, help="the entity ID")
+    sa.add_argument("--for", dest="duration", default="1d", help="e.g. 2h, 7d (default 1d)")
+    sa.add_argument("--reason", help="why (shown by list)")
+    sl = actions.add_parser("list", help="active silences")
+    config(sl)
+    sl.add_argument("--all", action="store_true", help="expired silences too")
+    sr = actions.add_parser("remove", help="end a silence now")
+    config(sr)
+    sr.add_argument("id", type=int, help="the silence ID (see list)")
 
     sp = cmd("route-test", cmd_route_test, "which notify entries would receive an entity's "
              "alerts, and why")

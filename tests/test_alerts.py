@@ -128,16 +128,37 @@ def test_a_long_group_is_capped_with_plus_n_more_and_how_to_see_them(world, slac
     for n in range(60):
         w.drop(f"doc-{n:02}.txt", f"Report {n}: Vladimir Putin met officials from Gazprom "
                                   f"and Kyiv in a long meeting about gas number {n}.")
-    w.clock.advance(minutes=1)
+        w.clock.advance(seconds=1)
     w.tick()
     [payload] = slack.payloads
     text = payload["attachments"][0]["text"]
     assert len(text) <= 3500
-    more = re.search(r"\+(\d+) more in this message's window \(3 entities\): "
-                     r"`watcher hits --since 24h`$", text)
-    assert more, text[-300:]
-    shown = text.count("mention in doc-")
-    assert shown + int(more[1]) == 180  # 60 documents x 3 entities, each shown or counted
+    for name, kind, ident in (("Vladimir Putin", "person", "putin"),
+                              ("Gazprom", "org", "gazprom"), ("Kyiv", "place", "kyiv")):
+        assert f"*{name}* ({kind}): 60 mentions in 60 documents" in text
+        assert f"+55 more documents: `watcher hits --entity {ident} --since 1h`" in text
+    assert text.count("doc-") == 15  # five documents shown per entity
+
+
+def test_what_does_not_fit_the_cap_is_counted_with_its_command():
+    from watcher.notify import Style, render
+
+    def alert(entity: str, n: int) -> Alert:
+        m = Mention(text=entity, alias=entity, score=100, method="exact", detail="", start=0,
+                    end=3, before="x " * 30, after=" y" * 30)
+        return Alert(entity_id=entity.lower(), entity_name=entity, entity_type="other",
+                     tags=(), path=f"/in/{n}.txt", sha256=f"{n:064}",
+                     found_at="2025-03-03T09:14:00+00:00", mentions=(m,))
+
+    from datetime import datetime
+    alerts = [alert(f"E{i}", n) for i in range(20) for n in range(2)]
+    now = datetime.fromisoformat("2025-03-03T11:00:00+00:00")
+    title, body = render(alerts, Style(cap=1500, now=now))
+    assert len(body) <= 1500
+    assert title == "watcher: E0, E1, E2 +17 more in 2 files"
+    shown = body.count("mentions in 2 documents")
+    assert body.endswith(f"+{20 - shown} more entities in 2 documents: "
+                         "watcher hits --since 2h")
 
 
 # -- quiet hours, digests, silences ---------------------------------------------------------

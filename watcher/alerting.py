@@ -94,7 +94,8 @@ class Dispatcher:
         for batch in plan.messages:
             items = [by_id[i.id] for i in batch.items]
             rolled = [by_id[i.id] for i in batch.rolled]
-            message = self.notifier.message(key, self._alerts(items), _rollups(rolled), kind)
+            message = self.notifier.message(key, self._alerts(items), _rollups(rolled), kind,
+                                            now=self.clock())
             messages.append((message, [r.id for r in items + rolled]))
         if not (messages or plan.held or plan.silenced):
             return 0

@@ -14,7 +14,7 @@ import logging
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ logging.getLogger("urllib3").setLevel(logging.WARNING)
 logging.getLogger("apprise").setLevel(logging.WARNING)
 logging.getLogger("apprise").propagate = False
 MAX_MENTIONS = 5  # per entity in one message; the rest are counted, `watcher hits` lists them
+MAX_DOCUMENTS = 5  # per entity in a grouped message or digest, likewise
 
 
 # -- mentions and routing --------------------------------------------------------------------
@@ -141,6 +142,7 @@ class Style:
     dialect: str = CHAT
     cap: int = 3500  # characters of body, well under what the channel accepts
     tz: str = "UTC"
+    now: datetime | None = None  # when the message is made (for "--since 2h")
 
     def e(self, s: str) -> str:
         return escape(s, self.format, self.dialect)
@@ -174,13 +176,12 @@ def _method(m: Mention) -> str:
     return f"{m.method}, {m.detail}" if m.detail else m.method
 
 
-def _hits_command(entity_id: str, since: str | None = None) -> str:
-    cmd = f"watcher hits --entity {entity_id}"
-    if since:
-        age = datetime.now(UTC) - datetime.fromisoformat(since)
-        hours = max(1, int(age.total_seconds() // 3600) + 1)
-        cmd += f" --since {hours}h"
-    return cmd
+def _hits_command(st: Style, entity_id: str | None, since: str) -> str:
+    """The command that lists what a message could not show, from `since` on."""
+    age = (st.now or datetime.now(UTC)) - datetime.fromisoformat(since)
+    hours = max(1, int(age.total_seconds() // 3600) + 1)
+    return st.code(f"watcher hits{f' --entity {entity_id}' if entity_id else ''} "
+                   f"--since {hours}h")
 
 
 def render_alert(alert: Alert, st: Style, rollup: Rollup | None = None) -> str:
@@ -189,17 +190,46 @@ def render_alert(alert: Alert, st: Style, rollup: Rollup | None = None) -> str:
     n = len(alert.mentions)
     head = (f"{st.bold(e(alert.entity_name))} ({e(alert.entity_type)}): {n} "
             f"mention{'s' * (n != 1)} in {e(Path(alert.path).name)}")
-    lines = []
-    for m in alert.mentions[:MAX_MENTIONS]:
-        snippet = f"{e(m.before)}{st.mark(e(m.text))}{e(m.after)}"
-        lines.append(f"“{snippet}” — alias {e(m.alias)}, {e(_method(m))}, "
-                     f"score {m.score:.0f}")
+    lines = [f"“{_snippet(m, st)}” — alias {e(m.alias)}, {e(_method(m))}, score {m.score:.0f}"
+             for m in alert.mentions[:MAX_MENTIONS]]
     if n > MAX_MENTIONS:
-        lines.append(f"+{n - MAX_MENTIONS} more: {st.code(_hits_command(alert.entity_id))}")
+        lines.append(f"+{n - MAX_MENTIONS} more: "
+                     f"{_hits_command(st, alert.entity_id, alert.found_at)}")
     if rollup:
         lines.append(rollup_line(rollup, st))
     foot = st.small(f"file {e(alert.path)} · sha256 {alert.sha256[:12]} · found "
                     f"{st.local(alert.found_at, '%Y-%m-%d %H:%M %Z')}")
+    return _block(st, head, lines, foot)
+
+
+def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = None) -> str:
+    """One entity in several documents: a line per document, the first few in full."""
+    if len(alerts) == 1:
+        return render_alert(alerts[0], st, rollup)
+    e, first = st.e, alerts[0]
+    n = sum(len(a.mentions) for a in alerts)
+    head = (f"{st.bold(e(first.entity_name))} ({e(first.entity_type)}): {n} "
+            f"mention{'s' * (n != 1)} in {len(alerts)} documents")
+    lines = []
+    for a in alerts[:MAX_DOCUMENTS]:
+        m, more = a.mentions[0], len(a.mentions) - 1
+        lines.append(f"{e(Path(a.path).name)}: “{_snippet(m, st)}” — score {m.score:.0f}"
+                     + (f" (+{more} more in it)" if more > 0 else ""))
+    if len(alerts) > MAX_DOCUMENTS:
+        lines.append(f"+{len(alerts) - MAX_DOCUMENTS} more documents: "
+                     f"{_hits_command(st, first.entity_id, first.found_at)}")
+    if rollup:
+        lines.append(rollup_line(rollup, st))
+    when = [st.local(a.found_at, "%Y-%m-%d %H:%M") for a in (first, alerts[-1])]
+    foot = st.small(f"found {when[0]} – {when[1]} {st.local(first.found_at, '%Z')}")
+    return _block(st, head, lines, foot)
+
+
+def _snippet(m: Mention, st: Style) -> str:
+    return f"{st.e(m.before)}{st.mark(st.e(m.text))}{st.e(m.after)}"
+
+
+def _block(st: Style, head: str, lines: list[str], foot: str) -> str:
     if st.format == HTML:
         items = "".join(f"<li>{line}</li>" for line in lines)
         return f"<p>{head}</p><ul>{items}</ul><p>{foot}</p>"
@@ -211,7 +241,7 @@ def rollup_line(r: Rollup, st: Style) -> str:
     """'12 more mentions in 9 documents since 09:14' (held back by the cooldown)."""
     docs = f" in {r.documents} documents" if r.documents > 1 else ""
     return (f"{r.mentions} more mention{'s' * (r.mentions != 1)}{docs} since "
-            f"{st.local(r.since)} (cooldown): {st.code(_hits_command(r.entity_id, r.since))}")
+            f"{st.local(r.since)} (cooldown): {_hits_command(st, r.entity_id, r.since)}")
 
 
 def default_title(alerts: Sequence[Alert], kind: str = "alert") -> str:
@@ -226,29 +256,34 @@ def render(alerts: Sequence[Alert], st: Style, rollups: Sequence[Rollup] = (),
            kind: str = "alert") -> tuple[str, str]:
     """(title, body) for a message about one or more alerts, within the style's cap.
 
-    What does not fit is counted at the end with the command that lists it.
+    One section per entity. What does not fit is counted at the end, with the command that
+    lists it.
     """
     rolled = {r.entity_id: r for r in rollups}
+    by_entity: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_entity.setdefault(alert.entity_id, []).append(alert)
     sep = "<hr>" if st.format == HTML else "\n\n"
     parts: list[str] = []
     size, left = 0, []
-    for alert in alerts:
-        part = render_alert(alert, st, rolled.pop(alert.entity_id, None))
+    for entity_id, group in by_entity.items():
+        part = render_entity(group, st, rolled.pop(entity_id, None))
         if left or (parts and size + len(part) + len(sep) > st.cap - 300):
-            left.append(alert)
+            left.append(group)
             continue
         parts.append(part)
         size += len(part) + len(sep)
     parts += [rollup_line(r, st) for r in rolled.values()]
     if left:
-        ids = sorted({a.entity_id for a in left})
-        cmd = st.code(f"watcher hits --since 24h{f' --entity {ids[0]}' if len(ids) == 1 else ''}")
-        parts.append(f"+{len(left)} more in this message's window ({len(ids)} "
-                     f"entit{'ies' if len(ids) != 1 else 'y'}): {cmd}")
+        docs = len({a.sha256 for g in left for a in g})
+        oldest = min(a.found_at for g in left for a in g)
+        parts.append(f"+{len(left)} more entit{'ies' if len(left) != 1 else 'y'} in {docs} "
+                     f"document{'s' * (docs != 1)}: {_hits_command(st, None, oldest)}")
     body = sep.join(parts)
-    if len(body) > st.cap:  # one huge part: cut it, say so
-        body = body[:st.cap - 80].rsplit("\n", 1)[0] + "\n… (cut: " + st.code(
-            "watcher hits --since 24h") + ")"
+    if len(body) > st.cap:  # one huge section: cut it, say so
+        oldest = min(a.found_at for a in alerts)
+        body = (body[:st.cap - 100].rsplit("\n", 1)[0] + "\n… (cut: "
+                + _hits_command(st, None, oldest) + ")")
     return default_title(alerts, kind), body
 
 
@@ -359,10 +394,10 @@ class Notifier:
                 for t in self.targets.values() for a in alerts if routes(t.entry, a)]
 
     def message(self, key: str, alerts: Sequence[Alert], rollups: Sequence[Rollup] = (),
-                kind: str = "alert") -> dict:
+                kind: str = "alert", now: datetime | None = None) -> dict:
         """An outbox row for an entry: default or templated title and body."""
         target = self.targets[key]
-        st = target.style
+        st = replace(target.style, now=now)
         title, body = render(alerts, st, rollups, kind)
         title = escape_title(title, st.dialect)
         if target.entry.title or target.entry.body:

@@ -216,7 +216,8 @@ def cmd_status(args: argparse.Namespace) -> int:
              f"entities; healthy: {daemon.get('healthy')}")
     _out(f"documents: {counts['documents']} processed, {counts['failed']} failed; "
          f"hits: {counts['hits']}")
-    _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead")
+    _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead; "
+         f"{counts['waiting']} notification(s) waiting for their entry's policy")
     if daemon.get("last_error"):
         _out(f"last error: {daemon['last_error']}")
     return 0

@@ -570,3 +570,21 @@ def test_apprise_debug_logging_never_shows_the_webhook_secret(make_daemon, http_
     assert d.stop() == 0
     assert "DEBUG" in d.log() and token not in d.log()
     assert token.encode() not in (d.data / "watcher.db").read_bytes()
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2025-03-03T20:59:00+00:00", None),                          # 21:59 Berlin
+    ("2025-03-03T21:00:00+00:00", "2025-03-04T06:00:00+00:00"),   # 22:00: until 07:00 CET
+    ("2025-03-04T05:59:00+00:00", "2025-03-04T06:00:00+00:00"),
+    ("2025-03-04T06:00:00+00:00", None),
+    ("2025-03-29T22:00:00+00:00", "2025-03-30T05:00:00+00:00"),   # DST night: 07:00 CEST
+])
+def test_quiet_until_overnight_in_a_time_zone(now, expected):
+    from datetime import datetime
+
+    from watcher.config import QuietHours
+    from watcher.policy import quiet_until
+
+    q = QuietHours.model_validate({"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin"})
+    got = quiet_until(q, datetime.fromisoformat(now))
+    assert (got.isoformat() if got else None) == expected

@@ -45,7 +45,7 @@ class Dispatcher:
 
     # -- policy ----------------------------------------------------------------------------
 
-    def _silences(self, now: datetime) -> list[Silence]:
+    def _silences(self) -> list[Silence]:
         return [Silence(s.entity_id, _aware(s.created_at), _aware(s.until))
                 for s in self.store.silences(active_at=None)]
 
@@ -59,7 +59,7 @@ class Dispatcher:
             rows = self.store.pending(("new", "held"), entries=keys)
             if not rows:
                 return 0
-            silences = self._silences(now)
+            silences = self._silences()
             last = self.store.last_alerts(keys)
             added = 0
             for key in keys:
@@ -78,7 +78,7 @@ class Dispatcher:
         now = now or self.clock()
         with self._lock:
             rows = self.store.pending(("new", "held"), entries=[key])
-            plan = plan_digest([_item(r) for r in rows], self._silences(now), now)
+            plan = plan_digest([_item(r) for r in rows], self._silences(), now)
             added = self._apply(key, plan, rows, "digest")
         if added:
             log.info("digest for %s: %d item(s)", key, len(rows))

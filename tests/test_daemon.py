@@ -27,7 +27,7 @@ def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
     putin = next(b for b in bodies if "Putin" in b["title"])
     assert "person" in putin["message"] and "written.txt" in putin["message"]
     assert "[Vladimir Putin] spoke on Monday" in putin["message"]  # words in their context
-    assert "alias Vladimir Putin, exact" in putin["message"]
+    assert "alias Vladimir Putin, exact name" in putin["message"]
     assert "score 100" in putin["message"]
 
     mails = wait_for(lambda: len(smtp_sink.messages) >= 3 and smtp_sink.parsed(),
@@ -106,6 +106,7 @@ def test_alert_shows_the_match_method_and_score_of_the_stored_hit(make_daemon, h
     assert method == "inflection"
     assert "[Путина]" in body["message"]
     assert f"alias {alias}, {method}, {detail}, score {score:.0f}" in body["message"]
+    assert detail.startswith("case ending")
     assert d.stop() == 0
 
 

@@ -17,9 +17,9 @@ def _hit(i: int) -> tuple[Hit, Mention]:
 def _save(store: Store, n: int) -> tuple[int, bool]:
     return store.save_document(path=f"/in/{n}.txt", sha256=f"{n:064x}", size=10, mtime_ns=n,
                                encoding="utf-8", hits=[_hit(0), _hit(10)],
-                               messages=[{"entry": "entry-1", "kind": "alert",
-                                          "entity_id": "kyiv", "title": "t", "body": "b",
-                                          "body_format": "text"}])
+                               pending=[{"entry": "entry-1", "entity_id": "kyiv",
+                                         "entity_name": "Kyiv", "entity_type": "place",
+                                         "mentions": 2, "score": 100.0}])
 
 
 def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
@@ -35,8 +35,8 @@ def test_same_content_is_one_document(tmp_path):
     first = _save(store, 1)
     again = _save(store, 1)
     assert first[1] is True and again == (first[0], False)
-    assert store.counts() == {"documents": 1, "failed": 0, "hits": 2, "pending": 1,
-                              "sent": 0, "dead": 0}
+    assert store.counts() == {"documents": 1, "failed": 0, "hits": 2, "pending": 0,
+                              "sent": 0, "dead": 0, "waiting": 1}
 
 
 def test_concurrent_writers_lose_nothing(tmp_path):
@@ -61,13 +61,14 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 320
     assert conn.execute("SELECT count(*) FROM hits").fetchone()[0] == 640
-    assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 320
+    assert conn.execute("SELECT count(*) FROM pending").fetchone()[0] == 320
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_outbox_retry_and_dead_letters(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'w.db'}")
-    _save(store, 1)
+    store.add_messages([{"entry": "entry-1", "kind": "alert", "entity_id": "kyiv",
+                         "title": "t", "body": "b", "body_format": "text"}])
     (row,) = store.due_messages()
     store.mark_failed(row.id, "HTTP 500", retry_at=None)
     assert store.due_messages() == [] and store.counts()["dead"] == 1

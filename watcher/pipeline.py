@@ -111,18 +111,19 @@ class Pipeline:
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
-        messages = self.notifier.messages_for(alerts)
+        # what each notify entry should hear about; its policy decides when (alerting.py)
+        pending = self.notifier.pending_for(alerts)
         _, created = self.store.save_document(
             path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
-            encoding=encoding, hits=pairs, messages=messages)
+            encoding=encoding, hits=pairs, pending=pending)
         if not created:
             return Outcome(shown, "duplicate", sha)
-        if messages:
+        if pending:
             self.on_messages()
         elif alerts and not self.notifier.targets:
             for alert in alerts:
                 log.warning("ALERT %s", _alert_line(alert))
-        return Outcome(shown, "processed", sha, len(hits), len(messages),
+        return Outcome(shown, "processed", sha, len(hits), len(pending),
                        tuple(a.entity_id for a in alerts))
 
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,

@@ -18,6 +18,7 @@ from watchdog.observers import Observer
 
 from .config import Settings
 from .errors import ConfigError, StoreError
+from .group import Group
 from .ingest import Inbox, WorkQueue
 from .notify import Notifier, RedactFilter
 from .parallel import Analyser, cores
@@ -66,6 +67,7 @@ class Service:
         self.started = time.time()
         self.stop_event = threading.Event()
         self.store = Store(settings.database_url)
+        self.group = Group(self.store, settings.lease)  # several daemons on one database
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
@@ -85,7 +87,7 @@ class Service:
                 if settings.after_processing == "move" else None)
         self.pipeline = Pipeline(self.store, self.notifier, self.analyser,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
-                                 on_messages=self.jobs.wake_drain)
+                                 on_messages=self.jobs.wake_drain, claims=self.group)
         self.workers: list[threading.Thread] = []
         self.heartbeats: dict[str, float] = {}
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
@@ -176,6 +178,9 @@ class Service:
             self.stats["last_error"] = str(exc)
             self.queue.put(path, STORE_RETRY)
             return
+        if outcome.status == "busy":  # claimed by another daemon: look again when it may end
+            self.queue.put(path, self.group.retry_in())
+            return
         if outcome.status in ("processed", "failed", "duplicate"):
             self.stats[outcome.status] += 1
         self.stats["hits"] += outcome.hits
@@ -185,16 +190,18 @@ class Service:
     def drain_outbox(self) -> int:
         """Send every due message once; failed ones get a later retry time or die."""
         sent = 0
-        for row in self.store.due_messages():
+        for row in self.group.claim_messages():  # leased to us: no other daemon sends them
             if self.stop_event.is_set():
                 break
             error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
             if error is None:
                 self.store.mark_sent(row.id)
+                self.group.release_message(row.id)
                 sent += 1
                 continue
             retry_at = self.notifier.retry_at(row.attempts + 1, row.created_at, utcnow())
             self.store.mark_failed(row.id, error, retry_at)
+            self.group.release_message(row.id)
             if retry_at is None:
                 log.error("gave up on message %d to %s after %d attempts: %s", row.id,
                           row.entry, row.attempts + 1, error)
@@ -206,6 +213,17 @@ class Service:
                 log.warning("message %d to %s failed (attempt %d), retry at %s: %s", row.id,
                             row.entry, row.attempts + 1, retry_at.strftime("%H:%M:%S"), error)
         return sent
+
+    def heartbeat(self) -> None:
+        """Tell the group we are alive; extends the leases of our claims and messages."""
+        try:
+            self.group.heartbeat(**self._group_stats())
+        except Exception as exc:  # noqa: BLE001 - the next beat tries again
+            log.warning("heartbeat failed: %s", exc)
+
+    def _group_stats(self) -> dict:
+        return {"processed": self.stats["processed"], "failed": self.stats["failed"],
+                "queue": len(self.queue), "last_error": str(self.stats["last_error"])[:500]}
 
     def request_rescan(self) -> None:
         self.jobs.run_now("rescan")
@@ -223,6 +241,8 @@ class Service:
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.group.join()
+        self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
         self.inbox.start()
         self._inbox_id = _identity(self.settings.inbox)
         self._watch_watchlist()
@@ -265,7 +285,7 @@ class Service:
             sd_notify("WATCHDOG=1")
 
     def status(self) -> dict:
-        return {"pid": os.getpid(), "started": datetime.fromtimestamp(self.started, UTC)
+        return {"pid": os.getpid(), "daemon_id": self.group.id, "started": datetime.fromtimestamp(self.started, UTC)
                 .isoformat(timespec="seconds"), "uptime_s": round(time.time() - self.started),
                 "queue": len(self.queue), "entities": len(self.watch().entities),
                 "healthy": self.healthy(), **self.stats}
@@ -305,6 +325,10 @@ class Service:
             t.join(timeout=10)
         self.jobs.shutdown()
         self.analyser.close()
+        try:
+            self.group.leave(**self._group_stats())  # hand back claims and leases now
+        except Exception as exc:  # noqa: BLE001 - they expire after the lease anyway
+            log.warning("could not leave the group cleanly: %s", exc)
         self.write_status()
         self.store.close()
 

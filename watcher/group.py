@@ -1,0 +1,116 @@
+"""Several daemons on one database: membership, heartbeat and the claims that share the work.
+
+Every daemon registers itself in `daemons` (id host:pid:start) and stamps a heartbeat every
+lease/3; the heartbeat also extends the leases of what it holds. Before matching a document a
+daemon claims its SHA-256 (one row per hash: one owner); before sending an outbox message it
+leases the row. A daemon that dies stops renewing: its claims and leases expire after `lease`
+and another daemon takes the work over. Scheduled jobs that must run once for the whole
+group (digests) claim a (job, scheduled time) key first: see `run_once`.
+
+The coordination is all in the database (store.py); nothing here talks to other daemons.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from .store import Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def daemon_id(started: datetime) -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{int(started.timestamp())}"
+
+
+class Group:
+    """This daemon's membership of the group that shares the database."""
+
+    def __init__(self, store: Store, lease: timedelta):
+        self.store = store
+        self.lease = lease
+        self.started = utcnow()
+        self.id = daemon_id(self.started)
+        self._local = threading.local()  # per worker thread: the claim it holds
+        self._unreleased: set[str] = set()  # claims whose release failed: retried on heartbeat
+        self._lock = threading.Lock()
+
+    @property
+    def heartbeat_interval(self) -> timedelta:
+        return self.lease / 3
+
+    # -- membership ------------------------------------------------------------------------
+
+    def join(self) -> None:
+        self.store.register_daemon(self.id, socket.gethostname(), os.getpid(), self.started)
+
+    def heartbeat(self, **stats) -> None:
+        with self._lock:
+            pending, self._unreleased = self._unreleased, set()
+        for sha in pending:
+            self._release(sha)
+        self.store.heartbeat(self.id, self.lease, **stats)
+
+    def leave(self, **stats) -> None:
+        self.store.leave(self.id, **stats)
+
+    # -- documents -------------------------------------------------------------------------
+
+    def acquire(self, sha256: str, path: str) -> bool:
+        """Claim a document for this worker thread; False when another daemon has it (or
+        has finished it): ask again after retry_in() seconds."""
+        state, expires = self.store.claim_document(sha256, self.id, path, self.lease)
+        if state == "mine":
+            self._local.sha = sha256
+            return True
+        self._local.retry_at = expires  # None ("done"): look again at once, it is a duplicate
+        return False
+
+    def retry_in(self) -> float:
+        """Seconds until the claim that made acquire() fail in this thread may be free."""
+        expires = getattr(self._local, "retry_at", None)
+        if expires is None:
+            return 0.0
+        return max(0.5, (expires - utcnow()).total_seconds() + 0.25)
+
+    def release(self) -> None:
+        """Let go of this worker thread's claim, if it holds one (after the document was
+        stored, or failed, or could not be stored)."""
+        sha = getattr(self._local, "sha", None)
+        if sha is not None:
+            self._local.sha = None
+            self._release(sha)
+
+    def _release(self, sha: str) -> None:
+        try:
+            self.store.release_document(sha, self.id)
+        except Exception as exc:  # noqa: BLE001 - the heartbeat tries again
+            log.warning("could not release the claim on %s: %s", sha[:12], exc)
+            with self._lock:
+                self._unreleased.add(sha)
+
+    # -- outbox ----------------------------------------------------------------------------
+
+    def claim_messages(self, limit: int = 100):
+        """Due outbox messages leased to this daemon: no other daemon sends them."""
+        return self.store.claim_messages(self.id, self.lease, limit=limit)
+
+    def release_message(self, message_id: int) -> None:
+        self.store.release_message(message_id, self.id)
+
+    # -- scheduled jobs that run once for the whole group ----------------------------------
+
+    def run_once(self, job: str, scheduled_for: datetime) -> bool:
+        """True for exactly one daemon of the group per (job, scheduled time). A run whose
+        daemon died before finish_run() is taken over once its heartbeat is a lease old."""
+        return self.store.claim_run(job, scheduled_for, self.id, stale_after=self.lease)
+
+    def finish_run(self, job: str, scheduled_for: datetime,
+                   messages: Sequence[dict] = ()) -> bool:
+        """Queue a run's messages (e.g. a digest) and mark the run done, atomically."""
+        return self.store.finish_run(job, scheduled_for, self.id, messages)

@@ -165,6 +165,7 @@ class Daemon:
         self.database = config.get("database")  # PostgreSQL; None: data/watcher.db
 
     def start(self, wait_ready: bool = True, env: dict | None = None) -> Daemon:
+        self.notifications = []  # a READY=1 of an earlier run must not count for this one
         sock_path = self.root / f"notify-{time.monotonic_ns()}.sock"
         self.notify_sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify_sock.bind(str(sock_path))

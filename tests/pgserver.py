@@ -68,7 +68,7 @@ class PgServer:
         data, log = self.root / "data", self.root / "server.log"
         self._run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")
-        options = [f"-p {{port}}", f"-k {self.root}", "-c listen_addresses=127.0.0.1",
+        options = ["-p {port}", f"-k {self.root}", "-c listen_addresses=127.0.0.1",
                    "-c max_connections=300", "-c shared_buffers=64MB"]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off",

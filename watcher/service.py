@@ -285,10 +285,10 @@ class Service:
             sd_notify("WATCHDOG=1")
 
     def status(self) -> dict:
-        return {"pid": os.getpid(), "daemon_id": self.group.id, "started": datetime.fromtimestamp(self.started, UTC)
+        return {"pid": os.getpid(), "started": datetime.fromtimestamp(self.started, UTC)
                 .isoformat(timespec="seconds"), "uptime_s": round(time.time() - self.started),
                 "queue": len(self.queue), "entities": len(self.watch().entities),
-                "healthy": self.healthy(), **self.stats}
+                "healthy": self.healthy(), "daemon_id": self.group.id, **self.stats}
 
     def write_status(self) -> None:
         path = self.settings.data_dir / "status.json"

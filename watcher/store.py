@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Index, delete, event, func, text, update
+from sqlalchemy import BigInteger, Index, delete, event, func, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -43,7 +43,7 @@ class DocumentRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(index=True, unique=True)
     path: str
-    size: int
+    size: int = Field(sa_type=BigInteger)
     encoding: str = ""
     status: str = "processed"  # processed | failed
     error: str = ""
@@ -56,8 +56,8 @@ class FileRow(SQLModel, table=True):
 
     __tablename__ = "files"
     path: str = Field(primary_key=True)
-    size: int
-    mtime_ns: int
+    size: int = Field(sa_type=BigInteger)
+    mtime_ns: int = Field(sa_type=BigInteger)  # nanoseconds overflow 32 bits
     sha256: str = ""  # empty for a file that failed before it could be hashed
     status: str = "processed"
     seen_at: datetime = Field(default_factory=utcnow)

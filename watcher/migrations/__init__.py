@@ -17,6 +17,7 @@ alters tables through alembic's batch mode, which env.py turns on) and commit it
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -26,6 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 HERE = Path(__file__).parent
+logging.getLogger("alembic").setLevel(logging.WARNING)  # each step is logged by us
 BASELINE = "0001"
 # a fixed key for pg_advisory_xact_lock: the first 8 bytes of a hash of our name
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"watcher schema migration").digest()[:8], "big",
@@ -63,4 +65,8 @@ def upgrade(engine) -> tuple[str | None, str]:
             command.stamp(config(conn), BASELINE)  # made by create_all before migrations
         if before != target:
             command.upgrade(config(conn), "head")
-        return before, current(conn)
+        after = current(conn)
+    if before != after:
+        logging.getLogger("watcher.store").info("database schema migrated from version %s to %s",
+                                                before or "(empty)", after)
+    return before, after

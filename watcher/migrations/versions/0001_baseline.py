@@ -1,7 +1,7 @@
 """Baseline: documents, files, hits and the outbox (the tables of the first release).
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 """
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(), nullable=False),
     sa.Column('path', sa.String(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
     sa.Column('encoding', sa.String(), nullable=False),
     sa.Column('status', sa.String(), nullable=False),
     sa.Column('error', sa.String(), nullable=False),
@@ -31,8 +31,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_documents_sha256'), ['sha256'], unique=True)
     op.create_table('files',
     sa.Column('path', sa.String(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('mtime_ns', sa.Integer(), nullable=False),
+    sa.Column('size', sa.BigInteger(), nullable=False),
+    sa.Column('mtime_ns', sa.BigInteger(), nullable=False),
     sa.Column('sha256', sa.String(), nullable=False),
     sa.Column('status', sa.String(), nullable=False),
     sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),

@@ -408,6 +408,10 @@ class Store:
                    .values(expires_at=until))
             s.exec(update(MessageLeaseRow).where(MessageLeaseRow.owner == daemon_id)
                    .values(expires_at=until))
+            # expired claims and leases are free for anyone anyway; drop those of dead
+            # daemons (e.g. killed after storing a document, before letting go of its claim)
+            s.exec(delete(ClaimRow).where(ClaimRow.expires_at < now))
+            s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.expires_at < now))
 
     def leave(self, daemon_id: str, **stats) -> None:
         """A clean stop: give back every claim and lease at once."""

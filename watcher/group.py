@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -39,6 +40,7 @@ class Group:
         self._local = threading.local()  # per worker thread: the claim it holds
         self._unreleased: set[str] = set()  # claims whose release failed: retried on heartbeat
         self._lock = threading.Lock()
+        self.members: list[str] = []  # ids of the live daemons, refreshed on every heartbeat
 
     @property
     def heartbeat_interval(self) -> timedelta:
@@ -48,6 +50,7 @@ class Group:
 
     def join(self) -> None:
         self.store.register_daemon(self.id, socket.gethostname(), os.getpid(), self.started)
+        self._refresh_members()
 
     def heartbeat(self, **stats) -> None:
         with self._lock:
@@ -55,6 +58,26 @@ class Group:
         for sha in pending:
             self._release(sha)
         self.store.heartbeat(self.id, self.lease, **stats)
+        self._refresh_members()
+
+    def _refresh_members(self) -> None:
+        now = utcnow()
+        self.members = sorted(d["id"] for d in self.store.daemons(forget_after=self.lease)
+                              if d["stopped_at"] is None and now - d["heartbeat_at"] < self.lease)
+
+    def elsewhere(self, path: str) -> bool:
+        """Whether `path` is another live daemon's share of a shared inbox.
+
+        Each path hashes to one live member. A daemon handles its own share first and the
+        others' only when it has nothing else to do: so daemons on one inbox seldom read the
+        same file or race for the same claim, and a dead or slow member's share is still
+        picked up (by claims, which decide who really processes a document).
+        """
+        members = self.members
+        if len(members) < 2 or self.id not in members:
+            return False
+        return members[zlib.crc32(path.encode("utf-8", "surrogateescape")) % len(members)] != \
+            self.id
 
     def leave(self, **stats) -> None:
         self.store.leave(self.id, **stats)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import os
@@ -28,6 +29,7 @@ from .store import Store, utcnow
 
 log = logging.getLogger("watcher")
 
+PARKED_MAX = 20_000
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again
 
 
@@ -68,6 +70,9 @@ class Service:
         self.stop_event = threading.Event()
         self.store = Store(settings.database_url)
         self.group = Group(self.store, settings.lease)  # several daemons on one database
+        # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
+        # the cap (their owner does them, or the periodic rescan finds what it could not)
+        self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
@@ -158,13 +163,18 @@ class Service:
     def _worker(self, name: str) -> None:
         while not self.stop_event.is_set():
             self.heartbeats[name] = time.monotonic()
-            item = self.queue.get(timeout=1.0)
+            item = self.queue.get(timeout=0.1 if self.parked else 1.0)
             if item is None:
+                if self.parked:  # idle: help with the other daemons' share (see Group)
+                    self._process(self.parked.popleft())
                 continue
             path, quiet = item
             wait = self.inbox.quiet_wait(path) if quiet else 0.0
             if wait > 0:
                 self.queue.put(path, wait, quiet=True)
+                continue
+            if self.group.elsewhere(path):
+                self.parked.append(path)
                 continue
             self._process(path)
 
@@ -223,7 +233,8 @@ class Service:
 
     def _group_stats(self) -> dict:
         return {"processed": self.stats["processed"], "failed": self.stats["failed"],
-                "queue": len(self.queue), "last_error": str(self.stats["last_error"])[:500]}
+                "queue": len(self.queue) + len(self.parked),
+                "last_error": str(self.stats["last_error"])[:500]}
 
     def request_rescan(self) -> None:
         self.jobs.run_now("rescan")

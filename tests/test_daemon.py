@@ -1,4 +1,6 @@
-"""The daemon end to end: real subprocess, real files, real HTTP and SMTP receivers."""
+"""The daemon end to end: real subprocess, real files, real HTTP and SMTP receivers.
+
+Tests marked ENGINES run twice: on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -6,12 +8,13 @@ import signal
 import time
 
 import yaml
-from conftest import wait_for
+from conftest import ENGINES, wait_for
 
 ARTICLE = ("Ukrainian President Volodymyr Zelensky met European leaders in Brussels on Monday. "
            "Officials said the talks focused on air defence for Kyiv and other cities.\n")
 
 
+@ENGINES
 def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
         make_daemon, http_sink, smtp_sink):
     d = make_daemon(notify=[{"url": http_sink.url()}, {"url": smtp_sink.url()}]).start()
@@ -47,6 +50,7 @@ def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
     assert d.stop() == 0
 
 
+@ENGINES
 def test_restart_neither_loses_nor_reprocesses(make_daemon, http_sink):
     d = make_daemon(notify=[{"url": http_sink.url()}]).start()
     d.drop("one.txt", "Kyiv was quiet on Sunday.")
@@ -70,6 +74,7 @@ def test_restart_neither_loses_nor_reprocesses(make_daemon, http_sink):
     assert d.stop(signal.SIGINT) == 0
 
 
+@ENGINES
 def test_failing_target_gets_the_alert_exactly_once_after_it_recovers(make_daemon, http_sink):
     http_sink.status = 500
     d = make_daemon(notify=[{"url": http_sink.url()}]).start()
@@ -135,6 +140,7 @@ def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemo
     assert d.stop() == 0
 
 
+@ENGINES
 def test_move_mode_moves_processed_and_failed_files(make_daemon):
     d = make_daemon(after_processing="move").start()
     d.drop("sub/good.txt", ARTICLE)

@@ -1,9 +1,12 @@
-"""The store on a real SQLite file: one transaction per document, concurrent writers."""
+"""The store on a real SQLite file and a real PostgreSQL server: one transaction per
+document, concurrent writers."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
+
+from conftest import ENGINES
+from sqlalchemy import text
 
 from watcher.models import Hit, Mention
 from watcher.store import Store
@@ -30,8 +33,9 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
-def test_same_content_is_one_document(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+@ENGINES
+def test_same_content_is_one_document(db_url):
+    store = Store(db_url)
     first = _save(store, 1)
     again = _save(store, 1)
     assert first[1] is True and again == (first[0], False)
@@ -39,10 +43,10 @@ def test_same_content_is_one_document(tmp_path):
                               "sent": 0, "dead": 0, "waiting": 1}
 
 
-def test_concurrent_writers_lose_nothing(tmp_path):
+@ENGINES
+def test_concurrent_writers_lose_nothing(db_url):
     """Eight threads, two store objects (like two processes): every row lands."""
-    path = tmp_path / "w.db"
-    stores = [Store(f"sqlite:///{path}"), Store(f"sqlite:///{path}")]
+    stores = [Store(db_url), Store(db_url)]
     errors = []
 
     def writer(k: int) -> None:
@@ -58,15 +62,15 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 320
-    assert conn.execute("SELECT count(*) FROM hits").fetchone()[0] == 640
-    assert conn.execute("SELECT count(*) FROM pending").fetchone()[0] == 320
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with stores[0].engine.connect() as conn:
+        count = lambda table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: E731
+        assert (count("documents"), count("hits"), count("pending")) == (320, 640, 320)
+    assert stores[0].integrity_ok()
 
 
-def test_outbox_retry_and_dead_letters(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+@ENGINES
+def test_outbox_retry_and_dead_letters(db_url):
+    store = Store(db_url)
     store.add_messages([{"entry": "entry-1", "kind": "alert", "entity_id": "kyiv",
                          "title": "t", "body": "b", "body_format": "text"}])
     (row,) = store.due_messages()

@@ -36,11 +36,12 @@ def _item(row: PendingRow) -> Item:
 class Dispatcher:
     def __init__(self, store: Store, notifier: Notifier,
                  clock: Callable[[], datetime] = utcnow,
-                 on_health: Callable[[str, str], None] | None = None):
+                 on_health: Callable[[str, str], None] | None = None, group=None):
         self.store = store
         self.notifier = notifier
         self.clock = clock
         self.on_health = on_health or self.queue_health
+        self.group = group  # several daemons: a message is leased before it is sent
         self._lock = threading.Lock()  # one flush or digest at a time
 
     # -- policy ----------------------------------------------------------------------------
@@ -132,13 +133,18 @@ class Dispatcher:
         sent, failed_entries, quiet, last_id = 0, set(), {}, 0
         while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
                                               after_id=last_id):
+            mine = self.group.lease_messages([r.id for r in rows]) if self.group else None
             for row in rows:
                 if stop is not None and stop.is_set():
                     return sent
                 last_id = row.id
-                if row.entry in failed_entries:
+                if row.entry in failed_entries or (mine is not None and row.id not in mine):
                     continue
-                sent += self._deliver(row, now, quiet, failed_entries)
+                try:
+                    sent += self._deliver(row, now, quiet, failed_entries)
+                finally:
+                    if self.group:
+                        self.group.release_message(row.id)
         return sent
 
     def _deliver(self, row, now: datetime, quiet: dict, failed_entries: set) -> int:

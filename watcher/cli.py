@@ -228,17 +228,46 @@ def _print_table(rows: list[dict], cols: list[str]) -> None:
         _out("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .store import Store, _safe_url
+
+    settings = load_settings(args.config)
+    store = Store(settings.database_url, migrate=False)
+    before, after = store.migrate()
+    where = _safe_url(settings.database_url)
+    _out(f"{where}: schema at version {after}" if before == after else
+         f"{where}: schema migrated from version {before or '(empty)'} to {after}")
+    return 0
+
+
+def _group(store, lease_s: float) -> list[dict]:
+    """The daemons sharing the database, with whether each looks alive."""
+    now = datetime.now(UTC)
+    out = []
+    for d in store.daemons():
+        age = (now - d["heartbeat_at"]).total_seconds()
+        state = "stopped" if d["stopped_at"] else ("alive" if age < lease_s else "dead")
+        out.append({"id": d["id"], "state": state, "heartbeat_s": round(age, 1),
+                    "claims": d["claims"], "sending": d["leases"],
+                    "processed": d["processed"], "failed": d["failed"], "queue": d["queue"],
+                    "started": d["started_at"].isoformat(timespec="seconds"),
+                    "last_error": d["last_error"]})
+    return out
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from .store import Store
 
     settings = load_settings(args.config)
-    counts = Store(settings.database_url).counts()
+    store = Store(settings.database_url)
+    counts = store.counts()
+    group = _group(store, settings.lease.total_seconds())
     status_file = settings.data_dir / "status.json"
     daemon = {}
     if status_file.exists():
         daemon = json.loads(status_file.read_text())
         daemon["running"] = _pid_alive(daemon.get("pid"))
-    info = {**counts, "daemon": daemon or {"running": False}}
+    info = {**counts, "daemon": daemon or {"running": False}, "group": group}
     if args.format == "json":
         _out(json.dumps(info))
         return 0
@@ -254,6 +283,12 @@ def cmd_status(args: argparse.Namespace) -> int:
          f"{counts['waiting']} notification(s) waiting for their entry's policy")
     if daemon.get("last_error"):
         _out(f"last error: {daemon['last_error']}")
+    live = [g for g in group if g["state"] != "stopped"]
+    if live or len(group) > 1:
+        alive = sum(g["state"] == "alive" for g in group)
+        _out(f"group: {alive} daemon(s) alive on this database")
+        _print_table(live or group, ["id", "state", "heartbeat_s", "claims", "sending",
+                                     "processed", "failed", "queue", "started"])
     return 0
 
 
@@ -425,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("status", cmd_status, "documents, hits, alerts and the daemon's state")
     config(sp)
     sp.add_argument("--format", choices=["text", "json"], default="text")
+
+    config(cmd("migrate", cmd_migrate, "create or upgrade the database schema to this version "
+                                       "(the daemon also does it at start)"))
 
     sp = cmd("outbox", cmd_outbox, "list alerts not yet delivered (pending, failed, dead); "
              "'retry' re-queues dead ones")

@@ -317,6 +317,7 @@ class Settings(_Strict):
     retry_max_backoff: Duration = timedelta(hours=1)
     retry_for: Duration = timedelta(hours=48)  # then the message is dead
     workers: int = Field(default=0, ge=0)  # 0: one per core
+    lease: Duration = timedelta(seconds=30)  # a dead daemon's claims are taken over after it
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     config_path: Path | None = Field(default=None, exclude=True)
 

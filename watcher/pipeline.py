@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Outcome:
     path: str
-    status: str  # processed | duplicate | unchanged | failed | vanished
+    status: str  # processed | duplicate | unchanged | failed | vanished | busy
     sha256: str = ""
     hits: int = 0
     messages: int = 0
@@ -64,8 +64,9 @@ class Pipeline:
     def __init__(self, store: Store, notifier: Notifier,
                  analyse: Callable[[str, bytes], tuple[Watch, str, str, list[Hit]]], *,
                  max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
-                 on_messages: Callable[[], None] = lambda: None):
+                 on_messages: Callable[[], None] = lambda: None, claims=None):
         self.store = store
+        self.claims = claims  # group.Group: one daemon of several processes each document
         self.notifier = notifier
         self.analyse = analyse  # bytes -> (watchlist used, text, encoding, hits)
         self.max_size = max_size
@@ -86,6 +87,9 @@ class Pipeline:
                 raise StoreError(f"database error while storing {shown}: {exc}") from exc
             log.exception("failed %s: unexpected error", shown)
             outcome = self._fail(path, shown, "", None, f"unexpected error: {exc!r}")
+        finally:
+            if self.claims is not None:
+                self.claims.release()
         self._log(outcome, time.monotonic() - started)
         if outcome.status in ("processed", "duplicate", "failed"):
             self._move(path, failed=outcome.status == "failed")
@@ -106,6 +110,8 @@ class Pipeline:
         if self.store.document_by_sha(sha) is not None:
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
             return Outcome(shown, "duplicate", sha)
+        if self.claims is not None and not self.claims.acquire(sha, shown):
+            return Outcome(shown, "busy", sha)  # another daemon of the group has it
         try:
             watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from watchdog.observers import Observer
 from .alerting import Dispatcher
 from .config import Settings
 from .errors import ConfigError, StoreError
+from .group import Group
 from .ingest import Inbox, WorkQueue
 from .matcher import Watch
 from .notify import Notifier, RedactFilter
@@ -29,6 +31,7 @@ from .store import Store
 
 log = logging.getLogger("watcher")
 
+PARKED_MAX = 20_000
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again
 
 
@@ -74,6 +77,10 @@ class Service:
         self.started = time.time()
         self.stop_event = stop_event or threading.Event()
         self.store = Store(settings.database_url)
+        self.group = Group(self.store, settings.lease)  # several daemons on one database
+        # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
+        # the cap (their owner does them, or the periodic rescan finds what it could not)
+        self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
@@ -98,10 +105,11 @@ class Service:
                            skip_dirs=skip, on_overflow=self.request_rescan)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
-        self.dispatcher = Dispatcher(self.store, self.notifier, on_health=self._health)
+        self.dispatcher = Dispatcher(self.store, self.notifier, on_health=self._health,
+                                     group=self.group)
         self.pipeline = Pipeline(self.store, self.notifier, self.analyser,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
-                                 on_messages=self.jobs.wake_drain)
+                                 on_messages=self.jobs.wake_drain, claims=self.group)
         self.workers: list[threading.Thread] = []
         self.heartbeats: dict[str, float] = {}
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
@@ -170,13 +178,18 @@ class Service:
     def _worker(self, name: str) -> None:
         while not self.stop_event.is_set():
             self.heartbeats[name] = time.monotonic()
-            item = self.queue.get(timeout=1.0)
+            item = self.queue.get(timeout=0.1 if self.parked else 1.0)
             if item is None:
+                if self.parked:  # idle: help with the other daemons' share (see Group)
+                    self._process(self.parked.popleft())
                 continue
             path, quiet = item
             wait = self.inbox.quiet_wait(path) if quiet else 0.0
             if wait > 0:
                 self.queue.put(path, wait, quiet=True)
+                continue
+            if self.group.elsewhere(path):
+                self.parked.append(path)
                 continue
             self._process(path)
 
@@ -190,6 +203,9 @@ class Service:
             self.stats["last_error"] = str(exc)
             self.queue.put(path, STORE_RETRY)
             return
+        if outcome.status == "busy":  # claimed by another daemon: look again when it may end
+            self.queue.put(path, self.group.retry_in())
+            return
         if outcome.status in ("processed", "failed", "duplicate"):
             self.stats[outcome.status] += 1
         self.stats["hits"] += outcome.hits
@@ -202,8 +218,27 @@ class Service:
         return self.dispatcher.drain(stop=self.stop_event)
 
     def run_digest(self, key: str) -> None:
-        if self.dispatcher.digest(key):
-            self.jobs.wake_drain()
+        """A digest entry's scheduled run: once for the whole group of daemons."""
+        job, slot = f"digest:{key}", datetime.now(UTC).replace(second=0, microsecond=0)
+        if not self.group.run_once(job, slot):
+            return  # another daemon has it
+        try:
+            if self.dispatcher.digest(key):
+                self.jobs.wake_drain()
+        finally:
+            self.group.finish_run(job, slot)
+
+    def heartbeat(self) -> None:
+        """Tell the group we are alive; extends the leases of our claims and messages."""
+        try:
+            self.group.heartbeat(**self._group_stats())
+        except Exception as exc:  # noqa: BLE001 - the next beat tries again
+            log.warning("heartbeat failed: %s", exc)
+
+    def _group_stats(self) -> dict:
+        return {"processed": self.stats["processed"], "failed": self.stats["failed"],
+                "queue": len(self.queue) + len(self.parked),
+                "last_error": str(self.stats["last_error"])[:500]}
 
     def request_rescan(self) -> None:
         self.jobs.run_now("rescan")
@@ -221,6 +256,8 @@ class Service:
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.group.join()
+        self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
         self.inbox.start()
         self._inbox_id = _identity(self.settings.inbox)
         self._watch_watchlist()
@@ -270,7 +307,7 @@ class Service:
         return {"pid": os.getpid(), "started": datetime.fromtimestamp(self.started, UTC)
                 .isoformat(timespec="seconds"), "uptime_s": round(time.time() - self.started),
                 "queue": len(self.queue), "entities": len(self.watch().entities),
-                "healthy": self.healthy(), **self.stats}
+                "healthy": self.healthy(), "daemon_id": self.group.id, **self.stats}
 
     def write_status(self) -> None:
         path = self.settings.data_dir / "status.json"
@@ -306,6 +343,10 @@ class Service:
             t.join(timeout=10)
         self.jobs.shutdown()
         self.analyser.close()
+        try:
+            self.group.leave(**self._group_stats())  # hand back claims and leases now
+        except Exception as exc:  # noqa: BLE001 - they expire after the lease anyway
+            log.warning("could not leave the group cleanly: %s", exc)
         self.write_status()
         self.store.close()
 

@@ -1,21 +1,31 @@
-"""Tables and transactions: the only module that imports sqlmodel / SQLAlchemy.
+"""Tables and transactions: the only module that imports sqlmodel / SQLAlchemy (with the
+alembic migrations in watcher/migrations, which are part of it).
 
 SQLite is opened in WAL mode with a busy timeout and `synchronous=FULL`, and every write
 transaction starts with BEGIN IMMEDIATE: a deferred transaction that later wants to write
 fails at once with "database is locked" when another writer got there first, busy timeout or
 not, which loses rows under concurrent writers.
+
+PostgreSQL (`postgresql+psycopg://...`) runs at READ COMMITTED in UTC; where several daemons
+compete for a row (a document claim, an outbox message) the row is locked (`FOR UPDATE`,
+`SKIP LOCKED` for the outbox), and a unique key decides a race between two INSERTs.
+
+The schema is versioned by alembic; `Store(url)` brings the database to the newest version
+under a lock (an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), so daemons started
+together migrate once.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Index, event, func, text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy import BigInteger, Index, delete, event, func, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from .errors import StoreError
@@ -33,7 +43,7 @@ class DocumentRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(index=True, unique=True)
     path: str
-    size: int
+    size: int = Field(sa_type=BigInteger)
     encoding: str = ""
     status: str = "processed"  # processed | failed
     error: str = ""
@@ -46,8 +56,8 @@ class FileRow(SQLModel, table=True):
 
     __tablename__ = "files"
     path: str = Field(primary_key=True)
-    size: int
-    mtime_ns: int
+    size: int = Field(sa_type=BigInteger)
+    mtime_ns: int = Field(sa_type=BigInteger)  # nanoseconds overflow 32 bits
     sha256: str = ""  # empty for a file that failed before it could be hashed
     status: str = "processed"
     seen_at: datetime = Field(default_factory=utcnow)
@@ -129,6 +139,75 @@ class SilenceRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+# -- a group of daemons on one database (new tables: migration 0002) ---------------------------
+
+class DaemonRow(SQLModel, table=True):
+    """A daemon of the group: registered at start, heartbeat every few seconds."""
+
+    __tablename__ = "daemons"
+    id: str = Field(primary_key=True)  # host:pid:start
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime = Field(index=True)
+    stopped_at: datetime | None = None
+    processed: int = 0
+    failed: int = 0
+    queue: int = 0
+    last_error: str = ""
+
+
+class ClaimRow(SQLModel, table=True):
+    """A document being processed: one owner per content hash, until the lease expires."""
+
+    __tablename__ = "claims"
+    sha256: str = Field(primary_key=True)
+    owner: str = Field(index=True)
+    path: str
+    claimed_at: datetime
+    expires_at: datetime
+
+
+class MessageLeaseRow(SQLModel, table=True):
+    """An outbox message being sent by one daemon, until the lease expires."""
+
+    __tablename__ = "outbox_leases"
+    message_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    owner: str = Field(index=True)
+    expires_at: datetime
+
+
+class JobRunRow(SQLModel, table=True):
+    """One run of a scheduled job (e.g. a digest) for one schedule time, across the group."""
+
+    __tablename__ = "job_runs"
+    job: str = Field(primary_key=True)
+    scheduled_for: datetime = Field(primary_key=True)
+    owner: str
+    claimed_at: datetime
+    finished_at: datetime | None = None
+
+
+def _retry_on_conflict(func):
+    """Run a write again when a concurrent INSERT of the same key won the race.
+
+    Under several daemons two may insert the same document (same SHA-256), file path or claim
+    at once: one commits, the other gets an IntegrityError. Run again, the loser's SELECT sees
+    the winner's row and takes the "already there" branch.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        for attempt in range(5):
+            try:
+                return func(*args, **kwargs)
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+                log.debug("%s: lost a race on a unique key, trying again", func.__name__)
+    return wrapper
+
+
 def _sqlite_pragmas(engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -148,23 +227,54 @@ def _sqlite_pragmas(engine) -> None:
 class Store:
     """The database: documents, hits and the outbox of alerts to send."""
 
-    def __init__(self, url: str, clock: Callable[[], datetime] = utcnow):
+    def __init__(self, url: str, clock: Callable[[], datetime] = utcnow, migrate: bool = True):
         self.url = url
         self.clock = clock  # every timestamp we write; tests pass a controllable one
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.postgres = url.startswith("postgresql")
         try:
-            self.engine = create_engine(url, connect_args=self._connect_args(url))
+            self.engine = create_engine(url, connect_args=self._connect_args(url),
+                                        **self._engine_args(url))
             if url.startswith("sqlite"):
                 _sqlite_pragmas(self.engine)
-            SQLModel.metadata.create_all(self.engine)
+            if migrate:
+                self.migrate()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {_safe_url(url)}: {exc.__class__.__name__}: "
                              f"{getattr(exc, 'orig', exc)}") from None
 
     @staticmethod
     def _connect_args(url: str) -> dict:
+        if url.startswith("postgresql"):
+            # naive timestamps in the tables are UTC whatever the server's zone
+            return {"options": "-c timezone=UTC", "connect_timeout": 10}
         return {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
+
+    @staticmethod
+    def _engine_args(url: str) -> dict:
+        if url.startswith("postgresql"):
+            return {"isolation_level": "READ COMMITTED", "pool_pre_ping": True,
+                    "pool_size": 10, "max_overflow": 20}
+        return {}
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def migrate(self) -> tuple[str | None, str]:
+        """Bring the schema to the newest version; return (version before, version now).
+
+        Safe to call from several daemons at once: the first takes the lock and migrates, the
+        others wait for it and find nothing left to do.
+        """
+        from .migrations import upgrade
+
+        return upgrade(self.engine)
+
+    def schema_version(self) -> str | None:
+        from .migrations import current
+
+        with self.engine.connect() as conn:
+            return current(conn)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -191,11 +301,14 @@ class Store:
         with self.session() as s:
             return s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
 
+    @_retry_on_conflict
+    @_retry_on_conflict
     def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
         with self.session() as s:
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
                             status=status, seen_at=self.clock()))
 
+    @_retry_on_conflict
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
                       hits: Sequence[tuple[Hit, Mention]],
                       pending: Sequence[dict]) -> tuple[int, bool]:
@@ -219,6 +332,7 @@ class Store:
             s.add_all(PendingRow(document_id=doc.id, created_at=now, **p) for p in pending)
             return doc.id, True
 
+    @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
                      error: str) -> None:
         """Record a document that could not be processed (kept for `watcher status`)."""
@@ -406,12 +520,17 @@ class Store:
                         row.state, row.decided_at = state, now
         return added
 
-    @staticmethod
-    def _undecided(s: Session, row_ids: Sequence[int]) -> list[PendingRow]:
+    def _undecided(self, s: Session, row_ids: Sequence[int]) -> list[PendingRow]:
+        """Rows still to decide, locked: a second daemon flushing the same rows waits, then
+        finds them decided (PostgreSQL re-checks the condition after the lock; SQLite's
+        BEGIN IMMEDIATE serialises the whole flush)."""
         if not row_ids:
             return []
-        return list(s.exec(select(PendingRow).where(PendingRow.id.in_(row_ids),
-                                                    PendingRow.state.in_(("new", "held")))))
+        query = select(PendingRow).where(PendingRow.id.in_(row_ids),
+                                         PendingRow.state.in_(("new", "held")))
+        if self.postgres:
+            query = query.with_for_update()
+        return list(s.exec(query))
 
     # -- silences --------------------------------------------------------------------------
 
@@ -438,6 +557,170 @@ class Store:
             s.delete(row)
             return True
 
+    # -- a group of daemons sharing this database --------------------------------------------
+
+    def register_daemon(self, daemon_id: str, host: str, pid: int,
+                        started_at: datetime) -> None:
+        now = utcnow()
+        with self.session() as s:
+            s.merge(DaemonRow(id=daemon_id, host=host, pid=pid, started_at=started_at,
+                              heartbeat_at=now))
+
+    def heartbeat(self, daemon_id: str, lease: timedelta, **stats) -> None:
+        """The daemon is alive: stamp it and extend the leases of what it holds."""
+        now = utcnow()
+        until = now + lease
+        with self.session() as s:
+            s.exec(update(DaemonRow).where(DaemonRow.id == daemon_id)
+                   .values(heartbeat_at=now, stopped_at=None, **stats))
+            s.exec(update(ClaimRow).where(ClaimRow.owner == daemon_id)
+                   .values(expires_at=until))
+            s.exec(update(MessageLeaseRow).where(MessageLeaseRow.owner == daemon_id)
+                   .values(expires_at=until))
+            # expired claims and leases are free for anyone anyway; drop those of dead
+            # daemons (e.g. killed after storing a document, before letting go of its claim)
+            s.exec(delete(ClaimRow).where(ClaimRow.expires_at < now))
+            s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.expires_at < now))
+
+    def leave(self, daemon_id: str, **stats) -> None:
+        """A clean stop: give back every claim and lease at once."""
+        with self.session() as s:
+            s.exec(update(DaemonRow).where(DaemonRow.id == daemon_id)
+                   .values(stopped_at=utcnow(), **stats))
+            s.exec(delete(ClaimRow).where(ClaimRow.owner == daemon_id))
+            s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.owner == daemon_id))
+
+    def daemons(self, forget_after: timedelta = timedelta(days=1)) -> list[dict]:
+        """The group: every daemon seen recently, with the claims and leases it holds."""
+        since = utcnow() - forget_after
+        with self.session() as s:
+            rows = list(s.exec(select(DaemonRow).where(DaemonRow.heartbeat_at >= since)
+                               .order_by(DaemonRow.started_at)))
+            claims = dict(s.exec(select(ClaimRow.owner, func.count()).group_by(
+                ClaimRow.owner)).all())
+            leases = dict(s.exec(select(MessageLeaseRow.owner, func.count()).group_by(
+                MessageLeaseRow.owner)).all())
+        return [{**r.model_dump(), "started_at": _aware(r.started_at),
+                 "heartbeat_at": _aware(r.heartbeat_at),
+                 "stopped_at": r.stopped_at and _aware(r.stopped_at),
+                 "claims": claims.get(r.id, 0), "leases": leases.get(r.id, 0)} for r in rows]
+
+    @_retry_on_conflict
+    def claim_document(self, sha256: str, owner: str, path: str,
+                       lease: timedelta) -> tuple[str, datetime | None]:
+        """Claim a document for processing. Returns ("mine", None) when `owner` holds it now,
+        ("busy", expiry) while another daemon's lease runs, ("done", None) when the document
+        is stored already (claimed and finished by another daemon since we last looked).
+
+        The claim row is looked at (and locked) before the documents: a holder saves its
+        document before it lets go of the claim, so no claim and no document means nobody
+        processed it.
+        """
+        now = utcnow()
+        with self.session() as s:
+            row = s.get(ClaimRow, sha256, with_for_update=True)
+            if row is not None and row.owner != owner and _aware(row.expires_at) > now:
+                return "busy", _aware(row.expires_at)
+            if s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first():
+                if row is not None:
+                    s.delete(row)
+                return "done", None
+            if row is None:
+                s.add(ClaimRow(sha256=sha256, owner=owner, path=path, claimed_at=now,
+                               expires_at=now + lease))
+                s.flush()  # a concurrent claim of the same hash fails here: run again
+                return "mine", None
+            if row.owner != owner:
+                log.warning("taking over %s (sha256=%s) from %s, whose lease expired",
+                            path, sha256[:12], row.owner)
+            row.owner, row.path, row.claimed_at, row.expires_at = owner, path, now, now + lease
+            return "mine", None
+
+    def release_document(self, sha256: str, owner: str) -> None:
+        with self.session() as s:
+            s.exec(delete(ClaimRow).where(ClaimRow.sha256 == sha256, ClaimRow.owner == owner))
+
+    def claim_messages(self, owner: str, lease: timedelta, now: datetime | None = None,
+                       limit: int = 100) -> list[OutboxRow]:
+        """Due outbox messages, each leased to `owner` so that no other daemon sends it."""
+        rows = self.due_messages(now or utcnow(), limit=limit)
+        mine = self.lease_messages([r.id for r in rows], owner, lease, now)
+        return [r for r in rows if r.id in mine]
+
+    def lease_messages(self, ids: Sequence[int], owner: str, lease: timedelta,
+                       now: datetime | None = None) -> set[int]:
+        """Lease these messages to `owner`; return those it got (not leased by another).
+
+        PostgreSQL: the rows are locked FOR UPDATE SKIP LOCKED (rows another daemon is leasing
+        right now are skipped, not waited for), then the leases are checked by a fresh
+        statement (it sees leases committed since the first one began) and written; SQLite:
+        the same under BEGIN IMMEDIATE, which serialises it anyway.
+        """
+        if not ids:
+            return set()
+        now = now or utcnow()
+        query = select(OutboxRow.id).where(OutboxRow.id.in_(ids), OutboxRow.status == "pending")
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True)
+        with self.session() as s:
+            locked = list(s.exec(query))
+            if not locked:
+                return set()
+            taken = set(s.exec(select(MessageLeaseRow.message_id).where(
+                MessageLeaseRow.message_id.in_(locked),
+                MessageLeaseRow.expires_at > now, MessageLeaseRow.owner != owner)))
+            mine = {i for i in locked if i not in taken}
+            for i in mine:
+                s.merge(MessageLeaseRow(message_id=i, owner=owner, expires_at=now + lease))
+            return mine
+
+    def release_message(self, message_id: int, owner: str) -> None:
+        with self.session() as s:
+            s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.message_id == message_id,
+                                                 MessageLeaseRow.owner == owner))
+
+    def claim_run(self, job: str, scheduled_for: datetime, owner: str,
+                  stale_after: timedelta) -> bool:
+        """Whether `owner` runs `job` for this schedule time: True for exactly one daemon of
+        the group. A run claimed by a daemon whose heartbeat stopped more than `stale_after`
+        ago, and never finished, is taken over."""
+        key = _utc(scheduled_for)
+        now = utcnow()
+        try:
+            with self.session() as s:
+                s.add(JobRunRow(job=job, scheduled_for=key, owner=owner, claimed_at=now))
+            return True
+        except IntegrityError:
+            pass
+        with self.session() as s:
+            row = s.get(JobRunRow, (job, key), with_for_update=True)
+            if row is None or row.finished_at is not None:
+                return False
+            if row.owner == owner:
+                return True
+            holder = s.get(DaemonRow, row.owner)
+            alive = holder is not None and holder.stopped_at is None and (
+                now - _aware(holder.heartbeat_at) < stale_after)
+            if alive:
+                return False
+            log.warning("taking over job %s for %s from %s", job, key, row.owner)
+            row.owner, row.claimed_at = owner, now
+            return True
+
+    def finish_run(self, job: str, scheduled_for: datetime, owner: str,
+                   messages: Sequence[dict] = ()) -> bool:
+        """Queue the run's messages and mark it done, in one transaction; False (nothing
+        queued) when the run is no longer ours."""
+        key = _utc(scheduled_for)
+        now = utcnow()
+        with self.session() as s:
+            row = s.get(JobRunRow, (job, key), with_for_update=True)
+            if row is None or row.owner != owner or row.finished_at is not None:
+                return False
+            row.finished_at = now
+            s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
+            return True
+
     def integrity_ok(self) -> bool:
         if not self.url.startswith("sqlite"):
             return True
@@ -462,6 +745,11 @@ def _hit_dict(hit: HitRow, path: str) -> dict:
 def _aware(dt: datetime) -> datetime:
     """SQLite hands datetimes back without a zone; ours are all UTC."""
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _utc(dt: datetime) -> datetime:
+    """A key time in UTC, the same from every daemon."""
+    return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _safe_url(url: str) -> str:

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Several daemons on one PostgreSQL: throughput of 1 vs 3 daemons on one shared inbox, plus
+exactly-once checks.
+
+    .venv/bin/python bench/multi_daemon.py [--files 3000] [--daemons 3] [--size 4000]
+
+Starts a throwaway PostgreSQL server (tests/pgserver.py, PostgreSQL's durable defaults unless
+--fast), then for 1 and for N daemons (each `workers: 1`, all on the same inbox folder and
+database, alerts to a local HTTP endpoint): moves the same set of distinct articles into the
+inbox at once and times until every document is stored, and until every alert arrived.
+Prints files/s for each, the ratio, and the checks: documents == files, alerts received ==
+alerts queued, duplicates 0, each file matched by exactly one daemon.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "tests"))
+from pgserver import PgServer  # noqa: E402
+
+PROCESSED = re.compile(r"INFO watcher\.pipeline: processed (\S+) ")
+FALLBACK_WATCHLIST = {"entities": [
+    {"id": "zelensky", "name": "Volodymyr Zelensky", "type": "person",
+     "aliases": ["Zelenskyy", "Зеленський"]},
+    {"id": "putin", "name": "Vladimir Putin", "type": "person", "aliases": ["Путин"]},
+    {"id": "kyiv", "name": "Kyiv", "type": "place", "aliases": ["Kiev"]},
+    {"id": "gazprom", "name": "Gazprom", "type": "org"}]}
+
+
+class Sink(http.server.ThreadingHTTPServer):
+    """apprise json:// receiver: counts every alert by title."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.titles: Counter = Counter()
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                with sink.lock:
+                    sink.titles[body["title"]] += 1
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler, bind_and_activate=True)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def received(self) -> int:
+        with self.lock:
+            return sum(self.titles.values())
+
+
+def texts() -> list[str]:
+    """Source articles: the shared evaluation documents and corpus, else a fixed one."""
+    found = sorted((SHARED / "eval" / "dev" / "docs").glob("*.txt")) + sorted(
+        (SHARED / "corpus").glob("*.txt"))
+    out = [p.read_text(encoding="utf-8", errors="replace") for p in found]
+    return out or ["Vladimir Putin and Volodymyr Zelensky spoke about Kyiv and Gazprom.\n"]
+
+
+FILLER = ("the council met on tuesday to discuss the budget for roads schools and water while "
+          "analysts said prices for grain and fuel would stay high through the winter and "
+          "residents asked for more buses on the northern routes before the holidays").split()
+
+
+def make_files(folder: Path, n: int, size: int) -> None:
+    """n distinct articles of about `size` bytes: one source story (a few watched names, so a
+    few alerts) padded with ordinary prose that the matcher still has to read."""
+    sources = texts()
+    folder.mkdir(parents=True)
+    rng = random.Random(7)
+    for i in range(n):
+        story = sources[i % len(sources)]
+        words = [f"Dispatch {i}."]
+        while sum(len(w) + 1 for w in words) < max(0, size - len(story)):
+            words.append(rng.choice(FILLER))
+        (folder / f"a{i:05d}.txt").write_text(" ".join(words) + "\n\n" + story,
+                                              encoding="utf-8")
+
+
+def query(url: str, sql: str):
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: Path,
+        work: Path, timeout: float) -> dict:
+    db = server.create_db("bench")
+    sink = Sink()
+    inbox = work / f"inbox-{n_daemons}"
+    inbox.mkdir()
+    procs, logs = [], []
+    for k in range(n_daemons):
+        root = work / f"d{n_daemons}-{k}"
+        root.mkdir()
+        config = {"inbox": str(inbox), "watchlist": str(watchlist), "data_dir": "data",
+                  "database": db, "workers": 1, "rescan_interval": "10m", "settle_time": "1s",
+                  "notify": [{"url": f"json://127.0.0.1:{sink.server_port}/hook"}]}
+        (root / "watcher.yaml").write_text(yaml.safe_dump(config))
+        log = open(root / "daemon.log", "wb")
+        logs.append(root / "daemon.log")
+        procs.append(subprocess.Popen(
+            [sys.executable, "-m", "watcher.cli", "run", "--config", str(root / "watcher.yaml")],
+            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT))
+    deadline = time.monotonic() + 60
+    while not all("watching" in p.read_text(errors="replace") for p in logs):
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            raise SystemExit("a daemon did not start:\n" + "\n".join(
+                p.read_text(errors="replace")[-2000:] for p in logs))
+        time.sleep(0.1)
+
+    names = sorted(os.listdir(files))
+    started = time.perf_counter()
+    for name in names:  # renamed in, as scrapers do; same filesystem, so instant
+        os.link(files / name, inbox / name)
+    dropped = time.perf_counter() - started
+    stored_at = sent_at = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        docs = query(db, "SELECT count(*) FROM documents")[0][0]
+        if stored_at is None and docs >= n_files:
+            stored_at = time.perf_counter() - started
+        queued = query(db, "SELECT count(*) FROM outbox")[0][0]
+        if stored_at is not None and sink.received() >= queued:
+            sent_at = time.perf_counter() - started
+            break
+        time.sleep(0.05)
+    time.sleep(1.0)  # a message sent twice would arrive now
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=60)
+
+    docs = query(db, "SELECT count(*) FROM documents WHERE status = 'processed'")[0][0]
+    queued = query(db, "SELECT count(*) FROM outbox")[0][0]
+    matched = Counter()
+    shares = []
+    for log in logs:
+        found = PROCESSED.findall(log.read_text(errors="replace"))
+        matched.update(found)
+        shares.append(len(found))
+    result = {
+        "daemons": n_daemons, "files": n_files, "drop_s": round(dropped, 2),
+        "stored_s": stored_at and round(stored_at, 2), "alerted_s": sent_at and round(sent_at, 2),
+        "files_per_s": stored_at and round(n_files / stored_at, 1),
+        "documents": docs, "alerts_expected": queued, "alerts_received": sink.received(),
+        "duplicates": sum(c - 1 for c in sink.titles.values() if c > 1),
+        "matched_twice": sum(1 for c in matched.values() if c > 1), "shares": shares,
+    }
+    sink.shutdown()
+    server.drop_db(db)
+    return result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--files", type=int, default=3000)
+    ap.add_argument("--daemons", type=int, default=3)
+    ap.add_argument("--size", type=int, default=4000, help="bytes per article")
+    ap.add_argument("--watchlist", type=Path, default=SHARED / "eval" / "dev" / "watchlist.yaml")
+    ap.add_argument("--fast", action="store_true", help="PostgreSQL with fsync off")
+    ap.add_argument("--timeout", type=float, default=900)
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="watcher-bench-"))
+    server = PgServer(durable=not args.fast).start()
+    try:
+        watchlist = work / "watchlist.yaml"
+        if args.watchlist.exists():
+            shutil.copy(args.watchlist, watchlist)
+        else:
+            watchlist.write_text(yaml.safe_dump(FALLBACK_WATCHLIST, allow_unicode=True))
+        make_files(work / "articles", args.files, args.size)
+        print(f"{args.files} articles of ~{args.size} bytes, watchlist {args.watchlist.name}, "
+              f"{os.cpu_count()} cores, PostgreSQL {'fsync off' if args.fast else 'durable'}")
+        results = []
+        for n in (1, args.daemons):
+            r = run(n, work / "articles", args.files, server, watchlist, work, args.timeout)
+            results.append(r)
+            print(f"{n} daemon(s): {r['files_per_s']} files/s (stored in {r['stored_s']} s, "
+                  f"alerts done in {r['alerted_s']} s; files per daemon {r['shares']})")
+            print(f"  documents {r['documents']} == files {r['files']}: "
+                  f"{r['documents'] == r['files']}; alerts received {r['alerts_received']} == "
+                  f"expected {r['alerts_expected']}: "
+                  f"{r['alerts_received'] == r['alerts_expected']}; duplicates "
+                  f"{r['duplicates']}; matched twice {r['matched_twice']}")
+        one, many = results
+        if one["files_per_s"] and many["files_per_s"]:
+            print(f"ratio {args.daemons} daemons / 1 daemon: "
+                  f"{many['files_per_s'] / one['files_per_s']:.2f} (target >= 1.7)")
+        ok = all(r["documents"] == r["files"] and r["alerts_received"] == r["alerts_expected"]
+                 and r["duplicates"] == 0 and r["matched_twice"] == 0 for r in results)
+        print("exactly-once checks:", "ok" if ok else "FAILED")
+        print(json.dumps(results))
+        return 0 if ok else 1
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Several daemons, one inbox, one PostgreSQL database: every document claimed and processed by
+exactly one daemon, every alert sent once, and a daemon SIGKILLed mid-run loses nothing.
+
+bench/multi_daemon.py is the full-size version with throughput figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import Daemon, pg_query, run_cli, wait_for
+
+ENTITIES = ["Vladimir Putin", "Volodymyr Zelensky", "Gazprom", "Kyiv"]
+PROCESSED = re.compile(r"INFO watcher\.pipeline: processed (\S+) ")
+
+
+def drop_files(inbox: Path, n: int, start: int = 0) -> list[str]:
+    """n distinct articles, each naming one watched entity, renamed into the inbox."""
+    names = []
+    for i in range(start, start + n):
+        name = f"f{i:05d}.txt"
+        tmp = inbox / f".{name}.part"
+        tmp.write_text(f"Report {i}: {ENTITIES[i % 4]} was mentioned in dispatch number {i} "
+                       f"from the regional desk, filed at {i % 24:02d}:00.\n", encoding="utf-8")
+        os.rename(tmp, inbox / name)
+        names.append(name)
+    return names
+
+
+def start_group(tmp_path: Path, db_url: str, n: int, notify: list, **settings) -> list[Daemon]:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir(exist_ok=True)
+    daemons = []
+    for k in range(n):
+        root = tmp_path / f"daemon{k}"
+        root.mkdir()
+        daemons.append(Daemon(root, notify=notify, inbox=str(inbox), database=db_url,
+                              workers=1, **settings))
+    for d in daemons:
+        d.start(wait_ready=False)
+    for d in daemons:
+        wait_for(lambda d=d: "READY=1" in d.read_notifications() or d.proc.poll() is not None,
+                 timeout=60, what="READY=1 from each daemon")
+        assert d.proc.poll() is None, d.log()
+    return daemons
+
+
+def processed_by(daemons: list[Daemon]) -> Counter:
+    """path -> how many times a daemon logged it processed (matched and stored)."""
+    seen: Counter = Counter()
+    for d in daemons:
+        seen.update(PROCESSED.findall(d.log()))
+    return seen
+
+
+@pytest.fixture
+def group(tmp_path, pg_server):
+    db_url = pg_server.create_db()
+    daemons: list[Daemon] = []
+
+    def start(n: int, notify: list, **settings) -> list[Daemon]:
+        daemons.extend(start_group(tmp_path, db_url, n, notify, **settings))
+        return daemons
+
+    yield db_url, start
+    for d in daemons:
+        d.ensure_stopped()
+    pg_server.drop_db(db_url)
+
+
+def test_three_daemons_share_one_inbox_and_process_3000_files_exactly_once(group, http_sink,
+                                                                           tmp_path):
+    db_url, start = group
+    daemons = start(3, [{"url": http_sink.url()}], rescan_interval="30s")
+    names = drop_files(tmp_path / "inbox", 3000)
+    count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
+    wait_for(lambda: count("SELECT count(*) FROM documents") >= 3000, timeout=240,
+             interval=0.5, what="3000 documents")
+    wait_for(lambda: len(http_sink.received()) >= 3000, timeout=120, interval=0.5,
+             what="3000 alerts")
+    time.sleep(1.5)  # anything sent twice would arrive now
+
+    assert count("SELECT count(*) FROM documents WHERE status = 'processed'") == 3000
+    assert count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 3000
+    assert count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0
+    titles = Counter(b["title"] for b in http_sink.received())
+    assert len(titles) == 3000 and set(titles.values()) == {1}, titles.most_common(3)
+    assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)
+    seen = processed_by(daemons)
+    assert len(seen) == 3000 and set(seen.values()) == {1}  # each matched by one daemon once
+    shares = [sum(1 for _ in PROCESSED.finditer(d.log())) for d in daemons]
+    assert all(s > 0 for s in shares), shares  # the work was shared
+    assert not any("taking over" in d.log() for d in daemons)
+
+    status = run_cli("status", "--config", str(daemons[0].config), "--format", "json")
+    assert status.returncode == 0, status.stderr
+    members = json.loads(status.stdout)["group"]
+    assert len(members) == 3 and {m["state"] for m in members} == {"alive"}
+    text = run_cli("status", "--config", str(daemons[0].config)).stdout
+    assert "group: 3 daemon(s) alive" in text and "claims" in text
+    for d in daemons:
+        assert d.stop() == 0
+    members = json.loads(run_cli("status", "--config", str(daemons[0].config), "--format",
+                                 "json").stdout)["group"]
+    assert {m["state"] for m in members} == {"stopped"} and sum(m["claims"] for m in members) == 0
+
+
+def test_a_daemon_killed_mid_run_loses_nothing_and_its_claims_are_taken_over(group, http_sink,
+                                                                            tmp_path):
+    db_url, start = group
+    lease = 3.0
+    daemons = start(3, [{"url": http_sink.url()}], lease=f"{lease:g}s", rescan_interval="30s")
+    victim = daemons[0]
+    names = drop_files(tmp_path / "inbox", 900)
+    wait_for(lambda: len(PROCESSED.findall(victim.log())) >= 60, timeout=60,
+             what="the victim to be busy")
+    (victim_id,) = pg_query(db_url, "SELECT id FROM daemons WHERE pid = ?", victim.proc.pid)[0]
+    for _ in range(500):  # freeze it until caught holding a claim (matching or storing)
+        os.kill(victim.proc.pid, signal.SIGSTOP)
+        held = pg_query(db_url, "SELECT path FROM claims WHERE owner = ?", victim_id)
+        if held:
+            break
+        os.kill(victim.proc.pid, signal.SIGCONT)
+        time.sleep(0.005)
+    assert held, "the victim was never caught holding a claim"
+    victim.kill()  # SIGKILL: no clean exit, no hand-back of its claims and leases
+    sending = {t for (t,) in pg_query(db_url, "SELECT o.title FROM outbox_leases l JOIN outbox o "
+                                      "ON o.id = l.message_id WHERE l.owner = ?", victim_id)}
+    names += drop_files(tmp_path / "inbox", 300, start=900)  # the group keeps working
+
+    count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
+    wait_for(lambda: count("SELECT count(*) FROM documents") >= 1200, timeout=180,
+             interval=0.5, what="every document, the victim's included")
+    wait_for(lambda: count("SELECT count(*) FROM outbox WHERE status = 'sent'") >= 1200,
+             timeout=120, interval=0.5, what="every alert sent")
+    time.sleep(1.5)
+
+    assert count("SELECT count(*) FROM documents WHERE status = 'processed'") == 1200
+    assert count("SELECT count(*) FROM claims") == 0  # the victim's were taken over, then done
+    titles = Counter(b["title"] for b in http_sink.received())
+    assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)  # nothing lost
+    resent = {t for t, c in titles.items() if c > 1}
+    # at-least-once: only a message in the victim's hands when it died may arrive twice
+    assert resent <= sending, resent - sending
+    seen = processed_by(daemons)
+    assert set(seen) == {str(tmp_path / "inbox" / n) for n in names}
+    assert {p for p, c in seen.items() if c > 1} <= {p for (p,) in held}
+    for (path,) in held:  # what the victim held: stored before it died, or by a survivor
+        victims = PROCESSED.findall(victim.log())
+        assert path in victims or any(path in PROCESSED.findall(d.log()) for d in daemons[1:])
+    status = json.loads(run_cli("status", "--config", str(daemons[1].config), "--format",
+                                "json").stdout)["group"]
+    states = {m["id"]: m["state"] for m in status}
+    assert states.pop(victim_id) == "dead" and set(states.values()) == {"alive"}
+    for d in daemons[1:]:
+        assert d.stop(signal.SIGTERM) == 0

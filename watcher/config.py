@@ -302,6 +302,8 @@ class Settings(_Strict):
     retry_max_backoff: Duration = timedelta(hours=1)
     retry_for: Duration = timedelta(hours=48)  # then the message is dead
     workers: int = Field(default=0, ge=0)  # 0: one per core
+    # a worker with no progress for this long is stuck: the systemd watchdog pings stop
+    stall_timeout: Duration = timedelta(minutes=2)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     config_path: Path | None = Field(default=None, exclude=True)
 

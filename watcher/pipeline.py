@@ -15,7 +15,7 @@ import shutil
 import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +27,13 @@ from .notify import Notifier, mention
 from .store import Store, is_transient
 
 log = logging.getLogger(__name__)
+
+# A long text is matched a chunk at a time: the matcher's memory stays bounded, and the
+# worker reports progress between chunks, so a 200 MB one-line file is slow, not "stuck".
+MATCH_CHUNK = 1 << 20  # characters
+# Context on both sides of a chunk, longer than any name: a name across a border is found
+# whole, in exactly one chunk, and word boundaries at a border are seen as in the full text.
+MATCH_OVERLAP = 4096
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Outcome:
     messages: int = 0
     entities: tuple[str, ...] = ()
     error: str = ""
+    recorded: str = ""  # unchanged: the status stored when this file was handled
 
 
 class Rejected(Exception):
@@ -96,6 +104,26 @@ def printable(path: str) -> str:
         c in raw for c in "\r\n\t") else raw
 
 
+def match_text(matcher: Matcher, text: str,
+               progress: Callable[[], None] = lambda: None) -> list[Hit]:
+    """matcher.match(text), a chunk at a time for long texts; offsets into the whole text.
+
+    A hit belongs to the chunk it starts in, and counts only if it ends before the piece the
+    matcher saw was cut (else the next chunk sees it whole)."""
+    if len(text) <= MATCH_CHUNK + MATCH_OVERLAP:
+        return matcher.match(text)
+    hits: list[Hit] = []
+    for start in range(0, len(text), MATCH_CHUNK):
+        lo = max(0, start - MATCH_OVERLAP)
+        hi = start + MATCH_CHUNK + MATCH_OVERLAP
+        for hit in matcher.match(text[lo:hi]):
+            begin, end = hit.start + lo, hit.end + lo
+            if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
+                hits.append(replace(hit, start=begin, end=end))
+        progress()
+    return sorted(hits, key=lambda h: h.start)
+
+
 def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
                hits: Sequence[Hit]) -> tuple[list[Alert], list[tuple[Hit, object]]]:
     """Group hits by entity into alerts; return the alerts and (hit, mention) pairs."""
@@ -114,7 +142,8 @@ def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
 class Pipeline:
     def __init__(self, store: Store, notifier: Notifier, watch: Callable[[], Watch], *,
                  max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
-                 on_messages: Callable[[], None] = lambda: None):
+                 on_messages: Callable[[], None] = lambda: None,
+                 on_progress: Callable[[], None] = lambda: None):
         self.store = store
         self.notifier = notifier
         self.watch = watch
@@ -122,6 +151,7 @@ class Pipeline:
         self.inbox = inbox
         self.move_to = move_to  # (processed_dir, failed_dir), or None to keep files in place
         self.on_messages = on_messages
+        self.progress = on_progress  # a sign of life for the watchdog, from the worker thread
 
     def process(self, path: str) -> Outcome:
         """Process one file. Raises StoreError only when the database cannot be written."""
@@ -139,19 +169,30 @@ class Pipeline:
         self._log(outcome, time.monotonic() - started)
         if outcome.status in ("processed", "duplicate", "failed"):
             self._move(path, failed=outcome.status == "failed")
+        elif outcome.status == "unchanged" and self.move_to:
+            # handled, but killed before the move: the restart scan finds it still here
+            self._move(path, failed=outcome.recorded == "failed")
         return outcome
 
     def _process(self, path: str, shown: str) -> Outcome:
         try:
             data, st = read_file(path, self.max_size)
         except FileNotFoundError:
+            # recorded (status vanished, size 0, mtime 0: a new file there is still read)
+            self.store.record_vanished(shown, "deleted before it could be read")
             return Outcome(shown, "vanished", error="deleted before it could be read")
         except Rejected as exc:
             return self._fail(path, shown, "", _lstat(path), str(exc))
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
-        if self.store.file_seen(shown, st.st_size, st.st_mtime_ns):
-            return Outcome(shown, "unchanged")
+        self.progress()
+        recorded = self.store.file_seen(shown, st.st_size, st.st_mtime_ns)
+        if recorded:
+            return Outcome(shown, "unchanged", recorded=recorded)
+        if not data:
+            # no sha256 stored: an empty file is not a document every later empty file
+            # would be a "duplicate" of
+            return self._fail(path, shown, "", st, "empty file")
         sha = hashlib.sha256(data).hexdigest()
         if self.store.document_by_sha(sha) is not None:
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
@@ -160,8 +201,9 @@ class Pipeline:
             text, encoding = extract(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
+        self.progress()
         watch = self.watch()
-        hits = watch.matcher.match(text)
+        hits = match_text(watch.matcher, text, self.progress)
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
         messages = self.notifier.messages_for(alerts)
         _, created = self.store.save_document(

@@ -27,6 +27,8 @@ from .store import Store, utcnow
 log = logging.getLogger("watcher")
 
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again
+STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
+#                    TimeoutStopSec, so systemd never has to SIGKILL a clean stop)
 
 
 def sd_notify(message: str) -> bool:
@@ -44,6 +46,18 @@ def sd_notify(message: str) -> bool:
     except OSError as exc:
         log.debug("sd_notify failed: %s", exc)
         return False
+
+
+def watchdog_interval() -> float | None:
+    """Seconds between WATCHDOG=1 pings: half of systemd's WatchdogSec, as
+    sd_watchdog_enabled(3) advises; None when systemd does not watch this process."""
+    usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
+    if not usec or (pid and pid != str(os.getpid())):
+        return None
+    try:
+        return max(int(usec) / 2e6, 0.05)
+    except ValueError:
+        return None
 
 
 def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None:
@@ -83,15 +97,19 @@ class Service:
                 if settings.after_processing == "move" else None)
         self.pipeline = Pipeline(self.store, self.notifier, self.watch,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
-                                 on_messages=self.jobs.wake_drain)
+                                 on_messages=self.jobs.wake_drain, on_progress=self._beat)
         self.workers: list[threading.Thread] = []
+        # worker name -> last sign of progress (monotonic): an idle worker beats once a
+        # second, a busy one at each step of its file (read, each chunk matched, stored)
         self.heartbeats: dict[str, float] = {}
+        self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
                       "last_error": "", "reloads": 0}
         self._reload_timer: threading.Timer | None = None
         self._watchlist_observer: Observer | None = None
         self._inbox_id = None
-        self.watchdog_enabled = bool(os.environ.get("WATCHDOG_USEC"))
+        self.watchdog_interval = watchdog_interval()
+        self._last_ping = 0.0
 
     # -- watchlist -------------------------------------------------------------------------
 
@@ -154,9 +172,12 @@ class Service:
 
     # -- work ------------------------------------------------------------------------------
 
+    def _beat(self) -> None:
+        self.heartbeats[threading.current_thread().name] = time.monotonic()
+
     def _worker(self, name: str) -> None:
         while not self.stop_event.is_set():
-            self.heartbeats[name] = time.monotonic()
+            self._beat()
             item = self.queue.get(timeout=1.0)
             if item is None:
                 continue
@@ -213,7 +234,9 @@ class Service:
 
     def rescan(self) -> int:
         """Queue every file in the inbox that was not handled as it is now."""
-        known = self.store.known_files()
+        # In move mode every file in the inbox is queued: one already handled is a file the
+        # daemon was killed before moving; the pipeline finds it unchanged and moves it.
+        known = {} if self.settings.after_processing == "move" else self.store.known_files()
         count = self.inbox.enqueue_tree(
             str(self.settings.inbox),
             skip=lambda p, st: known.get(printable(p)) == (st.st_size, st.st_mtime_ns))
@@ -240,17 +263,45 @@ class Service:
         log.info("watching %s (%d entities, %d notify target(s), %d worker(s)); "
                  "%d file(s) to catch up", self.settings.inbox, len(self.watch().entities),
                  len(self.notifier.targets), n, found)
+        self.write_status()
         sd_notify("READY=1\nSTATUS=watching " + str(self.settings.inbox))
 
-    def healthy(self) -> bool:
-        """Ingest and workers alive; a worker busy for minutes on one file is not."""
+    def problems(self) -> list[str]:
+        """Why the daemon is not healthy: a dead thread, or a worker without progress for
+        stall_timeout. Empty when healthy. A timer thread alone would keep pinging systemd
+        while a dead worker ignores every file; this is what the pings depend on."""
         now = time.monotonic()
-        workers_ok = all(t.is_alive() for t in self.workers) and all(
-            now - beat < 120 for beat in self.heartbeats.values())
-        return workers_ok and self.inbox.alive()
+        found = [f"{t.name} died" for t in self.workers if not t.is_alive()]
+        found += [f"{name} made no progress for {now - beat:.0f} s"
+                  for name, beat in list(self.heartbeats.items())
+                  if now - beat > self.stall_timeout]
+        if not self.inbox.alive():
+            found.append("the inbox observer is not running")
+        if not self.jobs.scheduler.running:
+            found.append("the scheduler is not running")
+        return found
+
+    def healthy(self) -> bool:
+        return not self.problems()
+
+    def ping_watchdog(self) -> None:
+        """WATCHDOG=1 every watchdog_interval, only while healthy: systemd then restarts a
+        daemon whose worker hangs or died (Restart=on-failure after WatchdogSec)."""
+        now = time.monotonic()
+        if self.watchdog_interval is None or now - self._last_ping < self.watchdog_interval:
+            return
+        problems = self.problems()
+        if problems:
+            if self._last_ping >= 0:  # log once per unhealthy spell, not at every tick
+                log.error("unhealthy, not pinging the systemd watchdog: %s", "; ".join(problems))
+                self.stats["last_error"] = "unhealthy: " + "; ".join(problems)
+            self._last_ping = -1.0
+            return
+        sd_notify("WATCHDOG=1")
+        self._last_ping = now
 
     def tick(self) -> None:
-        """Once a second: inbox still there, status file, systemd watchdog."""
+        """Every loop turn: inbox still there, status file, systemd watchdog."""
         ident = _identity(self.settings.inbox)
         if ident != self._inbox_id or not self.inbox.alive():
             log.warning("inbox %s was removed or replaced; watching it again",
@@ -262,14 +313,13 @@ class Service:
             except OSError as exc:
                 log.error("cannot watch %s: %s", self.settings.inbox, exc)
         self.write_status()
-        if self.watchdog_enabled and self.healthy():
-            sd_notify("WATCHDOG=1")
+        self.ping_watchdog()
 
     def status(self) -> dict:
         return {"pid": os.getpid(), "started": datetime.fromtimestamp(self.started, UTC)
                 .isoformat(timespec="seconds"), "uptime_s": round(time.time() - self.started),
                 "queue": len(self.queue), "entities": len(self.watch().entities),
-                "healthy": self.healthy(), **self.stats}
+                "healthy": self.healthy(), "problems": self.problems(), **self.stats}
 
     def write_status(self) -> None:
         path = self.settings.data_dir / "status.json"
@@ -287,8 +337,9 @@ class Service:
         signal.signal(signal.SIGHUP, lambda *_: self.schedule_reload(0))
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.start()
+        step = min(1.0, self.watchdog_interval or 1.0)
         try:
-            while not self.stop_event.wait(1.0):
+            while not self.stop_event.wait(step):
                 self.tick()
         finally:
             sd_notify("STOPPING=1")
@@ -302,8 +353,9 @@ class Service:
         if self._watchlist_observer:
             self._watchlist_observer.stop()
         self.queue.close()
-        for t in self.workers:
-            t.join(timeout=10)
+        deadline = time.monotonic() + STOP_GRACE
+        for t in self.workers:  # a hung worker must not hold the exit: threads are daemons
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
         self.jobs.shutdown()
         self.write_status()
         self.store.close()

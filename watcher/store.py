@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Index, event, func, text
+from sqlalchemy import Index, event, func, inspect, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -49,7 +49,8 @@ class FileRow(SQLModel, table=True):
     size: int
     mtime_ns: int
     sha256: str = ""  # empty for a file that failed before it could be hashed
-    status: str = "processed"
+    status: str = "processed"  # processed | failed | vanished
+    error: str = ""  # why it failed (also for files never hashed: links, FIFOs, too large)
     seen_at: datetime = Field(default_factory=utcnow)
 
 
@@ -121,9 +122,18 @@ class Store:
             if url.startswith("sqlite"):
                 _sqlite_pragmas(self.engine)
             SQLModel.metadata.create_all(self.engine)
+            self._add_missing_columns()
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database {_safe_url(url)}: {exc.__class__.__name__}: "
                              f"{getattr(exc, 'orig', exc)}") from None
+
+    def _add_missing_columns(self) -> None:
+        """create_all() makes missing tables, not missing columns of older databases."""
+        with self.engine.connect() as conn:
+            have = {c["name"] for c in inspect(conn).get_columns("files")}
+            if "error" not in have:
+                conn.exec_driver_sql("ALTER TABLE files ADD COLUMN error VARCHAR DEFAULT ''")
+                conn.commit()
 
     @staticmethod
     def _connect_args(url: str) -> dict:
@@ -145,10 +155,20 @@ class Store:
         with self.session() as s:
             return {r.path: (r.size, r.mtime_ns) for r in s.exec(select(FileRow))}
 
-    def file_seen(self, path: str, size: int, mtime_ns: int) -> bool:
+    def file_seen(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The status of this path when it was handled as it is now (same size and mtime)."""
         with self.session() as s:
             row = s.get(FileRow, path)
-            return row is not None and (row.size, row.mtime_ns) == (size, mtime_ns)
+            if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+                return row.status
+            return None
+
+    def record_vanished(self, path: str, error: str) -> None:
+        """A path that was gone when read; never overwrites what a path already has (in
+        move mode a stale queue entry finds its file moved away after processing)."""
+        with self.session() as s:
+            if s.get(FileRow, path) is None:
+                s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error))
 
     def document_by_sha(self, sha256: str) -> DocumentRow | None:
         with self.session() as s:
@@ -188,7 +208,7 @@ class Store:
         """Record a document that could not be processed (kept for `watcher status`)."""
         with self.session() as s:
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="failed", seen_at=utcnow()))
+                            status="failed", error=error[:2000], seen_at=utcnow()))
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
@@ -217,7 +237,11 @@ class Store:
             outbox = dict(s.exec(select(OutboxRow.status, func.count()).group_by(
                 OutboxRow.status)).all())
             hits = s.exec(select(func.count()).select_from(HitRow)).one()
-        return {"documents": docs.get("processed", 0), "failed": docs.get("failed", 0),
+            files = dict(s.exec(select(FileRow.status, func.count()).group_by(
+                FileRow.status)).all())
+        # failed: every path that failed, also those never hashed (links, FIFOs, too large)
+        return {"documents": docs.get("processed", 0), "failed": files.get("failed", 0),
+                "vanished": files.get("vanished", 0),
                 "hits": hits, "pending": outbox.get("pending", 0),
                 "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0)}
 

@@ -177,7 +177,11 @@ class Inbox:
         self.observer.schedule(_Handler(self), str(self.root), recursive=True)
         self.observer.start()
         if self._overflow_hook:
-            logging.getLogger("watchdog").addHandler(self._overflow_hook)
+            watchdog_log = logging.getLogger("watchdog")
+            # the hook needs the WARNING record to exist, whatever log_level says
+            if watchdog_log.getEffectiveLevel() > logging.WARNING:
+                watchdog_log.setLevel(logging.WARNING)
+            watchdog_log.addHandler(self._overflow_hook)
 
     def alive(self) -> bool:
         return self.observer is not None and self.observer.is_alive()

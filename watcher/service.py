@@ -92,7 +92,7 @@ class Service:
         skip = tuple(d for d in (settings.processed_dir, settings.failed_dir)
                      if d and inbox in d.parents)
         self.inbox = Inbox(inbox, self.queue, settle=settings.settle_time.total_seconds(),
-                           skip_dirs=skip, on_overflow=self.request_rescan)
+                           skip_dirs=skip, on_overflow=self._overflowed)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
         self.pipeline = Pipeline(self.store, self.notifier, self.watch,
@@ -104,9 +104,11 @@ class Service:
         self.heartbeats: dict[str, float] = {}
         self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
-                      "last_error": "", "reloads": 0}
+                      "last_error": "", "reloads": 0, "overflows": 0}
         self._reload_timer: threading.Timer | None = None
         self._watchlist_observer: Observer | None = None
+        self._rescan_wanted = threading.Event()
+        self.rescanner: threading.Thread | None = None
         self._inbox_id = None
         self.watchdog_interval = watchdog_interval()
         self._last_ping = 0.0
@@ -230,7 +232,27 @@ class Service:
         return sent
 
     def request_rescan(self) -> None:
-        self.jobs.run_now("rescan")
+        self._rescan_wanted.set()
+
+    def _rescanner(self) -> None:
+        """Runs the scans one after another. A request during a scan means one more scan:
+        an overflow in the middle of a scan may have hidden files it had passed already.
+        (Not an apscheduler job: a job already running drops a run_now() request.)"""
+        while not self.stop_event.is_set():
+            if self._rescan_wanted.wait(1.0):
+                self._rescan_wanted.clear()
+                try:
+                    self.rescan()
+                except Exception as exc:  # noqa: BLE001 - e.g. the database briefly locked
+                    log.error("rescan failed, retrying: %s", exc)
+                    time.sleep(1.0)
+                    self._rescan_wanted.set()
+
+    def _overflowed(self) -> None:
+        """The kernel dropped inotify events (a burst): only a scan can find those files."""
+        log.warning("inotify queue overflowed: rescanning %s", self.settings.inbox)
+        self.stats["overflows"] += 1
+        self.request_rescan()
 
     def rescan(self) -> int:
         """Queue every file in the inbox that was not handled as it is now."""
@@ -251,7 +273,9 @@ class Service:
         self._inbox_id = _identity(self.settings.inbox)
         self._watch_watchlist()
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
-        self.jobs.every("rescan", self.settings.rescan_interval, self.rescan)
+        self.jobs.every("rescan", self.settings.rescan_interval, self.request_rescan)
+        self.rescanner = threading.Thread(target=self._rescanner, name="rescanner", daemon=True)
+        self.rescanner.start()
         n = max(1, self.settings.workers or min(4, os.cpu_count() or 1))
         for i in range(n):
             t = threading.Thread(target=self._worker, args=(f"worker-{i}",),
@@ -271,7 +295,8 @@ class Service:
         stall_timeout. Empty when healthy. A timer thread alone would keep pinging systemd
         while a dead worker ignores every file; this is what the pings depend on."""
         now = time.monotonic()
-        found = [f"{t.name} died" for t in self.workers if not t.is_alive()]
+        threads = [*self.workers, *([self.rescanner] if self.rescanner else [])]
+        found = [f"{t.name} died" for t in threads if not t.is_alive()]
         found += [f"{name} made no progress for {now - beat:.0f} s"
                   for name, beat in list(self.heartbeats.items())
                   if now - beat > self.stall_timeout]

@@ -1,9 +1,11 @@
 """Bytes -> text: encodings and HTML.
 
-Decoding order: a byte-order mark wins; then strict UTF-8 (most of what arrives); then UTF-16
-without a BOM when every other byte is NUL; then charset-normalizer, limited to the legacy
-encodings news scrapers actually produce, so short Cyrillic texts are not guessed as some
-exotic code page.
+Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is NUL
+(ASCII in UTF-16 is also valid UTF-8, full of NULs); then strict UTF-8 (most of what
+arrives); then UTF-8 with a few broken bytes replaced, when the rest is clearly UTF-8 (a
+truncated or spliced scrape: the names in it are still found); then charset-normalizer,
+limited to the legacy encodings news scrapers actually produce, so short Cyrillic texts are
+not guessed as some exotic code page.
 """
 
 from __future__ import annotations
@@ -64,13 +66,16 @@ def _decode(data: bytes) -> tuple[str, str]:
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise ExtractError(f"binary file ({kind}), not text")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16), utf16
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return _strict(data, utf16), utf16
+    mostly = _mostly_utf8(data)
+    if mostly:
+        return mostly
     if b"\x00" in data:
         raise ExtractError("binary file (contains NUL bytes), not text")
     best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()
@@ -84,6 +89,18 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ExtractError(f"invalid {encoding} at byte {exc.start}") from None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid bytes: decoded with U+FFFD for them, the encoding saying how
+    many. Only when valid multi-byte characters outnumber the broken ones four to one; a
+    Latin-1 or cp1251 text has next to no valid UTF-8 sequences and goes to detection."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for c in text if c > "\x7f") - broken
+    if broken and multibyte >= 4 * broken:
+        return text, f"utf-8 ({broken} invalid byte sequence{'s' * (broken != 1)} replaced)"
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

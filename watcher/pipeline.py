@@ -51,7 +51,7 @@ class Watch:
 @dataclass(frozen=True)
 class Outcome:
     path: str
-    status: str  # processed | duplicate | unchanged | failed | vanished
+    status: str  # processed | duplicate | unchanged | failed | vanished | gone
     sha256: str = ""
     hits: int = 0
     messages: int = 0
@@ -65,7 +65,16 @@ class Rejected(Exception):
 
 
 def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
-    """Read a regular file without following a symlink and without blocking on a FIFO."""
+    """Read a regular file without following a symlink and without blocking on a FIFO.
+
+    Anything but a regular file is refused before it is opened (opening a device can have
+    effects: a tape rewinds, a terminal becomes ours); the fstat after the open catches a
+    swap between the lstat and the open."""
+    st = os.lstat(path)  # FileNotFoundError: the caller's "vanished"
+    if stat.S_ISLNK(st.st_mode):
+        raise Rejected(f"a symbolic link (to {printable(_readlink(path))}): not followed")
+    if not stat.S_ISREG(st.st_mode):
+        raise Rejected(f"not a regular file ({_kind(st.st_mode)}): not opened")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -86,6 +95,13 @@ def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
     if len(data) > max_size:
         raise Rejected(f"too large: over max_file_size {max_size} bytes")
     return data, st
+
+
+def _readlink(path: str) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def _kind(mode: int) -> str:
@@ -179,8 +195,10 @@ class Pipeline:
             data, st = read_file(path, self.max_size)
         except FileNotFoundError:
             # recorded (status vanished, size 0, mtime 0: a new file there is still read)
-            self.store.record_vanished(shown, "deleted before it could be read")
-            return Outcome(shown, "vanished", error="deleted before it could be read")
+            if self.store.record_vanished(shown, "deleted before it could be read"):
+                return Outcome(shown, "vanished", error="deleted before it could be read")
+            # handled before and moved away since: a stale queue entry, not news
+            return Outcome(shown, "gone")
         except Rejected as exc:
             return self._fail(path, shown, "", _lstat(path), str(exc))
         except OSError as exc:
@@ -201,6 +219,8 @@ class Pipeline:
             text, encoding = extract(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
+        if "invalid" in encoding:  # processed, but say so: the scrape may be truncated
+            log.warning("%s: %s", shown, encoding)
         self.progress()
         watch = self.watch()
         hits = match_text(watch.matcher, text, self.progress)
@@ -234,6 +254,8 @@ class Pipeline:
             log.error("failed %s: %s", o.path, o.error)
         elif o.status == "vanished":
             log.warning("skipped %s: %s", o.path, o.error)
+        elif o.status == "gone":
+            log.debug("skipped %s: handled before, no longer there", o.path)
         else:
             log.info("skipped %s: %s%s", o.path, o.status,
                      f" (same content as a stored document, sha256={o.sha256[:12]})"

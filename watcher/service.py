@@ -184,11 +184,14 @@ class Service:
             if item is None:
                 continue
             path, quiet = item
-            wait = self.inbox.quiet_wait(path) if quiet else 0.0
-            if wait > 0:
-                self.queue.put(path, wait, quiet=True)
-                continue
-            self._process(path)
+            try:
+                wait = self.inbox.quiet_wait(path) if quiet else 0.0
+                if wait > 0:
+                    self.queue.put(path, wait, quiet=True)  # takes effect at done()
+                    continue
+                self._process(path)
+            finally:
+                self.queue.done(path)
 
     def _process(self, path: str) -> None:
         try:

@@ -163,12 +163,15 @@ class Store:
                 return row.status
             return None
 
-    def record_vanished(self, path: str, error: str) -> None:
+    def record_vanished(self, path: str, error: str) -> bool:
         """A path that was gone when read; never overwrites what a path already has (in
-        move mode a stale queue entry finds its file moved away after processing)."""
+        move mode a stale queue entry finds its file moved away after processing). Returns
+        whether it was recorded."""
         with self.session() as s:
-            if s.get(FileRow, path) is None:
-                s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error))
+            if s.get(FileRow, path) is not None:
+                return False
+            s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error))
+            return True
 
     def document_by_sha(self, sha256: str) -> DocumentRow | None:
         with self.session() as s:

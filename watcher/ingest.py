@@ -193,8 +193,9 @@ class Inbox:
             return 0.0  # gone or unreadable: let the pipeline report it
         return 0.0 if age >= self.settle else self.settle - max(age, 0.0)
 
-    def start(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def start(self, create: bool = True) -> None:
+        if create:
+            self.root.mkdir(parents=True, exist_ok=True)
         self.observer = Observer()
         self.observer.schedule(_Handler(self), str(self.root), recursive=True)
         self.observer.start()
@@ -206,12 +207,19 @@ class Inbox:
             watchdog_log.addHandler(self._overflow_hook)
 
     def alive(self) -> bool:
-        return self.observer is not None and self.observer.is_alive()
+        """The observer thread and its emitter: watchdog stops the emitter, not the observer,
+        when the watched folder itself is deleted."""
+        if self.observer is None or not self.observer.is_alive():
+            return False
+        emitters = list(self.observer.emitters)
+        return bool(emitters) and all(e.is_alive() for e in emitters)
 
     def restart(self) -> None:
-        """Re-create the observer, e.g. after the inbox folder was deleted and recreated."""
+        """Re-create the observer after the inbox folder was deleted and recreated. The
+        folder is not created here: one made by the daemon would lack the inbox's group and
+        mode (install.sh), and scrapers could not write to it."""
         self.stop()
-        self.start()
+        self.start(create=False)
 
     def stop(self) -> None:
         if self._overflow_hook:

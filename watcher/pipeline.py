@@ -179,7 +179,10 @@ class Pipeline:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
             if is_transient(exc):
-                raise StoreError(f"database error while storing {shown}: {exc}") from exc
+                # one line: SQLAlchemy's own message adds a "Background on this error" line
+                cause = getattr(exc, "orig", None) or exc
+                raise StoreError(f"database error while storing {shown}: "
+                                 f"{type(cause).__name__}: {cause}") from exc
             log.exception("failed %s: unexpected error", shown)
             outcome = self._fail(path, shown, "", None, f"unexpected error: {exc!r}")
         self._log(outcome, time.monotonic() - started)

@@ -26,7 +26,8 @@ from .store import Store, utcnow
 
 log = logging.getLogger("watcher")
 
-STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again
+STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
+STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
 STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
 #                    TimeoutStopSec, so systemd never has to SIGKILL a clean stop)
 
@@ -102,6 +103,7 @@ class Service:
         # worker name -> last sign of progress (monotonic): an idle worker beats once a
         # second, a busy one at each step of its file (read, each chunk matched, stored)
         self.heartbeats: dict[str, float] = {}
+        self._store_failures: dict[str, int] = {}  # path -> database errors in a row
         self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
                       "last_error": "", "reloads": 0, "overflows": 0}
@@ -110,6 +112,7 @@ class Service:
         self._rescan_wanted = threading.Event()
         self.rescanner: threading.Thread | None = None
         self._inbox_id = None
+        self._inbox_missing = False
         self.watchdog_interval = watchdog_interval()
         self._last_ping = 0.0
 
@@ -199,10 +202,14 @@ class Service:
         except Exception as exc:  # noqa: BLE001 - the worker must outlive any one file
             if not isinstance(exc, StoreError):
                 log.exception("error while processing %s", printable(path))
-            log.error("%s; will retry in %.0f s", exc, STORE_RETRY)
+            tries = self._store_failures.get(path, 0) + 1
+            self._store_failures[path] = tries
+            delay = min(STORE_RETRY * 2 ** (tries - 1), STORE_RETRY_MAX)
+            log.error("%s; will retry in %.0f s", exc, delay)
             self.stats["last_error"] = str(exc)
-            self.queue.put(path, STORE_RETRY)
+            self.queue.put(path, delay)  # the file stays; a restart's scan finds it too
             return
+        self._store_failures.pop(path, None)
         if outcome.status in ("processed", "failed", "duplicate"):
             self.stats[outcome.status] += 1
         self.stats["hits"] += outcome.hits
@@ -303,7 +310,7 @@ class Service:
         found += [f"{name} made no progress for {now - beat:.0f} s"
                   for name, beat in list(self.heartbeats.items())
                   if now - beat > self.stall_timeout]
-        if not self.inbox.alive():
+        if not self.inbox.alive() and not self._inbox_missing:
             found.append("the inbox observer is not running")
         if not self.jobs.scheduler.running:
             found.append("the scheduler is not running")
@@ -328,18 +335,32 @@ class Service:
         sd_notify("WATCHDOG=1")
         self._last_ping = now
 
+    def check_inbox(self) -> None:
+        """Watch the inbox again when it was deleted and recreated, or replaced (a folder
+        moved over it): the old watch follows the old folder, or stopped with it."""
+        ident = _identity(self.settings.inbox)
+        if ident == self._inbox_id and self.inbox.alive():
+            return
+        if ident is None:
+            if not self._inbox_missing:  # say it once; waiting is not a failure
+                log.error("inbox %s is gone; waiting for it to be created again",
+                          self.settings.inbox)
+                self.stats["last_error"] = f"inbox {self.settings.inbox} is gone"
+                self._inbox_missing = True
+            return
+        log.warning("inbox %s was removed or replaced; watching it again",
+                    self.settings.inbox)
+        try:
+            self.inbox.restart()
+        except OSError as exc:
+            log.error("cannot watch %s: %s", self.settings.inbox, exc)
+            return
+        self._inbox_id, self._inbox_missing = ident, False
+        self.request_rescan()  # what was dropped before the new watch
+
     def tick(self) -> None:
         """Every loop turn: inbox still there, status file, systemd watchdog."""
-        ident = _identity(self.settings.inbox)
-        if ident != self._inbox_id or not self.inbox.alive():
-            log.warning("inbox %s was removed or replaced; watching it again",
-                        self.settings.inbox)
-            try:
-                self.inbox.restart()
-                self._inbox_id = _identity(self.settings.inbox)
-                self.request_rescan()
-            except OSError as exc:
-                log.error("cannot watch %s: %s", self.settings.inbox, exc)
+        self.check_inbox()
         self.write_status()
         self.ping_watchdog()
 

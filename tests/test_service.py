@@ -171,3 +171,24 @@ def test_status_reports_queue_counts_last_error_and_uptime(make_daemon, http_sin
     assert d.stop() == 0
     text = run_cli("status", "--config", str(d.config)).stdout
     assert "daemon: not running" in text
+
+
+def test_prometheus_metrics_on_localhost(make_daemon):
+    import urllib.request
+
+    from conftest import free_port
+
+    port = free_port()
+    d = make_daemon(metrics_port=port).start()
+    d.drop("a.txt", "Vladimir Putin visited Kyiv.")
+    d.drop("b.bin", b"\x00\x01binary\x00")
+    wait_for(lambda: d.count("files") == 2, what="both files handled")
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+        text = resp.read().decode()
+    for line in ('watcher_documents{status="processed"} 1.0',
+                 'watcher_documents{status="failed"} 1.0', "watcher_hits 2.0",
+                 "watcher_queue_files 0.0", "watcher_healthy 1.0",
+                 'watcher_files_handled_total{outcome="processed"} 1.0',
+                 'watcher_outbox_messages{state="pending"} 0.0', "watcher_up_seconds "):
+        assert line in text, line
+    assert d.stop() == 0

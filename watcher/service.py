@@ -293,6 +293,7 @@ class Service:
             t.start()
             self.workers.append(t)
         self.jobs.start()
+        self._serve_metrics()
         found = self.rescan()  # catch-up: what arrived while we were down
         log.info("watching %s (%d entities, %d notify target(s), %d worker(s)); "
                  "%d file(s) to catch up", self.settings.inbox, len(self.watch().entities),
@@ -315,6 +316,18 @@ class Service:
         if not self.jobs.scheduler.running:
             found.append("the scheduler is not running")
         return found
+
+    def _serve_metrics(self) -> None:
+        port = self.settings.metrics_port
+        if not port:
+            return
+        from .metrics import serve
+
+        try:
+            serve(port, self.status, self.store.counts)
+        except OSError as exc:  # e.g. the port is taken: alerts matter more than metrics
+            log.error("no metrics endpoint on 127.0.0.1:%d: %s", port, exc)
+            self.stats["last_error"] = f"metrics port {port}: {exc}"
 
     def healthy(self) -> bool:
         return not self.problems()

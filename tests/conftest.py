@@ -178,6 +178,7 @@ class Daemon:
         self.notify_sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self.notify_pids: set[int] = set()
         self.notify_sock.settimeout(0.1)
+        self.notifications = []  # READY=1 of an earlier run must not count for this one
         full_env = {**os.environ, "NOTIFY_SOCKET": str(sock_path), "PYTHONUNBUFFERED": "1",
                     **(env or {})}
         self._log = open(self.log_path, "ab")
@@ -288,3 +289,146 @@ def run_cli(*args: str, env: dict | None = None, timeout: float = 120):
     return subprocess.run([sys.executable, "-m", "watcher.cli", *args], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, **(env or {})},
                           timeout=timeout)
+
+
+# -- in-process alerting with a controllable clock -----------------------------------------
+
+class Clock:
+    """A clock the test moves by hand: no sleeps, exact times."""
+
+    def __init__(self, start: str = "2025-03-03T09:14:00+00:00"):
+        from datetime import datetime
+
+        self.now = datetime.fromisoformat(start)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class SlackCapture:
+    """Stands in for Slack's servers: records the JSON apprise's Slack plugin POSTs.
+
+    Every other HTTP request (the local json:// sink) goes through untouched.
+    """
+
+    def __init__(self, real):
+        self.real = real
+        self.payloads: list[dict] = []
+        self.urls: list[str] = []
+        self.status = 200
+
+    def __call__(self, method, url, *args, **kwargs):
+        if "hooks.slack.com" not in url and "slack.com/api" not in url:
+            return self.real(method, url, *args, **kwargs)
+        self.urls.append(url)
+        payload = json.loads(kwargs.get("data") or "{}")
+        if self.status == 200:
+            self.payloads.append(payload)
+        return _FakeResponse(self.status, b"ok" if self.status == 200 else b"error")
+
+
+class _FakeResponse:
+    def __init__(self, status: int, content: bytes):
+        self.status_code = status
+        self.content = content
+        self.headers: dict = {}
+
+
+SLACK_URL = "slack://T1AAAAAAA/B2BBBBBBB/abcdefghijklmnopqrstuvwx/#alerts"
+
+
+@pytest.fixture
+def slack():
+    from unittest import mock
+
+    import requests
+    from apprise.plugins.slack import NotifySlack
+
+    capture = SlackCapture(requests.request)
+    # apprise waits 1.2 s between Slack posts (Slack's rate limit): not against a fake
+    with mock.patch("requests.request", capture), \
+            mock.patch.object(NotifySlack, "request_rate_per_sec", 0):
+        yield capture
+
+
+class World:
+    """Store, notifier, dispatcher and pipeline on one database, driven by a Clock.
+
+    `restart()` builds them all again from the same database, as a daemon restart does.
+    """
+
+    def __init__(self, root: Path, notify: list[dict], clock: Clock | None = None,
+                 watchlist: dict | None = None, **settings):
+        from watcher.config import EntitySpec
+
+        self.root = root
+        self.clock = clock or Clock()
+        self.inbox = root / "inbox"
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.db_url = f"sqlite:///{root / 'watcher.db'}"
+        self.notify = notify
+        self.settings = settings
+        self.entities = [EntitySpec.model_validate(e).to_entity()
+                         for e in (watchlist or WATCHLIST)["entities"]]
+        self.health: list[tuple[str, str]] = []
+        self.restart()
+
+    def restart(self):
+        from datetime import timedelta
+
+        from watcher.alerting import Dispatcher
+        from watcher.config import NotifyEntry
+        from watcher.matcher import Watch
+        from watcher.notify import Notifier
+        from watcher.parallel import Analyser
+        from watcher.pipeline import Pipeline
+        from watcher.store import Store
+
+        if getattr(self, "store", None) is not None:
+            self.store.close()
+        self.store = Store(self.db_url, clock=self.clock)
+        entries = [NotifyEntry.model_validate(e) for e in self.notify]
+        self.notifier = Notifier(
+            entries, backoff=self.settings.get("backoff", timedelta(seconds=30)),
+            max_backoff=self.settings.get("max_backoff", timedelta(hours=1)),
+            retry_for=self.settings.get("retry_for", timedelta(hours=48)))
+        assert not self.notifier.problems, self.notifier.problems
+        self.dispatcher = Dispatcher(self.store, self.notifier, clock=self.clock)
+        analyser = Analyser(Watch.compile(self.entities))
+        self.pipeline = Pipeline(self.store, self.notifier, analyser, max_size=10**7)
+        return self
+
+    def drop(self, name: str, text: str):
+        path = self.inbox / name
+        path.write_text(text, encoding="utf-8")
+        return self.pipeline.process(str(path))
+
+    def tick(self) -> int:
+        """What the drain job does: flush the policy, then send what is due."""
+        self.dispatcher.flush()
+        return self.dispatcher.drain()
+
+    def outbox(self, where: str = "1=1"):
+        with sqlite3.connect(self.root / "watcher.db") as conn:
+            conn.row_factory = sqlite3.Row
+            return conn.execute(f"SELECT * FROM outbox WHERE {where} ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def world(tmp_path):
+    made: list[World] = []
+
+    def make(notify, **kwargs) -> World:
+        w = World(tmp_path / f"w{len(made)}", notify, **kwargs)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.store.close()

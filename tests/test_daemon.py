@@ -27,6 +27,8 @@ def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
     putin = next(b for b in bodies if "Putin" in b["title"])
     assert "person" in putin["message"] and "written.txt" in putin["message"]
     assert "[Vladimir Putin] spoke on Monday" in putin["message"]  # words in their context
+    assert "alias Vladimir Putin, exact name" in putin["message"]
+    assert "score 100" in putin["message"]
 
     mails = wait_for(lambda: len(smtp_sink.messages) >= 3 and smtp_sink.parsed(),
                      what="three emails")
@@ -94,6 +96,18 @@ def test_secrets_never_reach_logs_or_database(make_daemon, http_sink, monkeypatc
     assert d.stop() == 0
     assert token not in d.log()
     assert token.encode() not in (d.data / "watcher.db").read_bytes()
+
+
+def test_alert_shows_the_match_method_and_score_of_the_stored_hit(make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    d.drop("ru.txt", "Встреча прошла без Путина, сообщили в Кремле.")
+    (body,) = wait_for(lambda: http_sink.received(), what="the alert")
+    ((alias, method, detail, score),) = d.query("SELECT alias, method, detail, score FROM hits")
+    assert method == "inflection"
+    assert "[Путина]" in body["message"]
+    assert f"alias {alias}, {method}, {detail}, score {score:.0f}" in body["message"]
+    assert detail.startswith("case ending")
+    assert d.stop() == 0
 
 
 def test_alerts_go_to_the_log_without_notify_targets(make_daemon):

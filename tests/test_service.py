@@ -15,8 +15,8 @@ from conftest import run_cli, wait_for
 FAULTS = """
 import os, time
 from pathlib import Path
-import watcher.pipeline as pipeline
-_extract = pipeline.extract
+import watcher.parallel as parallel
+_extract = parallel.extract
 RELEASE = Path({release!r})
 def extract(name, data):
     base = os.path.basename(name)
@@ -26,7 +26,7 @@ def extract(name, data):
     if base.startswith("die"):
         raise SystemExit("worker thread ended by the test")
     return _extract(name, data)
-pipeline.extract = extract
+parallel.extract = extract
 """
 
 

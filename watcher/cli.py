@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from . import __version__
 from .config import check, load_settings, load_watchlist, parse_duration
 from .errors import ConfigError, WatcherError
-from .extract import extract
-from .ingest import ignored, walk_files
-from .pipeline import Rejected, read_file
+from .extract import ignored, read_file, walk_files
 
 DEFAULT_CONFIG = os.environ.get("WATCHER_CONFIG", "config/watcher.yaml")
 SCAN_MAX_SIZE = 1 << 30
+PARALLEL_FROM = 1 << 20  # bytes to scan before a process pool pays for its start
 
 
 def _out(line: str = "") -> None:
@@ -42,59 +41,94 @@ def _scan_paths(paths: Sequence[str]) -> Iterator[str]:
             raise FileNotFoundError(p)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from .matcher import Matcher
+def _jobs_for(paths: Sequence[str]) -> int:
+    """One process per core for a backlog; forking is not worth it for a few small files."""
+    from .parallel import cores
 
-    matcher = Matcher.compile(load_watchlist(args.watchlist))
+    size = sum(os.lstat(p).st_size for p in paths if os.path.isfile(p))
+    return cores() if size > PARALLEL_FROM else 1
+
+
+def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    for path in paths:
+        try:
+            yield path, read_file(path, SCAN_MAX_SIZE)[0]
+        except (WatcherError, OSError) as exc:
+            _err(f"{path}: skipped: {exc}")
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from .matcher import Watch
+    from .parallel import Analyser
+
+    watch = Watch.compile(load_watchlist(args.watchlist))
     status = 0
     for name in args.paths:
         if not os.path.lexists(name):
             _err(f"{name}: no such file or folder")
             status = 1
-    for path in _scan_paths([p for p in args.paths if os.path.lexists(p)]):
-        try:
-            data, _ = read_file(path, SCAN_MAX_SIZE)
-            text, _ = extract(path, data)
-        except (Rejected, WatcherError, OSError) as exc:
-            _err(f"{path}: skipped: {exc}")
-            continue
-        for hit in matcher.match(text):
-            row = {"file": path, **hit.as_dict()}
-            if args.format == "jsonl":
-                _out(json.dumps(row, ensure_ascii=False))
-            else:
-                _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
-                     f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
-                     + (f"\t{hit.detail}" if hit.detail else ""))
-        if args.explain and hasattr(matcher, "explain"):
-            for row in matcher.explain(text):
-                _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+    paths = list(_scan_paths([p for p in args.paths if os.path.lexists(p)]))
+    analyser = Analyser(watch, args.jobs or _jobs_for(paths))
+    items = _read_all(paths)
+    try:
+        for path, future in analyser.map(items):
+            try:
+                text, _, hits = future.result()
+            except WatcherError as exc:
+                _err(f"{path}: skipped: {exc}")
+                continue
+            _print_hits(path, hits, args.format)
+            if args.explain and hasattr(watch.matcher, "explain"):
+                for row in watch.matcher.explain(text):
+                    _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+    finally:
+        analyser.close()
     return status
 
 
-def cmd_explain(args: argparse.Namespace) -> int:
-    from .matcher import Matcher
+def _print_hits(path: str, hits, fmt: str) -> None:
+    for hit in hits:
+        if fmt == "jsonl":
+            _out(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False))
+        else:
+            _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
+                 f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
+                 + (f"\t{hit.detail}" if hit.detail else ""))
 
-    matcher = Matcher.compile(load_watchlist(args.watchlist))
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .matcher import Watch
+
+    watch = Watch.compile(load_watchlist(args.watchlist))
     text = " ".join(args.text)
-    if not hasattr(matcher, "explain"):
-        for hit in matcher.match(text):
-            _out(json.dumps(hit.as_dict(), ensure_ascii=False))
-        return 0
-    for row in matcher.explain(text):
-        _out(json.dumps(row, ensure_ascii=False))
+    rows = watch.matcher.explain(text)
+    for row in rows:
+        if args.format == "jsonl":
+            _out(json.dumps(row, ensure_ascii=False))
+            continue
+        verdict = "HIT " if row["accepted"] else "no  "
+        why = f"  <- {row['reason']}" if row["reason"] else ""
+        _out(f"{verdict}{row['text']!r} [{row['start']}:{row['end']}] {row['entity_id']} "
+             f"via {row['alias']!r}: {row['method']}"
+             f"{', ' + row['detail'] if row['detail'] else ''}, score {row['score']:.0f}{why}")
+    if not rows and args.format != "jsonl":
+        _out("no candidate: no word of the text is close to a watched name")
     return 0
 
 
 # -- daemon ----------------------------------------------------------------------------------
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .notify import secrets_of
-    from .service import Service, setup_logging
+    import threading
 
+    from .notify import secrets_of
+    from .service import Service, setup_logging, stop_on_signals
+
+    stop = threading.Event()
+    stop_on_signals(stop)  # before the (maybe long) watchlist compile
     settings = load_settings(args.config)
     setup_logging(args.log_level or settings.log_level, secrets_of(settings.notify))
-    return Service(settings).run()
+    return Service(settings, stop).run()
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -105,6 +139,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                             retry_for=settings.retry_for)
         problems += [f"{settings.config_path}: {p}" for p in notifier.problems]
+        problems += [f"{settings.config_path}: {p}" for p in schedule_problems(settings)]
     for p in problems:
         _out(p)
     if problems:
@@ -114,6 +149,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     _out(f"ok: {settings.config_path}; watchlist {settings.watchlist} with {len(entities)} "
          f"entities; {len(settings.notify)} notify target(s); inbox {settings.inbox}")
     return 0
+
+
+def schedule_problems(settings) -> list[str]:
+    """Digest schedules apscheduler cannot read."""
+    from .scheduler import next_runs
+
+    problems = []
+    for i, entry in enumerate(settings.notify):
+        if entry.schedule:
+            try:
+                next_runs(entry.schedule, entry.timezone, datetime.now(UTC))
+            except ValueError as exc:
+                problems.append(f"notify entry {entry.key(i)!r}: schedule {entry.schedule!r}: "
+                                f"{exc}")
+    return problems
 
 
 def _notifier(settings):
@@ -202,7 +252,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             _out(f"  unhealthy: {problem}")
     _out(f"documents: {counts['documents']} processed, {counts['failed']} failed, "
          f"{counts['vanished']} vanished before they were read; hits: {counts['hits']}")
-    _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead")
+    _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead; "
+         f"{counts['waiting']} notification(s) waiting for their entry's policy")
     if daemon.get("last_error"):
         _out(f"last error: {daemon['last_error']}")
     return 0
@@ -224,12 +275,107 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if args.action == "retry":
         _out(f"{store.retry('dead')} dead message(s) queued again")
         return 0
-    rows = store.outbox(args.status)
-    _print_table([{"id": r.id, "status": r.status, "entry": r.entry, "kind": r.kind,
+    counts = store.outbox_counts()
+    _out(", ".join(f"{n} {k}" for k, n in counts.items())
+         + f"; {store.counts()['waiting']} notification(s) waiting for their entry's policy")
+    rows = store.outbox(None if args.status == "failed" else args.status)
+    if args.status == "failed":
+        rows = [r for r in rows if r.status == "pending" and r.attempts]
+    elif args.status is None and not args.all:
+        rows = [r for r in rows if r.status != "sent"]
+    _print_table([{"id": r.id, "status": _shown_status(r), "entry": r.entry, "kind": r.kind,
                    "attempts": r.attempts, "next": r.next_attempt_at.strftime("%m-%d %H:%M:%S"),
                    "title": r.title, "error": r.last_error} for r in rows],
                  ["id", "status", "entry", "kind", "attempts", "next", "title", "error"])
     return 0
+
+
+def _shown_status(row) -> str:
+    return "failed" if row.status == "pending" and row.attempts else row.status
+
+
+def cmd_silence(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    settings = load_settings(args.config)
+    store = Store(settings.database_url)
+    now = datetime.now(UTC)
+    if args.action == "add":
+        known = {e.id for e in load_watchlist(settings.watchlist)}
+        if args.entity not in known:
+            raise ConfigError(f"--entity: {args.entity!r} is not in {settings.watchlist}")
+        try:
+            until = now + parse_duration(args.duration)
+        except ValueError as exc:
+            raise ConfigError(f"--for: {exc}") from None
+        row = store.add_silence(args.entity, until, args.reason or "")
+        _out(f"silence {row.id}: {args.entity} until {until:%Y-%m-%d %H:%M} UTC; its hits are "
+             "stored, not sent")
+        return 0
+    if args.action == "remove":
+        if not store.remove_silence(args.id):
+            _err(f"no silence {args.id}")
+            return 1
+        _out(f"silence {args.id} removed")
+        return 0
+    rows = store.silences(active_at=None if args.all else now)
+    _print_table([{"id": r.id, "entity": r.entity_id,
+                   "until": f"{r.until:%Y-%m-%d %H:%M} UTC",
+                   "state": "active" if _utc(r.until) > now else "expired",
+                   "reason": r.reason} for r in rows],
+                 ["id", "entity", "until", "state", "reason"])
+    return 0
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def cmd_route_test(args: argparse.Namespace) -> int:
+    from .models import Alert, Mention
+    from .notify import route_reasons, routes
+    from .policy import Silence, is_silenced
+    from .store import Store
+
+    settings = load_settings(args.config)
+    entities = {e.id: e for e in load_watchlist(settings.watchlist)}
+    ent = entities.get(args.entity)
+    if ent is None:
+        raise ConfigError(f"--entity: {args.entity!r} is not in {settings.watchlist}")
+    notifier = _notifier(settings)
+    m = Mention(text=ent.name, alias=ent.name, score=args.score, method="exact", detail="",
+                start=0, end=len(ent.name), before="", after="")
+    alert = Alert(entity_id=ent.id, entity_name=ent.name, entity_type=ent.type, tags=ent.tags,
+                  path="route-test", sha256="", found_at="", mentions=(m,))
+    _out(f"{ent.id} ({ent.type}, tags {list(ent.tags)}), a mention with score {args.score:g}:")
+    if not notifier.targets:
+        _out("  no notify targets: alerts go to the log")
+    now = datetime.now(UTC)
+    silences = [Silence(s.entity_id, _utc(s.created_at), _utc(s.until))
+                for s in Store(settings.database_url).silences(active_at=now)]
+    silenced = is_silenced(silences, ent.id, now, now)
+    for i, (key, target) in enumerate(notifier.targets.items(), 1):
+        yes = routes(target.entry, alert)
+        how = _policy_words(target.entry) if yes else ""
+        _out(f"  {i}. {key} {target.display}: {'RECEIVES' if yes else 'no'} "
+             f"({'; '.join(route_reasons(target.entry, alert))}){how}")
+    if silenced:
+        _out(f"  silenced now: hits of {ent.id} are stored, not sent (watcher silence list)")
+    return 0
+
+
+def _policy_words(entry) -> str:
+    words = [entry.mode]
+    if entry.mode == "digest":
+        words.append(f"schedule {entry.schedule!r} {entry.timezone}")
+    if entry.group_wait:
+        words.append(f"group_wait {entry.group_wait.total_seconds():g}s")
+    if entry.repeat_interval:
+        words.append(f"repeat_interval {entry.repeat_interval.total_seconds():g}s")
+    if entry.quiet_hours:
+        q = entry.quiet_hours
+        words.append(f"quiet {q.start}-{q.end} {q.timezone}")
+    return " -> " + ", ".join(words)
 
 
 # -- parser ----------------------------------------------------------------------------------
@@ -252,10 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--watchlist", required=True)
     sp.add_argument("--format", choices=["jsonl", "text"], default="text")
     sp.add_argument("--explain", action="store_true", help="also print why candidates matched")
+    sp.add_argument("--jobs", "-j", type=int, default=0,
+                    help="processes to match with (default: one per core)")
     sp.add_argument("paths", nargs="+", metavar="PATH")
 
     sp = cmd("explain", cmd_explain, "show how a text matches (or fails to match) the watchlist")
     sp.add_argument("--watchlist", required=True)
+    sp.add_argument("--format", choices=["text", "jsonl"], default="text")
     sp.add_argument("text", nargs="+")
 
     sp = cmd("run", cmd_run, "run the daemon in the foreground")
@@ -279,10 +428,33 @@ def build_parser() -> argparse.ArgumentParser:
     config(sp)
     sp.add_argument("--format", choices=["text", "json"], default="text")
 
-    sp = cmd("outbox", cmd_outbox, "list queued alerts; 'retry' re-queues dead ones")
+    sp = cmd("outbox", cmd_outbox, "list alerts not yet delivered (pending, failed, dead); "
+             "'retry' re-queues dead ones")
     config(sp)
     sp.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
-    sp.add_argument("--status", choices=["pending", "sent", "dead"])
+    sp.add_argument("--status", choices=["pending", "failed", "sent", "dead"])
+    sp.add_argument("--all", action="store_true", help="sent messages too")
+
+    sp = cmd("silence", cmd_silence, "silence an entity for a while: its hits are stored, "
+             "not sent")
+    actions = sp.add_subparsers(dest="action", required=True)
+    sa = actions.add_parser("add", help="silence an entity")
+    config(sa)
+    sa.add_argument("--entity", required=True, help="the entity ID")
+    sa.add_argument("--for", dest="duration", default="1d", help="e.g. 2h, 7d (default 1d)")
+    sa.add_argument("--reason", help="why (shown by list)")
+    sl = actions.add_parser("list", help="active silences")
+    config(sl)
+    sl.add_argument("--all", action="store_true", help="expired silences too")
+    sr = actions.add_parser("remove", help="end a silence now")
+    config(sr)
+    sr.add_argument("id", type=int, help="the silence ID (see list)")
+
+    sp = cmd("route-test", cmd_route_test, "which notify entries would receive an entity's "
+             "alerts, and why")
+    config(sp)
+    sp.add_argument("--entity", required=True)
+    sp.add_argument("--score", type=float, default=100.0, help="score of the mention (100)")
     return p
 
 

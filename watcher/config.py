@@ -12,9 +12,11 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -129,7 +131,7 @@ _ID = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class EntitySpec(_Strict):
@@ -250,10 +252,23 @@ def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: li
     return _VAR.sub(repl, data)
 
 
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use e.g. Europe/Berlin or UTC)") from None
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+
+
 class QuietHours(_Strict):
-    start: str = Field(alias="from", pattern=r"^\d\d:\d\d$")
-    end: str = Field(alias="to", pattern=r"^\d\d:\d\d$")
-    timezone: str = "UTC"
+    """Messages are held from `from` to `to` (local time; may span midnight), then sent."""
+
+    start: str = Field(alias="from", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    end: str = Field(alias="to", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: TimeZone = "UTC"
 
 
 class NotifyEntry(_Strict):
@@ -267,8 +282,8 @@ class NotifyEntry(_Strict):
     mode: Literal["immediate", "digest"] = "immediate"
     group_wait: Duration = timedelta(0)
     repeat_interval: Duration = timedelta(0)
-    schedule: str | None = None
-    timezone: str = "UTC"
+    schedule: str | None = None  # cron, for mode: digest (checked by `watcher check`)
+    timezone: TimeZone = "UTC"  # of the schedule and of times shown in messages
     quiet_hours: QuietHours | None = None
     title: str | None = None
     body: str | None = None

@@ -1,4 +1,4 @@
-"""Bytes -> text: encodings and HTML.
+"""File -> bytes -> text: safe reading, encodings and HTML.
 
 Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is NUL
 (ASCII in UTF-16 is also valid UTF-8, full of NULs); then strict UTF-8 (most of what
@@ -11,12 +11,24 @@ not guessed as some exotic code page.
 from __future__ import annotations
 
 import codecs
+import errno
+import logging
+import os
 import re
-
-import charset_normalizer
-from bs4 import BeautifulSoup
+import stat
+from collections.abc import Iterator
 
 from .errors import ExtractError
+
+log = logging.getLogger(__name__)
+
+TEMP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", ".swp", ".swx", "~")
+
+
+def ignored(path: str | os.PathLike) -> bool:
+    """Temporary and hidden files are ignored until renamed to their final name."""
+    name = os.path.basename(path)
+    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -43,6 +55,57 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4",
                "dt", "figcaption", "aside", "nav", "main", "ul", "ol", "table", "hr")
 
 
+def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
+    """Read a regular file without following a symlink and without blocking on a FIFO.
+
+    Anything but a regular file is refused before it is opened (opening a device can have
+    effects: a tape rewinds, a terminal becomes ours); the fstat after the open catches a
+    swap between the lstat and the open."""
+    st = os.lstat(path)  # FileNotFoundError: the caller's "vanished"
+    if stat.S_ISLNK(st.st_mode):
+        raise ExtractError(f"a symbolic link (to {_link_target(path)}): not followed")
+    if not stat.S_ISREG(st.st_mode):
+        raise ExtractError(f"not a regular file ({_kind(st.st_mode)}): not opened")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ExtractError("a symbolic link: not followed") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise ExtractError("permission denied") from None
+        if exc.errno == errno.ENXIO:
+            raise ExtractError("not a regular file (socket or FIFO)") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ExtractError(f"not a regular file ({_kind(st.st_mode)})")
+        if st.st_size > max_size:
+            raise ExtractError(f"too large: {st.st_size} bytes > max_file_size {max_size}")
+        data = f.read(max_size + 1)
+    if len(data) > max_size:
+        raise ExtractError(f"too large: over max_file_size {max_size} bytes")
+    return data, st
+
+
+def _link_target(path: str) -> str:
+    """Where a symlink points, for a log line: undecodable bytes and newlines escaped."""
+    try:
+        target = os.fsencode(os.readlink(path)).decode("utf-8", "backslashreplace")
+    except OSError:
+        return "?"
+    return target.replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "symbolic link")):
+        if test(mode):
+            return name
+    return "special file"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; return (text, encoding). Raise ExtractError for binary data."""
     text, encoding = _decode(data)
@@ -66,7 +129,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise ExtractError(f"binary file ({kind}), not text")
-    utf16 = _utf16_without_bom(data)
+    utf16 = _utf16_without_bom(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 too
     if utf16:
         return _strict(data, utf16), utf16
     try:
@@ -78,6 +141,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         return mostly
     if b"\x00" in data:
         raise ExtractError("binary file (contains NUL bytes), not text")
+    import charset_normalizer  # on first use: most drops are UTF-8
+
     best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()
     if best is None:
         raise ExtractError("cannot detect the text encoding (binary file?)")
@@ -122,6 +187,8 @@ def is_html(name: str, data: bytes) -> bool:
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML page: scripts and styles dropped, blocks on their own lines."""
+    from bs4 import BeautifulSoup  # imported on first use: most drops are plain text
+
     soup = BeautifulSoup(markup, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
@@ -137,3 +204,25 @@ def extract(name: str, data: bytes) -> tuple[str, str]:
     if is_html(name, data if encoding == "utf-8" else text[:512].encode()):
         text = html_to_text(text)
     return text, encoding
+
+
+def walk_files(top: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Regular files and other non-directories below `top`, with their lstat; no links
+    followed. Unreadable folders are logged and skipped, never fatal."""
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            log.warning("cannot list %s: %s", folder, exc.strerror or exc)
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    yield entry.path, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # vanished between listing and stat

@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import (
@@ -29,16 +29,9 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from .extract import ignored, walk_files
+
 log = logging.getLogger(__name__)
-
-TEMP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", ".swp", ".swx", "~")
-
-
-def ignored(path: str | Path) -> bool:
-    """Temporary and hidden files are ignored until renamed to their final name."""
-    name = os.path.basename(path)
-    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES)
-
 
 class WorkQueue:
     """Paths waiting to be processed, each at most once, released when it is due.
@@ -228,25 +221,3 @@ class Inbox:
             self.observer.stop()
             self.observer.join(timeout=5)
             self.observer = None
-
-
-def walk_files(top: str) -> Iterator[tuple[str, os.stat_result]]:
-    """Regular files and other non-directories below `top`, with their lstat; no links
-    followed. Unreadable folders are logged and skipped, never fatal."""
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = list(it)
-        except OSError as exc:
-            log.warning("cannot list %s: %s", folder, exc.strerror or exc)
-            continue
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                else:
-                    yield entry.path, entry.stat(follow_symlinks=False)
-            except OSError:
-                continue  # vanished between listing and stat

@@ -1,28 +1,645 @@
-"""Placeholder exact matcher (replaced by the transliteration-aware matcher)."""
+"""Find the watched names in a text: exact, transliterated, inflected or slightly misspelt.
+
+How a word becomes a hit, cheapest first:
+
+1. exact: the folded words equal a listed name or alias (any case; acronyms case-sensitive).
+2. translit: a capitalised word whose phonetic key (see normalize.py) has the consonants of a
+   name part and vowels within a small budget (Kiev, Kyjiw, Kijów, Київ for Kyiv).
+3. inflection: a case ending from data/endings.tsv stripped, the stem as in 2 (Путина, Києві,
+   Kijowie); endings are per script and per kind of name, so Лавровый is not Лавров.
+4. fuzzy: the consonants differ by one edit and the whole key by at most a length-dependent
+   budget, found through a deletion index on consonant skeletons (SymSpell), verified with
+   rapidfuzz's Levenshtein.
+
+Name parts: a watched person's surname alone is a mention; the first name beside it must agree
+(Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
+name alone never matches. Every step is a dict lookup on a key of the word, never a loop over
+the watchlist, so the cost per word does not grow with the number of entities.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
+from .config import load_watchlist
 from .models import Entity, Hit
+from .normalize import (
+    VOWELS,
+    endings,
+    final_vowels,
+    fold,
+    given_names,
+    is_cyrillic_word,
+    name_kind,
+    phonetic_keys,
+    skeleton,
+    stem_of,
+    word_spans,
+)
+
+MIN_VARIANT_LEN = 4  # shorter names (Xi, Un, Kim) only match exactly
+FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
+ACRONYM_MAX_LEN = 6
+_CACHE_MAX = 200_000
+_GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
+_MAX_GAP = 4  # longer gaps between words are never "beside"
+
+# Scores by method; the edit distance lowers them further.
+SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cand:
+    """A possible hit before context checks: part `part` matched words i..j (exclusive)."""
+
+    entity: int
+    alias: str
+    i: int
+    j: int
+    score: float
+    method: str
+    detail: str
+    person_part: bool  # a surname (or one-word person alias): first-name rules apply
+
+
+def _vowel_groups(key: str) -> int:
+    groups, prev = 0, False
+    for c in key:
+        v = c in VOWELS
+        groups += v and not prev
+        prev = v
+    return groups
+
+
+def _beside(gap: str) -> bool:
+    """Two words separated by `gap` stand side by side in one name (only spaces between)."""
+    return len(gap) <= _MAX_GAP and all(ch in _GAP_CHARS for ch in gap)
+
+
+def _unsoften(group: str) -> str:
+    return group[1:] if len(group) > 1 and group[0] == "i" else group
+
+
+def _finals_agree(ft: str, fa: str) -> bool:
+    """Final vowel groups that spell the same ending: -y/-yi/-iy, and soft -ia/-ie/-e."""
+    if ft == fa:
+        return True
+    if _unsoften(ft) == _unsoften(fa):
+        return True  # soft and hard spellings of one ending: -tsia, -tsa (Вінниця, Винница)
+    soft = {"ia", "ie", "e", "iia", "iie"}
+    if ft in soft and fa in soft and (ft[:1] == "i" or fa[:1] == "i"):
+        return True
+    return False
+
+
+def fuzzy_budget(key_len: int) -> int:
+    """Edits allowed in the fuzzy tier: none for short names, more for long ones."""
+    return 0 if key_len < 5 else 1 if key_len < 8 else 2
+
+
+# Within one script, spellings of one name differ by these vowels only: i/e/o swap or appear
+# through iotation (Kiev, Kyiv, Kijów), ikavism (Kharkiv, Kharkov) and ё (Fyodor, Fedor).
+# u and a stay fixed, so Orban is not Urban and Scholz is not Schulz. Across scripts any vowel
+# may change: foreign names are written by sound (Trump, Трамп).
+_SOFT_VOWELS = frozenset("ieo")
+
+
+def _latin_vowels_ok(bt: str, ba: str) -> bool:
+    for tag, i, j in Levenshtein.editops(bt, ba):
+        if tag == "replace" and not (bt[i] in _SOFT_VOWELS and ba[j] in _SOFT_VOWELS):
+            return False
+        if tag == "delete" and bt[i] not in _SOFT_VOWELS:
+            return False
+        if tag == "insert" and ba[j] not in _SOFT_VOWELS:
+            return False
+    return True
+
+
+def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str, int, str]:
+    """Compare a word key with a name key: (kind, distance, reason) with kind one of
+    same | vowel | fuzzy | reject."""
+    if t == a:
+        return "same", 0, ""
+    ft, fa = final_vowels(t), final_vowels(a)
+    if not _finals_agree(ft, fa):
+        return "reject", 0, f"ending -{ft or '(consonant)'} is not -{fa or '(consonant)'}"
+    bt, ba = t[: len(t) - len(ft)], a[: len(a) - len(fa)]
+    st, sa = skeleton(bt), skeleton(ba)
+    if st == sa:
+        budget = 1 if _vowel_groups(ba) <= 2 else 2
+        d = Levenshtein.distance(bt, ba, score_cutoff=budget + 1)
+        reason = ""
+        if d > budget:
+            reason = f"vowels differ: distance {d} over budget {budget}"
+        elif bt[:1] != ba[:1] and bt[:1] in VOWELS and ba[:1] in VOWELS \
+                and bt.lstrip("i")[:1] != ba.lstrip("i")[:1]:
+            reason = f"different first letter {bt[:1]!r} / {ba[:1]!r}"
+        elif same_script and not _latin_vowels_ok(bt, ba):
+            reason = "vowel a/u changed within one script"
+        # Same consonants: the vowel rules decide; fuzzy matching is for consonant slips.
+        return ("reject", d, reason) if reason else ("vowel", d, "")
+    if not fuzzy:
+        return "reject", 0, "consonants differ"
+    if Levenshtein.distance(st, sa, score_cutoff=2) > 1:
+        return "reject", 0, "consonants differ by more than one edit"
+    if t.startswith(a) or a.startswith(t):
+        return "reject", 0, "a longer or shorter word, not a spelling"
+    budget = fuzzy_budget(len(a))
+    d = Levenshtein.distance(t, a, score_cutoff=budget + 1)
+    if d > budget:
+        return "reject", d, f"edit distance {d} over budget {budget}"
+    return "fuzzy", d, ""
+
+
+_SOFT_FINALS = frozenset({"ia", "ie", "e", "iia", "iie"})
+
+
+def _final_classes(final: str) -> tuple[str, ...]:
+    """Buckets a final vowel group falls in; two groups that agree share one (see _finals_agree)."""
+    base = _unsoften(final)
+    return (base, "S") if final in _SOFT_FINALS else (base,)
+
+
+def _buckets(key: str) -> list[str]:
+    """Index keys of a phonetic key: consonants, initial vowel and final vowel class.
+
+    Spellings that compare() can accept share a bucket, so a lookup returns few candidates even
+    for short skeletons in a 100k-name watchlist.
+    """
+    final = final_vowels(key)
+    body = key[: len(key) - len(final)]
+    head = body.lstrip("i")[:1]
+    head = head if head in VOWELS else ""
+    skel = skeleton(body)
+    return [f"{skel}|{head}|{fc}" for fc in _final_classes(final)]
+
+
+def _fuzzy_buckets(key: str) -> list[tuple[str, str]]:
+    """(skeleton, final class) pairs for the deletion index of the fuzzy tier."""
+    final = final_vowels(key)
+    skel = skeleton(key[: len(key) - len(final)])
+    return [(skel, fc) for fc in _final_classes(final)]
+
+
+def _deletes(skel: str) -> set[str]:
+    return {skel[:k] + skel[k + 1:] for k in range(len(skel))}
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
 
 
 class Matcher:
-    def __init__(self, patterns):
-        self.patterns = patterns
+    """Compiled watchlist. Build with Matcher.compile(entities); picklable."""
+
+    def __init__(self) -> None:
+        self.entities: tuple[Entity, ...] = ()
+        self._exact: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
+        self._acronyms: dict[str, list[tuple[int, str]]] = {}
+        # name parts of the variant tiers, as parallel lists indexed by part id
+        self._p_entity: list[int] = []
+        self._p_alias: list[str] = []
+        self._p_fold: list[str] = []
+        self._p_key: list[str] = []
+        self._p_kind: list[str] = []
+        self._p_cyr: list[bool] = []
+        self._p_person: list[bool] = []
+        self._index: dict[str, list[int]] = {}  # bucket of the whole key -> parts
+        self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> parts
+        self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> parts (fuzzy tier)
+        self._del_index: dict[str, list[int]] = {}  # one consonant deleted, same key shape
+        self._first_names: dict[int, tuple[str, ...]] = {}
+        self._watch_first: set[str] = set()
+        self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._cache: dict[str, tuple] = {}
+
+    # -- compile --------------------------------------------------------------------------------
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Matcher:
-        pats = []
-        for e in entities:
-            for alias in e.names:
-                pats.append((re.compile(r"\b" + re.escape(alias) + r"\b", re.I), e, alias))
-        return cls(pats)
+        m = cls()
+        m.entities = tuple(entities)
+        for idx, ent in enumerate(m.entities):
+            m._add_entity(idx, ent)
+        return m
+
+    def _add_entity(self, idx: int, ent: Entity) -> None:
+        person = ent.type == "person"
+        first: list[str] = []
+        for alias in ent.names:
+            words = [w for _, _, w in word_spans(alias)]
+            if not words:
+                continue
+            if len(words) == 1 and _is_acronym(alias):
+                key = unicodedata.normalize("NFKC", words[0])
+                self._acronyms.setdefault(key, []).append((idx, alias))
+                continue
+            folds = tuple(fold(w) for w in words)
+            self._exact.setdefault(folds[0], []).append((idx, alias, folds))
+            if ent.exact:
+                continue
+            if len(words) == 1:
+                self._add_part(idx, alias, words[0], person)
+            elif person:
+                self._add_part(idx, alias, words[-1], True)
+                first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+        if first:
+            self._first_names[idx] = tuple(dict.fromkeys(first))
+            self._watch_first.update(first)
+        if ent.exclude:
+            self._excludes[idx] = tuple(
+                tuple(fold(w) for _, _, w in word_spans(p)) for p in ent.exclude)
+
+    def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
+        f = fold(word)
+        if len(f) < MIN_VARIANT_LEN:
+            return
+        for key in phonetic_keys(word):
+            pid = len(self._p_key)
+            self._p_entity.append(idx)
+            self._p_alias.append(alias)
+            self._p_fold.append(f)
+            self._p_key.append(key)
+            self._p_kind.append(name_kind(key))
+            self._p_cyr.append(is_cyrillic_word(word))
+            self._p_person.append(person)
+            for b in _buckets(key):
+                self._index.setdefault(b, []).append(pid)
+            for b in _buckets(stem_of(key, self._p_kind[pid])):
+                self._stem_index.setdefault(b, []).append(pid)
+            if fuzzy_budget(len(key)):
+                for skel, fc in _fuzzy_buckets(key):
+                    if len(skel) >= FUZZY_MIN_CONSONANTS:
+                        self._fz_index.setdefault(f"{skel}|{fc}", []).append(pid)
+                        for d in _deletes(skel):
+                            self._del_index.setdefault(f"{d}|{fc}", []).append(pid)
+
+    # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    # -- one word against the name parts ---------------------------------------------------------
+
+    def _splits(self, word: str) -> list[tuple[str, str, str]]:
+        """(key, ending, kind) readings of a word: whole, and with each case ending removed."""
+        keys = phonetic_keys(word)
+        out = [(k, "", "") for k in keys]
+        table = endings()
+        if is_cyrillic_word(word):
+            f = fold(word)
+            for kind in ("cons", "vowel", "adj"):
+                for e in table[("cyr", kind)]:
+                    if f.endswith(e) and len(f) - len(e) >= 3:
+                        out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
+        else:
+            for k in keys:
+                for kind in ("cons", "vowel", "adj"):
+                    for e in table[("lat", kind)]:
+                        if k.endswith(e) and len(k) - len(e) >= 3:
+                            out.append((k[: -len(e)], e, kind))
+        return out
+
+    def _word_parts(self, word: str, notes: list | None = None) -> tuple:
+        """Name parts this word may spell: ((part id, method, score, detail), ...), best first."""
+        if notes is None and word in self._cache:
+            return self._cache[word]
+        best: dict[int, tuple[int, str, float, str]] = {}
+        wfold = fold(word)
+        cyr = is_cyrillic_word(word)
+        for key, ending, kind in self._splits(word):
+            index = self._stem_index if ending else self._index
+            for b in _buckets(key):
+                for pid in index.get(b, ()):
+                    self._try_part(pid, key, ending, kind, wfold, cyr, best, notes)
+        for key in phonetic_keys(word):
+            for pid in self._fuzzy_candidates(key):
+                self._try_part(pid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
+        res = tuple(sorted(best.values(), key=lambda r: -r[2]))
+        if notes is None:
+            if len(self._cache) > _CACHE_MAX:
+                self._cache.clear()
+            self._cache[word] = res
+        return res
+
+    def _fuzzy_candidates(self, key: str) -> set[int]:
+        """Parts whose consonants are one edit from the key's (SymSpell deletion index)."""
+        out: set[int] = set()
+        if len(key) < 5:
+            return out
+        for skel, fc in _fuzzy_buckets(key):
+            if len(skel) < FUZZY_MIN_CONSONANTS - 1:
+                continue
+            out.update(self._del_index.get(f"{skel}|{fc}", ()))
+            for d in _deletes(skel):
+                out.update(self._fz_index.get(f"{d}|{fc}", ()))
+                out.update(self._del_index.get(f"{d}|{fc}", ()))
+        return out
+
+    def _try_part(self, pid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
+        akey = self._p_key[pid]
+        if ending:
+            if kind != self._p_kind[pid]:
+                return
+            target = stem_of(akey, kind)
+        else:
+            target = akey
+        same_script = cyr == self._p_cyr[pid]
+        how, dist, reason = compare(key, target, fuzzy, same_script)
+        if how == "reject":
+            if notes is not None and not (fuzzy and "more than one" in reason):
+                notes.append((pid, "rejected", 0.0, reason))
+            return
+        if fuzzy and how != "fuzzy":
+            return  # already found by the translit tier
+        method, score, detail = self._grade(pid, how, dist, ending, wfold, cyr)
+        if pid not in best or best[pid][2] < score:
+            best[pid] = (pid, method, score, detail)
+
+    def _grade(self, pid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:
+        if how == "fuzzy":
+            return "fuzzy", SCORE["fuzzy"] - 8 * dist, f"edit distance {dist}"
+        if ending:
+            return "inflection", SCORE["inflection"] - 4 * dist, f"case ending -{ending}"
+        if wfold == self._p_fold[pid]:
+            return "exact", SCORE["exact"], "exact name part"
+        script = "Cyrillic" if cyr != self._p_cyr[pid] else "spelling"
+        detail = f"{script} variant" + (f", vowel distance {dist}" if dist else "")
+        return "translit", SCORE["translit"] - 4 * dist, detail
+
+    # -- a whole text ----------------------------------------------------------------------------
 
     def match(self, text: str) -> list[Hit]:
-        hits = []
-        for pat, e, alias in self.patterns:
-            for m in pat.finditer(text):
-                hits.append(Hit(e.id, e.name, m.start(), m.end(), m.group(), alias, 100.0))
-        return sorted(hits, key=lambda h: h.start)
+        """The watched names in `text`, sorted by start, non-overlapping."""
+        return [h for h, _ in self._run(text, None)]
+
+    def explain(self, text: str) -> list[dict]:
+        """Every candidate span considered, accepted or not, with the reason for a rejection."""
+        notes: list[dict] = []
+        self._run(text, notes)
+        unique = {(n["entity_id"], n["start"], n["end"], n["accepted"], n["reason"]): n
+                  for n in notes}
+        return sorted(unique.values(), key=lambda n: (n["start"], -n["score"]))
+
+    def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
+        words = word_spans(text)
+        cands: list[_Cand] = []
+        for i, (_, _, word) in enumerate(words):
+            self._exact_at(words, i, cands)
+            if word[0].isupper() or notes is not None:
+                self._variants_at(text, words, i, cands, notes)
+        kept = []
+        for group in self._by_span(cands).values():
+            kept.extend(self._best_in_span(text, words, group, notes))
+        return self._resolve(text, words, kept, notes)
+
+    @staticmethod
+    def _by_span(cands: list[_Cand]) -> dict[tuple[int, int], list[_Cand]]:
+        groups: dict[tuple[int, int], list[_Cand]] = {}
+        for c in cands:
+            groups.setdefault((c.i, c.j), []).append(c)
+        return groups
+
+    def _best_in_span(self, text, words, group: list[_Cand], notes) -> list[_Cand]:
+        """The candidates of one span that survive context checks, best score first.
+
+        Many entities can share a surname; only the best-scoring ones can win the span, so
+        context is checked in score order and stops after the first score tier that has a
+        survivor (and, in that tier, prefers entities whose first name stands beside it).
+        """
+        group.sort(key=lambda c: -c.score)
+        kept: list[_Cand] = []
+        for c in group:
+            if kept and c.score < kept[0].score and notes is None:
+                break
+            reason = self._context_reject(text, words, c)
+            if reason:
+                self._note(notes, text, words, c, reason)
+            else:
+                kept.append(c)
+        if len(kept) > 1 and notes is None:
+            named = [c for c in kept if self._extend(text, words, c)[2]]
+            kept = named[:1] or kept[:1]
+        return kept
+
+    def _exact_at(self, words, i, cands) -> None:
+        word = words[i][2]
+        for idx, alias in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
+            cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", "acronym", False))
+        f = fold(word)
+        for idx, alias, folds in self._exact.get(f, ()):
+            n = len(folds)
+            if i + n > len(words):
+                continue
+            if all(fold(words[i + k][2]) == folds[k] for k in range(1, n)):
+                person = n == 1 and self.entities[idx].type == "person"
+                cands.append(_Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
+                                   "exact name" if n > 1 else "exact name part", person))
+
+    def _variants_at(self, text, words, i, cands, notes) -> None:
+        word = words[i][2]
+        sub_notes: list | None = [] if notes is not None else None
+        found = self._word_parts(word, sub_notes)
+        capital = word[0].isupper()
+        for pid, method, score, detail in found:
+            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, score, method, detail,
+                      self._p_person[pid])
+            if not capital and method != "exact":
+                self._note(notes, text, words, c, "lower-case word, translit/fuzzy needs capital")
+            elif capital or method == "exact":
+                cands.append(c)
+        for pid, _, _, reason in sub_notes or ():
+            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, 0.0, "-", "",
+                      self._p_person[pid])
+            self._note(notes, text, words, c, reason)
+
+    # -- context: first names, initials, exclusions, thresholds ----------------------------------
+
+    def _context_reject(self, text, words, c: _Cand) -> str:
+        ent = self.entities[c.entity]
+        if ent.threshold is not None and c.score < ent.threshold:
+            return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"
+        if c.person_part:
+            reason = self._first_name_reject(text, words, c)
+            if reason:
+                return reason
+        for phrase in self._excludes.get(c.entity, ()):
+            if self._inside_phrase(words, c.i, c.j, phrase):
+                return f"excluded phrase '{' '.join(phrase)}'"
+        return ""
+
+    def _first_name_reject(self, text, words, c: _Cand) -> str:
+        """A capitalised first name right before a surname must be this person's."""
+        if c.i == 0:
+            return ""
+        ps, pe, prev = words[c.i - 1]
+        gap = text[pe:words[c.i][0]]
+        if not prev[0].isupper():
+            return ""
+        mine = self._first_names.get(c.entity, ())
+        if len(prev) == 1 and gap.strip() == "." and gap.startswith("."):
+            initials = {k[0] for k in mine}
+            keys = phonetic_keys(prev)
+            if mine and keys and keys[0][0] not in initials:
+                return f"different initial '{prev}.' beside surname"
+            return ""
+        if not _beside(gap):
+            return ""
+        keys = phonetic_keys(prev)
+        if self._is_first_name_of(keys, mine):
+            return ""
+        if any(k in self._watch_first or k in given_names() for k in keys):
+            return f"different first name '{prev}' beside surname"
+        return ""
+
+    @staticmethod
+    def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
+        return any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m)
+                   for k in keys for m in mine)
+
+    @staticmethod
+    def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:
+        n = len(phrase)
+        for start in range(max(0, j - n), i + 1):
+            if start + n <= len(words) and all(
+                    fold(words[start + k][2]) == phrase[k] for k in range(n)):
+                return True
+        return False
+
+    def _extend(self, text, words, c: _Cand) -> tuple[int, int, str]:
+        """Grow a surname hit over the person's first name or initial (either side)."""
+        start, end = words[c.i][0], words[c.j - 1][1]
+        mine = self._first_names.get(c.entity, ())
+        if not c.person_part or not mine:
+            return start, end, ""
+        if c.i > 0:
+            ps, pe, prev = words[c.i - 1]
+            gap = text[pe:start]
+            if prev[0].isupper() and len(prev) == 1 and gap.strip() == "." and len(gap) <= 3:
+                return ps, end, "initial"
+            if _beside(gap) and prev[0].isupper() and \
+                    self._is_first_name_of(phonetic_keys(prev), mine):
+                return ps, end, "first name"
+        if c.j < len(words):
+            ns, ne, nxt = words[c.j]
+            gap = text[end:ns]
+            if _beside(gap) and nxt[0].isupper() and \
+                    self._is_first_name_of(phonetic_keys(nxt), mine):
+                return start, ne, "first name after surname"
+        return start, end, ""
+
+    # -- overlaps --------------------------------------------------------------------------------
+
+    def _resolve(self, text, words, cands, notes) -> list[tuple[Hit, _Cand]]:
+        """Keep the best candidate of every overlapping group; the best entity wins a span."""
+        spans = []
+        for c in cands:
+            start, end, extra = self._extend(text, words, c)
+            spans.append((start, end, extra, c))
+        spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
+        taken: set[int] = set()  # character offsets covered by accepted hits
+        out = []
+        for start, end, extra, c in spans:
+            if not taken.isdisjoint(range(start, end)):
+                self._note(notes, text, words, c, "overlaps a better hit")
+                continue
+            taken.update(range(start, end))
+            ent = self.entities[c.entity]
+            detail = f"{c.detail} + {extra}" if extra else c.detail
+            hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
+                      c.method, detail)
+            out.append((hit, c))
+            if notes is not None:
+                notes.append({**hit.as_dict(), "accepted": True, "reason": ""})
+        out.sort(key=lambda hc: hc[0].start)
+        return out
+
+    def _note(self, notes, text, words, c: _Cand, reason: str) -> None:
+        if notes is None:
+            return
+        start, end = words[c.i][0], words[c.j - 1][1]
+        ent = self.entities[c.entity]
+        notes.append({"entity_id": ent.id, "name": ent.name, "start": start, "end": end,
+                      "text": text[start:end], "alias": c.alias, "score": c.score,
+                      "method": c.method, "detail": c.detail, "accepted": False,
+                      "reason": reason})
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A compiled watchlist: the matcher and the entities it reports."""
+
+    matcher: Matcher
+    entities: dict[str, Entity]
+
+    @classmethod
+    def compile(cls, entities: Sequence[Entity]) -> Watch:
+        return cls(Matcher.compile(entities), {e.id: e for e in entities})
+
+    @classmethod
+    def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
+        """Load and compile a watchlist, through a cache keyed on its bytes and our code.
+
+        A restart with an unchanged 100k-name watchlist then unpickles in a second instead of
+        compiling for many; any edit (or a new watcher version) compiles afresh.
+        """
+        if cache_dir is None:
+            return cls.compile(load_watchlist(path))
+        try:
+            key = hashlib.sha256(_code_version() + Path(path).read_bytes()).hexdigest()[:24]
+        except OSError:
+            return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
+        cached = cache_dir / f"watchlist-{key}.pickle"
+        try:
+            with open(cached, "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass
+        watch = cls.compile(load_watchlist(path))
+        _write_cache(cached, watch)
+        return watch
+
+
+def _write_cache(cached: Path, watch: Watch) -> None:
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as f:
+            pickle.dump(watch, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(cached)
+        for old in cached.parent.glob("watchlist-*.pickle"):
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("could not cache the compiled watchlist: %s", exc)
+
+
+@functools.cache
+def _code_version() -> bytes:
+    """A digest of the matching code and its data: a change invalidates every cache."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for f in sorted([here / "matcher.py", here / "normalize.py", here / "models.py",
+                     *(here / "data").glob("*")]):
+        if f.is_file():
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.digest()

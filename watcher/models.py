@@ -103,3 +103,13 @@ class Alert:
     @property
     def best_score(self) -> float:
         return max((m.score for m in self.mentions), default=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """Mentions of an entity held back by a cooldown, counted in the next message."""
+
+    entity_id: str
+    mentions: int
+    documents: int
+    since: str  # ISO 8601, UTC: the first held mention

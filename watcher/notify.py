@@ -14,14 +14,15 @@ import logging
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import apprise
 
 from .config import NotifyEntry
-from .models import Alert, Hit, Mention
+from .models import Alert, Hit, Mention, Rollup
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ logging.getLogger("urllib3").setLevel(logging.WARNING)
 logging.getLogger("apprise").setLevel(logging.WARNING)
 logging.getLogger("apprise").propagate = False
 MAX_MENTIONS = 5  # per entity in one message; the rest are counted, `watcher hits` lists them
+MAX_DOCUMENTS = 5  # per entity in a grouped message or digest, likewise
 
 
 # -- mentions and routing --------------------------------------------------------------------
@@ -86,73 +88,227 @@ def route_reasons(entry: NotifyEntry, alert: Alert) -> list[str]:
 # -- rendering -------------------------------------------------------------------------------
 
 TEXT, MARKDOWN, HTML = "text", "markdown", "html"
+SLACK, EMAIL, CHAT = "slack", "email", "chat"  # dialects: who reads the text and how
+
+# Characters a document may use to reorder what a reader sees (a disguised link or name).
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# CommonMark punctuation that could make markup out of a document's words: emphasis, code,
+# links ([label](url)) and autolinks or Slack sequences (<...>). A backslash escape makes each
+# literal; apprise's Slack converter turns \< and \> into &lt; &gt; and & into &amp;.
+# An underscore inside a word (snake_case, file_names) is never emphasis: left as it is.
+_MD_SPECIAL = re.compile(r"([\\`*~\[\]<>]|(?<!\w)_|_(?!\w))")
+WORD_JOINER = "\u2060"  # invisible: "@\u2060everyone" reads as @everyone but pings no one
 
 
-def escape_markdown(s: str) -> str:
-    """Neutralise Slack/Discord control sequences and markdown in untrusted text.
+def clean(s: str) -> str:
+    """Document text minus control and bidi-override characters (never shown, never sent)."""
+    return _BIDI.sub("", _CONTROL.sub(" ", s))
 
-    Slack reads `<!channel>`, `<@U123>` and `<url|label>` only through literal < and >;
-    as &lt; and &gt; they are plain text. Mentions by @ are broken with a zero-width joiner.
+
+def escape(s: str, fmt: str, dialect: str = CHAT) -> str:
+    """Make a value from a document inert for the target's body format and dialect.
+
+    Slack: <!channel>, <@U123> and <url|label> exist only through literal < and >, which
+    never reach Slack unescaped. Discord/Telegram/Slack @-mentions (@everyone, @here) are
+    broken with an invisible word joiner. HTML is escaped for email and Telegram.
     """
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = re.sub(r"([*_~`|\\\[\]])", r"\\\1", s)
-    return s.replace("@", "@\u2060")
-
-
-def escape(s: str, fmt: str) -> str:
+    s = clean(s)
     if fmt == HTML:
-        return html.escape(s, quote=True)
-    if fmt == MARKDOWN:
-        return escape_markdown(s)
+        s = html.escape(s, quote=True)
+    elif fmt == MARKDOWN:
+        s = _MD_SPECIAL.sub(r"\\\1", s)
+    if dialect != EMAIL:
+        s = s.replace("@", "@" + WORD_JOINER)
     return s
 
 
-def _highlight(m: Mention, fmt: str) -> str:
-    word = escape(m.text, fmt)
-    if fmt == HTML:
-        return f"<mark><b>{word}</b></mark>"
-    if fmt == MARKDOWN:
-        return f"*{word}*"
-    return f"[{word}]"
+def header_safe(s: str) -> str:
+    """A title goes into email headers and chat titles: no CR/LF or control characters."""
+    return re.sub(r"[\r\n\x00-\x1f\x7f\x85\u2028\u2029]+", " ", clean(s)).strip()[:200]
+
+
+def escape_title(s: str, dialect: str) -> str:
+    """Titles are plain text in every plugin (apprise escapes Slack's & < > itself)."""
+    s = header_safe(s)
+    return s if dialect == EMAIL else s.replace("@", "@" + WORD_JOINER)
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a target's messages are written: format, dialect, length cap, time zone."""
+
+    format: str = TEXT
+    dialect: str = CHAT
+    cap: int = 3500  # characters of body, well under what the channel accepts
+    tz: str = "UTC"
+    now: datetime | None = None  # when the message is made (for "--since 2h")
+
+    def e(self, s: str) -> str:
+        return escape(s, self.format, self.dialect)
+
+    def bold(self, s: str) -> str:
+        if self.format == HTML:
+            return f"<b>{s}</b>"
+        return f"**{s}**" if self.format == MARKDOWN else s
+
+    def mark(self, s: str) -> str:
+        if self.format == HTML:
+            return f"<mark><b>{s}</b></mark>"
+        return f"**{s}**" if self.format == MARKDOWN else f"[{s}]"
+
+    def small(self, s: str) -> str:
+        return f"<small>{s}</small>" if self.format == HTML else s
+
+    def code(self, s: str) -> str:
+        """A command to copy (our own text, never a document's)."""
+        if self.format == HTML:
+            return f"<code>{html.escape(s)}</code>"
+        return f"`{s}`" if self.format == MARKDOWN else s
+
+    def local(self, iso: str, fmt: str = "%H:%M") -> str:
+        when = datetime.fromisoformat(iso)
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        return when.astimezone(ZoneInfo(self.tz)).strftime(fmt)
 
 
 def _method(m: Mention) -> str:
-    return f"{m.method}, {m.detail}" if m.detail else m.method
+    """How it matched: "inflection, case ending -а"; "exact name", not "exact, exact name"."""
+    if not m.detail or m.detail.startswith(m.method):
+        return m.detail or m.method
+    return f"{m.method}, {m.detail}"
 
 
-def render_alert(alert: Alert, fmt: str) -> str:
+def _hits_command(st: Style, entity_id: str | None, since: str) -> str:
+    """The command that lists what a message could not show, from `since` on."""
+    age = (st.now or datetime.now(UTC)) - datetime.fromisoformat(since)
+    hours = max(1, int(age.total_seconds() // 3600) + 1)
+    return st.code(f"watcher hits{f' --entity {entity_id}' if entity_id else ''} "
+                   f"--since {hours}h")
+
+
+def render_alert(alert: Alert, st: Style, rollup: Rollup | None = None) -> str:
     """One entity in one document: who, where, each mention in context."""
-    e = lambda s: escape(s, fmt)  # noqa: E731 - short local alias keeps the lines readable
+    e = st.e
     n = len(alert.mentions)
-    head = (f"{e(alert.entity_name)} ({alert.entity_type}): {n} mention{'s' * (n != 1)} "
-            f"in {e(alert.path)}")
-    lines = []
-    for m in alert.mentions[:MAX_MENTIONS]:
-        snippet = f"{e(m.before)}{_highlight(m, fmt)}{e(m.after)}"
-        lines.append(f"“{snippet}” — alias {e(m.alias)}, {_method(m)}, score {m.score:.0f}")
+    head = (f"{st.bold(e(alert.entity_name))} ({e(alert.entity_type)}): {n} "
+            f"mention{'s' * (n != 1)} in {e(Path(alert.path).name)}")
+    lines = [f"“{_snippet(m, st)}” — alias {e(m.alias)}, {e(_method(m))}, score {m.score:.0f}"
+             for m in alert.mentions[:MAX_MENTIONS]]
     if n > MAX_MENTIONS:
-        lines.append(f"+{n - MAX_MENTIONS} more (watcher hits --entity {e(alert.entity_id)})")
-    foot = f"file {e(alert.path)} · sha256 {alert.sha256[:12]} · found {alert.found_at}"
-    if fmt == HTML:
+        lines.append(f"+{n - MAX_MENTIONS} more: "
+                     f"{_hits_command(st, alert.entity_id, alert.found_at)}")
+    if rollup:
+        lines.append(rollup_line(rollup, st))
+    foot = st.small(f"file {e(alert.path)} · sha256 {alert.sha256[:12]} · found "
+                    f"{st.local(alert.found_at, '%Y-%m-%d %H:%M %Z')}")
+    return _block(st, head, lines, foot)
+
+
+def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = None) -> str:
+    """One entity in several documents: a line per document, the first few in full."""
+    if len(alerts) == 1:
+        return render_alert(alerts[0], st, rollup)
+    e, first = st.e, alerts[0]
+    n = sum(len(a.mentions) for a in alerts)
+    head = (f"{st.bold(e(first.entity_name))} ({e(first.entity_type)}): {n} "
+            f"mention{'s' * (n != 1)} in {len(alerts)} documents")
+    lines = []
+    for a in alerts[:MAX_DOCUMENTS]:
+        m, more = a.mentions[0], len(a.mentions) - 1
+        lines.append(f"{e(Path(a.path).name)}: “{_snippet(m, st)}” — score {m.score:.0f}"
+                     + (f" (+{more} more in it)" if more > 0 else ""))
+    if len(alerts) > MAX_DOCUMENTS:
+        lines.append(f"+{len(alerts) - MAX_DOCUMENTS} more documents: "
+                     f"{_hits_command(st, first.entity_id, first.found_at)}")
+    if rollup:
+        lines.append(rollup_line(rollup, st))
+    when = [st.local(a.found_at, "%Y-%m-%d %H:%M") for a in (first, alerts[-1])]
+    foot = st.small(f"found {when[0]} – {when[1]} {st.local(first.found_at, '%Z')}")
+    return _block(st, head, lines, foot)
+
+
+def _snippet(m: Mention, st: Style) -> str:
+    return f"{st.e(m.before)}{st.mark(st.e(m.text))}{st.e(m.after)}"
+
+
+def _block(st: Style, head: str, lines: list[str], foot: str) -> str:
+    if st.format == HTML:
         items = "".join(f"<li>{line}</li>" for line in lines)
-        return f"<p><b>{head}</b></p><ul>{items}</ul><p><small>{foot}</small></p>"
+        return f"<p>{head}</p><ul>{items}</ul><p>{foot}</p>"
     bullet = "\n".join(f"• {line}" for line in lines)
     return f"{head}\n{bullet}\n{foot}"
 
 
-def render(alerts: Sequence[Alert], fmt: str) -> tuple[str, str]:
-    """(title, body) for a message about one or more alerts."""
+def rollup_line(r: Rollup, st: Style) -> str:
+    """'12 more mentions in 9 documents since 09:14' (held back by the cooldown)."""
+    docs = f" in {r.documents} documents" if r.documents > 1 else ""
+    return (f"{r.mentions} more mention{'s' * (r.mentions != 1)}{docs} since "
+            f"{st.local(r.since)} (cooldown): {_hits_command(st, r.entity_id, r.since)}")
+
+
+def default_title(alerts: Sequence[Alert], kind: str = "alert") -> str:
     names = list(dict.fromkeys(a.entity_name for a in alerts))
     files = list(dict.fromkeys(Path(a.path).name for a in alerts))
-    title = f"watcher: {', '.join(names[:3])}{' +more' if len(names) > 3 else ''}"
-    title += f" in {files[0]}" if len(files) == 1 else f" in {len(files)} files"
-    sep = "<hr>" if fmt == HTML else "\n\n"
-    return _header_safe(title), sep.join(render_alert(a, fmt) for a in alerts)
+    title = "watcher digest: " if kind == "digest" else "watcher: "
+    title += f"{', '.join(names[:3])}{f' +{len(names) - 3} more' if len(names) > 3 else ''}"
+    return title + (f" in {files[0]}" if len(files) == 1 else f" in {len(files)} files")
 
 
-def _header_safe(s: str) -> str:
-    """A title goes into email headers: no CR/LF, ever."""
-    return re.sub(r"[\r\n\x00-\x1f\x7f]+", " ", s)[:200]
+def render(alerts: Sequence[Alert], st: Style, rollups: Sequence[Rollup] = (),
+           kind: str = "alert") -> tuple[str, str]:
+    """(title, body) for a message about one or more alerts, within the style's cap.
+
+    One section per entity. What does not fit is counted at the end, with the command that
+    lists it.
+    """
+    rolled = {r.entity_id: r for r in rollups}
+    by_entity: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_entity.setdefault(alert.entity_id, []).append(alert)
+    sep = "<hr>" if st.format == HTML else "\n\n"
+    parts: list[str] = []
+    size, left = 0, []
+    for entity_id, group in by_entity.items():
+        part = render_entity(group, st, rolled.pop(entity_id, None))
+        if left or (parts and size + len(part) + len(sep) > st.cap - 300):
+            left.append(group)
+            continue
+        parts.append(part)
+        size += len(part) + len(sep)
+    parts += [rollup_line(r, st) for r in rolled.values()]
+    if left:
+        docs = len({a.sha256 for g in left for a in g})
+        oldest = min(a.found_at for g in left for a in g)
+        parts.append(f"+{len(left)} more entit{'ies' if len(left) != 1 else 'y'} in {docs} "
+                     f"document{'s' * (docs != 1)}: {_hits_command(st, None, oldest)}")
+    body = sep.join(parts)
+    if len(body) > st.cap:  # one huge section: cut it, say so
+        oldest = min(a.found_at for a in alerts)
+        body = (body[:st.cap - 100].rsplit("\n", 1)[0] + "\n… (cut: "
+                + _hits_command(st, None, oldest) + ")")
+    return default_title(alerts, kind), body
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """`{name}` placeholders from `values`; an unknown name is left as written.
+
+    Plain substitution, not str.format: a template can reach no attribute or index.
+    """
+    return _PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), template)
+
+
+def template_values(alerts: Sequence[Alert], st: Style, title: str, body: str,
+                    kind: str) -> dict[str, str]:
+    names = list(dict.fromkeys(a.entity_name for a in alerts))
+    files = list(dict.fromkeys(Path(a.path).name for a in alerts))
+    return {"title": title, "body": body, "kind": kind,
+            "entities": st.e(", ".join(names)), "entity_count": str(len(names)),
+            "files": st.e(", ".join(files)), "file_count": str(len(files)),
+            "mentions": str(sum(len(a.mentions) for a in alerts))}
 
 
 # -- targets and delivery --------------------------------------------------------------------
@@ -162,8 +318,28 @@ class Target:
     key: str
     entry: NotifyEntry
     apprise: apprise.Apprise
-    format: str  # the plugin's native body format
+    style: Style  # the plugin's native body format, dialect and length cap
     display: str  # the URL with secrets masked
+
+    @property
+    def format(self) -> str:
+        return self.style.format
+
+
+# Readable length of one message body per dialect; never above what the plugin accepts.
+CAPS = {SLACK: 3500, EMAIL: 100_000, CHAT: 3500}
+
+
+def _dialect(plugin) -> str:
+    names: set[str] = set()
+    for attr in ("protocol", "secure_protocol"):
+        value = getattr(plugin, attr, None)
+        names.update([value] if isinstance(value, str) else value or ())
+    if names & {"slack"}:
+        return SLACK
+    if names & {"mailto", "mailtos"}:
+        return EMAIL
+    return CHAT
 
 
 def make_target(key: str, entry: NotifyEntry) -> Target:
@@ -174,9 +350,15 @@ def make_target(key: str, entry: NotifyEntry) -> Target:
         raise ValueError(f"notify entry {key!r}: not a valid apprise URL (scheme {scheme!r})")
     fmt = plugin.notify_format
     fmt = fmt[0] if isinstance(fmt, tuple) else fmt
+    dialect = _dialect(plugin)
+    cap = CAPS[dialect]
+    if getattr(plugin, "body_maxlen", 0) and plugin.body_maxlen > 0:
+        cap = min(cap, plugin.body_maxlen - 100)
     client = apprise.Apprise()
     client.add(plugin)
-    return Target(key=key, entry=entry, apprise=client, format=str(getattr(fmt, "value", fmt)),
+    style = Style(format=str(getattr(fmt, "value", fmt)), dialect=dialect, cap=cap,
+                  tz=entry.timezone)
+    return Target(key=key, entry=entry, apprise=client, style=style,
                   display=plugin.url(privacy=True))
 
 
@@ -207,27 +389,41 @@ class Notifier:
         self.backoff, self.max_backoff, self.retry_for = backoff, max_backoff, retry_for
         self.secrets = secrets_of(entries)
 
-    def messages_for(self, alerts: Sequence[Alert]) -> list[dict]:
-        """Outbox rows for these alerts: one per alert and receiving entry."""
-        out = []
-        for target in self.targets.values():
-            for alert in alerts:
-                if routes(target.entry, alert):
-                    title, body = render([alert], target.format)
-                    out.append({"entry": target.key, "kind": "alert",
-                                "entity_id": alert.entity_id, "title": title, "body": body,
-                                "body_format": target.format})
-        return out
+    def pending_for(self, alerts: Sequence[Alert]) -> list[dict]:
+        """Pending notifications for these alerts: one per alert and receiving entry."""
+        return [{"entry": t.key, "entity_id": a.entity_id, "entity_name": a.entity_name,
+                 "entity_type": a.entity_type, "mentions": len(a.mentions),
+                 "score": a.best_score}
+                for t in self.targets.values() for a in alerts if routes(t.entry, a)]
+
+    def message(self, key: str, alerts: Sequence[Alert], rollups: Sequence[Rollup] = (),
+                kind: str = "alert", now: datetime | None = None) -> dict:
+        """An outbox row for an entry: default or templated title and body."""
+        target = self.targets[key]
+        st = replace(target.style, now=now)
+        title, body = render(alerts, st, rollups, kind)
+        title = escape_title(title, st.dialect)
+        if target.entry.title or target.entry.body:
+            values = template_values(alerts, st, title, body, kind)
+            # a title is never markup: its values are the plain, header-safe ones
+            plain = template_values(alerts, Style(TEXT, st.dialect), title, body, kind)
+            if target.entry.title:
+                title = escape_title(fill(target.entry.title, plain), st.dialect)
+            if target.entry.body:
+                body = fill(target.entry.body, values)
+        return {"entry": key, "kind": kind,
+                "entity_id": ",".join(dict.fromkeys(a.entity_id for a in alerts))[:200],
+                "title": title, "body": body, "body_format": st.format}
 
     def health_messages(self, title: str, body: str) -> list[dict]:
-        return [{"entry": t.key, "kind": "health", "title": _header_safe(title),
-                 "body": escape(body, t.format), "body_format": t.format}
+        return [{"entry": t.key, "kind": "health", "title": escape_title(title, t.style.dialect),
+                 "body": t.style.e(body), "body_format": t.format}
                 for t in self.targets.values() if t.entry.health]
 
     def test_message(self, target: Target) -> tuple[str, str]:
-        return "watcher: test alert", escape(
+        return "watcher: test alert", target.style.e(
             f"This is a test from watcher to entry {target.key!r}. If you read this, "
-            "alerts will reach you.", target.format)
+            "alerts will reach you.")
 
     def send(self, entry_key: str, title: str, body: str, body_format: str) -> str | None:
         """Deliver one message; return None on success or a reason (no secrets in it)."""

@@ -7,46 +7,28 @@ recorded and dropping the file would lose it.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
 import shutil
-import stat
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ExtractError, StoreError
-from .extract import extract
-from .matcher import Matcher
-from .models import Alert, Entity, Hit
+from .extract import read_file
+from .matcher import Watch
+from .models import Alert, Hit
 from .notify import Notifier, mention
 from .store import Store, is_transient
 
 log = logging.getLogger(__name__)
 
-# A long text is matched a chunk at a time: the matcher's memory stays bounded, and the
-# worker reports progress between chunks, so a 200 MB one-line file is slow, not "stuck".
-MATCH_CHUNK = 1 << 20  # characters
-# Context on both sides of a chunk, longer than any name: a name across a border is found
-# whole, in exactly one chunk, and word boundaries at a border are seen as in the full text.
-MATCH_OVERLAP = 4096
-
-
-@dataclass(frozen=True)
-class Watch:
-    """A compiled watchlist: the matcher and the entities it reports."""
-
-    matcher: Matcher
-    entities: dict[str, Entity]
-
-    @classmethod
-    def compile(cls, entities: Sequence[Entity]) -> Watch:
-        return cls(Matcher.compile(entities), {e.id: e for e in entities})
-
+# Analysing slower than this is a stuck worker (the watchdog pings stop), not a big file:
+# a 200 MB file may take 800 s on top of stall_timeout.
+MIN_RATE = 256 * 1024  # bytes per second
 
 @dataclass(frozen=True)
 class Outcome:
@@ -60,84 +42,11 @@ class Outcome:
     recorded: str = ""  # unchanged: the status stored when this file was handled
 
 
-class Rejected(Exception):
-    """A file that can never be processed as it is (not text, too big, not a regular file)."""
-
-
-def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
-    """Read a regular file without following a symlink and without blocking on a FIFO.
-
-    Anything but a regular file is refused before it is opened (opening a device can have
-    effects: a tape rewinds, a terminal becomes ours); the fstat after the open catches a
-    swap between the lstat and the open."""
-    st = os.lstat(path)  # FileNotFoundError: the caller's "vanished"
-    if stat.S_ISLNK(st.st_mode):
-        raise Rejected(f"a symbolic link (to {printable(_readlink(path))}): not followed")
-    if not stat.S_ISREG(st.st_mode):
-        raise Rejected(f"not a regular file ({_kind(st.st_mode)}): not opened")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise Rejected("a symbolic link: not followed") from None
-        if exc.errno in (errno.EACCES, errno.EPERM):
-            raise Rejected("permission denied") from None
-        if exc.errno == errno.ENXIO:
-            raise Rejected("not a regular file (socket or FIFO)") from None
-        raise
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Rejected(f"not a regular file ({_kind(st.st_mode)})")
-        if st.st_size > max_size:
-            raise Rejected(f"too large: {st.st_size} bytes > max_file_size {max_size}")
-        data = f.read(max_size + 1)
-    if len(data) > max_size:
-        raise Rejected(f"too large: over max_file_size {max_size} bytes")
-    return data, st
-
-
-def _readlink(path: str) -> str:
-    try:
-        return os.readlink(path)
-    except OSError:
-        return "?"
-
-
-def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
-                       (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"),
-                       (stat.S_ISDIR, "directory"), (stat.S_ISLNK, "symbolic link")):
-        if test(mode):
-            return name
-    return "special file"
-
-
 def printable(path: str) -> str:
     """A path safe for logs and the database: undecodable bytes and newlines escaped."""
     raw = os.fsencode(path).decode("utf-8", "backslashreplace")
     return raw.encode("unicode_escape").decode("ascii") if any(
         c in raw for c in "\r\n\t") else raw
-
-
-def match_text(matcher: Matcher, text: str,
-               progress: Callable[[], None] = lambda: None) -> list[Hit]:
-    """matcher.match(text), a chunk at a time for long texts; offsets into the whole text.
-
-    A hit belongs to the chunk it starts in, and counts only if it ends before the piece the
-    matcher saw was cut (else the next chunk sees it whole)."""
-    if len(text) <= MATCH_CHUNK + MATCH_OVERLAP:
-        return matcher.match(text)
-    hits: list[Hit] = []
-    for start in range(0, len(text), MATCH_CHUNK):
-        lo = max(0, start - MATCH_OVERLAP)
-        hi = start + MATCH_CHUNK + MATCH_OVERLAP
-        for hit in matcher.match(text[lo:hi]):
-            begin, end = hit.start + lo, hit.end + lo
-            if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
-                hits.append(replace(hit, start=begin, end=end))
-        progress()
-    return sorted(hits, key=lambda h: h.start)
 
 
 def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
@@ -156,18 +65,21 @@ def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,
 
 
 class Pipeline:
-    def __init__(self, store: Store, notifier: Notifier, watch: Callable[[], Watch], *,
+    def __init__(self, store: Store, notifier: Notifier,
+                 analyse: Callable[[str, bytes], tuple[Watch, str, str, list[Hit]]], *,
                  max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
                  on_messages: Callable[[], None] = lambda: None,
-                 on_progress: Callable[[], None] = lambda: None):
+                 on_progress: Callable[[float], None] = lambda allow=0.0: None):
         self.store = store
         self.notifier = notifier
-        self.watch = watch
+        self.analyse = analyse  # bytes -> (watchlist used, text, encoding, hits)
         self.max_size = max_size
         self.inbox = inbox
         self.move_to = move_to  # (processed_dir, failed_dir), or None to keep files in place
         self.on_messages = on_messages
-        self.progress = on_progress  # a sign of life for the watchdog, from the worker thread
+        # a sign of life for the watchdog, from the worker thread, with the time the next
+        # step may take (analysis runs in a pool process, which cannot report progress)
+        self.progress = on_progress
 
     def process(self, path: str) -> Outcome:
         """Process one file. Raises StoreError only when the database cannot be written."""
@@ -202,11 +114,11 @@ class Pipeline:
                 return Outcome(shown, "vanished", error="deleted before it could be read")
             # handled before and moved away since: a stale queue entry, not news
             return Outcome(shown, "gone")
-        except Rejected as exc:
+        except ExtractError as exc:
             return self._fail(path, shown, "", _lstat(path), str(exc))
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
-        self.progress()
+        self.progress(len(data) / MIN_RATE)
         recorded = self.store.file_seen(shown, st.st_size, st.st_mtime_ns)
         if recorded:
             return Outcome(shown, "unchanged", recorded=recorded)
@@ -219,27 +131,25 @@ class Pipeline:
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
             return Outcome(shown, "duplicate", sha)
         try:
-            text, encoding = extract(path, data)
+            watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
         if "invalid" in encoding:  # processed, but say so: the scrape may be truncated
             log.warning("%s: %s", shown, encoding)
-        self.progress()
-        watch = self.watch()
-        hits = match_text(watch.matcher, text, self.progress)
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
-        messages = self.notifier.messages_for(alerts)
+        # what each notify entry should hear about; its policy decides when (alerting.py)
+        pending = self.notifier.pending_for(alerts)
         _, created = self.store.save_document(
             path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
-            encoding=encoding, hits=pairs, messages=messages)
+            encoding=encoding, hits=pairs, pending=pending)
         if not created:
             return Outcome(shown, "duplicate", sha)
-        if messages:
+        if pending:
             self.on_messages()
         elif alerts and not self.notifier.targets:
             for alert in alerts:
                 log.warning("ALERT %s", _alert_line(alert))
-        return Outcome(shown, "processed", sha, len(hits), len(messages),
+        return Outcome(shown, "processed", sha, len(hits), len(pending),
                        tuple(a.entity_id for a in alerts))
 
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,

@@ -1,4 +1,4 @@
-"""apscheduler jobs: outbox drain, rescans (and, later, digests).
+"""apscheduler jobs: outbox drain (with the notification flush), rescans, digests.
 
 One BackgroundScheduler runs every periodic job. A job never runs twice at once
 (max_instances=1): two drains in parallel could send the same message twice.
@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,19 @@ class Jobs:
 
         self.every("drain", interval, drain, first_run=datetime.now(UTC))
 
+    def add_digest(self, key: str, schedule: str, timezone: str,
+                   func: Callable[[str], object], oldest_waiting: datetime | None) -> None:
+        """A digest entry's cron job. One missed while the daemon was down runs at start."""
+        trigger = cron(schedule, timezone)
+        now = datetime.now(UTC)
+        missed = oldest_waiting is not None and (
+            trigger.get_next_fire_time(None, oldest_waiting) or now) <= now
+        self.scheduler.add_job(func, trigger, args=[key], id=f"digest:{key}",
+                               next_run_time=now if missed else trigger.get_next_fire_time(
+                                   None, now))
+        if missed:
+            log.info("digest for %s was due while the daemon was down: sending it now", key)
+
     def wake_drain(self) -> None:
         self._drain_wanted.set()
         self.run_now("drain")
@@ -70,3 +84,20 @@ class Jobs:
     def shutdown(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+
+
+def cron(schedule: str, timezone: str) -> CronTrigger:
+    """A 5-field cron expression (minute hour day month day-of-week) in a time zone."""
+    return CronTrigger.from_crontab(schedule, timezone=timezone)
+
+
+def next_runs(schedule: str, timezone: str, after: datetime, n: int = 1) -> list[datetime]:
+    """The next n times a schedule fires after `after`; ValueError if it is not valid."""
+    trigger, out, t = cron(schedule, timezone), [], after
+    for _ in range(n):
+        t = trigger.get_next_fire_time(None, t)
+        if t is None:
+            break
+        out.append(t)
+        t = t + timedelta(seconds=1)
+    return out

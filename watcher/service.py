@@ -16,13 +16,16 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .config import Settings, load_watchlist
+from .alerting import Dispatcher
+from .config import Settings
 from .errors import ConfigError, StoreError
 from .ingest import Inbox, WorkQueue
+from .matcher import Watch
 from .notify import Notifier, RedactFilter
-from .pipeline import Pipeline, Watch, printable
-from .scheduler import Jobs
-from .store import Store, utcnow
+from .parallel import Analyser, cores
+from .pipeline import Pipeline, printable
+from .scheduler import Jobs, next_runs
+from .store import Store
 
 log = logging.getLogger("watcher")
 
@@ -61,6 +64,12 @@ def watchdog_interval() -> float | None:
         return None
 
 
+def stop_on_signals(stop: threading.Event) -> None:
+    """SIGTERM and SIGINT ask for a clean stop, also while the daemon is still starting."""
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+
+
 def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None:
     """Log lines to stderr; no timestamp under journald, which adds its own."""
     handler = logging.StreamHandler(sys.stderr)
@@ -75,18 +84,26 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
 
 
 class Service:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, stop_event: threading.Event | None = None):
         self.settings = settings
         self.started = time.time()
-        self.stop_event = threading.Event()
+        self.stop_event = stop_event or threading.Event()
         self.store = Store(settings.database_url)
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
-        for problem in self.notifier.problems:
-            log.error("%s", problem)
-        self._watch = Watch.compile(load_watchlist(settings.watchlist))
-        self._watch_lock = threading.Lock()
+        if self.notifier.problems:  # a typo in a URL must not silently lose every alert
+            raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
+        for key, target in self.notifier.targets.items():
+            if target.entry.schedule:  # a bad cron stops the start, before any thread runs
+                try:
+                    next_runs(target.entry.schedule, target.entry.timezone, datetime.now(UTC))
+                except ValueError as exc:
+                    raise ConfigError(f"notify entry {key!r}: schedule "
+                                      f"{target.entry.schedule!r}: {exc}") from None
+        self.processes = settings.workers or cores()
+        self.cache_dir = settings.data_dir / "cache"
+        self.analyser = Analyser(Watch.load(settings.watchlist, self.cache_dir), self.processes)
         self.queue = WorkQueue()
         self.jobs = Jobs()
         inbox = settings.inbox
@@ -96,7 +113,8 @@ class Service:
                            skip_dirs=skip, on_overflow=self._overflowed)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
-        self.pipeline = Pipeline(self.store, self.notifier, self.watch,
+        self.dispatcher = Dispatcher(self.store, self.notifier, on_health=self._health)
+        self.pipeline = Pipeline(self.store, self.notifier, self.analyser,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
                                  on_messages=self.jobs.wake_drain, on_progress=self._beat)
         self.workers: list[threading.Thread] = []
@@ -119,15 +137,13 @@ class Service:
     # -- watchlist -------------------------------------------------------------------------
 
     def watch(self) -> Watch:
-        with self._watch_lock:
-            return self._watch
+        return self.analyser.watch
 
     def reload(self) -> bool:
         """Load and compile the watchlist; on any error keep the one that is serving."""
         path = self.settings.watchlist
         try:
-            entities = load_watchlist(path)
-            watch = Watch.compile(entities)
+            watch = Watch.load(path, self.cache_dir)
         except ConfigError as exc:
             for problem in exc.problems:
                 log.error("watchlist not reloaded, the previous one keeps serving: %s", problem)
@@ -136,10 +152,9 @@ class Service:
                          "The watchlist was not reloaded; the previous one keeps serving.\n"
                          + "\n".join(exc.problems))
             return False
-        with self._watch_lock:
-            self._watch = watch
+        self.analyser.replace(watch)
         self.stats["reloads"] += 1
-        log.info("watchlist reloaded from %s: %d entities", path, len(entities))
+        log.info("watchlist reloaded from %s: %d entities", path, len(watch.entities))
         return True
 
     def schedule_reload(self, delay: float = 0.3) -> None:
@@ -167,18 +182,17 @@ class Service:
         self._watchlist_observer.start()
 
     def _health(self, title: str, body: str) -> None:
-        messages = self.notifier.health_messages(title, body)
-        if messages:
-            try:
-                self.store.add_messages(messages)
-                self.jobs.wake_drain()
-            except Exception:  # noqa: BLE001
-                log.exception("could not queue a health alert")
+        try:
+            self.dispatcher.queue_health(title, body)
+            self.jobs.wake_drain()
+        except Exception:  # noqa: BLE001
+            log.exception("could not queue a health alert")
 
     # -- work ------------------------------------------------------------------------------
 
-    def _beat(self) -> None:
-        self.heartbeats[threading.current_thread().name] = time.monotonic()
+    def _beat(self, allow: float = 0.0) -> None:
+        """A sign of progress from a worker; `allow`: extra seconds its next step may take."""
+        self.heartbeats[threading.current_thread().name] = time.monotonic() + allow
 
     def _worker(self, name: str) -> None:
         while not self.stop_event.is_set():
@@ -217,29 +231,13 @@ class Service:
             self.stats["last_error"] = f"{outcome.path}: {outcome.error}"
 
     def drain_outbox(self) -> int:
-        """Send every due message once; failed ones get a later retry time or die."""
-        sent = 0
-        for row in self.store.due_messages():
-            if self.stop_event.is_set():
-                break
-            error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
-            if error is None:
-                self.store.mark_sent(row.id)
-                sent += 1
-                continue
-            retry_at = self.notifier.retry_at(row.attempts + 1, row.created_at, utcnow())
-            self.store.mark_failed(row.id, error, retry_at)
-            if retry_at is None:
-                log.error("gave up on message %d to %s after %d attempts: %s", row.id,
-                          row.entry, row.attempts + 1, error)
-                if row.kind != "health":
-                    self._health("alert delivery failed", f"Message {row.id} ({row.title}) to "
-                                 f"{row.entry} is dead after {row.attempts + 1} attempts: "
-                                 f"{error}")
-            else:
-                log.warning("message %d to %s failed (attempt %d), retry at %s: %s", row.id,
-                            row.entry, row.attempts + 1, retry_at.strftime("%H:%M:%S"), error)
-        return sent
+        """Due pending notifications become messages (notify policy); due messages are sent."""
+        self.dispatcher.flush()
+        return self.dispatcher.drain(stop=self.stop_event)
+
+    def run_digest(self, key: str) -> None:
+        if self.dispatcher.digest(key):
+            self.jobs.wake_drain()
 
     def request_rescan(self) -> None:
         self._rescan_wanted.set()
@@ -286,7 +284,11 @@ class Service:
         self.jobs.every("rescan", self.settings.rescan_interval, self.request_rescan)
         self.rescanner = threading.Thread(target=self._rescanner, name="rescanner", daemon=True)
         self.rescanner.start()
-        n = max(1, self.settings.workers or min(4, os.cpu_count() or 1))
+        for key, target in self.notifier.targets.items():
+            if target.entry.mode == "digest":
+                self.jobs.add_digest(key, target.entry.schedule, target.entry.timezone,
+                                     self.run_digest, self.dispatcher.oldest_waiting(key))
+        n = self.processes  # one thread feeding each matching process
         for i in range(n):
             t = threading.Thread(target=self._worker, args=(f"worker-{i}",),
                                  name=f"worker-{i}", daemon=True)
@@ -394,8 +396,7 @@ class Service:
 
     def run(self) -> int:
         """Run until SIGTERM/SIGINT; return the exit code."""
-        signal.signal(signal.SIGTERM, lambda *_: self.stop_event.set())
-        signal.signal(signal.SIGINT, lambda *_: self.stop_event.set())
+        stop_on_signals(self.stop_event)
         signal.signal(signal.SIGHUP, lambda *_: self.schedule_reload(0))
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.start()
@@ -419,6 +420,7 @@ class Service:
         for t in self.workers:  # a hung worker must not hold the exit: threads are daemons
             t.join(timeout=max(0.0, deadline - time.monotonic()))
         self.jobs.shutdown()
+        self.analyser.close()
         self.write_status()
         self.store.close()
 

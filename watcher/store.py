@@ -9,7 +9,7 @@ not, which loses rows under concurrent writers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +94,42 @@ class OutboxRow(SQLModel, table=True):
     last_error: str = ""
 
 
+class PendingRow(SQLModel, table=True):
+    """One entity in one document for one notify entry, waiting for its entry's policy.
+
+    The pipeline writes these with the document; the flush step (notify policy) turns them
+    into outbox messages: at once, after a group window, after quiet hours, in a digest, or
+    never (silenced). state: new (undecided) | held (in a cooldown: counted in the next
+    message) | sent (in message `message_id`) | silenced.
+    """
+
+    __tablename__ = "pending"
+    __table_args__ = (Index("ix_pending_entry_entity", "entry", "entity_id", "state"),)
+    id: int | None = Field(default=None, primary_key=True)
+    entry: str
+    entity_id: str
+    entity_name: str
+    entity_type: str = "other"
+    document_id: int = Field(foreign_key="documents.id")
+    mentions: int = 0
+    score: float = 0
+    state: str = Field(default="new", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+    message_id: int | None = None
+
+
+class SilenceRow(SQLModel, table=True):
+    """Hits of this entity found before `until` are stored but not sent."""
+
+    __tablename__ = "silences"
+    id: int | None = Field(default=None, primary_key=True)
+    entity_id: str = Field(index=True)
+    until: datetime
+    reason: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 def _sqlite_pragmas(engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -113,8 +149,9 @@ def _sqlite_pragmas(engine) -> None:
 class Store:
     """The database: documents, hits and the outbox of alerts to send."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, clock: Callable[[], datetime] = utcnow):
         self.url = url
+        self.clock = clock  # every timestamp we write; tests pass a controllable one
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -170,7 +207,8 @@ class Store:
         with self.session() as s:
             if s.get(FileRow, path) is not None:
                 return False
-            s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error))
+            s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error,
+                          seen_at=self.clock()))
             return True
 
     def document_by_sha(self, sha256: str) -> DocumentRow | None:
@@ -180,12 +218,12 @@ class Store:
     def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
         with self.session() as s:
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status=status, seen_at=utcnow()))
+                            status=status, seen_at=self.clock()))
 
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
                       hits: Sequence[tuple[Hit, Mention]],
-                      messages: Sequence[dict]) -> tuple[int, bool]:
-        """Store a document, its hits and its outbox messages in one transaction.
+                      pending: Sequence[dict]) -> tuple[int, bool]:
+        """Store a document, its hits and its pending notifications in one transaction.
 
         Returns (document id, created). When a document with the same SHA-256 is already
         stored, nothing is added and created is False: the same content twice is one document.
@@ -193,17 +231,16 @@ class Store:
         with self.session() as s:
             existing = s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="processed", seen_at=utcnow()))
+                            status="processed", seen_at=self.clock()))
             if existing is not None:
                 return existing.id, False
+            now = self.clock()
             doc = DocumentRow(sha256=sha256, path=path, size=size, encoding=encoding,
-                              hit_count=len(hits))
+                              hit_count=len(hits), processed_at=now)
             s.add(doc)
             s.flush()
-            now = utcnow()
             s.add_all(_hit_row(doc.id, hit, mention, now) for hit, mention in hits)
-            s.add_all(OutboxRow(document_id=doc.id, created_at=now, next_attempt_at=now, **m)
-                      for m in messages)
+            s.add_all(PendingRow(document_id=doc.id, created_at=now, **p) for p in pending)
             return doc.id, True
 
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
@@ -211,7 +248,7 @@ class Store:
         """Record a document that could not be processed (kept for `watcher status`)."""
         with self.session() as s:
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="failed", error=error[:2000], seen_at=utcnow()))
+                            status="failed", error=error[:2000], seen_at=self.clock()))
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
@@ -242,23 +279,28 @@ class Store:
             hits = s.exec(select(func.count()).select_from(HitRow)).one()
             files = dict(s.exec(select(FileRow.status, func.count()).group_by(
                 FileRow.status)).all())
+            waiting = s.exec(select(func.count()).select_from(PendingRow).where(
+                PendingRow.state.in_(("new", "held")))).one()
         # failed: every path that failed, also those never hashed (links, FIFOs, too large)
         return {"documents": docs.get("processed", 0), "failed": files.get("failed", 0),
                 "vanished": files.get("vanished", 0),
                 "hits": hits, "pending": outbox.get("pending", 0),
-                "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0)}
+                "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0),
+                "waiting": waiting}
 
     # -- outbox ----------------------------------------------------------------------------
 
     def add_messages(self, messages: Sequence[dict]) -> None:
-        now = utcnow()
+        now = self.clock()
         with self.session() as s:
             s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
 
-    def due_messages(self, now: datetime | None = None, limit: int = 100) -> list[OutboxRow]:
-        now = now or utcnow()
+    def due_messages(self, now: datetime | None = None, limit: int = 100,
+                     skip_entries: Sequence[str] = (), after_id: int = 0) -> list[OutboxRow]:
+        now = now or self.clock()
         query = (select(OutboxRow)
-                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now)
+                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
+                        OutboxRow.id > after_id, OutboxRow.entry.not_in(skip_entries))
                  .order_by(OutboxRow.id).limit(limit))
         with self.session() as s:
             return list(s.exec(query))
@@ -271,7 +313,7 @@ class Store:
     def mark_sent(self, message_id: int) -> None:
         with self.session() as s:
             row = s.get(OutboxRow, message_id)
-            row.status, row.sent_at = "sent", utcnow()
+            row.status, row.sent_at = "sent", self.clock()
             row.attempts += 1
             row.last_error = ""
 
@@ -298,9 +340,131 @@ class Store:
         """Put failed or dead messages back in line now; return how many."""
         with self.session() as s:
             rows = list(s.exec(select(OutboxRow).where(OutboxRow.status == status)))
+            now = self.clock()
             for row in rows:
-                row.status, row.next_attempt_at = "pending", utcnow()
+                # a fresh delivery window: otherwise it would be dead again at once
+                row.status, row.next_attempt_at, row.created_at = "pending", now, now
+                row.attempts = 0
             return len(rows)
+
+    def outbox_counts(self) -> dict[str, int]:
+        """pending (never tried), failed (pending, tried and failed), sent, dead."""
+        with self.session() as s:
+            rows = s.exec(select(OutboxRow.status, OutboxRow.attempts > 0, func.count())
+                          .group_by(OutboxRow.status, OutboxRow.attempts > 0)).all()
+        out = {"pending": 0, "failed": 0, "sent": 0, "dead": 0}
+        for status, tried, n in rows:
+            out["failed" if status == "pending" and tried else status] += n
+        return out
+
+    def defer(self, message_ids: Sequence[int], until: datetime) -> None:
+        """Quiet hours: try these later; not a failed attempt."""
+        with self.session() as s:
+            for row in s.exec(select(OutboxRow).where(OutboxRow.id.in_(message_ids))):
+                row.next_attempt_at = until
+
+    def defer_entry(self, entry: str, until: datetime) -> int:
+        """After a failed send, the entry's other due messages wait as long (not attempts)."""
+        with self.session() as s:
+            rows = list(s.exec(select(OutboxRow).where(
+                OutboxRow.entry == entry, OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= until)))
+            for row in rows:
+                row.next_attempt_at = max(_aware(row.next_attempt_at), until)
+            return len(rows)
+
+    # -- pending notifications -------------------------------------------------------------
+
+    def pending(self, states: Sequence[str] = ("new", "held"),
+                entries: Sequence[str] | None = None) -> list[PendingRow]:
+        query = select(PendingRow).where(PendingRow.state.in_(states))
+        if entries is not None:
+            query = query.where(PendingRow.entry.in_(entries))
+        with self.session() as s:
+            return list(s.exec(query.order_by(PendingRow.created_at, PendingRow.id)))
+
+    def last_alerts(self, entries: Sequence[str]) -> dict[tuple[str, str], datetime]:
+        """(entry, entity_id) -> when its last alert message was made (for cooldowns)."""
+        query = (select(PendingRow.entry, PendingRow.entity_id, func.max(PendingRow.decided_at))
+                 .where(PendingRow.state == "sent", PendingRow.entry.in_(entries))
+                 .group_by(PendingRow.entry, PendingRow.entity_id))
+        with self.session() as s:
+            return {(e, ent): _aware(t) for e, ent, t in s.exec(query) if t is not None}
+
+    def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
+        with self.session() as s:
+            rows = s.exec(select(DocumentRow).where(DocumentRow.id.in_(set(ids))))
+            return {r.id: r for r in rows}
+
+    def hits_of(self, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[HitRow]]:
+        """(document_id, entity_id) -> its hits in text order."""
+        out: dict[tuple[int, str], list[HitRow]] = {p: [] for p in pairs}
+        docs = {d for d, _ in pairs}
+        with self.session() as s:
+            for h in s.exec(select(HitRow).where(HitRow.document_id.in_(docs))
+                            .order_by(HitRow.start)):
+                if (h.document_id, h.entity_id) in out:
+                    out[(h.document_id, h.entity_id)].append(h)
+        return out
+
+    def decide(self, *, messages: Sequence[tuple[dict, Sequence[int]]],
+               states: dict[str, Sequence[int]]) -> int:
+        """Apply a flush in one transaction: new outbox messages with the pending rows they
+        carry (state sent), and other rows set to `states` (held, silenced).
+
+        Only rows still new or held are touched, so a flush racing another changes nothing
+        twice. Returns the number of messages added.
+        """
+        now = self.clock()
+        added = 0
+        with self.session() as s:
+            for message, row_ids in messages:
+                rows = self._undecided(s, row_ids)
+                if not rows:
+                    continue
+                msg = OutboxRow(created_at=now, next_attempt_at=now, **message)
+                s.add(msg)
+                s.flush()
+                added += 1
+                for row in rows:
+                    row.state, row.decided_at, row.message_id = "sent", now, msg.id
+            for state, row_ids in states.items():
+                for row in self._undecided(s, row_ids):
+                    if row.state != state:
+                        row.state, row.decided_at = state, now
+        return added
+
+    @staticmethod
+    def _undecided(s: Session, row_ids: Sequence[int]) -> list[PendingRow]:
+        if not row_ids:
+            return []
+        return list(s.exec(select(PendingRow).where(PendingRow.id.in_(row_ids),
+                                                    PendingRow.state.in_(("new", "held")))))
+
+    # -- silences --------------------------------------------------------------------------
+
+    def add_silence(self, entity_id: str, until: datetime, reason: str) -> SilenceRow:
+        with self.session() as s:
+            row = SilenceRow(entity_id=entity_id, until=until, reason=reason,
+                             created_at=self.clock())
+            s.add(row)
+            s.flush()
+            return row
+
+    def silences(self, active_at: datetime | None = None) -> list[SilenceRow]:
+        query = select(SilenceRow).order_by(SilenceRow.id)
+        if active_at is not None:
+            query = query.where(SilenceRow.until > active_at)
+        with self.session() as s:
+            return list(s.exec(query))
+
+    def remove_silence(self, silence_id: int) -> bool:
+        with self.session() as s:
+            row = s.get(SilenceRow, silence_id)
+            if row is None:
+                return False
+            s.delete(row)
+            return True
 
     def integrity_ok(self) -> bool:
         if not self.url.startswith("sqlite"):

@@ -1,0 +1,45 @@
+"""Regenerate watcher/data/given_names.txt from Faker's person providers (run by hand).
+
+Given names of the Latin- and Cyrillic-script locales the inbox is written in and their
+neighbours. The matcher uses them to tell "Olena Zelenska" (another first name beside a watched
+surname: another person) from "President Zelensky". Month and weekday names are left out: they
+precede surnames in ordinary sentences ("In April Putin said").
+
+It writes watcher/data/given_names.txt (the names) and watcher/data/given_name_keys.txt (their
+phonetic keys, so a process does not spend 60 ms computing them; a test checks they agree).
+
+usage: python bench/make_given_names.py
+"""
+
+import importlib
+from pathlib import Path
+
+from watcher.normalize import phonetic_keys
+
+DATA = Path(__file__).resolve().parent.parent / "watcher" / "data"
+
+LOCALES = ["en_US", "en_GB", "ru_RU", "uk_UA", "de_DE", "pl_PL", "fr_FR", "es_ES", "it_IT",
+           "cs_CZ", "sk_SK", "hu_HU", "ro_RO", "nl_NL", "pt_PT", "lt_LT", "lv_LV", "hr_HR",
+           "bg_BG", "sv_SE", "fi_FI", "tr_TR"]
+CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+            "thursday", "friday", "saturday", "sunday"}
+
+
+def main() -> None:
+    names: set[str] = set()
+    for loc in LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            names.update(getattr(provider, attr, ()) or ())
+    names = {n.strip() for n in names if n.strip() and n[:1].isupper() and " " not in n.strip()}
+    names = sorted(names - {c.title() for c in CALENDAR})
+    header = "# Given names from Faker person providers: " + " ".join(LOCALES) + "\n"
+    (DATA / "given_names.txt").write_text(header + "\n".join(names) + "\n", encoding="utf-8")
+    keys = sorted({k for n in names for k in phonetic_keys(n)})
+    header = "# Phonetic keys of given_names.txt (bench/make_given_names.py)\n"
+    (DATA / "given_name_keys.txt").write_text(header + "\n".join(keys) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

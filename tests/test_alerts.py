@@ -1,0 +1,590 @@
+"""Alert policy and delivery with real parts and a controllable clock (no sleeps for time).
+
+Slack's servers cannot be reached: apprise's real Slack plugin runs and its HTTP request is
+intercepted (the `slack` fixture), so the JSON asserted here is exactly what Slack would get.
+Email goes through a real SMTP server (aiosmtpd) and is parsed back.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from conftest import SLACK_URL, wait_for
+
+from watcher.models import Alert, Mention
+from watcher.notify import WORD_JOINER
+
+PUTIN = "Vladimir Putin spoke in Moscow on {n}."
+HOSTILE = "<!channel> <@U123> Vladimir Putin <http://evil|https://bank> & more"
+
+
+def _payload_without_ts(payload: dict) -> dict:
+    payload = {**payload, "attachments": [dict(a) for a in payload["attachments"]]}
+    for a in payload["attachments"]:
+        assert isinstance(a.pop("ts"), float)
+    return payload
+
+
+ICON = ("https://github.com/caronc/apprise/raw/master/apprise/assets/themes/default/"
+        "apprise-info-72x72.png")
+
+
+# -- burst, cooldown and roll-up --------------------------------------------------------------
+
+def test_burst_of_50_documents_is_one_message_per_entry_and_the_next_hour_rolls_up(
+        world, slack, http_sink):
+    w = world([{"url": SLACK_URL, "name": "slack", "repeat_interval": "1h"},
+               {"url": http_sink.url(), "name": "hook", "repeat_interval": "1h"}])
+    start = w.clock.now
+    for n in range(50):  # 50 documents within 10 s, each flushed as the daemon would
+        w.drop(f"burst-{n}.txt", PUTIN.format(n=n))
+        w.tick()
+        w.clock.advance(seconds=0.2)
+    assert w.clock.now - start == timedelta(seconds=10)
+    assert len(slack.payloads) == 1 and len(http_sink.received()) == 1
+    assert "burst-0.txt" in http_sink.received()[0]["title"]
+    assert w.store.counts()["waiting"] == 2 * 49  # held by the cooldown, counted
+
+    w.clock.now = start + timedelta(hours=1, minutes=1)
+    w.drop("next-hour.txt", PUTIN.format(n="the next day"))
+    w.tick()
+    assert len(slack.payloads) == 2 and len(http_sink.received()) == 2
+    text = http_sink.received()[1]["message"]
+    assert "[Vladimir Putin] spoke in Moscow on the next day" in text
+    assert "49 more mentions in 49 documents since 09:14 (cooldown): " \
+           "watcher hits --entity putin --since" in text
+    slack_text = slack.payloads[1]["attachments"][0]["text"]
+    assert "49 more mentions in 49 documents since 09:14 (cooldown): " \
+           "`watcher hits --entity putin --since" in slack_text
+    assert w.store.counts()["waiting"] == 0
+
+
+def test_cooldown_state_survives_a_restart(world, http_sink):
+    w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
+    w.drop("a.txt", PUTIN.format(n=1))
+    w.tick()
+    w.restart()
+    w.clock.advance(minutes=30)
+    w.drop("b.txt", PUTIN.format(n=2))
+    w.tick()
+    assert len(http_sink.received()) == 1  # still in the cooldown after the restart
+    w.restart()
+    w.clock.advance(minutes=31)
+    w.drop("c.txt", PUTIN.format(n=3))
+    w.tick()
+    assert len(http_sink.received()) == 2
+    assert "1 more mention since 09:44" in http_sink.received()[1]["message"]
+
+
+def test_cooldown_is_per_entity(world, http_sink):
+    w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
+    w.drop("a.txt", "Vladimir Putin spoke.")
+    w.drop("b.txt", "Gazprom reported results.")
+    w.tick()
+    w.drop("c.txt", "Vladimir Putin spoke again.")
+    w.tick()
+    titles = sorted(b["title"] for b in http_sink.received())
+    assert titles == ["watcher: Gazprom in b.txt", "watcher: Vladimir Putin in a.txt"]
+
+
+def test_without_policy_each_document_and_entity_is_one_message(world, http_sink):
+    w = world([{"url": http_sink.url()}])
+    w.drop("a.txt", "Vladimir Putin and Gazprom.")
+    w.drop("b.txt", "Vladimir Putin again.")
+    w.tick()
+    assert sorted(b["title"] for b in http_sink.received()) == [
+        "watcher: Gazprom in a.txt", "watcher: Vladimir Putin in a.txt",
+        "watcher: Vladimir Putin in b.txt"]
+
+
+# -- grouping ---------------------------------------------------------------------------------
+
+def test_group_wait_collects_what_arrives_together_into_one_message(world, http_sink):
+    w = world([{"url": http_sink.url(), "group_wait": "10s"}])
+    w.drop("a.txt", "Vladimir Putin spoke.")
+    w.tick()
+    w.clock.advance(seconds=4)
+    w.drop("b.txt", "Gazprom reported results.")
+    w.drop("c.txt", "Air raid sirens in Kyiv.")
+    w.tick()
+    w.clock.advance(seconds=5.9)
+    w.tick()
+    assert http_sink.received() == []  # the window is still open
+    w.clock.advance(seconds=0.1)
+    w.tick()
+    [body] = http_sink.received()
+    assert body["title"] == "watcher: Vladimir Putin, Gazprom, Kyiv in 3 files"
+    for word in ("[Vladimir Putin] spoke", "[Gazprom] reported", "sirens in [Kyiv]"):
+        assert word in body["message"]
+
+
+def test_a_long_group_is_capped_with_plus_n_more_and_how_to_see_them(world, slack):
+    w = world([{"url": SLACK_URL, "group_wait": "1m"}])
+    for n in range(60):
+        w.drop(f"doc-{n:02}.txt", f"Report {n}: Vladimir Putin met officials from Gazprom "
+                                  f"and Kyiv in a long meeting about gas number {n}.")
+        w.clock.advance(seconds=1)
+    w.tick()
+    [payload] = slack.payloads
+    text = payload["attachments"][0]["text"]
+    assert len(text) <= 3500
+    for name, kind, ident in (("Vladimir Putin", "person", "putin"),
+                              ("Gazprom", "org", "gazprom"), ("Kyiv", "place", "kyiv")):
+        assert f"*{name}* ({kind}): 60 mentions in 60 documents" in text
+        assert f"+55 more documents: `watcher hits --entity {ident} --since 1h`" in text
+    assert text.count("doc-") == 15  # five documents shown per entity
+
+
+def test_what_does_not_fit_the_cap_is_counted_with_its_command():
+    from watcher.notify import Style, render
+
+    def alert(entity: str, n: int) -> Alert:
+        m = Mention(text=entity, alias=entity, score=100, method="exact", detail="", start=0,
+                    end=3, before="x " * 30, after=" y" * 30)
+        return Alert(entity_id=entity.lower(), entity_name=entity, entity_type="other",
+                     tags=(), path=f"/in/{n}.txt", sha256=f"{n:064}",
+                     found_at="2025-03-03T09:14:00+00:00", mentions=(m,))
+
+    from datetime import datetime
+    alerts = [alert(f"E{i}", n) for i in range(20) for n in range(2)]
+    now = datetime.fromisoformat("2025-03-03T11:00:00+00:00")
+    title, body = render(alerts, Style(cap=1500, now=now))
+    assert len(body) <= 1500
+    assert title == "watcher: E0, E1, E2 +17 more in 2 files"
+    shown = body.count("mentions in 2 documents")
+    assert body.endswith(f"+{20 - shown} more entities in 2 documents: "
+                         "watcher hits --since 2h")
+
+
+# -- quiet hours, digests, silences ---------------------------------------------------------
+
+def test_quiet_hours_defer_and_never_drop(world, http_sink):
+    quiet = {"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin"}
+    w = world([{"url": http_sink.url(), "quiet_hours": quiet}])
+    w.clock.now = w.clock.now.replace(hour=22, minute=30)  # 23:30 in Berlin (UTC+1)
+    w.drop("night-1.txt", "Vladimir Putin spoke at night.")
+    w.clock.advance(hours=2)
+    w.drop("night-2.txt", "Gazprom at night.")
+    for _ in range(6):  # through the night, until 05:25 UTC (06:25 in Berlin)
+        w.tick()
+        w.clock.advance(minutes=59)
+    assert http_sink.received() == []
+    w.clock.now = w.clock.now.replace(hour=6, minute=0)  # 07:00 in Berlin: quiet ends
+    w.tick()
+    [body] = http_sink.received()  # what the night held, in one message
+    assert body["title"] == "watcher: Vladimir Putin, Gazprom in 2 files"
+
+
+def test_quiet_hours_also_hold_messages_already_in_the_outbox(world, http_sink):
+    quiet = {"from": "12:00", "to": "13:00"}
+    w = world([{"url": http_sink.url(), "quiet_hours": quiet}])
+    w.drop("a.txt", "Vladimir Putin spoke.")
+    w.dispatcher.flush()  # made at 09:14, not yet sent
+    w.clock.now = w.clock.now.replace(hour=12, minute=30)
+    w.dispatcher.drain()
+    assert http_sink.received() == []
+    [row] = w.outbox()
+    assert row["attempts"] == 0 and row["next_attempt_at"].startswith("2025-03-03 13:00")
+    w.clock.now = w.clock.now.replace(hour=13, minute=0)
+    w.dispatcher.drain()
+    assert len(http_sink.received()) == 1
+
+
+def test_digest_sends_what_waited_once_and_nothing_when_empty(world, smtp_sink):
+    w = world([{"url": smtp_sink.url(), "name": "daily", "mode": "digest",
+                "schedule": "0 8 * * mon-fri", "timezone": "Europe/Berlin"}])
+    w.drop("a.txt", "Vladimir Putin spoke.")
+    w.drop("b.txt", "Gazprom reported results.")
+    w.tick()
+    assert w.outbox() == []  # digest entries do not take part in the immediate flush
+    assert w.dispatcher.digest("daily") == 1
+    w.dispatcher.drain()
+    mails = wait_for(lambda: smtp_sink.parsed(), what="the digest")
+    assert mails[0]["subject"] == "watcher digest: Vladimir Putin, Gazprom in 2 files"
+    html_part = mails[0].get_body(("html",)).get_content()
+    assert "<mark><b>Vladimir Putin</b></mark> spoke" in html_part
+    assert w.dispatcher.digest("daily") == 0  # nothing new: no digest
+    w.dispatcher.drain()
+    time.sleep(0.2)
+    assert len(smtp_sink.messages) == 1
+
+
+def test_missed_digest_runs_at_start(tmp_path):
+    from datetime import UTC, datetime
+
+    from watcher.scheduler import Jobs
+
+    jobs = Jobs()
+    ran = []
+    yesterday = datetime.now(UTC) - timedelta(days=1, hours=1)
+    jobs.add_digest("daily", "0 8 * * *", "UTC", ran.append, oldest_waiting=yesterday)
+    jobs.add_digest("weekly", "0 8 * * *", "UTC", ran.append, oldest_waiting=None)
+    assert jobs.scheduler.get_job("digest:daily").next_run_time <= datetime.now(UTC)
+    assert jobs.scheduler.get_job("digest:weekly").next_run_time > datetime.now(UTC)
+
+
+def test_silenced_hits_are_stored_not_sent(world, http_sink):
+    w = world([{"url": http_sink.url()}])
+    w.store.add_silence("putin", w.clock.now + timedelta(days=7), "summit week")
+    w.drop("a.txt", "Vladimir Putin and Gazprom.")
+    w.tick()
+    assert [b["title"] for b in http_sink.received()] == ["watcher: Gazprom in a.txt"]
+    assert len(w.store.hits(entity="putin")) == 1  # stored
+    w.clock.advance(days=7, seconds=1)  # the silence expired: new hits are sent again
+    w.drop("b.txt", "Vladimir Putin again.")
+    w.tick()
+    assert http_sink.received()[-1]["title"] == "watcher: Vladimir Putin in b.txt"
+    assert len(http_sink.received()) == 2  # the silenced one is never sent
+
+
+# -- safe text --------------------------------------------------------------------------------
+
+def test_hostile_document_gives_a_slack_payload_with_nothing_live(world, slack):
+    w = world([{"url": SLACK_URL, "name": "slack"}])
+    w.drop("<!here>.txt", HOSTILE)
+    w.tick()
+    [payload] = slack.payloads
+    assert slack.urls == ["https://hooks.slack.com/services/T1AAAAAAA/B2BBBBBBB/"
+                          "abcdefghijklmnopqrstuvwx"]
+    path = str(w.inbox / "&lt;!here&gt;.txt")
+    assert _payload_without_ts(payload) == {
+        "mrkdwn": True,
+        "attachments": [{
+            "title": "watcher: Vladimir Putin in &lt;!here&gt;.txt",
+            "text": "*Vladimir Putin* (person): 1 mention in &lt;!here&gt;.txt\n"
+                    "• “&lt;!channel&gt; &lt;@\u2060U123&gt; *Vladimir Putin* "
+                    "&lt;http://evil|https://bank&gt; &amp; more” — alias Vladimir Putin, "
+                    "exact name, score 100\n"
+                    f"file {path} · sha256 {payload_sha(w)} · found 2025-03-03 09:14 UTC",
+            "color": "#3AA3E3",
+            "footer_icon": ICON,
+            "footer": "Apprise",
+        }],
+        "icon_url": ICON,
+        "channel": "#alerts",
+    }
+    assert not _live_slack(payload)
+
+
+def payload_sha(w) -> str:
+    return w.store.outbox()[0].body.split("sha256 ")[1][:12]
+
+
+def _live_slack(payload: dict) -> list[str]:
+    """Slack control sequences exist only inside a literal <...>; @-words ping without one
+    only through link_names, which we also refuse."""
+    found = []
+    for a in payload["attachments"]:
+        for key in ("title", "text", "pretext", "fallback"):
+            value = a.get(key) or ""
+            found += re.findall(r"<[^>]*>?", value)
+            found += re.findall(r"@(?:channel|here|everyone)\b", value)
+    return found
+
+
+def test_hostile_document_gives_an_email_that_shows_it_as_text(world, smtp_sink):
+    w = world([{"url": smtp_sink.url(), "name": "desk"}])
+    w.drop("<!here>.txt", HOSTILE + ".\r\nBcc: victim@example.org\r\n")
+    w.tick()
+    [mail] = wait_for(lambda: smtp_sink.parsed(), what="the email")
+    assert mail["subject"] == "watcher: Vladimir Putin in <!here>.txt"
+    assert mail["bcc"] is None and len(smtp_sink.messages[0].rcpt_tos) == 1
+    html_part = mail.get_body(("html",)).get_content()
+    path = html.escape(str(w.inbox / "<!here>.txt"))
+    assert html_part.strip() == (
+        "<p><b>Vladimir Putin</b> (person): 1 mention in &lt;!here&gt;.txt</p><ul><li>“"
+        "&lt;!channel&gt; &lt;@U123&gt; <mark><b>Vladimir Putin</b></mark> "
+        "&lt;http://evil|https://bank&gt; &amp; more. Bcc:…”"
+        " — alias Vladimir Putin, exact name, score 100</li></ul><p><small>file "
+        f"{path} · sha256 {payload_sha(w)} · found 2025-03-03 09:14 UTC</small></p>")
+    text_part = mail.get_body(("plain",)).get_content()
+    assert "<!channel> <@U123> Vladimir Putin <http://evil|https://bank> & more" in text_part
+
+
+def test_email_subject_never_carries_a_line_break(world, smtp_sink):
+    w = world([{"url": smtp_sink.url(), "title": "watch: {entities} in {files}"}])
+    w.drop("x\r\nBcc: victim@example.org.txt", "Vladimir Putin spoke.")
+    w.tick()
+    [mail] = wait_for(lambda: smtp_sink.parsed(), what="the email")
+    assert mail["bcc"] is None and "\n" not in mail["subject"]
+    assert mail["subject"] == r"watch: Vladimir Putin in x\r\nBcc: victim@example.org.txt"
+
+
+def test_fuzz_thousands_of_hostile_bodies_give_zero_live_slack_sequences(world, slack):
+    """Random mentions and contexts full of Slack/markdown control characters, through the
+    real Slack plugin: nothing live in any payload."""
+    w = world([{"url": SLACK_URL, "name": "slack"}])
+    notifier = w.notifier
+    rng = random.Random(5)
+    atoms = ["<", ">", "&", "!channel", "!here", "!everyone", "@U123", "@here", "@channel",
+             "@everyone", "|", "http://evil", "https://bank", "mailto://x", "[", "]", "(",
+             ")", "*", "**", "_", "~", "`", "```", "\\", "\\<", "\n", "\r", " ", "\t", "a",
+             "é", "&lt;", "&gt;", "&amp;", "&#60;", "\u202e", ":", "#", "\u2028", "<<", ">>",
+             "<!", "<@", "](", "](<", ">)", "!subteam^S1", "<#C123>", "\x00", "\x1b"]
+
+    def junk(n: int) -> str:
+        return "".join(rng.choice(atoms) for _ in range(rng.randint(0, n)))
+
+    bodies = 3000
+    for _ in range(bodies):
+        mentions = tuple(Mention(text=junk(4) or "x", alias=junk(3), score=90,
+                                 method="exact", detail=junk(3), start=0, end=1,
+                                 before=junk(12), after=junk(12))
+                         for _ in range(rng.randint(1, 3)))
+        alert = Alert(entity_id="putin", entity_name=junk(3) or "n", entity_type="person",
+                      tags=(), path=junk(6) + ".txt", sha256="0" * 64,
+                      found_at="2025-03-03T09:14:00+00:00", mentions=mentions)
+        msg = notifier.message("slack", [alert])
+        assert notifier.send("slack", msg["title"], msg["body"], msg["body_format"]) is None
+    assert len(slack.payloads) == bodies
+    live = [(p["attachments"][0]["text"], _live_slack(p)) for p in slack.payloads
+            if _live_slack(p)]
+    assert live == []
+    # and every @ a document wrote is broken by the invisible joiner
+    for p in slack.payloads:
+        assert re.search(r"@(?!\u2060)", p["attachments"][0]["text"]) is None
+
+
+def test_discord_and_telegram_style_mentions_are_broken(world, http_sink):
+    w = world([{"url": http_sink.url()}])
+    w.drop("a.txt", "@everyone @here Vladimir Putin <@123456> spoke.")
+    w.tick()
+    message = http_sink.received()[0]["message"]
+    assert f"@{WORD_JOINER}everyone @{WORD_JOINER}here [Vladimir Putin] " \
+           f"<@{WORD_JOINER}123456>" in message
+    assert re.search(r"@(?!\u2060)", message) is None
+
+
+def test_templates_override_title_and_body_with_escaped_values(world, slack):
+    w = world([{"url": SLACK_URL, "name": "slack", "title": "OSINT {entities} ({mentions})",
+                "body": "{entities} in {files}\n{body}\n{unknown} {entities.__class__}"}])
+    w.drop("<b>.txt", "Vladimir Putin spoke.")
+    w.tick()
+    [p] = slack.payloads
+    assert p["attachments"][0]["title"] == "OSINT Vladimir Putin (1)"
+    text = p["attachments"][0]["text"]
+    assert text.startswith("Vladimir Putin in &lt;b&gt;.txt\n*Vladimir Putin* (person)")
+    assert text.endswith("{unknown} {entities.__class__}")
+
+
+# -- delivery ---------------------------------------------------------------------------------
+
+def test_receiver_down_10_minutes_gets_every_message_once_across_a_restart(world, http_sink):
+    w = world([{"url": http_sink.url(), "name": "hook"}])
+    http_sink.status = 500
+    start = w.clock.now
+    for n, text in enumerate(["Vladimir Putin spoke.", "Gazprom reported.", "Kyiv at night.",
+                              "Vladimir Putin again.", "Gazprom again."]):
+        w.drop(f"{n}.txt", text)
+    restarted = recovered = delivered = None
+    while w.clock.now - start < timedelta(hours=2):
+        w.tick()
+        elapsed = w.clock.now - start
+        if restarted is None and elapsed >= timedelta(minutes=5):
+            restarted = w.restart()  # the daemon restarts in the middle of the outage
+        if recovered is None and elapsed >= timedelta(minutes=10):
+            http_sink.status, recovered = 200, w.clock.now
+        if len(http_sink.received()) == 5 and delivered is None:
+            delivered = w.clock.now
+        w.clock.advance(seconds=5)
+    titles = [b["title"] for b in http_sink.received()]
+    assert sorted(titles) == sorted(set(titles)) and len(titles) == 5  # each exactly once
+    assert {r["status"] for r in w.outbox()} == {"sent"}
+    assert http_sink.failures >= 5  # it was retried while down (backoff 30 s doubling)
+    lag = delivered - recovered
+    print(f"\nreceiver down 10 min: {http_sink.failures} failed attempts, all 5 delivered "
+          f"{lag.total_seconds():.0f} s after recovery")
+    assert lag <= timedelta(minutes=10)  # backoff is at most doubled past the outage
+
+
+def test_one_failing_entry_never_blocks_or_resends_another(world, http_sink, slack):
+    w = world([{"url": SLACK_URL, "name": "slack"}, {"url": http_sink.url(), "name": "hook"}])
+    slack.status = 500
+    for n in range(120):  # more due messages than one drain pass reads
+        w.drop(f"{n}.txt", PUTIN.format(n=n))
+    w.tick()
+    assert len(http_sink.received()) == 120
+    assert len(slack.urls) == 1  # one failed attempt for the down entry, not 120
+    slack.status = 200
+    w.clock.advance(minutes=1)
+    w.tick()
+    assert len(slack.payloads) == 120 and len(http_sink.received()) == 120
+
+
+def test_dead_after_retry_for_raises_a_health_alert(world, http_sink, smtp_sink):
+    w = world([{"url": http_sink.url(), "name": "hook"},
+               {"url": smtp_sink.url(), "name": "ops", "health": True}],
+              retry_for=timedelta(hours=1))
+    http_sink.status = 500
+    w.drop("a.txt", "Vladimir Putin spoke.")
+    for _ in range(30):
+        w.tick()
+        w.clock.advance(minutes=5)
+    assert [r["status"] for r in w.outbox("kind = 'alert'")] == ["dead"]
+    [mail] = wait_for(lambda: smtp_sink.parsed(), what="the health alert")
+    assert mail["subject"] == "alert delivery failed"
+    assert "to hook is dead after" in mail.get_body(("plain",)).get_content()
+    assert w.store.retry("dead") == 1
+    http_sink.status = 200
+    w.tick()
+    assert len(http_sink.received()) == 1
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ({}, 2), ({"tags": ["energy"]}, 1), ({"types": ["place"]}, 0), ({"min_score": 101}, None)])
+def test_routing_by_tags_types_and_score(world, http_sink, entry, expected):
+    if expected is None:
+        with pytest.raises(Exception, match="less than or equal to 100"):
+            world([{"url": http_sink.url(), **entry}])
+        return
+    w = world([{"url": http_sink.url(), **entry}])
+    w.drop("a.txt", "Vladimir Putin and Gazprom.")
+    w.tick()
+    assert len(http_sink.received()) == expected
+
+
+# -- the daemon, real time --------------------------------------------------------------------
+
+def test_daemon_immediate_alerts_arrive_well_under_a_second(make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    latencies = []
+    for n in range(10):
+        t0 = time.monotonic()
+        d.drop(f"fast-{n}.txt", PUTIN.format(n=n), how="rename")
+        wait_for(lambda n=n: len(http_sink.received()) == n + 1, what=f"alert {n}")
+        latencies.append(time.monotonic() - t0)
+    latencies.sort()
+    print(f"\ndrop-to-alert: p50 {latencies[4] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms")
+    assert latencies[-1] < 1.0
+    assert d.stop() == 0
+
+
+def test_daemon_burst_of_50_documents_is_one_message_per_entry(make_daemon, http_sink,
+                                                               smtp_sink):
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "hook", "repeat_interval": "1h"},
+                            {"url": smtp_sink.url(), "name": "mail",
+                             "repeat_interval": "1h"}]).start()
+    t0 = time.monotonic()
+    for n in range(50):
+        d.drop(f"burst-{n}.txt", PUTIN.format(n=n), how="rename")
+        time.sleep(0.05)
+    burst = time.monotonic() - t0
+    wait_for(lambda: d.count("documents") == 50, what="50 documents")
+    wait_for(lambda: d.count("pending", "state = 'new'") == 0, what="the flush")
+    wait_for(lambda: http_sink.received() and smtp_sink.messages, what="the two messages")
+    time.sleep(1.5)  # later drains and flushes send nothing more
+    print(f"\nburst of 50 documents in {burst:.1f} s: {len(http_sink.received())} HTTP "
+          f"message(s), {len(smtp_sink.messages)} email(s), "
+          f"{d.count('pending', 'state = ' + repr('held'))} held for the roll-up")
+    assert burst < 10
+    assert len(http_sink.received()) == 1 and len(smtp_sink.messages) == 1
+    assert d.count("pending", "state = 'held'") + d.count("pending", "state = 'sent'") == 100
+    assert d.stop() == 0
+
+
+def test_daemon_receiver_down_then_killed_and_restarted_gets_each_message_once(
+        make_daemon, http_sink):
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "hook"}],
+                    retry_max_backoff="1s").start()
+    for n, text in enumerate(["Vladimir Putin spoke.", "Gazprom reported.", "Kyiv at night."]):
+        d.drop(f"{n}.txt", text)
+    wait_for(lambda: http_sink.failures >= 3, what="failed attempts")
+    d.kill()  # SIGKILL in the middle of the outage
+    d.start()
+    failures = http_sink.failures
+    wait_for(lambda: http_sink.failures > failures, what="retries after the restart")
+    http_sink.status = 200
+    wait_for(lambda: len(http_sink.received()) == 3, timeout=15, what="three deliveries")
+    time.sleep(2.5)  # longer than the longest backoff: nothing is sent twice
+    titles = sorted(b["title"] for b in http_sink.received())
+    assert titles == ["watcher: Gazprom in 1.txt", "watcher: Kyiv in 2.txt",
+                      "watcher: Vladimir Putin in 0.txt"]
+    assert d.count("outbox", "status = 'sent'") == 3 and d.count("outbox") == 3
+    assert d.stop() == 0
+
+
+def test_daemon_rejects_a_bad_digest_schedule(make_daemon, http_sink):
+    from conftest import run_cli
+
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "daily", "mode": "digest",
+                             "schedule": "0 25 * * *"}])
+    result = run_cli("check", "--config", str(d.config))
+    assert result.returncode == 2
+    assert "notify entry 'daily': schedule '0 25 * * *'" in result.stdout
+    d.start(wait_ready=False)
+    assert d.proc.wait(timeout=30) == 2
+    assert "schedule '0 25 * * *'" in d.log()
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def test_silence_route_test_and_outbox_commands(make_daemon, http_sink):
+    from conftest import run_cli
+
+    quiet = {"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin"}
+    d = make_daemon(notify=[
+        {"url": http_sink.url("a"), "name": "leaders", "tags": ["leaders"],
+         "repeat_interval": "1h", "quiet_hours": quiet},
+        {"url": http_sink.url("b"), "name": "energy", "tags": ["energy"], "min_score": 95},
+        {"url": http_sink.url("c"), "name": "daily", "mode": "digest",
+         "schedule": "0 8 * * mon-fri", "timezone": "Europe/Berlin"}])
+    cfg = ("--config", str(d.config))
+
+    out = run_cli("route-test", *cfg, "--entity", "putin").stdout
+    assert "1. leaders json://127.0.0.1" in out
+    assert "RECEIVES (tags ['leaders'] match) -> immediate, repeat_interval 3600s, " \
+           "quiet 22:00-07:00 Europe/Berlin" in out
+    assert "2. energy" in out and "no (no tag in common with ['energy']; min_score 95)" in out
+    assert "3. daily" in out and "RECEIVES (receives every alert) -> digest, schedule " \
+           "'0 8 * * mon-fri' Europe/Berlin" in out
+
+    added = run_cli("silence", "add", *cfg, "--entity", "putin", "--for", "7d",
+                    "--reason", "summit week")
+    assert added.returncode == 0 and added.stdout.startswith("silence 1: putin until ")
+    assert run_cli("silence", "add", *cfg, "--entity", "nobody").returncode == 2
+    listed = run_cli("silence", "list", *cfg).stdout
+    assert "putin" in listed and "active" in listed and "summit week" in listed
+    assert "silenced now" in run_cli("route-test", *cfg, "--entity", "putin").stdout
+    assert run_cli("silence", "remove", *cfg, "1").stdout.strip() == "silence 1 removed"
+    assert run_cli("silence", "list", *cfg).stdout.strip() == "(none)"
+
+    out = run_cli("outbox", *cfg).stdout
+    assert out.startswith("0 pending, 0 failed, 0 sent, 0 dead; 0 notification(s) waiting")
+
+
+def test_apprise_debug_logging_never_shows_the_webhook_secret(make_daemon, http_sink):
+    token = "S3cretT0kenValue9876"
+    http_sink.status = 500
+    d = make_daemon(notify=[{"url": http_sink.url("${HOOK_TOKEN}")}], log_level="DEBUG")
+    d.start(env={"HOOK_TOKEN": token})
+    d.drop("a.txt", "Vladimir Putin spoke.")
+    wait_for(lambda: http_sink.failures >= 2, what="failed attempts")
+    http_sink.status = 200
+    wait_for(lambda: http_sink.received(), what="delivery")
+    assert d.stop() == 0
+    assert "DEBUG" in d.log() and token not in d.log()
+    assert token.encode() not in (d.data / "watcher.db").read_bytes()
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2025-03-03T20:59:00+00:00", None),                          # 21:59 Berlin
+    ("2025-03-03T21:00:00+00:00", "2025-03-04T06:00:00+00:00"),   # 22:00: until 07:00 CET
+    ("2025-03-04T05:59:00+00:00", "2025-03-04T06:00:00+00:00"),
+    ("2025-03-04T06:00:00+00:00", None),
+    ("2025-03-29T22:00:00+00:00", "2025-03-30T05:00:00+00:00"),   # DST night: 07:00 CEST
+])
+def test_quiet_until_overnight_in_a_time_zone(now, expected):
+    from datetime import datetime
+
+    from watcher.config import QuietHours
+    from watcher.policy import quiet_until
+
+    q = QuietHours.model_validate({"from": "22:00", "to": "07:00", "timezone": "Europe/Berlin"})
+    got = quiet_until(q, datetime.fromisoformat(now))
+    assert (got.isoformat() if got else None) == expected

@@ -1,0 +1,99 @@
+"""The `watcher scan` and `watcher hits` contracts, through the real command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import yaml
+from conftest import WATCHLIST, run_cli, wait_for
+
+SCAN_KEYS = {"file", "entity_id", "name", "start", "end", "text", "alias", "score"}
+
+
+def watchlist(tmp_path):
+    path = tmp_path / "wl.yaml"
+    path.write_text(yaml.safe_dump(WATCHLIST, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_scan_prints_one_json_object_per_hit_with_exact_offsets(tmp_path):
+    docs = tmp_path / "docs" / "deep"
+    docs.mkdir(parents=True)
+    text = "В Києві… no: in Kyiv, Vladimir Putin said — Gazprom agreed.\n"
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    (docs / "b.html").write_text("<html><script>Kyiv()</script><p>Gazprom</p></html>")
+    result = run_cli("scan", "--watchlist", str(watchlist(tmp_path)), "--format", "jsonl",
+                     str(tmp_path / "docs"))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert all(SCAN_KEYS <= set(r) for r in rows)
+    by_file = {}
+    for r in rows:
+        by_file.setdefault(r["file"].rsplit("/", 1)[-1], []).append(r)
+    for r in by_file["a.txt"]:
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert 0 <= r["score"] <= 100
+    assert {r["entity_id"] for r in by_file["a.txt"]} >= {"kyiv", "putin", "gazprom"}
+    assert [r["entity_id"] for r in by_file["b.html"]] == ["gazprom"]  # script text dropped
+
+
+def test_scan_exits_zero_without_hits_and_non_zero_on_errors(tmp_path):
+    wl = watchlist(tmp_path)
+    empty = tmp_path / "plain.txt"
+    empty.write_text("Nothing to see here.\n")
+    ok = run_cli("scan", "--watchlist", str(wl), "--format", "jsonl", str(empty))
+    assert (ok.returncode, ok.stdout) == (0, "")
+    missing = run_cli("scan", "--watchlist", str(wl), str(tmp_path / "nope.txt"))
+    assert missing.returncode == 1 and "nope.txt: no such file" in missing.stderr
+    bad_wl = tmp_path / "bad.yaml"
+    bad_wl.write_text("entities:\n  - id: x\n")
+    bad = run_cli("scan", "--watchlist", str(bad_wl), str(empty))
+    assert bad.returncode == 2 and "bad.yaml:2: entity 'x'" in bad.stderr
+
+
+def test_hits_lists_stored_hits_in_every_format(make_daemon):
+    d = make_daemon().start()
+    d.drop("a.txt", "Gazprom and Kyiv.")
+    wait_for(lambda: d.count("hits") == 2, what="two stored hits")
+    assert d.stop() == 0
+    config = str(d.config)
+    jsonl = run_cli("hits", "--config", config, "--format", "jsonl", "--since", "1h")
+    rows = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert {r["entity_id"] for r in rows} == {"gazprom", "kyiv"}
+    assert all(SCAN_KEYS | {"found_at"} <= set(r) for r in rows)
+    only = run_cli("hits", "--config", config, "--format", "csv", "--entity", "kyiv")
+    (row,) = list(csv.DictReader(io.StringIO(only.stdout)))
+    assert (row["entity_id"], row["text"], row["start"]) == ("kyiv", "Kyiv", "12")
+    table = run_cli("hits", "--config", config)
+    assert table.returncode == 0 and "gazprom" in table.stdout and "found_at" in table.stdout
+    status = run_cli("status", "--config", config)
+    assert "documents: 1 processed" in status.stdout and "hits: 2" in status.stdout
+
+
+def test_notify_test_reports_each_target(tmp_path, http_sink):
+    wl = watchlist(tmp_path)
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(wl),
+        "notify": [{"url": http_sink.url()}, {"url": "json://127.0.0.1:1/closed"}]}))
+    result = run_cli("notify-test", "--config", str(config))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1. entry-1 json://127.0.0.1") and lines[0].endswith("delivered")
+    assert lines[1].startswith("2. entry-2") and "FAILED" in lines[1]
+    assert http_sink.received()[0]["title"] == "watcher: test alert"
+
+
+def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):
+    result = run_cli("explain", "--watchlist", str(watchlist(tmp_path)),
+                     "Selenskyj sprach gestern in Kijów.")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0
+    assert any(line.startswith("HIT 'Selenskyj' [0:9] zelensky") and "translit" in line
+               for line in lines)
+    assert any(line.startswith("HIT 'Kijów'") and "score" in line for line in lines)
+    assert any(line.startswith("no  ") and "<- overlaps a better hit" in line for line in lines)
+    none = run_cli("explain", "--watchlist", str(watchlist(tmp_path)), "Nothing here.")
+    assert none.stdout.startswith("no candidate")

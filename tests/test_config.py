@@ -1,0 +1,125 @@
+"""Config and watchlist validation: every problem named by file, line and entity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from watcher.config import load_settings, load_watchlist, parse_duration
+from watcher.errors import ConfigError
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path, loader=load_watchlist) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        loader(path)
+    return info.value.problems
+
+
+def test_valid_watchlist_loads_with_defaults(tmp_path):
+    path = write(tmp_path, "wl.yaml", "entities:\n  - id: kyiv\n    name: Kyiv\n")
+    (entity,) = load_watchlist(path)
+    assert (entity.id, entity.name, entity.type, entity.aliases) == ("kyiv", "Kyiv", "other", ())
+
+
+@pytest.mark.parametrize("body, line, expected", [
+    ("  - id: a\n    name: A\n    alias: [x]\n", 4, "entity 'a': entities.0.alias: unknown key"),
+    ("  - id: a\n    name: '  '\n", 3, "entity 'a': entities.0.name: Value error, name must"),
+    ("  - id: a b\n    name: A\n", 2, "entities.0.id: Value error, id must be letters"),
+    ("  - id: a\n    name: A\n    type: persn\n", 4, "entities.0.type: Input should be"),
+    ("  - id: a\n    name: A\n    threshold: 120\n", 4, "threshold: Input should be less"),
+    ("  - id: a\n", 2, "entity 'a': entities.0.name: missing key 'name'"),
+])
+def test_each_watchlist_mistake_names_file_line_and_entity(tmp_path, body, line, expected):
+    path = write(tmp_path, "wl.yaml", "entities:\n" + body)
+    (problem,) = problems_of(path)
+    assert problem.startswith(f"{path}:{line}: ")
+    assert expected in problem
+
+
+def test_all_problems_are_listed_together(tmp_path):
+    path = write(tmp_path, "wl.yaml", "entities:\n"
+                 "  - id: a\n    name: A\n"
+                 "  - id: b\n    name: B\n    colour: red\n"
+                 "  - id: a\n    name: Again\n")
+    problems = problems_of(path)
+    assert len(problems) == 2
+    assert any(":6: entity 'b'" in p and "unknown key 'colour'" in p for p in problems)
+    assert any(":7: entity 'a': duplicate id (first defined on line 2)" in p for p in problems)
+
+
+def test_broken_yaml_and_duplicate_keys_name_the_line(tmp_path):
+    broken = write(tmp_path, "broken.yaml", "entities:\n  - id: a\n    name: [Kyiv\n")
+    assert problems_of(broken)[0].startswith(f"{broken}:4: invalid YAML")
+    dup = write(tmp_path, "dup.yaml", "entities:\n  - id: a\n    name: A\n    name: B\n")
+    assert problems_of(dup) == [f"{dup}:4: duplicate key 'name'"]
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    assert problems_of(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: file not found"]
+
+
+def test_settings_resolve_paths_and_expand_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOOK", "abc123")
+    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\n"
+                 "notify:\n  - url: json://127.0.0.1/${HOOK}\n    tags: [a]\n"
+                 "  - url: json://127.0.0.1/${UNSET_VAR:-fallback}\n")
+    settings = load_settings(path)
+    assert settings.inbox == tmp_path / "in"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'watcher.db'}"
+    assert [e.url for e in settings.notify] == ["json://127.0.0.1/abc123",
+                                                 "json://127.0.0.1/fallback"]
+    assert "abc123" not in repr(settings)
+
+
+def test_unset_environment_variable_is_an_error_naming_the_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("NOPE_SECRET", raising=False)
+    path = write(tmp_path, "watcher.yaml",
+                 "inbox: in\nwatchlist: wl.yaml\nnotify:\n  - url: slack://${NOPE_SECRET}\n")
+    assert problems_of(path, load_settings) == [
+        f"{path}:4: notify.0.url: environment variable NOPE_SECRET is not set"]
+
+
+def test_settings_typos_are_errors(tmp_path):
+    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\ninbx: x\n"
+                 "notify:\n  - url: json://x\n    mode: digest\n")
+    problems = problems_of(path, load_settings)
+    assert any(f"{path}:3:" in p and "unknown key 'inbx'" in p for p in problems)
+    assert any(f"{path}:5:" in p and "digest needs a schedule" in p for p in problems)
+
+
+@pytest.mark.parametrize("text, seconds", [("30s", 30), ("10m", 600), ("24h", 86400),
+                                           ("7d", 604800), ("1.5h", 5400), (45, 45)])
+def test_durations(text, seconds):
+    assert parse_duration(text).total_seconds() == seconds
+
+
+def test_check_command_lists_every_problem_and_exits_non_zero(tmp_path):
+    write(tmp_path, "wl.yaml", "entities:\n  - id: a\n    name: ''\n  - id: a\n    name: B\n")
+    config = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\n")
+    result = run_cli("check", "--config", str(config))
+    assert result.returncode == 2
+    assert "wl.yaml:3: entity 'a'" in result.stdout
+    assert "duplicate id" in result.stdout
+
+
+@pytest.mark.parametrize("config_text, expected", [
+    ("inbox: in\n", "missing key 'watchlist'"),
+    ("inbox: [in\n", "invalid YAML"),
+    ("inbox: in\nwatchlist: missing.yaml\n", "missing.yaml: file not found"),
+    ("inbox: in\nwatchlist: wl.yaml\nnotify:\n  - url: notascheme://x\n", "not a valid apprise"),
+])
+def test_run_and_check_refuse_bad_config_with_a_clear_message(tmp_path, config_text, expected):
+    write(tmp_path, "wl.yaml", "entities:\n  - id: a\n    name: A\n")
+    config = write(tmp_path, "watcher.yaml", config_text)
+    check = run_cli("check", "--config", str(config))
+    assert check.returncode != 0 and expected in check.stdout + check.stderr
+    run = run_cli("run", "--config", str(config), timeout=60)  # refuses to start, same words
+    assert run.returncode != 0 and expected in run.stderr

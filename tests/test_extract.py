@@ -1,0 +1,62 @@
+"""Bytes -> text: encodings, BOMs, HTML, binary refusal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from watcher.errors import ExtractError
+from watcher.extract import decode, extract, html_to_text
+
+RUSSIAN = ("Министр иностранных дел Сергей Лавров заявил журналистам в Москве, "
+           "что переговоры продолжатся.")
+UKRAINIAN = "Президент Володимир Зеленський провів зустріч у Києві з іноземними партнерами."
+
+
+@pytest.mark.parametrize("text, encoding, expected", [
+    ("Kyiv, Zelenskyy’s office", "utf-8", "utf-8"),
+    ("\ufeffKyiv, Київ", "utf-8", "utf-8"),
+    ("\ufeffKyiv, Київ", "utf-16-le", "utf-16-le"),
+    ("\ufeffKyiv, Київ", "utf-16-be", "utf-16-be"),
+    (RUSSIAN, "cp1251", "cp1251"),
+    (RUSSIAN, "koi8_r", "koi8_r"),
+    (UKRAINIAN, "cp1251", "cp1251"),
+])
+def test_decodes_the_encodings_that_arrive(text, encoding, expected):
+    decoded, found = decode(text.encode(encoding))
+    assert decoded == text.lstrip("\ufeff")
+    assert found.replace("-", "_") == expected.replace("-", "_")
+
+
+def test_utf16_without_bom_is_detected():
+    text = "Kyiv and Lviv, " * 20
+    assert decode(text.encode("utf-16-le"))[0] == text
+    assert decode(text.encode("utf-16-be"))[0] == text
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n...", b"\x89PNG\r\n\x1a\n....",
+                                  b"\x00\x01\x02binary\x00", bytes(range(256)) * 4])
+def test_binary_data_is_refused(data):
+    with pytest.raises(ExtractError, match="binary|encoding"):
+        decode(data)
+
+
+def test_html_keeps_visible_text_only():
+    page = ("<html><head><title>T</title><style>.x{}</style></head><body>"
+            "<script>var kyiv = 1;</script><p>Zelensky met</p><p>Lavrov&nbsp;today</p>"
+            "<div>Kyiv<br>Lviv</div></body></html>")
+    text = html_to_text(page)
+    assert "kyiv = 1" not in text and ".x{}" not in text
+    assert "Zelensky met\n" in text and "Lavrov\xa0today" in text
+    assert "Kyiv\nLviv" in text
+
+
+def test_extract_sniffs_html_without_suffix():
+    text, _ = extract("drop.txt", b"<!DOCTYPE html><html><body><p>Kyiv</p></body></html>")
+    assert text == "Kyiv"
+
+
+@given(st.text(min_size=1).filter(lambda s: "\x00" not in s and s.isprintable()))
+def test_any_printable_utf8_text_round_trips(text):
+    assert decode(text.encode("utf-8")) == (text, "utf-8")

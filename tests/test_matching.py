@@ -1,0 +1,145 @@
+"""Matcher behaviour: the case table, name-part rules, explain(), pickling, properties."""
+
+from __future__ import annotations
+
+import pickle
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watcher.config import load_watchlist
+from watcher.matcher import Matcher, compare, fuzzy_budget
+from watcher.models import Entity
+
+HERE = Path(__file__).parent
+ENTITIES = load_watchlist(HERE / "matching_watchlist.yaml")
+MATCHER = Matcher.compile(ENTITIES)
+
+
+def _cases():
+    for n, line in enumerate((HERE / "matching_cases.tsv").read_text("utf-8").splitlines(), 1):
+        if line and not line.startswith("#"):
+            expect, entity, method, text = line.split("\t")
+            yield pytest.param(expect, entity, method, text, id=f"{n}:{expect}{entity}")
+
+
+@pytest.mark.parametrize(("expect", "entity", "method", "text"), list(_cases()))
+def test_case_table(expect, entity, method, text):
+    if expect == "+":
+        start = text.index("[")
+        end = text.index("]") - 1
+        text = text.replace("[", "").replace("]", "")
+        hits = [h for h in MATCHER.match(text) if h.entity_id == entity]
+        assert [(h.start, h.end) for h in hits] == [(start, end)], MATCHER.explain(text)
+        assert hits[0].text == text[start:end]
+        assert method == "*" or hits[0].method == method, hits[0]
+    else:
+        assert [h for h in MATCHER.match(text) if h.entity_id == entity] == []
+
+
+def test_hits_say_how_they_matched():
+    (hit,) = MATCHER.match("Shelling near Sébastopol.")
+    assert hit.method == "fuzzy" and hit.detail == "edit distance 1"
+    assert 0 < hit.score < 100
+    (hit,) = MATCHER.match("Взрывы в Севастополе")
+    assert hit.method == "inflection" and "-е" in hit.detail
+    (hit,) = MATCHER.match("Viktor Orbán")
+    assert (hit.method, hit.score, hit.alias) == ("exact", 100.0, "Viktor Orbán")
+
+
+def test_explain_gives_reasons_for_rejections():
+    notes = MATCHER.explain("Viktor Lukashenko and Boats on the Dnipro River; lukaschenko Urban.")
+    reasons = {(n["entity_id"], n["text"]): n["reason"] for n in notes if not n["accepted"]}
+    assert reasons[("lukashenko", "Lukashenko")] == "different first name 'Viktor' beside surname"
+    assert reasons[("dnipro", "Dnipro")] == "excluded phrase 'dnipro river'"
+    assert not any(h.entity_id == "orban" for h in MATCHER.match("Urban planning"))
+    assert "capital" in reasons[("lukashenko", "lukaschenko")]
+
+
+def test_explain_lists_accepted_hits():
+    notes = MATCHER.explain("Patruschew warnte.")
+    (acc,) = [n for n in notes if n["accepted"]]
+    assert acc["entity_id"] == "patrushev" and acc["method"] == "translit"
+
+
+def test_best_entity_wins_an_overlapping_span():
+    ents = [Entity("a", "Kovalenko", "person"), Entity("b", "Kovalenka", "person")]
+    hits = Matcher.compile(ents).match("Kovalenko spoke")
+    assert [(h.entity_id, h.method) for h in hits] == [("a", "exact")]
+
+
+def test_first_name_alone_is_not_a_mention():
+    assert MATCHER.match("Oleksandr said, and Valery agreed.") == []
+
+
+def test_exact_entity_has_no_variants():
+    assert [h.entity_id for h in MATCHER.match("Lukoil and lukoil")] == ["lukoil", "lukoil"]
+    assert MATCHER.match("Lukoyl and Лукойл") == []
+
+
+def test_picklable_and_equal_after_roundtrip():
+    text = "Взрывы в Севастополе; Patruschew warnte; Viktor Lukashenko."
+    MATCHER.match(text)  # warm the word cache: it must not be pickled
+    clone = pickle.loads(pickle.dumps(MATCHER))
+    assert clone._cache == {}
+    assert clone.match(text) == MATCHER.match(text)
+
+
+def test_empty_and_wordless_text():
+    assert MATCHER.match("") == []
+    assert MATCHER.match("1234 -- ... \n\n") == []
+
+
+def test_compare_budgets():
+    assert compare("kiev", "kiv", fuzzy=False)[0] == "vowel"
+    assert compare("kiel", "kiv", fuzzy=True)[0] == "reject"
+    assert compare("puting", "putin", fuzzy=True)[2] == "a longer or shorter word, not a spelling"
+    assert [fuzzy_budget(n) for n in (3, 4, 5, 7, 8, 12)] == [0, 0, 1, 1, 2, 2]
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+FILLER = ("the said on in of and was were report meeting talks city officials after putting "
+          "weather market yesterday council under with about").split()
+ALIASES = [a for e in ENTITIES for a in e.names if not a.isupper()]
+SEPARATORS = [" ", "  ", "\u00a0", "\n", ", ", " (", ") "]
+
+
+def _strip_marks(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+
+
+_CASES = {"same": str, "lower": str.lower, "upper": str.upper, "title": str.title}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    alias=st.sampled_from(ALIASES),
+    before=st.lists(st.sampled_from(FILLER), max_size=6),
+    after=st.lists(st.sampled_from(FILLER), max_size=6),
+    sep=st.sampled_from(SEPARATORS),
+    case=st.sampled_from(sorted(_CASES)),
+    marks=st.booleans(),
+    form=st.sampled_from(["NFC", "NFD"]),
+)
+def test_listed_alias_found_with_exact_span(alias, before, after, sep, case, marks, form):
+    mention = _CASES[case](alias if marks else _strip_marks(alias))
+    mention = unicodedata.normalize(form, mention)
+    head = "".join(w + " " for w in before) + sep
+    text = unicodedata.normalize(form, head) + mention + sep + " ".join(after) + "."
+    start = len(unicodedata.normalize(form, head))
+    entity = next(e.id for e in ENTITIES if alias in e.names)
+    spans = [(h.start, h.end) for h in MATCHER.match(text) if h.entity_id == entity]
+    assert (start, start + len(mention)) in spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(FILLER), min_size=1, max_size=30),
+       caps=st.lists(st.booleans(), min_size=30, max_size=30),
+       sep=st.sampled_from(SEPARATORS))
+def test_text_without_watched_names_gives_no_hit(words, caps, sep):
+    words = [w.title() if c else w for w, c in zip(words, caps, strict=False)]
+    assert MATCHER.match(sep.join(words)) == []

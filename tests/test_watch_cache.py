@@ -1,0 +1,67 @@
+"""The compiled watchlist cache: keyed on content, rebuilt on any edit."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import WATCHLIST
+
+from watcher import matcher
+from watcher.matcher import Watch
+from watcher.parallel import Analyser
+
+
+@pytest.fixture
+def wl(tmp_path):
+    path = tmp_path / "wl.yaml"
+    path.write_text(yaml.safe_dump(WATCHLIST, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_unchanged_watchlist_is_loaded_from_the_cache(tmp_path, wl, monkeypatch):
+    cache = tmp_path / "cache"
+    first = Watch.load(wl, cache)
+    assert len(list(cache.glob("watchlist-*.pickle"))) == 1
+
+    def no_compile(entities):
+        raise AssertionError("compiled although the cache was valid")
+
+    monkeypatch.setattr(matcher.Watch, "compile", classmethod(lambda cls, e: no_compile(e)))
+    again = Watch.load(wl, cache)
+    text = "Gazprom said Kyiv and Vladimir Putin."
+    assert again.matcher.match(text) == first.matcher.match(text)
+    assert again.entities == first.entities
+
+
+def test_an_edit_compiles_afresh_and_replaces_the_cache(tmp_path, wl):
+    cache = tmp_path / "cache"
+    Watch.load(wl, cache)
+    data = yaml.safe_load(wl.read_text())
+    data["entities"].append({"id": "lavrov", "name": "Sergei Lavrov", "type": "person"})
+    wl.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    watch = Watch.load(wl, cache)
+    assert [h.entity_id for h in watch.matcher.match("Sergei Lavrov spoke.")] == ["lavrov"]
+    assert len(list(cache.glob("watchlist-*.pickle"))) == 1
+
+
+def test_a_corrupt_cache_file_is_ignored(tmp_path, wl):
+    cache = tmp_path / "cache"
+    Watch.load(wl, cache)
+    (cached,) = cache.glob("watchlist-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    assert Watch.load(wl, cache).matcher.match("Kyiv")[0].entity_id == "kyiv"
+
+
+def test_process_pool_gives_the_same_hits_as_inline_matching(wl):
+    watch = Watch.load(wl)
+    docs = [(f"d{i}.txt", f"Document {i}: Kyiv, then Gazprom and Zelenskyy.".encode())
+            for i in range(20)] + [("bin.dat", b"\x00\x01\x02")]
+    inline, pooled = Analyser(watch, 1), Analyser(watch, 2)
+    try:
+        for (name, a), (_, b) in zip(inline.map(docs), pooled.map(docs), strict=True):
+            if name == "bin.dat":
+                assert type(a.exception()) is type(b.exception())
+            else:
+                assert a.result() == b.result()
+    finally:
+        pooled.close()

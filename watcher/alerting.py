@@ -1,0 +1,190 @@
+"""From pending notifications to delivered messages: flush, digests, outbox drain.
+
+The pipeline stores what each entry should hear about (pending rows, in the document's
+transaction). `flush` applies each immediate entry's policy (policy.py) and turns what is due
+into outbox messages, in one transaction; `digest` does the same for a digest entry on its
+schedule; `drain` delivers due outbox messages, one apprise call per message and entry.
+Every decision reads its state from the database and takes `now` from one clock, so
+cooldowns, groups and silences survive restarts and reloads, and tests need no sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from .models import Alert, Mention, Rollup
+from .notify import Notifier
+from .policy import Item, Plan, Silence, plan_digest, plan_immediate, quiet_until
+from .store import PendingRow, Store, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def _aware(dt: datetime) -> datetime:
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _item(row: PendingRow) -> Item:
+    return Item(id=row.id, entity_id=row.entity_id, document_id=row.document_id,
+                created_at=_aware(row.created_at), mentions=row.mentions,
+                held=row.state == "held")
+
+
+class Dispatcher:
+    def __init__(self, store: Store, notifier: Notifier,
+                 clock: Callable[[], datetime] = utcnow,
+                 on_health: Callable[[str, str], None] | None = None):
+        self.store = store
+        self.notifier = notifier
+        self.clock = clock
+        self.on_health = on_health or self.queue_health
+        self._lock = threading.Lock()  # one flush or digest at a time
+
+    # -- policy ----------------------------------------------------------------------------
+
+    def _silences(self) -> list[Silence]:
+        return [Silence(s.entity_id, _aware(s.created_at), _aware(s.until))
+                for s in self.store.silences(active_at=None)]
+
+    def flush(self, now: datetime | None = None) -> int:
+        """Turn due pending notifications of immediate entries into outbox messages."""
+        now = now or self.clock()
+        keys = [k for k, t in self.notifier.targets.items() if t.entry.mode == "immediate"]
+        if not keys:
+            return 0
+        with self._lock:
+            rows = self.store.pending(("new", "held"), entries=keys)
+            if not rows:
+                return 0
+            silences = self._silences()
+            last = self.store.last_alerts(keys)
+            added = 0
+            for key in keys:
+                mine = [r for r in rows if r.entry == key]
+                if not mine:
+                    continue
+                entry = self.notifier.targets[key].entry
+                last_alert = {ent: t for (k, ent), t in last.items() if k == key}
+                plan = plan_immediate(entry, [_item(r) for r in mine], last_alert, silences,
+                                      now)
+                added += self._apply(key, plan, mine, "alert")
+            return added
+
+    def digest(self, key: str, now: datetime | None = None) -> int:
+        """Everything a digest entry is waiting for, in one message (none if nothing)."""
+        now = now or self.clock()
+        with self._lock:
+            rows = self.store.pending(("new", "held"), entries=[key])
+            plan = plan_digest([_item(r) for r in rows], self._silences(), now)
+            added = self._apply(key, plan, rows, "digest")
+        if added:
+            log.info("digest for %s: %d item(s)", key, len(rows))
+        return added
+
+    def oldest_waiting(self, key: str) -> datetime | None:
+        rows = self.store.pending(("new",), entries=[key])
+        return _aware(rows[0].created_at) if rows else None
+
+    def _apply(self, key: str, plan: Plan, rows: list[PendingRow], kind: str) -> int:
+        by_id = {r.id: r for r in rows}
+        messages = []
+        for batch in plan.messages:
+            items = [by_id[i.id] for i in batch.items]
+            rolled = [by_id[i.id] for i in batch.rolled]
+            message = self.notifier.message(key, self._alerts(items), _rollups(rolled), kind,
+                                            now=self.clock())
+            messages.append((message, [r.id for r in items + rolled]))
+        if not (messages or plan.held or plan.silenced):
+            return 0
+        return self.store.decide(messages=messages,
+                                 states={"held": plan.held, "silenced": plan.silenced})
+
+    def _alerts(self, rows: list[PendingRow]) -> list[Alert]:
+        """Rebuild what each pending row reports from the stored document and hits."""
+        docs = self.store.documents([r.document_id for r in rows])
+        hits = self.store.hits_of([(r.document_id, r.entity_id) for r in rows])
+        alerts = []
+        for r in rows:
+            doc, found = docs.get(r.document_id), hits.get((r.document_id, r.entity_id), [])
+            mentions = tuple(Mention(text=h.text, alias=h.alias, score=h.score,
+                                     method=h.method, detail=h.detail, start=h.start,
+                                     end=h.end, before=h.before, after=h.after)
+                             for h in found)
+            alerts.append(Alert(
+                entity_id=r.entity_id, entity_name=r.entity_name, entity_type=r.entity_type,
+                tags=(), path=doc.path if doc else "?", sha256=doc.sha256 if doc else "",
+                found_at=_aware(r.created_at).isoformat(timespec="seconds"),
+                mentions=mentions))
+        return alerts
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def drain(self, now: datetime | None = None, stop: threading.Event | None = None) -> int:
+        """Send every due message once; failed ones get a later retry time or die.
+
+        After a failure, the entry's other due messages wait for the next pass: a target
+        that is down costs one attempt per pass, and never delays or repeats another's.
+        """
+        now = now or self.clock()
+        sent, failed_entries, quiet, last_id = 0, set(), {}, 0
+        while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
+                                              after_id=last_id):
+            for row in rows:
+                if stop is not None and stop.is_set():
+                    return sent
+                last_id = row.id
+                if row.entry in failed_entries:
+                    continue
+                sent += self._deliver(row, now, quiet, failed_entries)
+        return sent
+
+    def _deliver(self, row, now: datetime, quiet: dict, failed_entries: set) -> int:
+        """Send one message (or defer it for quiet hours); 1 if it was delivered."""
+        target = self.notifier.targets.get(row.entry)
+        if target is not None:
+            if row.entry not in quiet:
+                quiet[row.entry] = quiet_until(target.entry.quiet_hours, now)
+            if quiet[row.entry] is not None:  # quiet hours: later, not an attempt
+                self.store.defer([row.id], quiet[row.entry])
+                return 0
+        error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
+        if error is None:
+            self.store.mark_sent(row.id)
+            return 1
+        failed_entries.add(row.entry)
+        self._failed(row, error, now)
+        return 0
+
+    def _failed(self, row, error: str, now: datetime) -> None:
+        retry_at = self.notifier.retry_at(row.attempts + 1, _aware(row.created_at), now)
+        self.store.mark_failed(row.id, error, retry_at)
+        if retry_at is not None:
+            self.store.defer_entry(row.entry, retry_at)
+            log.warning("message %d to %s failed (attempt %d), retry at %s: %s", row.id,
+                        row.entry, row.attempts + 1, retry_at.strftime("%H:%M:%S"), error)
+            return
+        log.error("gave up on message %d to %s after %d attempts: %s", row.id, row.entry,
+                  row.attempts + 1, error)
+        if row.kind != "health":
+            self.on_health("alert delivery failed",
+                           f"Message {row.id} ({row.title}) to {row.entry} is dead after "
+                           f"{row.attempts + 1} attempts: {error}. `watcher outbox retry` "
+                           "sends it again.")
+
+    def queue_health(self, title: str, body: str) -> None:
+        messages = self.notifier.health_messages(title, body)
+        if messages:
+            self.store.add_messages(messages)
+
+
+def _rollups(rows: list[PendingRow]) -> list[Rollup]:
+    out: dict[str, list[PendingRow]] = {}
+    for r in rows:
+        out.setdefault(r.entity_id, []).append(r)
+    return [Rollup(entity_id=e, mentions=sum(r.mentions for r in rs),
+                   documents=len({r.document_id for r in rs}),
+                   since=min(_aware(r.created_at) for r in rs).isoformat(timespec="seconds"))
+            for e, rs in out.items()]

@@ -1,0 +1,347 @@
+"""Text normalisation for name matching: folding, tokens with offsets, transliteration, keys.
+
+Three levels of folding, from strict to loose:
+
+- `fold(s)`: what a reader would call "the same spelling": NFKC, casefold, Latin diacritics
+  removed (Zełenski -> zelenski), Cyrillic letters kept (й, ї stay distinct), ё -> е, soft hyphens,
+  zero-width characters, hyphenated line breaks and apostrophes dropped. Used for exact matches.
+- `phonetic_keys(s)`: a phonetic spelling that most press transliterations of one Cyrillic name
+  share (Zelensky, Selenskyj, Зеленський -> "selenski"). Ambiguous Latin letters (ch is ч in
+  English, х in German/Polish, ш in French) give several readings, so it returns a tuple.
+- `skeleton(key)`: the consonants of a key. Names are indexed by skeleton, so a lookup finds
+  every spelling whose consonants agree, whatever the vowels (Kyiv, Kiev, Kijów -> "kv").
+
+Tokens keep their offsets into the original text, so a hit always points at what the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+VOWELS = frozenset("aeiou")
+SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
+
+# -- tokens -------------------------------------------------------------------------------------
+
+_LETTER = r"[^\W\d_]"
+# Combining marks (NFD text), soft hyphen and zero-width characters continue a word.
+_MARK = r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" \
+        r"\u00ad\u200b-\u200d\u2060]"
+_APOS = r"['\u2019\u02bc\u2032]"
+# A hyphen at the end of a line inside a word ("Zelen-\nsky") joins the two halves.
+_BREAK = r"-[ \t]*\r?\n[ \t]*"
+_WORD = re.compile(
+    rf"{_LETTER}(?:{_LETTER}|{_MARK}|{_APOS}(?={_LETTER})|{_BREAK}(?={_LETTER}))*"
+)
+_POSSESSIVE = re.compile(rf"{_APOS}s$", re.IGNORECASE)
+_IGNORED = re.compile(rf"{_MARK}|{_APOS}|{_BREAK}")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the original text: text[start:end] is `raw`; `core` drops a possessive 's."""
+
+    start: int
+    end: int
+    raw: str
+    core: str
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split text into words with their str offsets into the original text."""
+    tokens = []
+    for m in _WORD.finditer(text):
+        raw = m.group()
+        core = _POSSESSIVE.sub("", raw) if "s" in raw[-1:].lower() else raw
+        tokens.append(Token(m.start(), m.end(), raw, core))
+    return tokens
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, core) of every word: the cheap form the matcher iterates over."""
+    out = []
+    for m in _WORD.finditer(text):
+        raw = m.group()
+        if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
+            raw = raw[:-2]
+        out.append((m.start(), m.end(), raw))
+    return out
+
+
+# -- folding ------------------------------------------------------------------------------------
+
+# Latin letters that NFKD does not decompose, or that carry a sound the key must keep.
+_LATIN_PLAIN = {"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i",
+                "ð": "d", "þ": "th", "ŀ": "l", "ħ": "h"}
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff" or "\u0500" <= ch <= "\u052f"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if _is_cyrillic(ch):
+        return "е" if ch == "ё" else ch
+    if ch in _LATIN_PLAIN:
+        return _LATIN_PLAIN[ch]
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+def clean(s: str) -> str:
+    """NFKC + casefold, without soft hyphens, zero-width characters, apostrophes, line breaks."""
+    s = _IGNORED.sub("", unicodedata.normalize("NFC", s))
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def fold(s: str) -> str:
+    """The exact-match form: clean(), Latin diacritics removed, Cyrillic kept (ё -> е)."""
+    c = clean(s)
+    if c.isascii():
+        return c
+    return "".join(_fold_char(ch) for ch in c)
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """fold() the whole text, with offsets[i] = index in `text` of the i-th output character.
+
+    A character that folds to several (ß -> ss) maps each of them to its own position; dropped
+    characters (soft hyphens, combining marks) map to nothing, so spans found in the folded text
+    translate back with offsets[start] and offsets[end - 1] + 1.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        if _IGNORED.fullmatch(ch):
+            continue
+        for f in _fold_char(unicodedata.normalize("NFKC", ch).casefold()):
+            out.append(f)
+            offsets.append(i)
+    return "".join(out), offsets
+
+
+# -- transliteration tables ---------------------------------------------------------------------
+
+
+def _read_tsv(name: str) -> list[list[str]]:
+    text = resources.files("watcher").joinpath("data", name).read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    return rows[1:]  # header
+
+
+@lru_cache(maxsize=1)
+def _translit_table() -> dict[str, dict[str, tuple[str, str]]]:
+    """cyr letter -> {system: (inside a word, at the start / after a vowel)}."""
+    text = resources.files("watcher").joinpath("data", "translit.tsv").read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    table: dict[str, dict[str, tuple[str, str]]] = {}
+    for line in lines[1:]:
+        cells = line.split("\t")
+        row = {}
+        for system, cell in zip(header[1:], cells[1:], strict=True):
+            medial, _, initial = cell.partition("|")
+            medial = "" if medial == "-" else medial
+            row[system] = (medial, initial or medial)
+        table[cells[0]] = row
+    return table
+
+
+@lru_cache(maxsize=1)
+def _cyr_key_map() -> dict[str, str]:
+    return {c: row["key"][0] for c, row in _translit_table().items()}
+
+
+_SOFTENERS = frozenset("аеёєиіїоуыэюяьъ'’ʼ")
+
+
+def to_latin(text: str, system: str = "bgn_pcgn") -> str:
+    """Transliterate Cyrillic (Russian or Ukrainian) to Latin in one press convention.
+
+    Capitals stay capitals; non-Cyrillic characters pass through.
+    """
+    table = _translit_table()
+    out = []
+    prev = ""
+    for ch in text:
+        low = ch.lower()
+        row = table.get(low)
+        if row is None:
+            out.append(ch)
+            prev = ch
+            continue
+        medial, initial = row[system]
+        at_start = not prev or not prev.isalpha() or (
+            system != "uk_national" and prev.lower() in _SOFTENERS)
+        latin = initial if at_start else medial
+        if system == "uk_national" and low == "г" and not _looks_ukrainian(text):
+            latin = "g"  # Russian г is g in every convention; only Ukrainian г is h
+        if ch != low and latin:
+            latin = latin[0].upper() + latin[1:] if not text.isupper() else latin.upper()
+        out.append(latin)
+        prev = ch
+    return "".join(out)
+
+
+def _looks_ukrainian(text: str) -> bool:
+    return any(c in "іїєґІЇЄҐ" for c in text)
+
+
+def to_cyrillic(text: str) -> str:
+    """A best-effort Latin -> Cyrillic (Russian) spelling, for display and tests.
+
+    Latin is ambiguous (y is й, ы or и); the matcher never relies on this direction: it maps
+    both scripts into one phonetic key instead.
+    """
+    rules = [("shch", "щ"), ("sch", "ш"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+             ("sh", "ш"), ("yu", "ю"), ("ya", "я"), ("ye", "е"), ("yo", "ё"), ("iy", "ий"),
+             ("yy", "ый")]
+    single = dict(zip("abvgdezijklmnoprstufhcyw", "абвгдезийклмнопрстуфхцыв", strict=True))
+    out, i, low = [], 0, text.lower()
+    while i < len(low):
+        for lat, cyr in rules:
+            if low.startswith(lat, i):
+                out.append(cyr)
+                i += len(lat)
+                break
+        else:
+            out.append(single.get(low[i], low[i]))
+            i += 1
+    res = "".join(out)
+    return res[:1].upper() + res[1:] if text[:1].isupper() else res
+
+
+# -- phonetic keys ------------------------------------------------------------------------------
+
+# Latin letters with a sound the key keeps apart (S = sh/zh, C = ch); others lose their marks.
+_LATIN_KEY_CHAR = {"š": "S", "ž": "S", "ż": "S", "ŝ": "S", "č": "C", "ć": "C", "ĉ": "C",
+                   "ś": "s", "ź": "s", "ł": "l", "ß": "s", "ø": "o", "æ": "e", "œ": "e",
+                   "đ": "d", "ı": "i", "ë": "e", "ï": "i", "ŭ": "u"}
+
+# Latin spellings -> key letters, applied in this order (longer spellings first).
+_REPLACE = (
+    ("schtsch", "S"), ("sztsch", "S"), ("shtch", "S"), ("shch", "S"), ("szcz", "S"),
+    ("chtch", "S"), ("tsch", "C"), ("tch", "C"), ("sch", "S"), ("sh", "S"), ("sz", "S"),
+    ("zh", "S"), ("cz", "C"), ("kh", "X"), ("ck", "k"), ("ph", "f"), ("th", "t"), ("ts", "s"),
+    ("tz", "s"), ("ou", "u"), ("qu", "kv"), ("SC", "S"),
+)
+# Ambiguous spellings and their readings, most likely first: ch is English ч, German/Polish х,
+# French ш; x is English ks, scholarly х; j is German/Polish й, French ж.
+_AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")), ("j", ("i", "S")))
+_SINGLE = str.maketrans({"y": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_MAX_READINGS = 6
+
+
+def _latin_readings(s: str) -> list[str]:
+    for a, b in _REPLACE:
+        if a in s:
+            s = s.replace(a, b)
+    readings = [s]
+    for spelling, alts in _AMBIGUOUS:
+        if spelling in s:
+            readings = [r.replace(spelling, alt) for r in readings for alt in alts]
+    out = []
+    for r in readings[:_MAX_READINGS]:
+        if "c" in r:  # soft c is s; hard c is k in English, ts in Polish and scholarly spelling
+            r = _SOFT_C.sub("s", r)
+            out.append(r.replace("c", "k").translate(_SINGLE))
+            r = r.replace("c", "s")
+        out.append(r.translate(_SINGLE))
+    return out
+
+
+def _collapse(s: str) -> str:
+    """Drop repeated letters (ss -> s, ii -> i): transliterations double and undouble freely."""
+    if len(s) < 2:
+        return s
+    out = [s[0]]
+    for ch in s[1:]:
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)
+
+
+def _key_chars(s: str) -> str:
+    """Cyrillic to key letters, Latin diacritics folded: what the unit rules then read."""
+    cyr = _cyr_key_map()
+    out = []
+    for ch in s:
+        if ch in cyr:
+            out.append(cyr[ch])
+        elif ch in _LATIN_KEY_CHAR:
+            out.append(_LATIN_KEY_CHAR[ch])
+        elif ch.isascii():
+            out.append(ch)
+        else:
+            out.append(_fold_char(ch))
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def phonetic_keys(s: str) -> tuple[str, ...]:
+    """All phonetic readings of a word (already clean()ed or not): a tuple, most likely first.
+
+    Uppercase letters S, C, X in the key stand for the sounds sh/zh/shch, ch and kh.
+    """
+    c = clean(s)
+    if not c.isascii():
+        c = _key_chars(c)
+    return tuple(dict.fromkeys(_collapse(r) for r in _latin_readings(c) if r))
+
+
+def phonetic_key(s: str) -> str:
+    keys = phonetic_keys(s)
+    return keys[0] if keys else ""
+
+
+def skeleton(key: str) -> str:
+    """The consonants of a key, repeats collapsed: the index key for a name part."""
+    return _collapse("".join(c for c in key if c not in VOWELS))
+
+
+def final_vowels(key: str) -> str:
+    """The vowels a key ends with ("" if it ends in a consonant)."""
+    i = len(key)
+    while i and key[i - 1] in VOWELS:
+        i -= 1
+    return key[i:]
+
+
+def is_cyrillic_word(s: str) -> bool:
+    return any(_is_cyrillic(c) for c in s)
+
+
+# -- case endings -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def endings() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(script, kind) -> case endings, longest first (see data/endings.tsv)."""
+    table = {}
+    for script, kind, words in _read_tsv("endings.tsv"):
+        table[(script, kind)] = tuple(sorted(set(words.split()), key=len, reverse=True))
+    return table
+
+
+def name_kind(key: str) -> str:
+    """cons, vowel or adj: how a name's ending declines (see data/endings.tsv)."""
+    if len(key) >= 3 and key[-1] == "i" and key[-2] not in VOWELS:
+        return "adj"
+    return "vowel" if key[-1:] in VOWELS else "cons"
+
+
+def stem_of(key: str, kind: str) -> str:
+    """The part of a name's key that case endings attach to."""
+    return key[: len(key) - len(final_vowels(key))] if kind != "cons" else key
+
+
+@lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Phonetic keys of common given names (en, ru, uk, de, pl, fr and more; see data/)."""
+    text = resources.files("watcher").joinpath("data", "given_name_keys.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

@@ -1,0 +1,160 @@
+"""Extract and match on every core: a process pool forked after the watchlist is compiled.
+
+Forked children share the parent's compiled matcher copy-on-write instead of each loading
+its own copy; gc.freeze() first keeps the collector from touching (and so copying) those pages
+in every child. A reloaded watchlist gets a fresh pool; the old one finishes what it holds.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import replace
+
+from .extract import extract
+from .models import Hit
+
+_watch = None  # the compiled watchlist (anything with .matcher) a forked child inherits
+
+
+# A long text is matched a chunk at a time, so the matcher's memory stays bounded (a 200 MB
+# one-line file). Context on both sides of a chunk, longer than any name: a name across a
+# border is found whole, in exactly one chunk, and word boundaries at a border are seen as in
+# the full text.
+MATCH_CHUNK = 1 << 20  # characters
+MATCH_OVERLAP = 4096
+
+
+def analyse(watch, name: str, data: bytes) -> tuple[str, str, list[Hit]]:
+    """Bytes -> (text, encoding, hits). Raises ExtractError for what is not text."""
+    text, encoding = extract(name, data)
+    return text, encoding, match_text(watch.matcher, text)
+
+
+def match_text(matcher, text: str) -> list[Hit]:
+    """matcher.match(text), a chunk at a time for long texts; offsets into the whole text.
+
+    A hit belongs to the chunk it starts in, and counts only if it ends before the piece the
+    matcher saw was cut (else the next chunk sees it whole)."""
+    if len(text) <= MATCH_CHUNK + MATCH_OVERLAP:
+        return matcher.match(text)
+    hits: list[Hit] = []
+    for start in range(0, len(text), MATCH_CHUNK):
+        lo = max(0, start - MATCH_OVERLAP)
+        hi = start + MATCH_CHUNK + MATCH_OVERLAP
+        for hit in matcher.match(text[lo:hi]):
+            begin, end = hit.start + lo, hit.end + lo
+            if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
+                hits.append(replace(hit, start=begin, end=end))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _analyse_in_child(name: str, data: bytes) -> tuple[str, str, list[Hit]]:
+    return analyse(_watch, name, data)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each pool child: exit once the daemon is gone. A SIGKILLed daemon otherwise leaves
+    its children behind for good, blocked on their queue, each holding the watchlist.
+    (Not PR_SET_PDEATHSIG: it fires when the forking *thread* ends, e.g. a reload's.)"""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class Analyser:
+    """analyse() inline with one process, or spread over a forked pool with more.
+
+    Every call says which watchlist produced the hits: after a reload, work submitted before
+    it still reports the entities of the watchlist it was matched against.
+    """
+
+    def __init__(self, watch, processes: int = 1):
+        self.processes = processes
+        self._lock = threading.Lock()
+        self.watch = watch
+        self._pool = self._new_pool(watch)
+
+    def _new_pool(self, watch):
+        """A ProcessPoolExecutor of forked children, or None to analyse inline."""
+        if self.processes <= 1:
+            return None
+        import multiprocessing  # only when there is a pool: a small scan starts faster
+        from concurrent.futures import ProcessPoolExecutor
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        global _watch
+        _watch = watch
+        gc.freeze()
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
+        # fork every child now, while _watch is this one: children forked later would
+        # inherit whatever _watch is then.
+        for f in [pool.submit(os.getpid) for _ in range(self.processes * 2)]:
+            f.result()
+        gc.unfreeze()
+        return pool
+
+    def submit(self, name: str, data: bytes) -> tuple[object, Future]:
+        """(the watchlist used, a future of (text, encoding, hits))."""
+        with self._lock:
+            pool, watch = self._pool, self.watch
+        if pool is None:
+            future: Future = Future()
+            try:
+                future.set_result(analyse(watch, name, data))
+            except Exception as exc:  # noqa: BLE001 - delivered through the future
+                future.set_exception(exc)
+            return watch, future
+        return watch, pool.submit(_analyse_in_child, name, data)
+
+    def __call__(self, name: str, data: bytes) -> tuple[object, str, str, list[Hit]]:
+        """(watchlist, text, encoding, hits); a crashed pool is replaced and tried once more."""
+        watch, future = self.submit(name, data)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return (watch, *future.result())
+        except BrokenProcessPool:
+            self.replace(self.watch)
+            watch, future = self.submit(name, data)
+            return (watch, *future.result())
+
+    def map(self, items: Iterable[tuple[str, bytes]],
+            window: int = 64) -> Iterator[tuple[str, Future]]:
+        """(name, future) for items in order, at most `window` in flight (bounded memory)."""
+        pending: list[tuple[str, Future]] = []
+        for name, data in items:
+            pending.append((name, self.submit(name, data)[1]))
+            if len(pending) >= window:
+                yield pending.pop(0)
+        yield from pending
+
+    def replace(self, watch) -> None:
+        """Serve a new watchlist; work already submitted finishes on the old one."""
+        pool = self._new_pool(watch)
+        with self._lock:
+            old, self._pool, self.watch = self._pool, pool, watch
+        if old is not None:
+            old.shutdown(wait=False)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

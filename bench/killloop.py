@@ -5,8 +5,9 @@
 A thread drops the files (renamed in, or written in place) at a steady pace, also while the
 daemon is down; the daemon is SIGKILLed `--kills` times at random moments (some before it
 said READY=1, during the catch-up scan), then runs until everything is done. Alerts go to a
-local HTTP endpoint. Checked against what the files contain (not against the database):
-0 files missed, 0 hits missed, every alert received, duplicates at most one per kill,
+local HTTP endpoint. Checked against what the files contain: 0 files missed, 0 hits missed,
+every (document, entity) notification in a message that was received (the alert policy may
+group several into one message), duplicate messages at most one per kill,
 `PRAGMA integrity_check` ok. Prints the figures; exit 1 on any loss.
 """
 
@@ -105,6 +106,7 @@ def run(files: int, kills: int, root: Path, mode: str = "move", seed: int = 0,
 
         def done() -> bool:
             return (d.count("documents") >= n and d.count("outbox", "status = 'pending'") == 0
+                    and d.count("pending", "state IN ('new', 'held')") == 0
                     and (mode == "keep" or not any(d.inbox.rglob("*.txt"))))
 
         while not done() and time.monotonic() < deadline:
@@ -117,16 +119,25 @@ def run(files: int, kills: int, root: Path, mode: str = "move", seed: int = 0,
         want = {hashlib.sha256(b).hexdigest() for b in dropper.files.values()}
         want_hits, want_alerts = expected(dropper.files)
         bodies = Counter(b["message"] for b in sink.received())
+        sent_bodies = {r[0] for r in d.query("SELECT body FROM outbox WHERE status = 'sent'")}
         moved = sum(1 for _ in (d.data / "processed").rglob("*.txt")) if mode == "move" else n
         result = {
             "files": n, "kills": kills, "killed_before_ready": killed_before_ready,
             "mode": mode, "seconds": round(elapsed, 1),
             "files_missed": len(want - shas), "documents": d.count("documents"),
             "hits_expected": want_hits, "hits_stored": d.count("hits"),
-            "alerts_expected": want_alerts, "alerts_received_distinct": len(bodies),
-            "alerts_received_total": sum(bodies.values()),
+            # one notification per document and entity; the alert policy may group several
+            # into one message, so each must be in a sent message, and each message received
+            "notifications_expected": want_alerts,
+            "notifications_stored": d.count("pending"),
+            "notifications_in_sent_messages": d.count(
+                "pending", "state = 'sent' AND message_id IN "
+                           "(SELECT id FROM outbox WHERE status = 'sent')"),
+            "messages_sent": len(sent_bodies),
+            "messages_received_distinct": len(bodies),
+            "messages_not_received": len(sent_bodies - set(bodies)),
+            "messages_received_total": sum(bodies.values()),
             "duplicates": sum(bodies.values()) - len(bodies),
-            "outbox_sent": d.count("outbox", "status = 'sent'"),
             "left_in_inbox": sum(1 for _ in d.inbox.rglob("*.txt")) if mode == "move" else 0,
             "moved_to_processed": moved,
             "integrity": d.query("PRAGMA integrity_check")[0][0],
@@ -137,8 +148,10 @@ def run(files: int, kills: int, root: Path, mode: str = "move", seed: int = 0,
         sink.close()
     result["ok"] = (result["files_missed"] == 0 and result["documents"] == n
                     and result["hits_stored"] == want_hits
-                    and result["alerts_received_distinct"] == want_alerts
-                    and result["outbox_sent"] == want_alerts
+                    and result["notifications_stored"] == want_alerts
+                    and result["notifications_in_sent_messages"] == want_alerts
+                    and result["messages_not_received"] == 0
+                    and result["messages_received_distinct"] == result["messages_sent"]
                     and result["duplicates"] <= kills
                     and result["left_in_inbox"] == 0 and result["moved_to_processed"] >= n
                     and result["integrity"] == "ok" and result["exit_code"] == 0)

@@ -7,6 +7,7 @@ import json
 import signal
 import time
 
+import pytest
 import yaml
 from conftest import run_cli, wait_for
 
@@ -95,8 +96,9 @@ def test_pings_stop_when_a_worker_died_and_stop_stays_quick(make_daemon, tmp_pat
     assert "STOPPING=1" in "\n".join(d.notifications)
 
 
-def test_stop_with_a_hung_worker_exits_within_the_stop_timeout(make_daemon, tmp_path):
-    d = make_daemon(workers=1)
+@pytest.mark.parametrize("workers", [1, 2])  # 1: analysed inline, 2: in a process pool
+def test_stop_with_a_hung_worker_exits_within_the_stop_timeout(make_daemon, tmp_path, workers):
+    d = make_daemon(workers=workers)
     d.start(preload=FAULTS.format(release=str(tmp_path / "never")))
     d.drop("hang.txt", "Kyiv")
     time.sleep(1.0)  # settle_time 0.3 s, then the worker blocks

@@ -132,6 +132,8 @@ class Analyser:
         try:
             return (watch, *future.result())
         except BrokenProcessPool:
+            if self._pool is None:  # closed: stopping, not crashed
+                raise
             self.replace(self.watch)
             watch, future = self.submit(name, data)
             return (watch, *future.result())
@@ -154,7 +156,15 @@ class Analyser:
         if old is not None:
             old.shutdown(wait=False)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, wait: bool = True) -> None:
+        """wait=False: a child stuck on a file is killed (its file, not recorded, is read
+        again at the next start); else concurrent.futures' exit hook would wait for it."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not wait:
+            # no public way before Python 3.14 (terminate_workers)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
+        pool.shutdown(wait=wait, cancel_futures=True)

@@ -419,8 +419,11 @@ class Service:
         deadline = time.monotonic() + STOP_GRACE
         for t in self.workers:  # a hung worker must not hold the exit: threads are daemons
             t.join(timeout=max(0.0, deadline - time.monotonic()))
+        stuck = [t.name for t in self.workers if t.is_alive()]
+        if stuck:
+            log.warning("stopping without waiting for %s, still on a file", ", ".join(stuck))
         self.jobs.shutdown()
-        self.analyser.close()
+        self.analyser.close(wait=not stuck)
         self.write_status()
         self.store.close()
 

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import sqlite3
+import struct
 import subprocess
 import sys
 import threading
@@ -171,19 +172,33 @@ class Daemon:
         self.notifications: list[str] = []
         self.database = config.get("database")  # PostgreSQL; None: data/watcher.db
 
-    def start(self, wait_ready: bool = True, env: dict | None = None) -> Daemon:
-        self.notifications = []  # a READY=1 of an earlier run must not count for this one
+    def start(self, wait_ready: bool = True, env: dict | None = None,
+              wrap: list[str] | None = None, preload: str = "") -> Daemon:
+        """Start the daemon; wait for READY=1 of *this* start (notifications are per start).
+
+        `wrap`: a command prefix (e.g. setpriv ...); `preload`: Python run in the daemon
+        process before the CLI, to inject faults without test hooks in the product code.
+        """
+        self.notifications = []
         sock_path = self.root / f"notify-{time.monotonic_ns()}.sock"
         self.notify_sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify_sock.bind(str(sock_path))
+        # the kernel attaches the sender's pid to each datagram: NotifyAccess=main checks it
+        self.notify_sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        self.notify_pids: set[int] = set()
         self.notify_sock.settimeout(0.1)
         self.notifications = []  # READY=1 of an earlier run must not count for this one
         full_env = {**os.environ, "NOTIFY_SOCKET": str(sock_path), "PYTHONUNBUFFERED": "1",
                     **(env or {})}
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "watcher.cli", "run", "--config", str(self.config)],
-            stdout=self._log, stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
+        argv = ["run", "--config", str(self.config)]
+        if preload:
+            cmd = [sys.executable, "-c", f"import sys\n{preload}\nfrom watcher.cli import main\n"
+                   f"sys.exit(main({argv!r}))"]
+        else:
+            cmd = [sys.executable, "-m", "watcher.cli", *argv]
+        self.proc = subprocess.Popen([*(wrap or []), *cmd], stdout=self._log,
+                                     stderr=subprocess.STDOUT, env=full_env, cwd=ROOT)
         if wait_ready:
             wait_for(lambda: "READY=1" in self.read_notifications() or self._dead(),
                      timeout=30, what="READY=1 from the daemon")
@@ -194,11 +209,16 @@ class Daemon:
         return self.proc.poll() is not None
 
     def read_notifications(self) -> str:
+        creds = struct.calcsize("3i")
         while True:
             try:
-                self.notifications.append(self.notify_sock.recv(4096).decode())
+                data, ancillary, _, _ = self.notify_sock.recvmsg(4096, socket.CMSG_SPACE(creds))
             except (TimeoutError, BlockingIOError, OSError):
                 break
+            self.notifications.append(data.decode())
+            for level, kind, value in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS:
+                    self.notify_pids.add(struct.unpack("3i", value[:creds])[0])
         return "\n".join(self.notifications)
 
     def stop(self, sig=signal.SIGTERM, timeout: float = 30) -> int:
@@ -214,6 +234,7 @@ class Daemon:
 
     def _close(self):
         self._log.close()
+        self.read_notifications()  # keep what was sent up to the exit (STOPPING=1)
         self.notify_sock.close()
 
     def log(self) -> str:

@@ -1,18 +1,19 @@
-"""Versioned schema: fresh databases, databases from before migrations, daemons racing to
+"""Versioned schema: fresh databases, databases of an older version, daemons racing to
 migrate, and models that must agree with the migrations."""
 
 from __future__ import annotations
 
 import threading
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from conftest import ENGINES, run_cli
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
-from watcher.migrations import head
-from watcher.store import DocumentRow, FileRow, HitRow, OutboxRow, Store
+from watcher.migrations import config, head
+from watcher.store import Store
 
 GROUP_TABLES = {"daemons", "claims", "outbox_leases", "job_runs"}
 
@@ -37,18 +38,21 @@ def test_models_and_migrations_agree(db_url):
 
 
 @ENGINES
-def test_a_database_from_before_migrations_is_stamped_and_upgraded(db_url):
-    legacy = [DocumentRow.__table__, FileRow.__table__, HitRow.__table__, OutboxRow.__table__]
+def test_a_database_of_the_first_version_is_upgraded_with_its_data(db_url):
     engine = create_engine(db_url)
-    SQLModel.metadata.create_all(engine, tables=legacy)  # what the first release did
+    with engine.begin() as conn:
+        command.upgrade(config(conn), "0001")  # the schema of the first version
+        conn.execute(text("INSERT INTO documents (sha256, path, size, encoding, status, "
+                          "error, hit_count, processed_at) VALUES ('a', '/in/a.txt', 1, "
+                          "'utf-8', 'processed', '', 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO files (path, size, mtime_ns, sha256, status, seen_at) "
+                          "VALUES ('/in/a.txt', 1, 1, 'a', 'processed', CURRENT_TIMESTAMP)"))
     engine.dispose()
-    old = Store(db_url, migrate=False)
-    old.save_document(path="/in/a.txt", sha256="a" * 64, size=1, mtime_ns=1, encoding="utf-8",
-                      hits=[], pending=[])
     store = Store(db_url)
     assert store.schema_version() == head()
     assert GROUP_TABLES <= set(inspect(store.engine).get_table_names())
     assert store.counts()["documents"] == 1  # the data is still there
+    assert store.known_files() == {"/in/a.txt": (1, 1)}
 
 
 @ENGINES

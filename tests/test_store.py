@@ -40,7 +40,7 @@ def test_same_content_is_one_document(db_url):
     again = _save(store, 1)
     assert first[1] is True and again == (first[0], False)
     assert store.counts() == {"documents": 1, "failed": 0, "hits": 2, "pending": 0,
-                              "sent": 0, "dead": 0, "waiting": 1}
+                              "sent": 0, "dead": 0, "waiting": 1, "vanished": 0}
 
 
 @ENGINES

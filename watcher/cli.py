@@ -277,8 +277,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if run:
         _out(f"queue: {daemon.get('queue', 0)} file(s); watchlist: {daemon.get('entities')} "
              f"entities; healthy: {daemon.get('healthy')}")
-    _out(f"documents: {counts['documents']} processed, {counts['failed']} failed; "
-         f"hits: {counts['hits']}")
+        for problem in daemon.get("problems") or []:
+            _out(f"  unhealthy: {problem}")
+    _out(f"documents: {counts['documents']} processed, {counts['failed']} failed, "
+         f"{counts['vanished']} vanished before they were read; hits: {counts['hits']}")
     _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead; "
          f"{counts['waiting']} notification(s) waiting for their entry's policy")
     if daemon.get("last_error"):

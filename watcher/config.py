@@ -318,6 +318,9 @@ class Settings(_Strict):
     retry_for: Duration = timedelta(hours=48)  # then the message is dead
     workers: int = Field(default=0, ge=0)  # 0: one per core
     lease: Duration = timedelta(seconds=30)  # a dead daemon's claims are taken over after it
+    # a worker with no progress for this long is stuck: the systemd watchdog pings stop
+    stall_timeout: Duration = timedelta(minutes=2)
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Prometheus, localhost
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     config_path: Path | None = Field(default=None, exclude=True)
 

@@ -1,9 +1,11 @@
 """File -> bytes -> text: safe reading, encodings and HTML.
 
-Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is
-NUL; then strict UTF-8 (most of what arrives); then charset-normalizer, limited to the legacy
-encodings news scrapers actually produce, so short Cyrillic texts are not guessed as some
-exotic code page.
+Decoding order: a byte-order mark wins; then UTF-16 without a BOM when every other byte is NUL
+(ASCII in UTF-16 is also valid UTF-8, full of NULs); then strict UTF-8 (most of what
+arrives); then UTF-8 with a few broken bytes replaced, when the rest is clearly UTF-8 (a
+truncated or spliced scrape: the names in it are still found); then charset-normalizer,
+limited to the legacy encodings news scrapers actually produce, so short Cyrillic texts are
+not guessed as some exotic code page.
 """
 
 from __future__ import annotations
@@ -54,7 +56,16 @@ _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4",
 
 
 def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
-    """Read a regular file without following a symlink and without blocking on a FIFO."""
+    """Read a regular file without following a symlink and without blocking on a FIFO.
+
+    Anything but a regular file is refused before it is opened (opening a device can have
+    effects: a tape rewinds, a terminal becomes ours); the fstat after the open catches a
+    swap between the lstat and the open."""
+    st = os.lstat(path)  # FileNotFoundError: the caller's "vanished"
+    if stat.S_ISLNK(st.st_mode):
+        raise ExtractError(f"a symbolic link (to {_link_target(path)}): not followed")
+    if not stat.S_ISREG(st.st_mode):
+        raise ExtractError(f"not a regular file ({_kind(st.st_mode)}): not opened")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
@@ -75,6 +86,15 @@ def read_file(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
     if len(data) > max_size:
         raise ExtractError(f"too large: over max_file_size {max_size} bytes")
     return data, st
+
+
+def _link_target(path: str) -> str:
+    """Where a symlink points, for a log line: undecodable bytes and newlines escaped."""
+    try:
+        target = os.fsencode(os.readlink(path)).decode("utf-8", "backslashreplace")
+    except OSError:
+        return "?"
+    return target.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _kind(mode: int) -> str:
@@ -116,6 +136,9 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly:
+        return mostly
     if b"\x00" in data:
         raise ExtractError("binary file (contains NUL bytes), not text")
     import charset_normalizer  # on first use: most drops are UTF-8
@@ -131,6 +154,18 @@ def _strict(data: bytes, encoding: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ExtractError(f"invalid {encoding} at byte {exc.start}") from None
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid bytes: decoded with U+FFFD for them, the encoding saying how
+    many. Only when valid multi-byte characters outnumber the broken ones four to one; a
+    Latin-1 or cp1251 text has next to no valid UTF-8 sequences and goes to detection."""
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for c in text if c > "\x7f") - broken
+    if broken and multibyte >= 4 * broken:
+        return text, f"utf-8 ({broken} invalid byte sequence{'s' * (broken != 1)} replaced)"
+    return None
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

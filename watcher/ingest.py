@@ -34,11 +34,17 @@ from .extract import ignored, walk_files
 log = logging.getLogger(__name__)
 
 class WorkQueue:
-    """Paths waiting to be processed, each at most once, released when it is due."""
+    """Paths waiting to be processed, each at most once, released when it is due.
+
+    A path handed to a worker is active until done(): queued again meanwhile (a scan, a new
+    event), it waits for done(), so two workers never handle one path at once (in move mode
+    the second would find the file moved away)."""
 
     def __init__(self):
         self._due: dict[str, float] = {}
         self._quiet: dict[str, bool] = {}
+        self._active: set[str] = set()
+        self._again: dict[str, tuple[float, bool]] = {}  # put while active
         self._heap: list[tuple[float, str]] = []
         self._cond = threading.Condition()
         self.closed = False
@@ -49,12 +55,18 @@ class WorkQueue:
         `quiet`: the file must be left untouched for a while before it is read (we saw it
         created or modified, not closed by its writer).
         """
-        due = time.monotonic() + delay
         with self._cond:
-            self._due[path] = due
-            self._quiet[path] = quiet
-            heapq.heappush(self._heap, (due, path))
-            self._cond.notify()
+            if path in self._active:
+                self._again[path] = (delay, quiet)
+                return
+            self._push(path, delay, quiet)
+
+    def _push(self, path: str, delay: float, quiet: bool) -> None:
+        due = time.monotonic() + delay
+        self._due[path] = due
+        self._quiet[path] = quiet
+        heapq.heappush(self._heap, (due, path))
+        self._cond.notify()
 
     def get(self, timeout: float | None = None) -> tuple[str, bool] | None:
         """The next due (path, quiet), or None after `timeout` seconds or once closed."""
@@ -67,6 +79,7 @@ class WorkQueue:
                 if self._heap and self._heap[0][0] <= now:
                     due, path = heapq.heappop(self._heap)
                     del self._due[path]
+                    self._active.add(path)
                     return path, self._quiet.pop(path)
                 wait = self._heap[0][0] - now if self._heap else None
                 if deadline is not None:
@@ -77,14 +90,23 @@ class WorkQueue:
                 self._cond.wait(wait)
         return None
 
+    def done(self, path: str) -> None:
+        """The worker is through with `path`; a put() that came meanwhile takes effect."""
+        with self._cond:
+            self._active.discard(path)
+            again = self._again.pop(path, None)
+            if again is not None:
+                self._push(path, *again)
+
     def close(self) -> None:
         with self._cond:
             self.closed = True
             self._cond.notify_all()
 
     def __len__(self) -> int:
+        """Files waiting or being processed."""
         with self._cond:
-            return len(self._due)
+            return len(self._due) + len(self._active)
 
 
 class _Handler(FileSystemEventHandler):
@@ -164,21 +186,33 @@ class Inbox:
             return 0.0  # gone or unreadable: let the pipeline report it
         return 0.0 if age >= self.settle else self.settle - max(age, 0.0)
 
-    def start(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def start(self, create: bool = True) -> None:
+        if create:
+            self.root.mkdir(parents=True, exist_ok=True)
         self.observer = Observer()
         self.observer.schedule(_Handler(self), str(self.root), recursive=True)
         self.observer.start()
         if self._overflow_hook:
-            logging.getLogger("watchdog").addHandler(self._overflow_hook)
+            watchdog_log = logging.getLogger("watchdog")
+            # the hook needs the WARNING record to exist, whatever log_level says
+            if watchdog_log.getEffectiveLevel() > logging.WARNING:
+                watchdog_log.setLevel(logging.WARNING)
+            watchdog_log.addHandler(self._overflow_hook)
 
     def alive(self) -> bool:
-        return self.observer is not None and self.observer.is_alive()
+        """The observer thread and its emitter: watchdog stops the emitter, not the observer,
+        when the watched folder itself is deleted."""
+        if self.observer is None or not self.observer.is_alive():
+            return False
+        emitters = list(self.observer.emitters)
+        return bool(emitters) and all(e.is_alive() for e in emitters)
 
     def restart(self) -> None:
-        """Re-create the observer, e.g. after the inbox folder was deleted and recreated."""
+        """Re-create the observer after the inbox folder was deleted and recreated. The
+        folder is not created here: one made by the daemon would lack the inbox's group and
+        mode (install.sh), and scrapers could not write to it."""
         self.stop()
-        self.start()
+        self.start(create=False)
 
     def stop(self) -> None:
         if self._overflow_hook:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from dataclasses import replace
 
 from .extract import extract
 from .models import Hit
@@ -19,14 +21,53 @@ from .models import Hit
 _watch = None  # the compiled watchlist (anything with .matcher) a forked child inherits
 
 
+# A long text is matched a chunk at a time, so the matcher's memory stays bounded (a 200 MB
+# one-line file). Context on both sides of a chunk, longer than any name: a name across a
+# border is found whole, in exactly one chunk, and word boundaries at a border are seen as in
+# the full text.
+MATCH_CHUNK = 1 << 20  # characters
+MATCH_OVERLAP = 4096
+
+
 def analyse(watch, name: str, data: bytes) -> tuple[str, str, list[Hit]]:
     """Bytes -> (text, encoding, hits). Raises ExtractError for what is not text."""
     text, encoding = extract(name, data)
-    return text, encoding, watch.matcher.match(text)
+    return text, encoding, match_text(watch.matcher, text)
+
+
+def match_text(matcher, text: str) -> list[Hit]:
+    """matcher.match(text), a chunk at a time for long texts; offsets into the whole text.
+
+    A hit belongs to the chunk it starts in, and counts only if it ends before the piece the
+    matcher saw was cut (else the next chunk sees it whole)."""
+    if len(text) <= MATCH_CHUNK + MATCH_OVERLAP:
+        return matcher.match(text)
+    hits: list[Hit] = []
+    for start in range(0, len(text), MATCH_CHUNK):
+        lo = max(0, start - MATCH_OVERLAP)
+        hi = start + MATCH_CHUNK + MATCH_OVERLAP
+        for hit in matcher.match(text[lo:hi]):
+            begin, end = hit.start + lo, hit.end + lo
+            if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
+                hits.append(replace(hit, start=begin, end=end))
+    return sorted(hits, key=lambda h: h.start)
 
 
 def _analyse_in_child(name: str, data: bytes) -> tuple[str, str, list[Hit]]:
     return analyse(_watch, name, data)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In each pool child: exit once the daemon is gone. A SIGKILLed daemon otherwise leaves
+    its children behind for good, blocked on their queue, each holding the watchlist.
+    (Not PR_SET_PDEATHSIG: it fires when the forking *thread* ends, e.g. a reload's.)"""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def cores() -> int:
@@ -61,7 +102,8 @@ class Analyser:
         global _watch
         _watch = watch
         gc.freeze()
-        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
         # fork every child now, while _watch is this one: children forked later would
         # inherit whatever _watch is then.
         for f in [pool.submit(os.getpid) for _ in range(self.processes * 2)]:
@@ -90,6 +132,8 @@ class Analyser:
         try:
             return (watch, *future.result())
         except BrokenProcessPool:
+            if self._pool is None:  # closed: stopping, not crashed
+                raise
             self.replace(self.watch)
             watch, future = self.submit(name, data)
             return (watch, *future.result())
@@ -112,7 +156,15 @@ class Analyser:
         if old is not None:
             old.shutdown(wait=False)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, wait: bool = True) -> None:
+        """wait=False: a child stuck on a file is killed (its file, not recorded, is read
+        again at the next start); else concurrent.futures' exit hook would wait for it."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if not wait:
+            # no public way before Python 3.14 (terminate_workers)
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.kill()
+        pool.shutdown(wait=wait, cancel_futures=True)

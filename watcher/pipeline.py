@@ -26,16 +26,20 @@ from .store import Store, is_transient
 
 log = logging.getLogger(__name__)
 
+# Analysing slower than this is a stuck worker (the watchdog pings stop), not a big file:
+# a 200 MB file may take 800 s on top of stall_timeout.
+MIN_RATE = 256 * 1024  # bytes per second
 
 @dataclass(frozen=True)
 class Outcome:
     path: str
-    status: str  # processed | duplicate | unchanged | failed | vanished | busy
+    status: str  # processed | duplicate | unchanged | failed | vanished | gone | busy
     sha256: str = ""
     hits: int = 0
     messages: int = 0
     entities: tuple[str, ...] = ()
     error: str = ""
+    recorded: str = ""  # unchanged: the status stored when this file was handled
 
 
 def printable(path: str) -> str:
@@ -64,7 +68,8 @@ class Pipeline:
     def __init__(self, store: Store, notifier: Notifier,
                  analyse: Callable[[str, bytes], tuple[Watch, str, str, list[Hit]]], *,
                  max_size: int, inbox: Path | None = None, move_to: tuple[Path, Path] | None = None,
-                 on_messages: Callable[[], None] = lambda: None, claims=None):
+                 on_messages: Callable[[], None] = lambda: None,
+                 on_progress: Callable[[float], None] = lambda allow=0.0: None, claims=None):
         self.store = store
         self.claims = claims  # group.Group: one daemon of several processes each document
         self.notifier = notifier
@@ -73,6 +78,9 @@ class Pipeline:
         self.inbox = inbox
         self.move_to = move_to  # (processed_dir, failed_dir), or None to keep files in place
         self.on_messages = on_messages
+        # a sign of life for the watchdog, from the worker thread, with the time the next
+        # step may take (analysis runs in a pool process, which cannot report progress)
+        self.progress = on_progress
 
     def process(self, path: str) -> Outcome:
         """Process one file. Raises StoreError only when the database cannot be written."""
@@ -84,7 +92,10 @@ class Pipeline:
             raise
         except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
             if is_transient(exc):
-                raise StoreError(f"database error while storing {shown}: {exc}") from exc
+                # one line: SQLAlchemy's own message adds a "Background on this error" line
+                cause = getattr(exc, "orig", None) or exc
+                raise StoreError(f"database error while storing {shown}: "
+                                 f"{type(cause).__name__}: {cause}") from exc
             log.exception("failed %s: unexpected error", shown)
             outcome = self._fail(path, shown, "", None, f"unexpected error: {exc!r}")
         finally:
@@ -93,19 +104,32 @@ class Pipeline:
         self._log(outcome, time.monotonic() - started)
         if outcome.status in ("processed", "duplicate", "failed"):
             self._move(path, failed=outcome.status == "failed")
+        elif outcome.status == "unchanged" and self.move_to:
+            # handled, but killed before the move: the restart scan finds it still here
+            self._move(path, failed=outcome.recorded == "failed")
         return outcome
 
     def _process(self, path: str, shown: str) -> Outcome:
         try:
             data, st = read_file(path, self.max_size)
         except FileNotFoundError:
-            return Outcome(shown, "vanished", error="deleted before it could be read")
+            # recorded (status vanished, size 0, mtime 0: a new file there is still read)
+            if self.store.record_vanished(shown, "deleted before it could be read"):
+                return Outcome(shown, "vanished", error="deleted before it could be read")
+            # handled before and moved away since: a stale queue entry, not news
+            return Outcome(shown, "gone")
         except ExtractError as exc:
             return self._fail(path, shown, "", _lstat(path), str(exc))
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
-        if self.store.file_seen(shown, st.st_size, st.st_mtime_ns):
-            return Outcome(shown, "unchanged")
+        self.progress(len(data) / MIN_RATE)
+        recorded = self.store.file_seen(shown, st.st_size, st.st_mtime_ns)
+        if recorded:
+            return Outcome(shown, "unchanged", recorded=recorded)
+        if not data:
+            # no sha256 stored: an empty file is not a document every later empty file
+            # would be a "duplicate" of
+            return self._fail(path, shown, "", st, "empty file")
         sha = hashlib.sha256(data).hexdigest()
         if self.store.document_by_sha(sha) is not None:
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
@@ -116,6 +140,8 @@ class Pipeline:
             watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
+        if "invalid" in encoding:  # processed, but say so: the scrape may be truncated
+            log.warning("%s: %s", shown, encoding)
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
         # what each notify entry should hear about; its policy decides when (alerting.py)
         pending = self.notifier.pending_for(alerts)
@@ -147,6 +173,8 @@ class Pipeline:
             log.error("failed %s: %s", o.path, o.error)
         elif o.status == "vanished":
             log.warning("skipped %s: %s", o.path, o.error)
+        elif o.status == "gone":
+            log.debug("skipped %s: handled before, no longer there", o.path)
         else:
             log.info("skipped %s: %s%s", o.path, o.status,
                      f" (same content as a stored document, sha256={o.sha256[:12]})"

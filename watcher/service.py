@@ -32,7 +32,10 @@ from .store import Store
 log = logging.getLogger("watcher")
 
 PARKED_MAX = 20_000
-STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again
+STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
+STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
+STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
+#                    TimeoutStopSec, so systemd never has to SIGKILL a clean stop)
 
 
 def sd_notify(message: str) -> bool:
@@ -50,6 +53,18 @@ def sd_notify(message: str) -> bool:
     except OSError as exc:
         log.debug("sd_notify failed: %s", exc)
         return False
+
+
+def watchdog_interval() -> float | None:
+    """Seconds between WATCHDOG=1 pings: half of systemd's WatchdogSec, as
+    sd_watchdog_enabled(3) advises; None when systemd does not watch this process."""
+    usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
+    if not usec or (pid and pid != str(os.getpid())):
+        return None
+    try:
+        return max(int(usec) / 2e6, 0.05)
+    except ValueError:
+        return None
 
 
 def stop_on_signals(stop: threading.Event) -> None:
@@ -81,6 +96,7 @@ class Service:
         # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
         # the cap (their owner does them, or the periodic rescan finds what it could not)
         self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
+        self.adopted: set[str] = set()  # parked paths taken back when idle
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
@@ -102,22 +118,31 @@ class Service:
         skip = tuple(d for d in (settings.processed_dir, settings.failed_dir)
                      if d and inbox in d.parents)
         self.inbox = Inbox(inbox, self.queue, settle=settings.settle_time.total_seconds(),
-                           skip_dirs=skip, on_overflow=self.request_rescan)
+                           skip_dirs=skip, on_overflow=self._overflowed)
         move = ((settings.processed_dir, settings.failed_dir)
                 if settings.after_processing == "move" else None)
         self.dispatcher = Dispatcher(self.store, self.notifier, on_health=self._health,
                                      group=self.group)
         self.pipeline = Pipeline(self.store, self.notifier, self.analyser,
                                  max_size=settings.max_file_size, inbox=inbox, move_to=move,
-                                 on_messages=self.jobs.wake_drain, claims=self.group)
+                                 on_messages=self.jobs.wake_drain, on_progress=self._beat,
+                                 claims=self.group)
         self.workers: list[threading.Thread] = []
+        # worker name -> last sign of progress (monotonic): an idle worker beats once a
+        # second, a busy one at each step of its file (read, each chunk matched, stored)
         self.heartbeats: dict[str, float] = {}
+        self._store_failures: dict[str, int] = {}  # path -> database errors in a row
+        self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
-                      "last_error": "", "reloads": 0}
+                      "last_error": "", "reloads": 0, "overflows": 0}
         self._reload_timer: threading.Timer | None = None
         self._watchlist_observer: Observer | None = None
+        self._rescan_wanted = threading.Event()
+        self.rescanner: threading.Thread | None = None
         self._inbox_id = None
-        self.watchdog_enabled = bool(os.environ.get("WATCHDOG_USEC"))
+        self._inbox_missing = False
+        self.watchdog_interval = watchdog_interval()
+        self._last_ping = 0.0
 
     # -- watchlist -------------------------------------------------------------------------
 
@@ -175,23 +200,33 @@ class Service:
 
     # -- work ------------------------------------------------------------------------------
 
+    def _beat(self, allow: float = 0.0) -> None:
+        """A sign of progress from a worker; `allow`: extra seconds its next step may take."""
+        self.heartbeats[threading.current_thread().name] = time.monotonic() + allow
+
     def _worker(self, name: str) -> None:
         while not self.stop_event.is_set():
-            self.heartbeats[name] = time.monotonic()
+            self._beat()
             item = self.queue.get(timeout=0.1 if self.parked else 1.0)
             if item is None:
                 if self.parked:  # idle: help with the other daemons' share (see Group)
-                    self._process(self.parked.popleft())
+                    path = self.parked.popleft()
+                    self.adopted.add(path)
+                    self.queue.put(path)  # through the queue: one worker per path
                 continue
             path, quiet = item
-            wait = self.inbox.quiet_wait(path) if quiet else 0.0
-            if wait > 0:
-                self.queue.put(path, wait, quiet=True)
-                continue
-            if self.group.elsewhere(path):
-                self.parked.append(path)
-                continue
-            self._process(path)
+            try:
+                wait = self.inbox.quiet_wait(path) if quiet else 0.0
+                if wait > 0:
+                    self.queue.put(path, wait, quiet=True)  # takes effect at done()
+                    continue
+                if path not in self.adopted and self.group.elsewhere(path):
+                    self.parked.append(path)
+                    continue
+                self.adopted.discard(path)
+                self._process(path)
+            finally:
+                self.queue.done(path)
 
     def _process(self, path: str) -> None:
         try:
@@ -199,10 +234,14 @@ class Service:
         except Exception as exc:  # noqa: BLE001 - the worker must outlive any one file
             if not isinstance(exc, StoreError):
                 log.exception("error while processing %s", printable(path))
-            log.error("%s; will retry in %.0f s", exc, STORE_RETRY)
+            tries = self._store_failures.get(path, 0) + 1
+            self._store_failures[path] = tries
+            delay = min(STORE_RETRY * 2 ** (tries - 1), STORE_RETRY_MAX)
+            log.error("%s; will retry in %.0f s", exc, delay)
             self.stats["last_error"] = str(exc)
-            self.queue.put(path, STORE_RETRY)
+            self.queue.put(path, delay)  # the file stays; a restart's scan finds it too
             return
+        self._store_failures.pop(path, None)
         if outcome.status == "busy":  # claimed by another daemon: look again when it may end
             self.queue.put(path, self.group.retry_in())
             return
@@ -241,11 +280,33 @@ class Service:
                 "last_error": str(self.stats["last_error"])[:500]}
 
     def request_rescan(self) -> None:
-        self.jobs.run_now("rescan")
+        self._rescan_wanted.set()
+
+    def _rescanner(self) -> None:
+        """Runs the scans one after another. A request during a scan means one more scan:
+        an overflow in the middle of a scan may have hidden files it had passed already.
+        (Not an apscheduler job: a job already running drops a run_now() request.)"""
+        while not self.stop_event.is_set():
+            if self._rescan_wanted.wait(1.0):
+                self._rescan_wanted.clear()
+                try:
+                    self.rescan()
+                except Exception as exc:  # noqa: BLE001 - e.g. the database briefly locked
+                    log.error("rescan failed, retrying: %s", exc)
+                    time.sleep(1.0)
+                    self._rescan_wanted.set()
+
+    def _overflowed(self) -> None:
+        """The kernel dropped inotify events (a burst): only a scan can find those files."""
+        log.warning("inotify queue overflowed: rescanning %s", self.settings.inbox)
+        self.stats["overflows"] += 1
+        self.request_rescan()
 
     def rescan(self) -> int:
         """Queue every file in the inbox that was not handled as it is now."""
-        known = self.store.known_files()
+        # In move mode every file in the inbox is queued: one already handled is a file the
+        # daemon was killed before moving; the pipeline finds it unchanged and moves it.
+        known = {} if self.settings.after_processing == "move" else self.store.known_files()
         count = self.inbox.enqueue_tree(
             str(self.settings.inbox),
             skip=lambda p, st: known.get(printable(p)) == (st.st_size, st.st_mtime_ns))
@@ -262,7 +323,9 @@ class Service:
         self._inbox_id = _identity(self.settings.inbox)
         self._watch_watchlist()
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
-        self.jobs.every("rescan", self.settings.rescan_interval, self.rescan)
+        self.jobs.every("rescan", self.settings.rescan_interval, self.request_rescan)
+        self.rescanner = threading.Thread(target=self._rescanner, name="rescanner", daemon=True)
+        self.rescanner.start()
         for key, target in self.notifier.targets.items():
             if target.entry.mode == "digest":
                 self.jobs.add_digest(key, target.entry.schedule, target.entry.timezone,
@@ -274,40 +337,96 @@ class Service:
             t.start()
             self.workers.append(t)
         self.jobs.start()
+        self._serve_metrics()
         found = self.rescan()  # catch-up: what arrived while we were down
         log.info("watching %s (%d entities, %d notify target(s), %d worker(s)); "
                  "%d file(s) to catch up", self.settings.inbox, len(self.watch().entities),
                  len(self.notifier.targets), n, found)
+        self.write_status()
         sd_notify("READY=1\nSTATUS=watching " + str(self.settings.inbox))
 
-    def healthy(self) -> bool:
-        """Ingest and workers alive; a worker busy for minutes on one file is not."""
+    def problems(self) -> list[str]:
+        """Why the daemon is not healthy: a dead thread, or a worker without progress for
+        stall_timeout. Empty when healthy. A timer thread alone would keep pinging systemd
+        while a dead worker ignores every file; this is what the pings depend on."""
         now = time.monotonic()
-        workers_ok = all(t.is_alive() for t in self.workers) and all(
-            now - beat < 120 for beat in self.heartbeats.values())
-        return workers_ok and self.inbox.alive()
+        threads = [*self.workers, *([self.rescanner] if self.rescanner else [])]
+        found = [f"{t.name} died" for t in threads if not t.is_alive()]
+        found += [f"{name} made no progress for {now - beat:.0f} s"
+                  for name, beat in list(self.heartbeats.items())
+                  if now - beat > self.stall_timeout]
+        if not self.inbox.alive() and not self._inbox_missing:
+            found.append("the inbox observer is not running")
+        if not self.jobs.scheduler.running:
+            found.append("the scheduler is not running")
+        return found
+
+    def _serve_metrics(self) -> None:
+        port = self.settings.metrics_port
+        if not port:
+            return
+        from .metrics import serve
+
+        try:
+            serve(port, self.status, self.store.counts)
+        except OSError as exc:  # e.g. the port is taken: alerts matter more than metrics
+            log.error("no metrics endpoint on 127.0.0.1:%d: %s", port, exc)
+            self.stats["last_error"] = f"metrics port {port}: {exc}"
+
+    def healthy(self) -> bool:
+        return not self.problems()
+
+    def ping_watchdog(self) -> None:
+        """WATCHDOG=1 every watchdog_interval, only while healthy: systemd then restarts a
+        daemon whose worker hangs or died (Restart=on-failure after WatchdogSec)."""
+        now = time.monotonic()
+        if self.watchdog_interval is None or now - self._last_ping < self.watchdog_interval:
+            return
+        problems = self.problems()
+        if problems:
+            if self._last_ping >= 0:  # log once per unhealthy spell, not at every tick
+                log.error("unhealthy, not pinging the systemd watchdog: %s", "; ".join(problems))
+                self.stats["last_error"] = "unhealthy: " + "; ".join(problems)
+            self._last_ping = -1.0
+            return
+        sd_notify("WATCHDOG=1")
+        self._last_ping = now
+
+    def check_inbox(self) -> None:
+        """Watch the inbox again when it was deleted and recreated, or replaced (a folder
+        moved over it): the old watch follows the old folder, or stopped with it."""
+        ident = _identity(self.settings.inbox)
+        if ident == self._inbox_id and self.inbox.alive():
+            return
+        if ident is None:
+            if not self._inbox_missing:  # say it once; waiting is not a failure
+                log.error("inbox %s is gone; waiting for it to be created again",
+                          self.settings.inbox)
+                self.stats["last_error"] = f"inbox {self.settings.inbox} is gone"
+                self._inbox_missing = True
+            return
+        log.warning("inbox %s was removed or replaced; watching it again",
+                    self.settings.inbox)
+        try:
+            self.inbox.restart()
+        except OSError as exc:
+            log.error("cannot watch %s: %s", self.settings.inbox, exc)
+            return
+        self._inbox_id, self._inbox_missing = ident, False
+        self.request_rescan()  # what was dropped before the new watch
 
     def tick(self) -> None:
-        """Once a second: inbox still there, status file, systemd watchdog."""
-        ident = _identity(self.settings.inbox)
-        if ident != self._inbox_id or not self.inbox.alive():
-            log.warning("inbox %s was removed or replaced; watching it again",
-                        self.settings.inbox)
-            try:
-                self.inbox.restart()
-                self._inbox_id = _identity(self.settings.inbox)
-                self.request_rescan()
-            except OSError as exc:
-                log.error("cannot watch %s: %s", self.settings.inbox, exc)
+        """Every loop turn: inbox still there, status file, systemd watchdog."""
+        self.check_inbox()
         self.write_status()
-        if self.watchdog_enabled and self.healthy():
-            sd_notify("WATCHDOG=1")
+        self.ping_watchdog()
 
     def status(self) -> dict:
         return {"pid": os.getpid(), "started": datetime.fromtimestamp(self.started, UTC)
                 .isoformat(timespec="seconds"), "uptime_s": round(time.time() - self.started),
                 "queue": len(self.queue), "entities": len(self.watch().entities),
-                "healthy": self.healthy(), "daemon_id": self.group.id, **self.stats}
+                "healthy": self.healthy(), "problems": self.problems(),
+                "daemon_id": self.group.id, **self.stats}
 
     def write_status(self) -> None:
         path = self.settings.data_dir / "status.json"
@@ -324,8 +443,9 @@ class Service:
         signal.signal(signal.SIGHUP, lambda *_: self.schedule_reload(0))
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.start()
+        step = min(1.0, self.watchdog_interval or 1.0)
         try:
-            while not self.stop_event.wait(1.0):
+            while not self.stop_event.wait(step):
                 self.tick()
         finally:
             sd_notify("STOPPING=1")
@@ -339,10 +459,14 @@ class Service:
         if self._watchlist_observer:
             self._watchlist_observer.stop()
         self.queue.close()
-        for t in self.workers:
-            t.join(timeout=10)
+        deadline = time.monotonic() + STOP_GRACE
+        for t in self.workers:  # a hung worker must not hold the exit: threads are daemons
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
+        stuck = [t.name for t in self.workers if t.is_alive()]
+        if stuck:
+            log.warning("stopping without waiting for %s, still on a file", ", ".join(stuck))
         self.jobs.shutdown()
-        self.analyser.close()
+        self.analyser.close(wait=not stuck)
         try:
             self.group.leave(**self._group_stats())  # hand back claims and leases now
         except Exception as exc:  # noqa: BLE001 - they expire after the lease anyway

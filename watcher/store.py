@@ -59,7 +59,8 @@ class FileRow(SQLModel, table=True):
     size: int = Field(sa_type=BigInteger)
     mtime_ns: int = Field(sa_type=BigInteger)  # nanoseconds overflow 32 bits
     sha256: str = ""  # empty for a file that failed before it could be hashed
-    status: str = "processed"
+    status: str = "processed"  # processed | failed | vanished
+    error: str = ""  # why it failed (also for files never hashed: links, FIFOs, too large)
     seen_at: datetime = Field(default_factory=utcnow)
 
 
@@ -292,10 +293,24 @@ class Store:
         with self.session() as s:
             return {r.path: (r.size, r.mtime_ns) for r in s.exec(select(FileRow))}
 
-    def file_seen(self, path: str, size: int, mtime_ns: int) -> bool:
+    def file_seen(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The status of this path when it was handled as it is now (same size and mtime)."""
         with self.session() as s:
             row = s.get(FileRow, path)
-            return row is not None and (row.size, row.mtime_ns) == (size, mtime_ns)
+            if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+                return row.status
+            return None
+
+    def record_vanished(self, path: str, error: str) -> bool:
+        """A path that was gone when read; never overwrites what a path already has (in
+        move mode a stale queue entry finds its file moved away after processing). Returns
+        whether it was recorded."""
+        with self.session() as s:
+            if s.get(FileRow, path) is not None:
+                return False
+            s.add(FileRow(path=path, size=0, mtime_ns=0, status="vanished", error=error,
+                          seen_at=self.clock()))
+            return True
 
     def document_by_sha(self, sha256: str) -> DocumentRow | None:
         with self.session() as s:
@@ -338,7 +353,7 @@ class Store:
         """Record a document that could not be processed (kept for `watcher status`)."""
         with self.session() as s:
             s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="failed", seen_at=self.clock()))
+                            status="failed", error=error[:2000], seen_at=self.clock()))
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
@@ -367,9 +382,13 @@ class Store:
             outbox = dict(s.exec(select(OutboxRow.status, func.count()).group_by(
                 OutboxRow.status)).all())
             hits = s.exec(select(func.count()).select_from(HitRow)).one()
+            files = dict(s.exec(select(FileRow.status, func.count()).group_by(
+                FileRow.status)).all())
             waiting = s.exec(select(func.count()).select_from(PendingRow).where(
                 PendingRow.state.in_(("new", "held")))).one()
-        return {"documents": docs.get("processed", 0), "failed": docs.get("failed", 0),
+        # failed: every path that failed, also those never hashed (links, FIFOs, too large)
+        return {"documents": docs.get("processed", 0), "failed": files.get("failed", 0),
+                "vanished": files.get("vanished", 0),
                 "hits": hits, "pending": outbox.get("pending", 0),
                 "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0),
                 "waiting": waiting}

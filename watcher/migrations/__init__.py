@@ -2,8 +2,7 @@
 
 `upgrade(engine)` brings a database to the newest revision under a lock, so that daemons
 started together migrate once: a transaction-scoped advisory lock on PostgreSQL, the write
-lock of BEGIN IMMEDIATE on SQLite (see store.py). A database made before migrations existed
-(tables, no `alembic_version`) is stamped at the baseline it matches, then upgraded.
+lock of BEGIN IMMEDIATE on SQLite (see store.py).
 
 A change to the tables in store.py needs a new revision in versions/; tests/test_store.py
 fails while the models and the migrations disagree. To write one:
@@ -24,11 +23,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 HERE = Path(__file__).parent
 logging.getLogger("alembic").setLevel(logging.WARNING)  # each step is logged by us
-BASELINE = "0001"
 # a fixed key for pg_advisory_xact_lock: the first 8 bytes of a hash of our name
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"watcher schema migration").digest()[:8], "big",
                           signed=True)
@@ -61,8 +59,6 @@ def upgrade(engine) -> tuple[str | None, str]:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         before = current(conn)  # again, under the lock: another daemon may have done it
-        if before is None and inspect(conn).has_table("documents"):
-            command.stamp(config(conn), BASELINE)  # made by create_all before migrations
         if before != target:
             command.upgrade(config(conn), "head")
         after = current(conn)

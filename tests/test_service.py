@@ -1,0 +1,201 @@
+"""The daemon under a fake systemd: READY, WATCHDOG and STOPPING on a NOTIFY_SOCKET, live
+reload by edit and SIGHUP, and `watcher status`."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+
+import pytest
+import yaml
+from conftest import run_cli, wait_for
+
+# Runs in the daemon process before the CLI (Daemon.start(preload=...)): a file named hang*
+# blocks its worker until <root>/release exists; a file named die* ends its worker thread.
+FAULTS = """
+import os, time
+from pathlib import Path
+import watcher.parallel as parallel
+_extract = parallel.extract
+RELEASE = Path({release!r})
+def extract(name, data):
+    base = os.path.basename(name)
+    if base.startswith("hang"):
+        while not RELEASE.exists():
+            time.sleep(0.05)
+    if base.startswith("die"):
+        raise SystemExit("worker thread ended by the test")
+    return _extract(name, data)
+parallel.extract = extract
+"""
+
+
+def pings(d) -> int:
+    return d.read_notifications().count("WATCHDOG=1")
+
+
+def test_ready_after_catch_up_is_queued_then_pings_then_stopping(make_daemon):
+    d = make_daemon()
+    d.inbox.mkdir(parents=True)
+    for i in range(3):
+        (d.inbox / f"early-{i}.txt").write_text(f"Kyiv report {i}")  # before the start
+    d.start(env={"WATCHDOG_USEC": "400000"})  # WatchdogSec=0.4s: a ping every 0.2 s
+    log = d.log()
+    assert "3 file(s) to catch up" in log  # the scan ran before READY=1
+    assert d.read_notifications().startswith("READY=1")
+    d.drop("late.txt", "Kyiv late report")  # the inbox is watched as soon as READY=1
+    wait_for(lambda: d.count("documents") == 4, what="catch-up and new file processed")
+
+    before = pings(d)
+    time.sleep(2.0)
+    got = pings(d) - before
+    assert 6 <= got <= 14, f"{got} pings in 2 s, expected about 10 (every WATCHDOG_USEC/2)"
+
+    started = time.monotonic()
+    assert d.stop() == 0
+    took = time.monotonic() - started
+    assert "STOPPING=1" in "\n".join(d.notifications)
+    assert took < 5, f"SIGTERM to exit took {took:.1f} s (TimeoutStopSec=30)"
+    assert d.notify_pids == {d.proc.pid}  # only the main process notifies (NotifyAccess=main)
+
+
+def test_pings_stop_while_a_worker_is_stuck_and_resume_when_it_moves(make_daemon, tmp_path):
+    release = tmp_path / "release"
+    d = make_daemon(workers=1, stall_timeout="1s")
+    d.start(env={"WATCHDOG_USEC": "200000"}, preload=FAULTS.format(release=str(release)))
+    wait_for(lambda: pings(d) >= 3, what="watchdog pings")
+    d.drop("hang.txt", "Kyiv, stuck")
+    wait_for(lambda: "unhealthy, not pinging" in d.log(), timeout=10, what="the stall")
+    assert "worker-0 made no progress" in d.log()
+    before = pings(d)
+    time.sleep(1.5)
+    assert pings(d) == before, "pinged systemd while the only worker was stuck"
+    status = json.loads((d.data / "status.json").read_text())
+    assert status["healthy"] is False and "worker-0" in status["problems"][0]
+
+    release.touch()  # the worker gets going again: healthy, pings resume
+    wait_for(lambda: d.count("documents") == 1, what="the held file processed")
+    wait_for(lambda: pings(d) > before + 2, what="pings again")
+    assert d.stop() == 0
+
+
+def test_pings_stop_when_a_worker_died_and_stop_stays_quick(make_daemon, tmp_path):
+    d = make_daemon(workers=2)
+    d.start(env={"WATCHDOG_USEC": "200000"},
+            preload=FAULTS.format(release=str(tmp_path / "never")))
+    wait_for(lambda: pings(d) >= 3, what="watchdog pings")
+    d.drop("die.txt", "Kyiv")
+    wait_for(lambda: "died" in d.log(), what="the dead worker noticed")
+    before = pings(d)
+    time.sleep(1.0)
+    assert pings(d) == before
+    d.drop("other.txt", "Gazprom still flows")  # the surviving worker still works
+    wait_for(lambda: d.count("documents") == 1, what="the other worker processing")
+    assert d.stop() == 0
+    assert "STOPPING=1" in "\n".join(d.notifications)
+
+
+@pytest.mark.parametrize("workers", [1, 2])  # 1: analysed inline, 2: in a process pool
+def test_stop_with_a_hung_worker_exits_within_the_stop_timeout(make_daemon, tmp_path, workers):
+    d = make_daemon(workers=workers)
+    d.start(preload=FAULTS.format(release=str(tmp_path / "never")))
+    d.drop("hang.txt", "Kyiv")
+    time.sleep(1.0)  # settle_time 0.3 s, then the worker blocks
+    started = time.monotonic()
+    assert d.stop(timeout=30) == 0
+    assert time.monotonic() - started < 15  # STOP_GRACE 10 s < TimeoutStopSec=30
+
+
+def test_sighup_and_edits_reload_within_2s_and_a_bad_edit_raises_a_health_alert(
+        make_daemon, http_sink):
+    d = make_daemon(notify=[{"url": http_sink.url("alerts"), "name": "desk"},
+                            {"url": http_sink.url("health"), "name": "ops", "health": True}])
+    d.start()
+    wl = yaml.safe_load(d.watchlist.read_text())
+
+    # 1. an edit, then SIGHUP: each reloads within 2 s
+    wl["entities"].append({"id": "lavrov", "name": "Sergei Lavrov", "type": "person"})
+    d.watchlist.write_text(yaml.safe_dump(wl, allow_unicode=True), encoding="utf-8")
+    reloads = d.log().count("watchlist reloaded")
+    started = time.monotonic()
+    wait_for(lambda: d.log().count("watchlist reloaded") > reloads, timeout=2,
+             what="reload after the edit")
+    edit_latency = time.monotonic() - started
+    reloads = d.log().count("watchlist reloaded")
+    started = time.monotonic()
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: d.log().count("watchlist reloaded") > reloads, timeout=2,
+             what="reload after SIGHUP")
+    hup_latency = time.monotonic() - started
+    print(f"reload latency: edit {edit_latency:.2f} s, SIGHUP {hup_latency:.2f} s")
+    d.drop("a.txt", "Sergei Lavrov met his counterpart.")
+    wait_for(lambda: any("Lavrov" in b["title"] for b in http_sink.received()),
+             timeout=2, what="an alert for the added entity")
+
+    # 2. an invalid edit: the old list serves, file and line logged, a health alert sent
+    d.watchlist.write_text("entities:\n  - id: x\n    name: X\n  - id: x\n    name: Y\n",
+                           encoding="utf-8")
+    d.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "previous one keeps serving" in d.log(), timeout=2, what="the rejection")
+    assert "watchlist.yaml:4: entity 'x': duplicate id" in d.log()
+    health = wait_for(lambda: [b for b in http_sink.received()
+                               if "rejected" in b["title"]], what="a health alert")
+    assert "watchlist.yaml:4" in health[0]["message"]
+    d.drop("b.txt", "Sergei Lavrov spoke again.")
+    wait_for(lambda: sum("Lavrov" in b["title"] for b in http_sink.received()) == 2,
+             what="the previous watchlist still serving")
+    # health alerts go to the health entry only, alerts to the desk only
+    rows = d.query("SELECT entry, kind FROM outbox ORDER BY id")
+    assert {r for r in rows} == {("desk", "alert"), ("ops", "health")}
+    assert d.stop() == 0
+
+
+def test_status_reports_queue_counts_last_error_and_uptime(make_daemon, http_sink):
+    http_sink.status = 500  # alerts stay pending
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    d.drop("a.txt", "Vladimir Putin and Gazprom.")
+    d.drop("bad.bin", b"\x00\x01binary\x00")
+    wait_for(lambda: d.count("files") == 2, what="both files handled")
+    wait_for(lambda: "bad.bin" in (d.data / "status.json").read_text(), what="status written")
+    out = run_cli("status", "--config", str(d.config), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout)
+    assert info["documents"] == 1 and info["hits"] == 2 and info["failed"] == 1
+    assert info["pending"] == 2 and info["dead"] == 0
+    daemon = info["daemon"]
+    assert daemon["running"] and daemon["queue"] == 0 and daemon["uptime_s"] >= 0
+    assert "bad.bin" in daemon["last_error"] and daemon["healthy"] is True
+    text = run_cli("status", "--config", str(d.config)).stdout
+    for words in ("running", "queue: 0", "1 processed, 1 failed", "hits: 2", "2 pending",
+                  "0 dead", "last error:", "up "):
+        assert words in text, (words, text)
+    assert d.stop() == 0
+    text = run_cli("status", "--config", str(d.config)).stdout
+    assert "daemon: not running" in text
+
+
+def test_prometheus_metrics_on_localhost(make_daemon):
+    import urllib.request
+
+    from conftest import free_port
+
+    port = free_port()
+    d = make_daemon(metrics_port=port).start()
+    d.drop("a.txt", "Vladimir Putin visited Kyiv.")
+    d.drop("b.bin", b"\x00\x01binary\x00")
+    wait_for(lambda: d.count("files") == 2, what="both files handled")
+    expected = ('watcher_documents{status="processed"} 1.0',
+                'watcher_documents{status="failed"} 1.0', "watcher_hits 2.0",
+                "watcher_queue_files 0.0", "watcher_healthy 1.0",
+                'watcher_files_handled_total{outcome="processed"} 1.0',
+                'watcher_outbox_messages{state="pending"} 0.0', "watcher_up_seconds ")
+
+    def missing() -> list[str]:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+        return [line for line in expected if line not in text]
+
+    # the counters follow the database by a moment (a worker counts after its commit)
+    wait_for(lambda: not missing(), what=f"metrics lines {expected}")
+    assert d.stop() == 0

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from . import __version__
 from .config import check, load_settings, load_watchlist, parse_duration
@@ -59,16 +60,24 @@ def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from .matcher import Watch
-    from .parallel import Analyser
 
-    watch = Watch.compile(load_watchlist(args.watchlist))
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    watch = Watch.load(Path(args.watchlist), cache)
     status = 0
     for name in args.paths:
         if not os.path.lexists(name):
             _err(f"{name}: no such file or folder")
             status = 1
     paths = list(_scan_paths([p for p in args.paths if os.path.lexists(p)]))
-    analyser = Analyser(watch, args.jobs or _jobs_for(paths))
+    scan_files(watch, paths, args.jobs or _jobs_for(paths), args.format, args.explain)
+    return status
+
+
+def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool = False) -> None:
+    """Match files with `jobs` processes and print their hits in order (what `scan` does)."""
+    from .parallel import Analyser
+
+    analyser = Analyser(watch, jobs)
     items = _read_all(paths)
     try:
         for path, future in analyser.map(items):
@@ -77,13 +86,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
             except WatcherError as exc:
                 _err(f"{path}: skipped: {exc}")
                 continue
-            _print_hits(path, hits, args.format)
-            if args.explain and hasattr(watch.matcher, "explain"):
+            _print_hits(path, hits, fmt)
+            if explain and hasattr(watch.matcher, "explain"):
                 for row in watch.matcher.explain(text):
                     _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
     finally:
         analyser.close()
-    return status
 
 
 def _print_hits(path: str, hits, fmt: str) -> None:
@@ -276,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--explain", action="store_true", help="also print why candidates matched")
     sp.add_argument("--jobs", "-j", type=int, default=0,
                     help="processes to match with (default: one per core)")
+    sp.add_argument("--cache-dir", metavar="DIR",
+                    help="keep the compiled watchlist here: a rerun with it unchanged starts fast")
     sp.add_argument("paths", nargs="+", metavar="PATH")
 
     sp = cmd("explain", cmd_explain, "show how a text matches (or fails to match) the watchlist")

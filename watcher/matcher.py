@@ -125,16 +125,23 @@ def _latin_vowels_ok(bt: str, ba: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _key_parts(key: str) -> tuple[str, str, str]:
+    """(final vowels, body before them, consonant skeleton of the body) of a key."""
+    final = final_vowels(key)
+    body = key[: len(key) - len(final)]
+    return final, body, skeleton(body)
+
+
 def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str, int, str]:
     """Compare a word key with a name key: (kind, distance, reason) with kind one of
     same | vowel | fuzzy | reject."""
     if t == a:
         return "same", 0, ""
-    ft, fa = final_vowels(t), final_vowels(a)
+    ft, bt, st = _key_parts(t)
+    fa, ba, sa = _key_parts(a)
     if not _finals_agree(ft, fa):
         return "reject", 0, f"ending -{ft or '(consonant)'} is not -{fa or '(consonant)'}"
-    bt, ba = t[: len(t) - len(ft)], a[: len(a) - len(fa)]
-    st, sa = skeleton(bt), skeleton(ba)
     if st == sa:
         budget = 1 if _vowel_groups(ba) <= 2 else 2
         d = Levenshtein.distance(bt, ba, score_cutoff=budget + 1)
@@ -440,18 +447,25 @@ class Matcher:
         groups: list[tuple] = []
         acr = self._acronyms.get(unicodedata.normalize("NFKC", word)) if self._acronyms else None
         if acr:
-            groups.append((SCORE["exact"], "exact", "acronym", acr))
+            groups.append((SCORE["exact"], "exact", "acronym", acr, self._flag(acr)))
         exact = self._exact.get((f,))
         if exact:
-            groups.append((SCORE["exact"], "exact", "exact name part", exact))
+            groups.append((SCORE["exact"], "exact", "exact name part", exact, self._flag(exact)))
         if word[0].isupper():
-            groups.extend((score, method, detail, self._f_members[fid])
-                          for fid, method, score, detail in self._word_parts(word))
+            for fid, method, score, detail in self._word_parts(word):
+                members = self._f_members[fid]
+                groups.append((score, method, detail, members, self._flag(members)))
         info = (f, tuple(groups) or None, f in self._exact_first)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[word] = info
         return info
+
+    def _flag(self, members) -> bool:
+        """Whether context rules apply to any of these members (a surname, or an entity with
+        a threshold or exclusions); if not, the first member of a group always wins."""
+        special = self._special
+        return any(p or e in special for e, _, p in members)
 
     # -- a whole text ----------------------------------------------------------------------------
 
@@ -469,8 +483,9 @@ class Matcher:
                         break
                     members = self._exact.get(tuple(info[x][0] for x in range(i, i + k)))
                     if members:
-                        c = self._pick(text, words, i, i + k,
-                                       ((SCORE["exact"], "exact", "exact name", members),))
+                        group = (SCORE["exact"], "exact", "exact name", members,
+                                 self._flag(members))
+                        c = self._pick(text, words, i, i + k, (group,))
                         if c is not None:
                             kept.append(c)
             if own:
@@ -560,9 +575,10 @@ class Matcher:
     def _pick(self, text, words, i: int, j: int, groups) -> _Cand | None:
         """The winner of span i..j: what _best_in_span keeps, without looking at every member.
 
-        `groups` are (score, method, detail, members), best score first. In the first score
-        tier with a member that passes the context checks, the first member whose first name
-        (or initial) stands beside the span wins, else the first that passed.
+        `groups` are (score, method, detail, members, flagged), best score first. In the first
+        score tier with a member that passes the context checks, the first member whose first
+        name (or initial) stands beside the span wins, else the first that passed. Groups
+        without surnames or special entities (not flagged) pass as a whole.
         """
         ctx = None
         first = None
@@ -572,23 +588,24 @@ class Matcher:
                 if first is not None:
                     break
                 score = g[0]
+            if not g[4]:
+                if first is None:
+                    first = (g, g[3][0])
+                continue
+            if ctx is None:
+                ctx = self._span_context(text, words, i, j)
+            if first is not None and not ctx.can_name:
+                break  # only a named person could beat the first survivor
             for m in g[3]:
                 if m[2] or m[0] in self._special:
-                    if ctx is None:
-                        ctx = self._span_context(text, words, i, j)
                     if not self._member_ok(text, words, i, j, g, m, ctx):
                         continue
                     if m[2] and ctx.can_name and self._named(m[0], ctx):
                         return _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])
                 if first is None:
                     first = (g, m)
-                    if ctx is None:
-                        ctx = self._span_context(text, words, i, j)
                     if not ctx.can_name:
                         break  # nobody can be named here: the first survivor wins
-            else:
-                continue
-            break
         if first is None:
             return None
         g, m = first
@@ -695,8 +712,9 @@ class Matcher:
 
     @staticmethod
     def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
-        return any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m)
-                   for k in keys for m in mine)
+        # compare(k, m) accepts only keys with the same consonants, so this is the same as
+        # any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m))
+        return not {skeleton(k) for k in keys}.isdisjoint(skeleton(m) for m in mine)
 
     @staticmethod
     def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:

@@ -40,7 +40,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """No cyclic GC while building millions of small acyclic objects (nodes, dicts, strings).
 
     The collector would otherwise rescan the growing heap again and again: on a 100k-entity
@@ -97,7 +97,7 @@ def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise ConfigError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
-    with _gc_paused():
+    with gc_paused():
         node = _compose(path, text)
         lines: dict[Loc, int] = {}
         problems: list[str] = []
@@ -228,13 +228,13 @@ def load_watchlist(path: str | Path) -> tuple[Entity, ...]:
         raise ConfigError(f"{path}:1: a watchlist is a mapping with an 'entities' list")
     problems = _duplicate_ids(path, data, lines)
     try:
-        with _gc_paused():
+        with gc_paused():
             spec = WatchlistSpec.model_validate(data)
     except ValidationError as exc:
         problems = _format_errors(path, exc, data, lines, _entity_label) + problems
     if problems:
         raise ConfigError(problems)
-    with _gc_paused():
+    with gc_paused():
         return tuple(e.to_entity() for e in spec.entities)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from .config import load_watchlist
+from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     VOWELS,
@@ -262,6 +262,11 @@ class Matcher:
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Matcher:
+        with gc_paused():
+            return cls._compile(entities)
+
+    @classmethod
+    def _compile(cls, entities: Sequence[Entity]) -> Matcher:
         m = cls()
         m.entities = tuple(entities)
         for idx, ent in enumerate(m.entities):
@@ -374,6 +379,8 @@ class Matcher:
         share it."""
         best: dict[int, tuple[int, str, float, str]] = {}
         wfold = fold(word)
+        if len(wfold) < MIN_VARIANT_LEN:
+            return ()  # as short names, short words only match exactly (His is not Heß)
         cyr = is_cyrillic_word(word)
         for key, ending, kind in self._splits(word):
             for b in _buckets(key):
@@ -470,7 +477,10 @@ class Matcher:
     # -- a whole text ----------------------------------------------------------------------------
 
     def match(self, text: str) -> list[Hit]:
-        """The watched names in `text`, sorted by start, non-overlapping."""
+        """The watched names in `text`, sorted by start; an entity's hits do not overlap.
+
+        Every entity is matched on its own: its hits do not depend on what else is watched.
+        """
         words = word_spans(text)
         cache = self._cache
         info = [cache.get(w) or self._word(w) for _, _, w in words]
@@ -485,13 +495,9 @@ class Matcher:
                     if members:
                         group = (SCORE["exact"], "exact", "exact name", members,
                                  self._flag(members))
-                        c = self._pick(text, words, i, i + k, (group,))
-                        if c is not None:
-                            kept.append(c)
+                        kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
-                c = self._pick(text, words, i, i + 1, own)
-                if c is not None:
-                    kept.append(c)
+                kept.extend(self._pick(text, words, i, i + 1, own))
         return [h for h, _ in self._resolve(text, words, kept, None)]
 
     def explain(self, text: str) -> list[dict]:
@@ -527,25 +533,20 @@ class Matcher:
         return groups
 
     def _best_in_span(self, text, words, group: list[_Cand], notes) -> list[_Cand]:
-        """The candidates of one span that survive context checks, best score first.
-
-        Many entities can share a surname; only the best-scoring ones can win the span, so
-        context is checked in score order and stops after the first score tier that has a
-        survivor (and, in that tier, prefers entities whose first name stands beside it).
-        """
+        """The candidates of one span that survive context checks, best score first, and
+        (unless explaining) only the best of each entity."""
         group.sort(key=lambda c: -c.score)
         kept: list[_Cand] = []
+        seen: set[int] = set()
         for c in group:
-            if kept and c.score < kept[0].score and notes is None:
-                break
+            if c.entity in seen and notes is None:
+                continue
             reason = self._context_reject(text, words, c)
             if reason:
                 self._note(notes, text, words, c, reason)
             else:
                 kept.append(c)
-        if len(kept) > 1 and notes is None:
-            named = [c for c in kept if self._extend(text, words, c)[2]]
-            kept = named[:1] or kept[:1]
+                seen.add(c.entity)
         return kept
 
     def _span_context(self, text, words, i: int, j: int) -> _Span:
@@ -572,44 +573,34 @@ class Matcher:
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
-    def _pick(self, text, words, i: int, j: int, groups) -> _Cand | None:
-        """The winner of span i..j: what _best_in_span keeps, without looking at every member.
+    def _pick(self, text, words, i: int, j: int, groups) -> list[_Cand]:
+        """Every entity's best candidate on span i..j that passes its context checks: what
+        _best_in_span keeps, checking context only for members it can apply to.
 
-        `groups` are (score, method, detail, members, flagged), best score first. In the first
-        score tier with a member that passes the context checks, the first member whose first
-        name (or initial) stands beside the span wins, else the first that passed. Groups
+        `groups` are (score, method, detail, members, flagged), best score first; groups
         without surnames or special entities (not flagged) pass as a whole.
         """
         ctx = None
-        first = None
-        score = groups[0][0]
+        kept: list[_Cand] = []
+        seen: set[int] = set()
         for g in groups:
-            if g[0] != score:
-                if first is not None:
-                    break
-                score = g[0]
             if not g[4]:
-                if first is None:
-                    first = (g, g[3][0])
+                for m in g[3]:
+                    if m[0] not in seen:
+                        seen.add(m[0])
+                        kept.append(_Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2]))
                 continue
             if ctx is None:
                 ctx = self._span_context(text, words, i, j)
-            if first is not None and not ctx.can_name:
-                break  # only a named person could beat the first survivor
             for m in g[3]:
-                if m[2] or m[0] in self._special:
-                    if not self._member_ok(text, words, i, j, g, m, ctx):
-                        continue
-                    if m[2] and ctx.can_name and self._named(m[0], ctx):
-                        return _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])
-                if first is None:
-                    first = (g, m)
-                    if not ctx.can_name:
-                        break  # nobody can be named here: the first survivor wins
-        if first is None:
-            return None
-        g, m = first
-        return _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])
+                if m[0] in seen:
+                    continue
+                if (m[2] or m[0] in self._special) and \
+                        not self._member_ok(text, words, i, j, g, m, ctx):
+                    continue
+                seen.add(m[0])
+                kept.append(_Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2]))
+        return kept
 
     def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
         entity, _, person = m
@@ -750,19 +741,25 @@ class Matcher:
     # -- overlaps --------------------------------------------------------------------------------
 
     def _resolve(self, text, words, cands, notes) -> list[tuple[Hit, _Cand]]:
-        """Keep the best candidate of every overlapping group; the best entity wins a span."""
+        """Each entity keeps its best candidate of every overlapping group of its own.
+
+        Entities do not compete: a watchlist that grows never takes a hit away from an entity
+        that was in it (a second Kyiv, a namesake Medvedev, a city called Vladimir beside
+        "Vladimir Alekseyev" are reported too, each as what it is).
+        """
         spans = []
         for c in cands:
             start, end, extra = self._extend(text, words, c)
             spans.append((start, end, extra, c))
         spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
-        taken: set[int] = set()  # character offsets covered by accepted hits
+        taken: dict[int, set[int]] = {}  # entity -> character offsets of its accepted hits
         out = []
         for start, end, extra, c in spans:
-            if not taken.isdisjoint(range(start, end)):
-                self._note(notes, text, words, c, "overlaps a better hit")
+            mine = taken.setdefault(c.entity, set())
+            if not mine.isdisjoint(range(start, end)):
+                self._note(notes, text, words, c, "overlaps a better hit of this entity")
                 continue
-            taken.update(range(start, end))
+            mine.update(range(start, end))
             ent = self.entities[c.entity]
             detail = f"{c.detail} + {extra}" if extra else c.detail
             hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
@@ -770,7 +767,7 @@ class Matcher:
             out.append((hit, c))
             if notes is not None:
                 notes.append({**hit.as_dict(), "accepted": True, "reason": ""})
-        out.sort(key=lambda hc: hc[0].start)
+        out.sort(key=lambda hc: (hc[0].start, hc[0].end, hc[1].entity))
         return out
 
     def _note(self, notes, text, words, c: _Cand, reason: str) -> None:
@@ -813,7 +810,7 @@ class Watch:
             return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
         cached = cache_dir / f"watchlist-{key}.pickle"
         try:
-            with open(cached, "rb") as f:
+            with open(cached, "rb") as f, gc_paused():
                 return pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass

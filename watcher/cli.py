@@ -74,34 +74,52 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool = False) -> None:
-    """Match files with `jobs` processes and print their hits in order (what `scan` does)."""
+    """Match files with `jobs` processes and print their hits in order (what `scan` does).
+
+    Without --explain, each worker process also renders its hits as output lines, so the
+    parent only reads files and writes what comes back.
+    """
     from .parallel import Analyser
 
     analyser = Analyser(watch, jobs)
     items = _read_all(paths)
+    post = None if explain else (_render_jsonl if fmt == "jsonl" else _render_text)
     try:
-        for path, future in analyser.map(items):
+        for path, future in analyser.map(items, post=post):
             try:
-                text, _, hits = future.result()
+                res = future.result()
             except WatcherError as exc:
                 _err(f"{path}: skipped: {exc}")
                 continue
+            if post is not None:
+                sys.stdout.write(res)
+                continue
+            text, _, hits = res
             _print_hits(path, hits, fmt)
-            if explain and hasattr(watch.matcher, "explain"):
-                for row in watch.matcher.explain(text):
-                    _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+            for row in watch.matcher.explain(text):
+                _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
     finally:
         analyser.close()
 
 
+def _render_jsonl(path: str, text: str, encoding: str, hits) -> str:
+    return "".join(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False) + "\n"
+                   for hit in hits)
+
+
+def _render_text(path: str, text: str, encoding: str, hits) -> str:
+    return "".join(_text_line(path, hit) + "\n" for hit in hits)
+
+
+def _text_line(path: str, hit) -> str:
+    return (f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
+            f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
+            + (f"\t{hit.detail}" if hit.detail else ""))
+
+
 def _print_hits(path: str, hits, fmt: str) -> None:
-    for hit in hits:
-        if fmt == "jsonl":
-            _out(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False))
-        else:
-            _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
-                 f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
-                 + (f"\t{hit.detail}" if hit.detail else ""))
+    out = _render_jsonl if fmt == "jsonl" else _render_text
+    sys.stdout.write(out(path, "", "", hits))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

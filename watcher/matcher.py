@@ -20,6 +20,7 @@ the watchlist, so the cost per word does not grow with the number of entities.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -28,6 +29,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -58,8 +60,7 @@ _MAX_GAP = 4  # longer gaps between words are never "beside"
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
 
 
-@dataclass(frozen=True, slots=True)
-class _Cand:
+class _Cand(NamedTuple):
     """A possible hit before context checks: part `part` matched words i..j (exclusive)."""
 
     entity: int
@@ -211,7 +212,7 @@ class _Span:
     """What the words around a span say about person names, worked out once per span."""
 
     __slots__ = ("initial", "first", "known", "prev_initial", "prev_named", "next_named",
-                 "can_name")
+                 "can_name", "start", "end", "prev_start", "next_end")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
@@ -498,7 +499,7 @@ class Matcher:
                         kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
                 kept.extend(self._pick(text, words, i, i + 1, own))
-        return [h for h, _ in self._resolve(text, words, kept, None)]
+        return [h for h, _ in self._resolve(text, kept, None)]
 
     def explain(self, text: str) -> list[dict]:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
@@ -523,7 +524,8 @@ class Matcher:
         kept = []
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes))
-        return self._resolve(text, words, kept, notes)
+        spans = [(*self._extend(text, words, c), c) for c in kept]
+        return self._resolve(text, spans, notes, words)
 
     @staticmethod
     def _by_span(cands: list[_Cand]) -> dict[tuple[int, int], list[_Cand]]:
@@ -552,9 +554,11 @@ class Matcher:
     def _span_context(self, text, words, i: int, j: int) -> _Span:
         """The neighbours of words i..j that the person-name rules look at, once per span."""
         ctx = _Span()
-        start, end = words[i][0], words[j - 1][1]
+        ctx.start = start = words[i][0]
+        ctx.end = end = words[j - 1][1]
         if i > 0:
             ps, pe, prev = words[i - 1]
+            ctx.prev_start = ps
             gap = text[pe:start]
             if prev[0].isupper():
                 keys = phonetic_keys(prev)
@@ -568,39 +572,63 @@ class Matcher:
                     ctx.known = any(k in self._watch_first or k in given_names() for k in keys)
         if j < len(words):
             ns, ne, nxt = words[j]
+            ctx.next_end = ne
             if nxt[0].isupper() and _beside(text[end:ns]):
                 ctx.next_named = frozenset(skeleton(k) for k in phonetic_keys(nxt))
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
-    def _pick(self, text, words, i: int, j: int, groups) -> list[_Cand]:
+    def _pick(self, text, words, i: int, j: int, groups) -> list[tuple]:
         """Every entity's best candidate on span i..j that passes its context checks: what
-        _best_in_span keeps, checking context only for members it can apply to.
+        _best_in_span keeps, checking context only for members it can apply to. Returns
+        (start, end, extension, candidate) as _extend() gives them.
 
         `groups` are (score, method, detail, members, flagged), best score first; groups
         without surnames or special entities (not flagged) pass as a whole.
         """
         ctx = None
-        kept: list[_Cand] = []
+        kept: list[tuple] = []
         seen: set[int] = set()
+        start = end = 0
         for g in groups:
             if not g[4]:
+                if not kept:
+                    start, end = words[i][0], words[j - 1][1]
                 for m in g[3]:
                     if m[0] not in seen:
                         seen.add(m[0])
-                        kept.append(_Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2]))
+                        kept.append((start, end, "",
+                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
                 continue
             if ctx is None:
                 ctx = self._span_context(text, words, i, j)
+                start, end = ctx.start, ctx.end
             for m in g[3]:
-                if m[0] in seen:
+                e = m[0]
+                if e in seen:
                     continue
-                if (m[2] or m[0] in self._special) and \
+                if (m[2] or e in self._special) and \
                         not self._member_ok(text, words, i, j, g, m, ctx):
                     continue
-                seen.add(m[0])
-                kept.append(_Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2]))
+                seen.add(e)
+                c = _Cand(e, m[1], i, j, g[0], g[1], g[2], m[2])
+                if m[2] and ctx.can_name:
+                    kept.append(self._extend_in(ctx, c))
+                else:
+                    kept.append((start, end, "", c))
         return kept
+
+    def _extend_in(self, ctx: _Span, c: _Cand) -> tuple:
+        """_extend() from what the span context already knows."""
+        mine = self._first_skels.get(c.entity)
+        if mine:
+            if ctx.prev_initial:
+                return ctx.prev_start, ctx.end, "initial", c
+            if ctx.prev_named and not mine.isdisjoint(ctx.prev_named):
+                return ctx.prev_start, ctx.end, "first name", c
+            if ctx.next_named and not mine.isdisjoint(ctx.next_named):
+                return ctx.start, ctx.next_end, "first name after surname", c
+        return ctx.start, ctx.end, "", c
 
     def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
         entity, _, person = m
@@ -618,15 +646,6 @@ class Matcher:
                 return True
             return not ctx.known
         return True
-
-    def _named(self, entity: int, ctx: _Span) -> bool:
-        """_extend() would grow this surname over a first name or initial beside it."""
-        mine = self._first_skels.get(entity)
-        if not mine:
-            return False
-        return ctx.prev_initial or bool(
-            ctx.prev_named and not mine.isdisjoint(ctx.prev_named)) or bool(
-            ctx.next_named and not mine.isdisjoint(ctx.next_named))
 
     def _exact_at(self, words, i, cands) -> None:
         word = words[i][2]
@@ -740,26 +759,25 @@ class Matcher:
 
     # -- overlaps --------------------------------------------------------------------------------
 
-    def _resolve(self, text, words, cands, notes) -> list[tuple[Hit, _Cand]]:
+    def _resolve(self, text, spans, notes, words=None) -> list[tuple[Hit, _Cand]]:
         """Each entity keeps its best candidate of every overlapping group of its own.
 
         Entities do not compete: a watchlist that grows never takes a hit away from an entity
         that was in it (a second Kyiv, a namesake Medvedev, a city called Vladimir beside
         "Vladimir Alekseyev" are reported too, each as what it is).
         """
-        spans = []
-        for c in cands:
-            start, end, extra = self._extend(text, words, c)
-            spans.append((start, end, extra, c))
-        spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
-        taken: dict[int, set[int]] = {}  # entity -> character offsets of its accepted hits
+        spans.sort(key=lambda s: (-s[3].score, s[0] - s[1], s[0]))
+        taken: dict[int, list[tuple[int, int]]] = {}  # entity -> its accepted (start, end)
         out = []
         for start, end, extra, c in spans:
-            mine = taken.setdefault(c.entity, set())
-            if not mine.isdisjoint(range(start, end)):
+            mine = taken.get(c.entity)
+            if mine is None:
+                taken[c.entity] = [(start, end)]
+            elif any(s < end and start < e for s, e in mine):
                 self._note(notes, text, words, c, "overlaps a better hit of this entity")
                 continue
-            mine.update(range(start, end))
+            else:
+                mine.append((start, end))
             ent = self.entities[c.entity]
             detail = f"{c.detail} + {extra}" if extra else c.detail
             hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
@@ -793,7 +811,7 @@ class Watch:
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Watch:
-        return cls(Matcher.compile(entities), {e.id: e for e in entities})
+        return _frozen(cls(Matcher.compile(entities), {e.id: e for e in entities}))
 
     @classmethod
     def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
@@ -811,12 +829,21 @@ class Watch:
         cached = cache_dir / f"watchlist-{key}.pickle"
         try:
             with open(cached, "rb") as f, gc_paused():
-                return pickle.load(f)
+                return _frozen(pickle.load(f))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
         watch = cls.compile(load_watchlist(path))
         _write_cache(cached, watch)
         return watch
+
+
+def _frozen(watch: Watch) -> Watch:
+    """Move the compiled watchlist (millions of small objects for 100k names) out of the cyclic
+    collector's reach: a full collection would otherwise walk all of it, about a second each
+    time, and halve the throughput. Its objects are acyclic, so nothing leaks when it is
+    replaced; forked workers also keep sharing its pages (see parallel.py)."""
+    gc.freeze()
+    return watch
 
 
 def _write_cache(cached: Path, watch: Watch) -> None:

@@ -3,7 +3,8 @@
 - name parts are verified once per distinct spelling and fanned out to the entities sharing it,
   words are analysed once and memoised, span context is worked out once per span: match() must
   equal match_reference(), which checks every candidate of every entity on its own, uncached;
-- entities do not compete: adding entities never changes the hits of those already watched.
+- entities do not compete: adding entities never changes the hits of those already watched
+  (but a word spelt exactly as an added name is no longer a misspelling of another).
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ def test_word_memo_does_not_change_hits(text):
 def test_adding_entities_never_changes_the_hits_of_the_others(text, keep):
     small = Matcher.compile(BASE + [e for e, k in zip(CROWD, keep, strict=True) if k])
     ids = {e.id for e in small.entities}
-    assert [h for h in MATCHER.match(text) if h.entity_id in ids] == small.match(text)
+    big = [h for h in MATCHER.match(text) if h.entity_id in ids]
+    alone = small.match(text)
+    # ...except that a word spelt exactly as a name added is no longer a misspelling of another
+    assert [h for h in big if h.method != "fuzzy"] == [h for h in alone if h.method != "fuzzy"]
+    assert set(alone) >= {h for h in big if h.method == "fuzzy"}
 
 
 def test_namesakes_are_all_reported():

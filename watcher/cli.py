@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import sys
@@ -103,8 +104,22 @@ def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool =
 
 
 def _render_jsonl(path: str, text: str, encoding: str, hits) -> str:
-    return "".join(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False) + "\n"
-                   for hit in hits)
+    """The JSONL lines of `hits`: json.dumps({"file": path, **hit.as_dict()}) each, with the
+    strings that repeat (file, entity, alias, method and detail) encoded once."""
+    out = []
+    f = _json_str(path)
+    for h in hits:
+        out.append(f'{{"file": {f}, "entity_id": {_json_str(h.entity_id)}, '
+                   f'"name": {_json_str(h.name)}, "start": {h.start}, "end": {h.end}, '
+                   f'"text": {_json_str(h.text)}, "alias": {_json_str(h.alias)}, '
+                   f'"score": {round(h.score, 1)!r}, "method": {_json_str(h.method)}, '
+                   f'"detail": {_json_str(h.detail)}}}\n')
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
 
 
 def _render_text(path: str, text: str, encoding: str, hits) -> str:

@@ -399,7 +399,9 @@ class Matcher:
                     if Levenshtein.distance(key, akey, score_cutoff=budget + 1) > budget:
                         continue
                 self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
-        return tuple(sorted(best.values(), key=lambda r: -r[2]))
+        # ties in an order of their own (not of form ids, which depend on the whole list)
+        return tuple(sorted(best.values(), key=lambda r: (
+            -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
 
     def _fuzzy_candidates(self, key: str) -> list[int]:
         """Forms whose consonants are one edit from the key's (SymSpell deletion index)."""
@@ -480,7 +482,9 @@ class Matcher:
     def match(self, text: str) -> list[Hit]:
         """The watched names in `text`, sorted by start; an entity's hits do not overlap.
 
-        Every entity is matched on its own: its hits do not depend on what else is watched.
+        Every entity is matched on its own: its hits do not depend on what else is watched,
+        with one exception: a word spelt exactly as a watched name is not taken for a
+        misspelling (fuzzy hit) of another.
         """
         words = word_spans(text)
         cache = self._cache
@@ -543,6 +547,10 @@ class Matcher:
         for c in group:
             if c.entity in seen and notes is None:
                 continue
+            if c.method == "fuzzy" and any(k.method == "exact" for k in kept):
+                self._note(notes, text, words, c, "spelt exactly as another watched name: "
+                           "not a misspelling")
+                continue
             reason = self._context_reject(text, words, c)
             if reason:
                 self._note(notes, text, words, c, reason)
@@ -590,7 +598,10 @@ class Matcher:
         kept: list[tuple] = []
         seen: set[int] = set()
         start = end = 0
+        exact = False
         for g in groups:
+            if g[1] == "fuzzy" and exact:
+                continue  # a watched name spelt exactly is no misspelling of another
             if not g[4]:
                 if not kept:
                     start, end = words[i][0], words[j - 1][1]
@@ -599,6 +610,7 @@ class Matcher:
                         seen.add(m[0])
                         kept.append((start, end, "",
                                      _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                exact = exact or g[1] == "exact"
                 continue
             if ctx is None:
                 ctx = self._span_context(text, words, i, j)
@@ -611,6 +623,7 @@ class Matcher:
                         not self._member_ok(text, words, i, j, g, m, ctx):
                     continue
                 seen.add(e)
+                exact = exact or g[1] == "exact"
                 c = _Cand(e, m[1], i, j, g[0], g[1], g[2], m[2])
                 if m[2] and ctx.can_name:
                     kept.append(self._extend_in(ctx, c))

@@ -32,7 +32,6 @@ Then the dev docs are scanned with the largest watchlist and scored with score.p
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -225,6 +224,18 @@ def aho_child(wl: Path, corpus: Path, runs: int) -> dict:
     return res
 
 
+class _Lines:
+    """A stdout that only counts lines."""
+
+    n = 0
+
+    def write(self, s: str) -> None:
+        self.n += s.count("\n")
+
+    def flush(self) -> None:
+        pass
+
+
 def child(wl: Path, corpus: Path, runs: int, jobs: list[int], score_dev: bool) -> dict:
     from watcher import cli
     from watcher.config import load_watchlist
@@ -267,11 +278,11 @@ def child(wl: Path, corpus: Path, runs: int, jobs: list[int], score_dev: bool) -
             times.append(time.perf_counter() - t0)
         res[f"scan{j}_s"] = _median(times)
     # hits on the corpus (1 process), for the record
-    buf = io.StringIO()
+    buf = _Lines()
     watch.matcher._cache.clear()
     with redirect_stdout(buf):
         cli.scan_files(watch, [str(p) for p in paths], 1, "jsonl")
-    res["hits"] = buf.getvalue().count("\n")
+    res["hits"] = buf.n
 
     if score_dev and (DEV / "gold.jsonl").exists():
         res["dev"] = dev_quality(watch)
@@ -355,12 +366,48 @@ def main() -> None:
             cmd = [sys.executable, __file__, "--child", str(wl), str(corpus),
                    "--runs", str(args.runs)]
             results[n] = {**_run_child(cmd + ["--aho"]),
-                          **_run_child(cmd + (["--score-dev"] if n == max(sizes) else []))}
+                          **_run_child(cmd + (["--score-dev"] if n == max(sizes) else [])),
+                          **cli_runs(wl, corpus, args.runs)}
             print(f"  {n}: done", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report(results)
+
+
+def cli_runs(wl: Path, corpus: Path, runs: int) -> dict:
+    """`watcher scan` as a user runs it, each a fresh process: peak RSS (wait4) and wall time.
+
+    cold: no cache yet (load, compile, write the cache, scan the corpus with 1 process);
+    warm: the same with the cache; start: the cached start alone (scan of one tiny file).
+    """
+    res: dict = {}
+    cache = Path(tempfile.mkdtemp(prefix="wcache"))
+    tiny = cache / "tiny.txt"
+    tiny.write_text("Nothing to see here.\n", "utf-8")
+    base = [sys.executable, "-m", "watcher.cli", "scan", "--watchlist", str(wl), "--format",
+            "jsonl", "--cache-dir", str(cache / "c")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(args):
+        t0 = time.perf_counter()
+        with open(os.devnull, "w") as null:
+            p = subprocess.Popen(base + args, stdout=null, cwd=ROOT, env=env)
+            _, status, usage = os.wait4(p.pid, 0)
+        if status:
+            raise SystemExit(f"watcher scan {args} failed: {status}")
+        return time.perf_counter() - t0, usage.ru_maxrss / 1024
+
+    try:
+        res["cli_cold_s"], res["cli_cold_rss"] = run(["--jobs", "1", str(corpus)])
+        warm = [run(["--jobs", "1", str(corpus)]) for _ in range(runs)]
+        res["cli_warm_s"] = _median([w[0] for w in warm])
+        res["cli_warm_rss"] = max(w[1] for w in warm)
+        starts = [run([str(tiny)]) for _ in range(runs)]
+        res["cli_start_s"] = _median([w[0] for w in starts])
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return res
 
 
 def _run_child(cmd: list[str]) -> dict:
@@ -392,9 +439,24 @@ def report(results: dict) -> None:
               f"{mb / s1:>7.2f} {docs / s1:>6.0f} {spm:>6.3f} {x:>5.2f} | "
               f"{mb / s2:>7.2f} {s1 / s2:>5.2f} | {mb / sa:>8.2f} {docs / sa:>6.0f} "
               f"{sa / s1:>8.0%} | {r['hits']:>6} {r['aho_hits']:>8}")
+    print()
+    hdr2 = (f"{'entities':>9} | {'CLI cold s':>10} {'RSS MB':>6} | {'CLI warm s':>10} "
+            f"{'RSS MB':>6} {'MB/s':>5} | {'CLI start s':>11} | {'hits/MB':>7}")
+    print(hdr2)
+    print("-" * len(hdr2))
+    for _n, r in sorted(results.items()):
+        print(f"{r['entities']:>9} | {r['cli_cold_s']:>10.2f} {r['cli_cold_rss']:>6.0f} | "
+              f"{r['cli_warm_s']:>10.2f} {r['cli_warm_rss']:>6.0f} "
+              f"{r['mb'] / r['cli_warm_s']:>5.2f} | {r['cli_start_s']:>11.2f} | "
+              f"{r['hits'] / r['mb']:>7.0f}")
+    print("CLI: `python -m watcher.cli scan --jobs 1 --cache-dir C --format jsonl CORPUS "
+          ">/dev/null`, a fresh process each, wall time and peak RSS (wait4); cold: empty "
+          "cache; warm: from the cache; start: from the cache, one tiny file.")
     print("load: YAML + validation; compile: Matcher.compile; cold: Watch.load, empty cache "
           "(load + compile + write); cached: Watch.load from the cache; RSS: peak of the "
-          "size's process (all of the above, the scans; aho runs in a process of its own).")
+          "size's bench process (all of the above, several watchlist copies, the scans and "
+          "a buffer of all hits: an upper bound; see the CLI table); aho runs in a process "
+          "of its own.")
     print("1p/2p: cli.scan_files in-process (read, extract, match, JSONL to /dev/null) with "
           "1 / 2 processes, the word cache emptied before each run; x1k: time per MB relative "
           "to the smallest list; aho: bare pyahocorasick of casefolded names, boundaries "

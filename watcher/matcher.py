@@ -471,11 +471,13 @@ class Matcher:
         self._cache[word] = info
         return info
 
-    def _flag(self, members) -> bool:
-        """Whether context rules apply to any of these members (a surname, or an entity with
-        a threshold or exclusions); if not, the first member of a group always wins."""
+    def _flag(self, members) -> int:
+        """Which context rules apply to these members: 0 none (they all pass as a group),
+        1 first-name rules (surnames), 2 also an entity's threshold or exclusions."""
         special = self._special
-        return any(p or e in special for e, _, p in members)
+        if any(e in special for e, _, _ in members):
+            return 2
+        return 1 if any(p for _, _, p in members) else 0
 
     # -- a whole text ----------------------------------------------------------------------------
 
@@ -615,6 +617,15 @@ class Matcher:
             if ctx is None:
                 ctx = self._span_context(text, words, i, j)
                 start, end = ctx.start, ctx.end
+            if g[4] == 1 and ctx.initial is None and ctx.first is None and not ctx.can_name:
+                # surnames with no first name or initial beside them: all pass, none grows
+                for m in g[3]:
+                    if m[0] not in seen:
+                        seen.add(m[0])
+                        kept.append((start, end, "",
+                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                exact = exact or g[1] == "exact"
+                continue
             for m in g[3]:
                 e = m[0]
                 if e in seen:

@@ -15,6 +15,16 @@ Name parts: a watched person's surname alone is a mention; the first name beside
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
 name alone never matches. Every step is a dict lookup on a key of the word, never a loop over
 the watchlist, so the cost per word does not grow with the number of entities.
+
+At scale (100k names, hundreds sharing a surname): name parts are stored once per distinct
+spelling with the list of (entity, alias) members that share it, so a word is verified once per
+spelling and the members are only fanned out when a span is resolved; what a word yields is
+memoised; the context a span's neighbours give (first name, initial) is worked out once per span.
+
+Entities do not compete: each keeps its own best hit on a span, so adding names to a watchlist
+never hides a hit of a name already in it (two watched Kyivs, namesake Medvedevs are all
+reported). One exception: a word spelt exactly as a watched name is not taken for a misspelling
+(fuzzy hit) of another.
 """
 
 from __future__ import annotations

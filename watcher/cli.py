@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from . import __version__
 from .config import check, load_settings, load_watchlist, parse_duration
@@ -59,41 +61,80 @@ def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from .matcher import Watch
-    from .parallel import Analyser
 
-    watch = Watch.compile(load_watchlist(args.watchlist))
+    cache = Path(args.cache_dir) if args.cache_dir else None
+    watch = Watch.load(Path(args.watchlist), cache)
     status = 0
     for name in args.paths:
         if not os.path.lexists(name):
             _err(f"{name}: no such file or folder")
             status = 1
     paths = list(_scan_paths([p for p in args.paths if os.path.lexists(p)]))
-    analyser = Analyser(watch, args.jobs or _jobs_for(paths))
-    items = _read_all(paths)
-    try:
-        for path, future in analyser.map(items):
-            try:
-                text, _, hits = future.result()
-            except WatcherError as exc:
-                _err(f"{path}: skipped: {exc}")
-                continue
-            _print_hits(path, hits, args.format)
-            if args.explain and hasattr(watch.matcher, "explain"):
-                for row in watch.matcher.explain(text):
-                    _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
-    finally:
-        analyser.close()
+    scan_files(watch, paths, args.jobs or _jobs_for(paths), args.format, args.explain)
     return status
 
 
+def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool = False) -> None:
+    """Match files with `jobs` processes and print their hits in order (what `scan` does).
+
+    Without --explain, each worker process also renders its hits as output lines, so the
+    parent only reads files and writes what comes back.
+    """
+    from .parallel import Analyser
+
+    analyser = Analyser(watch, jobs)
+    items = _read_all(paths)
+    post = None if explain else (_render_jsonl if fmt == "jsonl" else _render_text)
+    try:
+        for path, future in analyser.map(items, post=post):
+            try:
+                res = future.result()
+            except WatcherError as exc:
+                _err(f"{path}: skipped: {exc}")
+                continue
+            if post is not None:
+                sys.stdout.write(res)
+                continue
+            text, _, hits = res
+            _print_hits(path, hits, fmt)
+            for row in watch.matcher.explain(text):
+                _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+    finally:
+        analyser.close()
+
+
+def _render_jsonl(path: str, text: str, encoding: str, hits) -> str:
+    """The JSONL lines of `hits`: json.dumps({"file": path, **hit.as_dict()}) each, with the
+    strings that repeat (file, entity, alias, method and detail) encoded once."""
+    out = []
+    f = _json_str(path)
+    for h in hits:
+        out.append(f'{{"file": {f}, "entity_id": {_json_str(h.entity_id)}, '
+                   f'"name": {_json_str(h.name)}, "start": {h.start}, "end": {h.end}, '
+                   f'"text": {_json_str(h.text)}, "alias": {_json_str(h.alias)}, '
+                   f'"score": {round(h.score, 1)!r}, "method": {_json_str(h.method)}, '
+                   f'"detail": {_json_str(h.detail)}}}\n')
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _render_text(path: str, text: str, encoding: str, hits) -> str:
+    return "".join(_text_line(path, hit) + "\n" for hit in hits)
+
+
+def _text_line(path: str, hit) -> str:
+    return (f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
+            f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
+            + (f"\t{hit.detail}" if hit.detail else ""))
+
+
 def _print_hits(path: str, hits, fmt: str) -> None:
-    for hit in hits:
-        if fmt == "jsonl":
-            _out(json.dumps({"file": path, **hit.as_dict()}, ensure_ascii=False))
-        else:
-            _out(f"{path}:{hit.start}-{hit.end}\t{hit.entity_id}\t{hit.text!r}\t"
-                 f"alias={hit.alias!r}\t{hit.method}\t{hit.score:.0f}"
-                 + (f"\t{hit.detail}" if hit.detail else ""))
+    out = _render_jsonl if fmt == "jsonl" else _render_text
+    sys.stdout.write(out(path, "", "", hits))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -435,6 +476,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--explain", action="store_true", help="also print why candidates matched")
     sp.add_argument("--jobs", "-j", type=int, default=0,
                     help="processes to match with (default: one per core)")
+    sp.add_argument("--cache-dir", metavar="DIR",
+                    help="keep the compiled watchlist here: a rerun with it unchanged starts fast")
     sp.add_argument("paths", nargs="+", metavar="PATH")
 
     sp = cmd("explain", cmd_explain, "show how a text matches (or fails to match) the watchlist")

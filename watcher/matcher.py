@@ -15,11 +15,22 @@ Name parts: a watched person's surname alone is a mention; the first name beside
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
 name alone never matches. Every step is a dict lookup on a key of the word, never a loop over
 the watchlist, so the cost per word does not grow with the number of entities.
+
+At scale (100k names, hundreds sharing a surname): name parts are stored once per distinct
+spelling with the list of (entity, alias) members that share it, so a word is verified once per
+spelling and the members are only fanned out when a span is resolved; what a word yields is
+memoised; the context a span's neighbours give (first name, initial) is worked out once per span.
+
+Entities do not compete: each keeps its own best hit on a span, so adding names to a watchlist
+never hides a hit of a name already in it (two watched Kyivs, namesake Medvedevs are all
+reported). One exception: a word spelt exactly as a watched name is not taken for a misspelling
+(fuzzy hit) of another.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import os
@@ -28,10 +39,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
-from .config import load_watchlist
+from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     VOWELS,
@@ -58,8 +70,7 @@ _MAX_GAP = 4  # longer gaps between words are never "beside"
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
 
 
-@dataclass(frozen=True, slots=True)
-class _Cand:
+class _Cand(NamedTuple):
     """A possible hit before context checks: part `part` matched words i..j (exclusive)."""
 
     entity: int
@@ -125,16 +136,23 @@ def _latin_vowels_ok(bt: str, ba: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _key_parts(key: str) -> tuple[str, str, str]:
+    """(final vowels, body before them, consonant skeleton of the body) of a key."""
+    final = final_vowels(key)
+    body = key[: len(key) - len(final)]
+    return final, body, skeleton(body)
+
+
 def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str, int, str]:
     """Compare a word key with a name key: (kind, distance, reason) with kind one of
     same | vowel | fuzzy | reject."""
     if t == a:
         return "same", 0, ""
-    ft, fa = final_vowels(t), final_vowels(a)
+    ft, bt, st = _key_parts(t)
+    fa, ba, sa = _key_parts(a)
     if not _finals_agree(ft, fa):
         return "reject", 0, f"ending -{ft or '(consonant)'} is not -{fa or '(consonant)'}"
-    bt, ba = t[: len(t) - len(ft)], a[: len(a) - len(fa)]
-    st, sa = skeleton(bt), skeleton(ba)
     if st == sa:
         budget = 1 if _vowel_groups(ba) <= 2 else 2
         d = Levenshtein.distance(bt, ba, score_cutoff=budget + 1)
@@ -200,38 +218,75 @@ def _is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
 
 
+class _Span:
+    """What the words around a span say about person names, worked out once per span."""
+
+    __slots__ = ("initial", "first", "known", "prev_initial", "prev_named", "next_named",
+                 "can_name", "start", "end", "prev_start", "next_end")
+
+    def __init__(self) -> None:
+        self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
+        self.first: frozenset[str] | None = None  # skeletons of a capitalised word beside
+        self.known = False  # ...which is a first name (watched or common)
+        self.prev_initial = False  # an initial before (extends the hit)
+        self.prev_named: frozenset[str] | None = None
+        self.next_named: frozenset[str] | None = None
+        self.can_name = False  # any of the three above
+
+
 class Matcher:
-    """Compiled watchlist. Build with Matcher.compile(entities); picklable."""
+    """Compiled watchlist. Build with Matcher.compile(entities); picklable.
+
+    Name parts are stored once per distinct spelling ("form": phonetic key, declension kind,
+    script, folded spelling) with the list of (entity, alias) members that share it, so a word
+    is verified once per spelling however many watched people share a surname, and the members
+    are only looked at when a span is resolved.
+    """
 
     def __init__(self) -> None:
         self.entities: tuple[Entity, ...] = ()
-        self._exact: dict[str, list[tuple[int, str, tuple[str, ...]]]] = {}
-        self._acronyms: dict[str, list[tuple[int, str]]] = {}
-        # name parts of the variant tiers, as parallel lists indexed by part id
-        self._p_entity: list[int] = []
-        self._p_alias: list[str] = []
-        self._p_fold: list[str] = []
-        self._p_key: list[str] = []
-        self._p_kind: list[str] = []
-        self._p_cyr: list[bool] = []
-        self._p_person: list[bool] = []
-        self._index: dict[str, list[int]] = {}  # bucket of the whole key -> parts
-        self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> parts
-        self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> parts (fuzzy tier)
+        self._exact: dict[tuple[str, ...], list[tuple[int, str, bool]]] = {}
+        # multi-word names: their first two folded words -> their lengths in words
+        self._exact_next: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._exact_first: set[str] = set()
+        self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
+        # distinct spellings of name parts, as parallel lists indexed by form id
+        self._f_key: list[str] = []
+        self._f_fold: list[str] = []
+        self._f_kind: list[str] = []
+        self._f_cyr: list[bool] = []
+        self._f_members: list[list[tuple[int, str, bool]]] = []
+        self._form_ids: dict[tuple[str, str, bool, str], int] = {}
+        self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
+        self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
+        self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
         self._del_index: dict[str, list[int]] = {}  # one consonant deleted, same key shape
         self._first_names: dict[int, tuple[str, ...]] = {}
+        self._first_skels: dict[int, frozenset[str]] = {}
+        self._initials: dict[int, frozenset[str]] = {}
         self._watch_first: set[str] = set()
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes
         self._cache: dict[str, tuple] = {}
 
     # -- compile --------------------------------------------------------------------------------
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Matcher:
+        with gc_paused():
+            return cls._compile(entities)
+
+    @classmethod
+    def _compile(cls, entities: Sequence[Entity]) -> Matcher:
         m = cls()
         m.entities = tuple(entities)
         for idx, ent in enumerate(m.entities):
             m._add_entity(idx, ent)
+        m._form_ids = {}  # only needed while compiling
+        m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
+        m._exact_first = {k[0] for k in m._exact_next}
+        m._special = frozenset(i for i, e in enumerate(m.entities)
+                               if e.threshold is not None or e.exclude)
         return m
 
     def _add_entity(self, idx: int, ent: Entity) -> None:
@@ -243,10 +298,12 @@ class Matcher:
                 continue
             if len(words) == 1 and _is_acronym(alias):
                 key = unicodedata.normalize("NFKC", words[0])
-                self._acronyms.setdefault(key, []).append((idx, alias))
+                self._acronyms.setdefault(key, []).append((idx, alias, False))
                 continue
             folds = tuple(fold(w) for w in words)
-            self._exact.setdefault(folds[0], []).append((idx, alias, folds))
+            self._exact.setdefault(folds, []).append((idx, alias, person and len(folds) == 1))
+            if len(folds) > 1:
+                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
                 continue
             if len(words) == 1:
@@ -255,7 +312,10 @@ class Matcher:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
         if first:
-            self._first_names[idx] = tuple(dict.fromkeys(first))
+            mine = tuple(dict.fromkeys(first))
+            self._first_names[idx] = mine
+            self._first_skels[idx] = frozenset(skeleton(k) for k in mine)
+            self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
             self._excludes[idx] = tuple(
@@ -265,25 +325,33 @@ class Matcher:
         f = fold(word)
         if len(f) < MIN_VARIANT_LEN:
             return
+        cyr = is_cyrillic_word(word)
         for key in phonetic_keys(word):
-            pid = len(self._p_key)
-            self._p_entity.append(idx)
-            self._p_alias.append(alias)
-            self._p_fold.append(f)
-            self._p_key.append(key)
-            self._p_kind.append(name_kind(key))
-            self._p_cyr.append(is_cyrillic_word(word))
-            self._p_person.append(person)
-            for b in _buckets(key):
-                self._index.setdefault(b, []).append(pid)
-            for b in _buckets(stem_of(key, self._p_kind[pid])):
-                self._stem_index.setdefault(b, []).append(pid)
-            if fuzzy_budget(len(key)):
-                for skel, fc in _fuzzy_buckets(key):
-                    if len(skel) >= FUZZY_MIN_CONSONANTS:
-                        self._fz_index.setdefault(f"{skel}|{fc}", []).append(pid)
-                        for d in _deletes(skel):
-                            self._del_index.setdefault(f"{d}|{fc}", []).append(pid)
+            kind = name_kind(key)
+            fid = self._form_ids.get((key, kind, cyr, f))
+            if fid is None:
+                fid = self._new_form(key, kind, cyr, f)
+            self._f_members[fid].append((idx, alias, person))
+
+    def _new_form(self, key: str, kind: str, cyr: bool, f: str) -> int:
+        fid = len(self._f_key)
+        self._form_ids[(key, kind, cyr, f)] = fid
+        self._f_key.append(key)
+        self._f_fold.append(f)
+        self._f_kind.append(kind)
+        self._f_cyr.append(cyr)
+        self._f_members.append([])
+        for b in _buckets(key):
+            self._index.setdefault(b, []).append(fid)
+        for b in _buckets(stem_of(key, kind)):
+            self._stem_index.setdefault(f"{b}|{kind}", []).append(fid)
+        if fuzzy_budget(len(key)):
+            for skel, fc in _fuzzy_buckets(key):
+                if len(skel) >= FUZZY_MIN_CONSONANTS:
+                    self._fz_index.setdefault(f"{skel}|{fc}", []).append(fid)
+                    for d in _deletes(skel):
+                        self._del_index.setdefault(f"{d}|{fc}", []).append(fid)
+        return fid
 
     # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
 
@@ -317,77 +385,137 @@ class Matcher:
         return out
 
     def _word_parts(self, word: str, notes: list | None = None) -> tuple:
-        """Name parts this word may spell: ((part id, method, score, detail), ...), best first."""
-        if notes is None and word in self._cache:
-            return self._cache[word]
+        """Spellings of name parts this word may be: ((form id, method, score, detail), ...),
+        best first. Each distinct spelling is compared once, whatever number of entities
+        share it."""
         best: dict[int, tuple[int, str, float, str]] = {}
         wfold = fold(word)
+        if len(wfold) < MIN_VARIANT_LEN:
+            return ()  # as short names, short words only match exactly (His is not Heß)
         cyr = is_cyrillic_word(word)
         for key, ending, kind in self._splits(word):
-            index = self._stem_index if ending else self._index
             for b in _buckets(key):
-                for pid in index.get(b, ()):
-                    self._try_part(pid, key, ending, kind, wfold, cyr, best, notes)
+                forms = self._stem_index.get(f"{b}|{kind}", ()) if ending else \
+                    self._index.get(b, ())
+                for fid in forms:
+                    self._try_form(fid, key, ending, kind, wfold, cyr, best, notes)
         for key in phonetic_keys(word):
-            for pid in self._fuzzy_candidates(key):
-                self._try_part(pid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
-        res = tuple(sorted(best.values(), key=lambda r: -r[2]))
-        if notes is None:
-            if len(self._cache) > _CACHE_MAX:
-                self._cache.clear()
-            self._cache[word] = res
-        return res
+            for fid in self._fuzzy_candidates(key):
+                if notes is None:
+                    # only a "fuzzy" outcome counts in this tier, and it needs the whole key
+                    # within the budget: one C call rules most candidates out
+                    akey = self._f_key[fid]
+                    budget = fuzzy_budget(len(akey))
+                    if Levenshtein.distance(key, akey, score_cutoff=budget + 1) > budget:
+                        continue
+                self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
+        # ties in an order of their own (not of form ids, which depend on the whole list)
+        return tuple(sorted(best.values(), key=lambda r: (
+            -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
 
-    def _fuzzy_candidates(self, key: str) -> set[int]:
-        """Parts whose consonants are one edit from the key's (SymSpell deletion index)."""
-        out: set[int] = set()
+    def _fuzzy_candidates(self, key: str) -> list[int]:
+        """Forms whose consonants are one edit from the key's (SymSpell deletion index)."""
+        out: dict[int, None] = {}
         if len(key) < 5:
-            return out
+            return []
         for skel, fc in _fuzzy_buckets(key):
             if len(skel) < FUZZY_MIN_CONSONANTS - 1:
                 continue
-            out.update(self._del_index.get(f"{skel}|{fc}", ()))
+            out.update(dict.fromkeys(self._del_index.get(f"{skel}|{fc}", ())))
             for d in _deletes(skel):
-                out.update(self._fz_index.get(f"{d}|{fc}", ()))
-                out.update(self._del_index.get(f"{d}|{fc}", ()))
-        return out
+                out.update(dict.fromkeys(self._fz_index.get(f"{d}|{fc}", ())))
+                out.update(dict.fromkeys(self._del_index.get(f"{d}|{fc}", ())))
+        return sorted(out)
 
-    def _try_part(self, pid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
-        akey = self._p_key[pid]
+    def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
+        akey = self._f_key[fid]
         if ending:
-            if kind != self._p_kind[pid]:
-                return
             target = stem_of(akey, kind)
         else:
             target = akey
-        same_script = cyr == self._p_cyr[pid]
+        same_script = cyr == self._f_cyr[fid]
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
-                notes.append((pid, "rejected", 0.0, reason))
+                notes.append((fid, "rejected", 0.0, reason))
             return
         if fuzzy and how != "fuzzy":
             return  # already found by the translit tier
-        method, score, detail = self._grade(pid, how, dist, ending, wfold, cyr)
-        if pid not in best or best[pid][2] < score:
-            best[pid] = (pid, method, score, detail)
+        method, score, detail = self._grade(fid, how, dist, ending, wfold, cyr)
+        if fid not in best or best[fid][2] < score:
+            best[fid] = (fid, method, score, detail)
 
-    def _grade(self, pid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:
+    def _grade(self, fid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:
         if how == "fuzzy":
             return "fuzzy", SCORE["fuzzy"] - 8 * dist, f"edit distance {dist}"
         if ending:
             return "inflection", SCORE["inflection"] - 4 * dist, f"case ending -{ending}"
-        if wfold == self._p_fold[pid]:
+        if wfold == self._f_fold[fid]:
             return "exact", SCORE["exact"], "exact name part"
-        script = "Cyrillic" if cyr != self._p_cyr[pid] else "spelling"
+        script = "Cyrillic" if cyr != self._f_cyr[fid] else "spelling"
         detail = f"{script} variant" + (f", vowel distance {dist}" if dist else "")
         return "translit", SCORE["translit"] - 4 * dist, detail
+
+    def _word(self, word: str) -> tuple:
+        """Everything about one word that does not depend on its neighbours, memoised:
+        (fold, its own candidates or None, whether a multi-word name starts with it).
+
+        Its own candidates are ((score, method, detail, members), ...), best first: acronym,
+        exact name, then the name-part spellings of the variant tiers (capitalised words only).
+        """
+        f = fold(word)
+        groups: list[tuple] = []
+        acr = self._acronyms.get(unicodedata.normalize("NFKC", word)) if self._acronyms else None
+        if acr:
+            groups.append((SCORE["exact"], "exact", "acronym", acr, self._flag(acr)))
+        exact = self._exact.get((f,))
+        if exact:
+            groups.append((SCORE["exact"], "exact", "exact name part", exact, self._flag(exact)))
+        if word[0].isupper():
+            for fid, method, score, detail in self._word_parts(word):
+                members = self._f_members[fid]
+                groups.append((score, method, detail, members, self._flag(members)))
+        info = (f, tuple(groups) or None, f in self._exact_first)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[word] = info
+        return info
+
+    def _flag(self, members) -> int:
+        """Which context rules apply to these members: 0 none (they all pass as a group),
+        1 first-name rules (surnames), 2 also an entity's threshold or exclusions."""
+        special = self._special
+        if any(e in special for e, _, _ in members):
+            return 2
+        return 1 if any(p for _, _, p in members) else 0
 
     # -- a whole text ----------------------------------------------------------------------------
 
     def match(self, text: str) -> list[Hit]:
-        """The watched names in `text`, sorted by start, non-overlapping."""
-        return [h for h, _ in self._run(text, None)]
+        """The watched names in `text`, sorted by start; an entity's hits do not overlap.
+
+        Every entity is matched on its own: its hits do not depend on what else is watched,
+        with one exception: a word spelt exactly as a watched name is not taken for a
+        misspelling (fuzzy hit) of another.
+        """
+        words = word_spans(text)
+        cache = self._cache
+        info = [cache.get(w) or self._word(w) for _, _, w in words]
+        n = len(info)
+        kept = []
+        for i, (f, own, multi) in enumerate(info):
+            if multi and i + 1 < n:
+                for k in self._exact_next.get((f, info[i + 1][0]), ()):
+                    if i + k > n:
+                        break
+                    members = self._exact.get(tuple(info[x][0] for x in range(i, i + k)))
+                    if members:
+                        group = (SCORE["exact"], "exact", "exact name", members,
+                                 self._flag(members))
+                        kept.extend(self._pick(text, words, i, i + k, (group,)))
+            if own:
+                kept.extend(self._pick(text, words, i, i + 1, own))
+        return [h for h, _ in self._resolve(text, kept, None)]
 
     def explain(self, text: str) -> list[dict]:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
@@ -396,6 +524,11 @@ class Matcher:
         unique = {(n["entity_id"], n["start"], n["end"], n["accepted"], n["reason"]): n
                   for n in notes}
         return sorted(unique.values(), key=lambda n: (n["start"], -n["score"]))
+
+    def match_reference(self, text: str) -> list[Hit]:
+        """match() the slow way: no word memo, every candidate of every entity checked on its
+        own. For tests: match() must give the same hits."""
+        return [h for h, _ in self._run(text, None)]
 
     def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
         words = word_spans(text)
@@ -407,7 +540,8 @@ class Matcher:
         kept = []
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes))
-        return self._resolve(text, words, kept, notes)
+        spans = [(*self._extend(text, words, c), c) for c in kept]
+        return self._resolve(text, spans, notes, words)
 
     @staticmethod
     def _by_span(cands: list[_Cand]) -> dict[tuple[int, int], list[_Cand]]:
@@ -417,57 +551,169 @@ class Matcher:
         return groups
 
     def _best_in_span(self, text, words, group: list[_Cand], notes) -> list[_Cand]:
-        """The candidates of one span that survive context checks, best score first.
-
-        Many entities can share a surname; only the best-scoring ones can win the span, so
-        context is checked in score order and stops after the first score tier that has a
-        survivor (and, in that tier, prefers entities whose first name stands beside it).
-        """
+        """The candidates of one span that survive context checks, best score first, and
+        (unless explaining) only the best of each entity."""
         group.sort(key=lambda c: -c.score)
         kept: list[_Cand] = []
+        seen: set[int] = set()
         for c in group:
-            if kept and c.score < kept[0].score and notes is None:
-                break
+            if c.entity in seen and notes is None:
+                continue
+            if c.method == "fuzzy" and any(k.method == "exact" for k in kept):
+                self._note(notes, text, words, c, "spelt exactly as another watched name: "
+                           "not a misspelling")
+                continue
             reason = self._context_reject(text, words, c)
             if reason:
                 self._note(notes, text, words, c, reason)
             else:
                 kept.append(c)
-        if len(kept) > 1 and notes is None:
-            named = [c for c in kept if self._extend(text, words, c)[2]]
-            kept = named[:1] or kept[:1]
+                seen.add(c.entity)
         return kept
+
+    def _span_context(self, text, words, i: int, j: int) -> _Span:
+        """The neighbours of words i..j that the person-name rules look at, once per span."""
+        ctx = _Span()
+        ctx.start = start = words[i][0]
+        ctx.end = end = words[j - 1][1]
+        if i > 0:
+            ps, pe, prev = words[i - 1]
+            ctx.prev_start = ps
+            gap = text[pe:start]
+            if prev[0].isupper():
+                keys = phonetic_keys(prev)
+                if len(prev) == 1 and gap.strip() == ".":
+                    if gap.startswith("."):
+                        ctx.initial = keys[0][0] if keys else ""
+                    ctx.prev_initial = len(gap) <= 3
+                elif _beside(gap):
+                    skels = frozenset(skeleton(k) for k in keys)
+                    ctx.first = ctx.prev_named = skels
+                    ctx.known = any(k in self._watch_first or k in given_names() for k in keys)
+        if j < len(words):
+            ns, ne, nxt = words[j]
+            ctx.next_end = ne
+            if nxt[0].isupper() and _beside(text[end:ns]):
+                ctx.next_named = frozenset(skeleton(k) for k in phonetic_keys(nxt))
+        ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
+        return ctx
+
+    def _pick(self, text, words, i: int, j: int, groups) -> list[tuple]:
+        """Every entity's best candidate on span i..j that passes its context checks: what
+        _best_in_span keeps, checking context only for members it can apply to. Returns
+        (start, end, extension, candidate) as _extend() gives them.
+
+        `groups` are (score, method, detail, members, flagged), best score first; groups
+        without surnames or special entities (not flagged) pass as a whole.
+        """
+        ctx = None
+        kept: list[tuple] = []
+        seen: set[int] = set()
+        start = end = 0
+        exact = False
+        for g in groups:
+            if g[1] == "fuzzy" and exact:
+                continue  # a watched name spelt exactly is no misspelling of another
+            if not g[4]:
+                if not kept:
+                    start, end = words[i][0], words[j - 1][1]
+                for m in g[3]:
+                    if m[0] not in seen:
+                        seen.add(m[0])
+                        kept.append((start, end, "",
+                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                exact = exact or g[1] == "exact"
+                continue
+            if ctx is None:
+                ctx = self._span_context(text, words, i, j)
+                start, end = ctx.start, ctx.end
+            if g[4] == 1 and ctx.initial is None and ctx.first is None and not ctx.can_name:
+                # surnames with no first name or initial beside them: all pass, none grows
+                for m in g[3]:
+                    if m[0] not in seen:
+                        seen.add(m[0])
+                        kept.append((start, end, "",
+                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                exact = exact or g[1] == "exact"
+                continue
+            for m in g[3]:
+                e = m[0]
+                if e in seen:
+                    continue
+                if (m[2] or e in self._special) and \
+                        not self._member_ok(text, words, i, j, g, m, ctx):
+                    continue
+                seen.add(e)
+                exact = exact or g[1] == "exact"
+                c = _Cand(e, m[1], i, j, g[0], g[1], g[2], m[2])
+                if m[2] and ctx.can_name:
+                    kept.append(self._extend_in(ctx, c))
+                else:
+                    kept.append((start, end, "", c))
+        return kept
+
+    def _extend_in(self, ctx: _Span, c: _Cand) -> tuple:
+        """_extend() from what the span context already knows."""
+        mine = self._first_skels.get(c.entity)
+        if mine:
+            if ctx.prev_initial:
+                return ctx.prev_start, ctx.end, "initial", c
+            if ctx.prev_named and not mine.isdisjoint(ctx.prev_named):
+                return ctx.prev_start, ctx.end, "first name", c
+            if ctx.next_named and not mine.isdisjoint(ctx.next_named):
+                return ctx.start, ctx.next_end, "first name after surname", c
+        return ctx.start, ctx.end, "", c
+
+    def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
+        entity, _, person = m
+        if entity in self._special:
+            c = _Cand(entity, m[1], i, j, g[0], g[1], g[2], person)
+            return not self._context_reject(text, words, c)
+        if not person:
+            return True
+        if ctx.initial is not None:
+            mine = self._initials.get(entity)
+            return not (mine and ctx.initial and ctx.initial not in mine)
+        if ctx.first is not None:
+            mine = self._first_skels.get(entity)
+            if mine and not mine.isdisjoint(ctx.first):
+                return True
+            return not ctx.known
+        return True
 
     def _exact_at(self, words, i, cands) -> None:
         word = words[i][2]
-        for idx, alias in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
+        for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
             cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", "acronym", False))
         f = fold(word)
-        for idx, alias, folds in self._exact.get(f, ()):
-            n = len(folds)
+        lens = (1,)
+        if i + 1 < len(words):
+            lens += self._exact_next.get((f, fold(words[i + 1][2])), ())
+        for n in lens:
             if i + n > len(words):
                 continue
-            if all(fold(words[i + k][2]) == folds[k] for k in range(1, n)):
-                person = n == 1 and self.entities[idx].type == "person"
+            key = tuple(fold(words[i + k][2]) for k in range(n))
+            for idx, alias, person in self._exact.get(key, ()):
                 cands.append(_Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                                    "exact name" if n > 1 else "exact name part", person))
 
     def _variants_at(self, text, words, i, cands, notes) -> None:
         word = words[i][2]
-        sub_notes: list | None = [] if notes is not None else None
+        sub_notes: list = []
         found = self._word_parts(word, sub_notes)
         capital = word[0].isupper()
-        for pid, method, score, detail in found:
-            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, score, method, detail,
-                      self._p_person[pid])
-            if not capital and method != "exact":
-                self._note(notes, text, words, c, "lower-case word, translit/fuzzy needs capital")
-            elif capital or method == "exact":
-                cands.append(c)
-        for pid, _, _, reason in sub_notes or ():
-            c = _Cand(self._p_entity[pid], self._p_alias[pid], i, i + 1, 0.0, "-", "",
-                      self._p_person[pid])
-            self._note(notes, text, words, c, reason)
+        for fid, method, score, detail in found:
+            for idx, alias, person in self._f_members[fid]:
+                c = _Cand(idx, alias, i, i + 1, score, method, detail, person)
+                if not capital and method != "exact":
+                    self._note(notes, text, words, c,
+                               "lower-case word, translit/fuzzy needs capital")
+                else:
+                    cands.append(c)
+        for fid, _, _, reason in sub_notes:
+            for idx, alias, person in self._f_members[fid]:
+                c = _Cand(idx, alias, i, i + 1, 0.0, "-", "", person)
+                self._note(notes, text, words, c, reason)
 
     # -- context: first names, initials, exclusions, thresholds ----------------------------------
 
@@ -510,8 +756,9 @@ class Matcher:
 
     @staticmethod
     def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
-        return any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m)
-                   for k in keys for m in mine)
+        # compare(k, m) accepts only keys with the same consonants, so this is the same as
+        # any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m))
+        return not {skeleton(k) for k in keys}.isdisjoint(skeleton(m) for m in mine)
 
     @staticmethod
     def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:
@@ -546,20 +793,25 @@ class Matcher:
 
     # -- overlaps --------------------------------------------------------------------------------
 
-    def _resolve(self, text, words, cands, notes) -> list[tuple[Hit, _Cand]]:
-        """Keep the best candidate of every overlapping group; the best entity wins a span."""
-        spans = []
-        for c in cands:
-            start, end, extra = self._extend(text, words, c)
-            spans.append((start, end, extra, c))
-        spans.sort(key=lambda s: (-s[3].score, -(s[1] - s[0]), s[0]))
-        taken: set[int] = set()  # character offsets covered by accepted hits
+    def _resolve(self, text, spans, notes, words=None) -> list[tuple[Hit, _Cand]]:
+        """Each entity keeps its best candidate of every overlapping group of its own.
+
+        Entities do not compete: a watchlist that grows never takes a hit away from an entity
+        that was in it (a second Kyiv, a namesake Medvedev, a city called Vladimir beside
+        "Vladimir Alekseyev" are reported too, each as what it is).
+        """
+        spans.sort(key=lambda s: (-s[3].score, s[0] - s[1], s[0]))
+        taken: dict[int, list[tuple[int, int]]] = {}  # entity -> its accepted (start, end)
         out = []
         for start, end, extra, c in spans:
-            if not taken.isdisjoint(range(start, end)):
-                self._note(notes, text, words, c, "overlaps a better hit")
+            mine = taken.get(c.entity)
+            if mine is None:
+                taken[c.entity] = [(start, end)]
+            elif any(s < end and start < e for s, e in mine):
+                self._note(notes, text, words, c, "overlaps a better hit of this entity")
                 continue
-            taken.update(range(start, end))
+            else:
+                mine.append((start, end))
             ent = self.entities[c.entity]
             detail = f"{c.detail} + {extra}" if extra else c.detail
             hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
@@ -567,7 +819,7 @@ class Matcher:
             out.append((hit, c))
             if notes is not None:
                 notes.append({**hit.as_dict(), "accepted": True, "reason": ""})
-        out.sort(key=lambda hc: hc[0].start)
+        out.sort(key=lambda hc: (hc[0].start, hc[0].end, hc[1].entity))
         return out
 
     def _note(self, notes, text, words, c: _Cand, reason: str) -> None:
@@ -593,7 +845,7 @@ class Watch:
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Watch:
-        return cls(Matcher.compile(entities), {e.id: e for e in entities})
+        return _frozen(cls(Matcher.compile(entities), {e.id: e for e in entities}))
 
     @classmethod
     def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
@@ -610,13 +862,22 @@ class Watch:
             return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
         cached = cache_dir / f"watchlist-{key}.pickle"
         try:
-            with open(cached, "rb") as f:
-                return pickle.load(f)
+            with open(cached, "rb") as f, gc_paused():
+                return _frozen(pickle.load(f))
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             pass
         watch = cls.compile(load_watchlist(path))
         _write_cache(cached, watch)
         return watch
+
+
+def _frozen(watch: Watch) -> Watch:
+    """Move the compiled watchlist (millions of small objects for 100k names) out of the cyclic
+    collector's reach: a full collection would otherwise walk all of it, about a second each
+    time, and halve the throughput. Its objects are acyclic, so nothing leaks when it is
+    replaced; forked workers also keep sharing its pages (see parallel.py)."""
+    gc.freeze()
+    return watch
 
 
 def _write_cache(cached: Path, watch: Watch) -> None:

@@ -53,8 +53,9 @@ def match_text(matcher, text: str) -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-def _analyse_in_child(name: str, data: bytes) -> tuple[str, str, list[Hit]]:
-    return analyse(_watch, name, data)
+def _analyse_in_child(name: str, data: bytes, post=None):
+    res = analyse(_watch, name, data)
+    return post(name, *res) if post else res
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -108,21 +109,25 @@ class Analyser:
         # inherit whatever _watch is then.
         for f in [pool.submit(os.getpid) for _ in range(self.processes * 2)]:
             f.result()
-        gc.unfreeze()
+        # no gc.unfreeze(): the watchlist stays out of the collector's reach in this process
+        # too (matcher.Watch froze it already; a full collection over it costs a second)
         return pool
 
-    def submit(self, name: str, data: bytes) -> tuple[object, Future]:
-        """(the watchlist used, a future of (text, encoding, hits))."""
+    def submit(self, name: str, data: bytes, post=None) -> tuple[object, Future]:
+        """(the watchlist used, a future of (text, encoding, hits)), or of
+        post(name, text, encoding, hits) computed where the matching ran: a module-level
+        function, so that a worker process can turn hits into output itself."""
         with self._lock:
             pool, watch = self._pool, self.watch
         if pool is None:
             future: Future = Future()
             try:
-                future.set_result(analyse(watch, name, data))
+                res = analyse(watch, name, data)
+                future.set_result(post(name, *res) if post else res)
             except Exception as exc:  # noqa: BLE001 - delivered through the future
                 future.set_exception(exc)
             return watch, future
-        return watch, pool.submit(_analyse_in_child, name, data)
+        return watch, pool.submit(_analyse_in_child, name, data, post)
 
     def __call__(self, name: str, data: bytes) -> tuple[object, str, str, list[Hit]]:
         """(watchlist, text, encoding, hits); a crashed pool is replaced and tried once more."""
@@ -138,12 +143,12 @@ class Analyser:
             watch, future = self.submit(name, data)
             return (watch, *future.result())
 
-    def map(self, items: Iterable[tuple[str, bytes]],
-            window: int = 64) -> Iterator[tuple[str, Future]]:
+    def map(self, items: Iterable[tuple[str, bytes]], window: int = 64,
+            post=None) -> Iterator[tuple[str, Future]]:
         """(name, future) for items in order, at most `window` in flight (bounded memory)."""
         pending: list[tuple[str, Future]] = []
         for name, data in items:
-            pending.append((name, self.submit(name, data)[1]))
+            pending.append((name, self.submit(name, data, post)[1]))
             if len(pending) >= window:
                 yield pending.pop(0)
         yield from pending

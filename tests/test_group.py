@@ -145,16 +145,16 @@ def test_a_message_leased_by_a_dead_daemon_is_sent_by_another(db_url):
 @ENGINES
 def test_a_scheduled_job_runs_once_across_the_group(db_url):
     stores = [Store(db_url) for _ in range(3)]
-    for k, s in enumerate(stores):
-        s.register_daemon(f"d{k}", "host", k, datetime.now(UTC))
+    for k in range(6):  # six daemons (one job run each), on three connections
+        stores[k % 3].register_daemon(f"d{k}", "host", k, datetime.now(UTC))
     due = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
     winners = []
 
     def daemon(k: int) -> None:
         store = stores[k % 3]
-        if store.claim_run("digest:desk", due, f"d{k % 3}", LEASE):
+        if store.claim_run("digest:desk", due, f"d{k}", LEASE):
             winners.append(k)
-            assert store.finish_run("digest:desk", due, f"d{k % 3}",
+            assert store.finish_run("digest:desk", due, f"d{k}",
                                     [{**MESSAGE, "kind": "digest"}])
 
     assert _threads(6, daemon) == []

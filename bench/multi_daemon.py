@@ -147,7 +147,9 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
         if stored_at is None and docs >= n_files:
             stored_at = time.perf_counter() - started
         queued = query(db, "SELECT count(*) FROM outbox")[0][0]
-        if stored_at is not None and sink.received() >= queued:
+        # every pending notification decided (flushed into a message) and every message in
+        waiting = query(db, "SELECT count(*) FROM pending WHERE state = 'new'")[0][0]
+        if stored_at is not None and waiting == 0 and sink.received() >= queued:
             sent_at = time.perf_counter() - started
             break
         time.sleep(0.05)

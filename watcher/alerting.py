@@ -13,23 +13,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from .models import Alert, Mention, Rollup
 from .notify import Notifier
 from .policy import Item, Plan, Silence, plan_digest, plan_immediate, quiet_until
-from .store import PendingRow, Store, utcnow
+from .store import PendingRow, Store, as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
 
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def _item(row: PendingRow) -> Item:
     return Item(id=row.id, entity_id=row.entity_id, document_id=row.document_id,
-                created_at=_aware(row.created_at), mentions=row.mentions,
+                created_at=as_utc(row.created_at), mentions=row.mentions,
                 held=row.state == "held")
 
 
@@ -47,7 +43,7 @@ class Dispatcher:
     # -- policy ----------------------------------------------------------------------------
 
     def _silences(self) -> list[Silence]:
-        return [Silence(s.entity_id, _aware(s.created_at), _aware(s.until))
+        return [Silence(s.entity_id, as_utc(s.created_at), as_utc(s.until))
                 for s in self.store.silences(active_at=None)]
 
     def flush(self, now: datetime | None = None) -> int:
@@ -87,7 +83,7 @@ class Dispatcher:
 
     def oldest_waiting(self, key: str) -> datetime | None:
         rows = self.store.pending(("new",), entries=[key])
-        return _aware(rows[0].created_at) if rows else None
+        return as_utc(rows[0].created_at) if rows else None
 
     def _apply(self, key: str, plan: Plan, rows: list[PendingRow], kind: str) -> int:
         by_id = {r.id: r for r in rows}
@@ -117,7 +113,7 @@ class Dispatcher:
             alerts.append(Alert(
                 entity_id=r.entity_id, entity_name=r.entity_name, entity_type=r.entity_type,
                 tags=(), path=doc.path if doc else "?", sha256=doc.sha256 if doc else "",
-                found_at=_aware(r.created_at).isoformat(timespec="seconds"),
+                found_at=as_utc(r.created_at).isoformat(timespec="seconds"),
                 mentions=mentions))
         return alerts
 
@@ -165,7 +161,7 @@ class Dispatcher:
         return 0
 
     def _failed(self, row, error: str, now: datetime) -> None:
-        retry_at = self.notifier.retry_at(row.attempts + 1, _aware(row.created_at), now)
+        retry_at = self.notifier.retry_at(row.attempts + 1, as_utc(row.created_at), now)
         self.store.mark_failed(row.id, error, retry_at)
         if retry_at is not None:
             self.store.defer_entry(row.entry, retry_at)
@@ -192,5 +188,5 @@ def _rollups(rows: list[PendingRow]) -> list[Rollup]:
         out.setdefault(r.entity_id, []).append(r)
     return [Rollup(entity_id=e, mentions=sum(r.mentions for r in rs),
                    documents=len({r.document_id for r in rs}),
-                   since=min(_aware(r.created_at) for r in rs).isoformat(timespec="seconds"))
+                   since=min(as_utc(r.created_at) for r in rs).isoformat(timespec="seconds"))
             for e, rs in out.items()]

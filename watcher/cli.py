@@ -371,7 +371,7 @@ def _shown_status(row) -> str:
 
 
 def cmd_silence(args: argparse.Namespace) -> int:
-    from .store import Store
+    from .store import Store, as_utc
 
     settings = load_settings(args.config)
     store = Store(settings.database_url)
@@ -397,21 +397,17 @@ def cmd_silence(args: argparse.Namespace) -> int:
     rows = store.silences(active_at=None if args.all else now)
     _print_table([{"id": r.id, "entity": r.entity_id,
                    "until": f"{r.until:%Y-%m-%d %H:%M} UTC",
-                   "state": "active" if _utc(r.until) > now else "expired",
+                   "state": "active" if as_utc(r.until) > now else "expired",
                    "reason": r.reason} for r in rows],
                  ["id", "entity", "until", "state", "reason"])
     return 0
-
-
-def _utc(dt: datetime) -> datetime:
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def cmd_route_test(args: argparse.Namespace) -> int:
     from .models import Alert, Mention
     from .notify import route_reasons, routes
     from .policy import Silence, is_silenced
-    from .store import Store
+    from .store import Store, as_utc
 
     settings = load_settings(args.config)
     entities = {e.id: e for e in load_watchlist(settings.watchlist)}
@@ -427,7 +423,7 @@ def cmd_route_test(args: argparse.Namespace) -> int:
     if not notifier.targets:
         _out("  no notify targets: alerts go to the log")
     now = datetime.now(UTC)
-    silences = [Silence(s.entity_id, _utc(s.created_at), _utc(s.until))
+    silences = [Silence(s.entity_id, as_utc(s.created_at), as_utc(s.until))
                 for s in Store(settings.database_url).silences(active_at=now)]
     silenced = is_silenced(silences, ent.id, now, now)
     for i, (key, target) in enumerate(notifier.targets.items(), 1):

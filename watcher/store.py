@@ -475,7 +475,7 @@ class Store:
                 OutboxRow.entry == entry, OutboxRow.status == "pending",
                 OutboxRow.next_attempt_at <= until)))
             for row in rows:
-                row.next_attempt_at = max(_aware(row.next_attempt_at), until)
+                row.next_attempt_at = max(as_utc(row.next_attempt_at), until)
             return len(rows)
 
     # -- pending notifications -------------------------------------------------------------
@@ -494,7 +494,7 @@ class Store:
                  .where(PendingRow.state == "sent", PendingRow.entry.in_(entries))
                  .group_by(PendingRow.entry, PendingRow.entity_id))
         with self.session() as s:
-            return {(e, ent): _aware(t) for e, ent, t in s.exec(query) if t is not None}
+            return {(e, ent): as_utc(t) for e, ent, t in s.exec(query) if t is not None}
 
     def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
         with self.session() as s:
@@ -619,9 +619,9 @@ class Store:
                 ClaimRow.owner)).all())
             leases = dict(s.exec(select(MessageLeaseRow.owner, func.count()).group_by(
                 MessageLeaseRow.owner)).all())
-        return [{**r.model_dump(), "started_at": _aware(r.started_at),
-                 "heartbeat_at": _aware(r.heartbeat_at),
-                 "stopped_at": r.stopped_at and _aware(r.stopped_at),
+        return [{**r.model_dump(), "started_at": as_utc(r.started_at),
+                 "heartbeat_at": as_utc(r.heartbeat_at),
+                 "stopped_at": r.stopped_at and as_utc(r.stopped_at),
                  "claims": claims.get(r.id, 0), "leases": leases.get(r.id, 0)} for r in rows]
 
     @_retry_on_conflict
@@ -638,8 +638,8 @@ class Store:
         now = utcnow()
         with self.session() as s:
             row = s.get(ClaimRow, sha256, with_for_update=True)
-            if row is not None and row.owner != owner and _aware(row.expires_at) > now:
-                return "busy", _aware(row.expires_at)
+            if row is not None and row.owner != owner and as_utc(row.expires_at) > now:
+                return "busy", as_utc(row.expires_at)
             if s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first():
                 if row is not None:
                     s.delete(row)
@@ -703,7 +703,7 @@ class Store:
         """Whether `owner` runs `job` for this schedule time: True for exactly one daemon of
         the group. A run claimed by a daemon whose heartbeat stopped more than `stale_after`
         ago, and never finished, is taken over."""
-        key = _utc(scheduled_for)
+        key = as_utc(scheduled_for)
         now = utcnow()
         try:
             with self.session() as s:
@@ -719,7 +719,7 @@ class Store:
                 return True
             holder = s.get(DaemonRow, row.owner)
             alive = holder is not None and holder.stopped_at is None and (
-                now - _aware(holder.heartbeat_at) < stale_after)
+                now - as_utc(holder.heartbeat_at) < stale_after)
             if alive:
                 return False
             log.warning("taking over job %s for %s from %s", job, key, row.owner)
@@ -730,7 +730,7 @@ class Store:
                    messages: Sequence[dict] = ()) -> bool:
         """Queue the run's messages and mark it done, in one transaction; False (nothing
         queued) when the run is no longer ours."""
-        key = _utc(scheduled_for)
+        key = as_utc(scheduled_for)
         now = utcnow()
         with self.session() as s:
             row = s.get(JobRunRow, (job, key), with_for_update=True)
@@ -758,16 +758,11 @@ def _hit_dict(hit: HitRow, path: str) -> dict:
     return {"file": path, "entity_id": hit.entity_id, "name": hit.name, "start": hit.start,
             "end": hit.end, "text": hit.text, "alias": hit.alias, "score": hit.score,
             "method": hit.method, "detail": hit.detail,
-            "found_at": _aware(hit.found_at).isoformat(timespec="seconds")}
+            "found_at": as_utc(hit.found_at).isoformat(timespec="seconds")}
 
 
-def _aware(dt: datetime) -> datetime:
-    """SQLite hands datetimes back without a zone; ours are all UTC."""
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
-def _utc(dt: datetime) -> datetime:
-    """A key time in UTC, the same from every daemon."""
+def as_utc(dt: datetime) -> datetime:
+    """A time in UTC. SQLite hands datetimes back without a zone: ours are all UTC."""
     return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 

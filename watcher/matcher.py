@@ -611,29 +611,27 @@ class Matcher:
         seen: set[int] = set()
         start = end = 0
         exact = False
+
+        def keep_all(g) -> None:
+            for m in g[3]:
+                if m[0] not in seen:
+                    seen.add(m[0])
+                    kept.append((start, end, "", _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+
         for g in groups:
             if g[1] == "fuzzy" and exact:
                 continue  # a watched name spelt exactly is no misspelling of another
             if not g[4]:
                 if not kept:
                     start, end = words[i][0], words[j - 1][1]
-                for m in g[3]:
-                    if m[0] not in seen:
-                        seen.add(m[0])
-                        kept.append((start, end, "",
-                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                keep_all(g)
                 exact = exact or g[1] == "exact"
                 continue
             if ctx is None:
                 ctx = self._span_context(text, words, i, j)
                 start, end = ctx.start, ctx.end
             if g[4] == 1 and ctx.initial is None and ctx.first is None and not ctx.can_name:
-                # surnames with no first name or initial beside them: all pass, none grows
-                for m in g[3]:
-                    if m[0] not in seen:
-                        seen.add(m[0])
-                        kept.append((start, end, "",
-                                     _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                keep_all(g)  # surnames with no first name or initial beside them: all pass
                 exact = exact or g[1] == "exact"
                 continue
             for m in g[3]:

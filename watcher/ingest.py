@@ -221,3 +221,24 @@ class Inbox:
             self.observer.stop()
             self.observer.join(timeout=5)
             self.observer = None
+
+
+class _FileHandler(FileSystemEventHandler):
+    def __init__(self, target: str, on_change: Callable[[], None]):
+        self.target = target
+        self.on_change = on_change
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = {os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", ""))}
+        if self.target in paths and event.event_type in ("modified", "closed", "created",
+                                                         "moved"):
+            self.on_change()
+
+
+def watch_file(path: Path, on_change: Callable[[], None]) -> Observer:
+    """Call on_change when a file is written, replaced or renamed into place (editors save
+    through a temporary file), by watching its folder; returns the started observer."""
+    observer = Observer()
+    observer.schedule(_FileHandler(str(path), on_change), str(path.parent), recursive=False)
+    observer.start()
+    return observer

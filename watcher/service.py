@@ -14,14 +14,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-
 from .alerting import Dispatcher
 from .config import Settings
 from .errors import ConfigError, StoreError
 from .group import Group
-from .ingest import Inbox, WorkQueue
+from .ingest import Inbox, WorkQueue, watch_file
 from .matcher import Watch
 from .notify import Notifier, RedactFilter
 from .parallel import Analyser, cores
@@ -136,7 +133,7 @@ class Service:
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
                       "last_error": "", "reloads": 0, "overflows": 0}
         self._reload_timer: threading.Timer | None = None
-        self._watchlist_observer: Observer | None = None
+        self._watchlist_observer = None  # started with the daemon (ingest.watch_file)
         self._rescan_wanted = threading.Event()
         self.rescanner: threading.Thread | None = None
         self._inbox_id = None
@@ -174,22 +171,6 @@ class Service:
         self._reload_timer = threading.Timer(delay, self.reload)
         self._reload_timer.daemon = True
         self._reload_timer.start()
-
-    def _watch_watchlist(self) -> None:
-        target = str(self.settings.watchlist)
-        service = self
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                paths = {os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", ""))}
-                if target in paths and event.event_type in ("modified", "closed", "created",
-                                                            "moved"):
-                    service.schedule_reload()
-
-        self._watchlist_observer = Observer()
-        self._watchlist_observer.schedule(Handler(), str(self.settings.watchlist.parent),
-                                          recursive=False)
-        self._watchlist_observer.start()
 
     def _health(self, title: str, body: str) -> None:
         try:
@@ -321,7 +302,7 @@ class Service:
         self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
         self.inbox.start()
         self._inbox_id = _identity(self.settings.inbox)
-        self._watch_watchlist()
+        self._watchlist_observer = watch_file(self.settings.watchlist, self.schedule_reload)
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
         self.jobs.every("rescan", self.settings.rescan_interval, self.request_rescan)
         self.rescanner = threading.Thread(target=self._rescanner, name="rescanner", daemon=True)

@@ -297,6 +297,7 @@ def _group(store, lease_s: float) -> list[dict]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from .group import pid_alive
     from .store import Store
 
     settings = load_settings(args.config)
@@ -307,7 +308,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     daemon = {}
     if status_file.exists():
         daemon = json.loads(status_file.read_text())
-        daemon["running"] = _pid_alive(daemon.get("pid"))
+        daemon["running"] = pid_alive(daemon.get("pid"))
     info = {**counts, "daemon": daemon or {"running": False}, "group": group}
     if args.format == "json":
         _out(json.dumps(info))
@@ -333,14 +334,6 @@ def cmd_status(args: argparse.Namespace) -> int:
         _print_table(live or group, ["id", "state", "heartbeat_s", "claims", "sending",
                                      "processed", "failed", "queue", "started"])
     return 0
-
-
-def _pid_alive(pid) -> bool:
-    try:
-        os.kill(int(pid), 0)
-        return True
-    except (OSError, TypeError, ValueError):
-        return False
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:

@@ -60,7 +60,7 @@ class Group:
         host = socket.gethostname()
         for d in self.store.daemons(forget_after=timedelta(days=1)):
             if d["host"] == host and d["stopped_at"] is None and d["id"] != self.id \
-                    and not _pid_alive(d["pid"]):
+                    and not pid_alive(d["pid"]):
                 log.info("daemon %s of this host is gone: taking back its work", d["id"])
                 self.store.leave(d["id"])
 
@@ -155,10 +155,11 @@ class Group:
         return self.store.finish_run(job, scheduled_for, self.id, messages)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid) -> bool:
+    """Whether a process with this id runs on this host."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, TypeError, ValueError):
         return False
     except OSError:
         return True  # it exists, owned by someone else

@@ -410,11 +410,6 @@ class Store:
         with self.session() as s:
             return list(s.exec(query))
 
-    def next_due(self) -> datetime | None:
-        with self.session() as s:
-            return s.exec(select(func.min(OutboxRow.next_attempt_at)).where(
-                OutboxRow.status == "pending")).one()
-
     def mark_sent(self, message_id: int) -> None:
         with self.session() as s:
             row = s.get(OutboxRow, message_id)

@@ -47,6 +47,7 @@ from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     VOWELS,
+    common_words,
     endings,
     final_vowels,
     fold,
@@ -211,6 +212,13 @@ def _fuzzy_buckets(key: str) -> list[tuple[str, str]]:
 
 def _deletes(skel: str) -> set[str]:
     return {skel[:k] + skel[k + 1:] for k in range(len(skel))}
+
+
+def _lower_folds(info, words) -> frozenset[str]:
+    """Folds of the words of a text written in lower case: a capitalised word that also appears
+    so ("Press" and "the press", "Trains" and "trains") is a common word of this text, not a
+    variant of a name."""
+    return frozenset(x[0] for x, (_, _, w) in zip(info, words, strict=True) if not w[0].isupper())
 
 
 def _is_acronym(word: str) -> bool:
@@ -471,11 +479,24 @@ class Matcher:
         exact = self._exact.get((f,))
         if exact:
             groups.append((SCORE["exact"], "exact", "exact name part", exact, self._flag(exact)))
+        own = plain = None
         if word[0].isupper():
+            n = len(groups)
+            common = f in common_words()
             for fid, method, score, detail in self._word_parts(word):
+                if common and method != "exact":
+                    continue  # a common word is no variant of a name (Press, Chinese)
                 members = self._f_members[fid]
                 groups.append((score, method, detail, members, self._flag(members)))
-        info = (f, tuple(groups) or None, f in self._exact_first)
+                n += method == "exact"
+            own = tuple(groups) or None
+            if n < len(groups):  # the exact groups alone, for a text that has it in lower case
+                plain = tuple(g for g in groups if g[1] == "exact") or None
+            else:
+                plain = own
+        else:
+            own = plain = tuple(groups) or None
+        info = (f, own, f in self._exact_first, plain)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[word] = info
@@ -503,7 +524,13 @@ class Matcher:
         info = [cache.get(w) or self._word(w) for _, _, w in words]
         n = len(info)
         kept = []
-        for i, (f, own, multi) in enumerate(info):
+        lower = None
+        for i, (f, own, multi, plain) in enumerate(info):
+            if own is not plain:
+                if lower is None:
+                    lower = _lower_folds(info, words)
+                if f in lower:
+                    own = plain  # also written in lower case here: a word, not a name variant
             if multi and i + 1 < n:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
@@ -533,10 +560,11 @@ class Matcher:
     def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
         words = word_spans(text)
         cands: list[_Cand] = []
+        lower = frozenset(fold(w) for _, _, w in words if not w[0].isupper())
         for i, (_, _, word) in enumerate(words):
             self._exact_at(words, i, cands)
             if word[0].isupper() or notes is not None:
-                self._variants_at(text, words, i, cands, notes)
+                self._variants_at(text, words, i, cands, notes, lower)
         kept = []
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes))
@@ -695,17 +723,23 @@ class Matcher:
                 cands.append(_Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                                    "exact name" if n > 1 else "exact name part", person))
 
-    def _variants_at(self, text, words, i, cands, notes) -> None:
+    def _variants_at(self, text, words, i, cands, notes, lower=frozenset()) -> None:
         word = words[i][2]
         sub_notes: list = []
         found = self._word_parts(word, sub_notes)
         capital = word[0].isupper()
+        f = fold(word)
+        common = "common word, not a name variant" if f in common_words() else \
+            "also written in lower case in this text: a word, not a name variant" \
+            if f in lower else ""
         for fid, method, score, detail in found:
             for idx, alias, person in self._f_members[fid]:
                 c = _Cand(idx, alias, i, i + 1, score, method, detail, person)
                 if not capital and method != "exact":
                     self._note(notes, text, words, c,
                                "lower-case word, translit/fuzzy needs capital")
+                elif common and method != "exact":
+                    self._note(notes, text, words, c, common)
                 else:
                     cands.append(c)
         for fid, _, _, reason in sub_notes:

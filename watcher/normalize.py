@@ -344,3 +344,11 @@ def given_names() -> frozenset[str]:
     """Phonetic keys of common given names (en, ru, uk, de, pl, fr and more; see data/)."""
     text = resources.files("watcher").joinpath("data", "given_name_keys.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Folded frequent words of en, de, fr and pl, place names left out (data/common_words.txt,
+    bench/make_common_words.py): capitalised, they are no variant of a watched name."""
+    text = resources.files("watcher").joinpath("data", "common_words.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

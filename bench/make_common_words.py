@@ -1,5 +1,5 @@
-"""Regenerate watcher/data/common_words.txt from wordfreq (run by hand; wordfreq is not a
-dependency of watcher: `pip install --target /tmp/wf wordfreq` and PYTHONPATH=/tmp/wf).
+"""Regenerate watcher/data/common_words.txt from wordfreq (run by hand; wordfreq is in the
+`bench` extra, not a dependency of watcher: the list ships in the package).
 
 The most frequent words of the languages the inbox is written in (en, de, fr, pl). The matcher
 does not take a capitalised common word ("Press", "Chinese", "Trains", "Montag") for a
@@ -13,7 +13,7 @@ adjectives stay in: "Germany" is no case form of Hermann, nor "Chinese" of Jones
 frequent in the news (Putin, Trump): they match a watchlist that spells them so exactly, but
 are not taken for a variant of another spelling.
 
-usage: PYTHONPATH=/tmp/wf python bench/make_common_words.py
+usage: .venv/bin/python bench/make_common_words.py
 """
 
 import importlib

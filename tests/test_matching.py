@@ -109,7 +109,9 @@ SEPARATORS = [" ", "  ", "\u00a0", "\n", ", ", " (", ") "]
 
 
 def _strip_marks(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
+    """Latin letters without their accents (a writer's slip); Cyrillic й and ё are letters."""
+    return "".join(c if c > "\u024f" else "".join(
+        d for d in unicodedata.normalize("NFD", c) if not unicodedata.combining(d)) for c in s)
 
 
 _CASES = {"same": str, "lower": str.lower, "upper": str.upper, "title": str.title}

@@ -37,6 +37,8 @@ CROWD = [
     Entity("medvedev-2", "Мартын Медведев", "person", ("Martyn Medvedev",)),
     Entity("vladimir-city", "Vladimir", "place", ("Владимир",)),
     Entity("sontag", "Susan Sontag", "person"),
+    Entity("martin", "Anna Martin", "person"),
+    Entity("thomas-2", "Thomas", "person"),
     Entity("moskov", "Ivan Moskov", "person"),
     Entity("strict", "Ivan Petrov", "person", threshold=96),
     Entity("excl", "Lviv", "place", ("Lwów", "Lemberg"), exclude=("Lviv Arena",)),
@@ -48,7 +50,8 @@ MATCHER = Matcher.compile(ENTITIES)
 
 NAMES = sorted({w for e in ENTITIES for a in e.names for w in a.split()} | {
     "Kijów", "Києві", "Путина", "Zelenskyy’s", "Smiths", "Smithe", "Moscow", "Montag",
-    "Putins", "Kiew", "Sebastopol", "Sontags", "Petrova", "Medvedeva", "V.", "J.", "A."})
+    "Putins", "Kiew", "Sebastopol", "Sontags", "Petrova", "Medvedeva", "V.", "J.", "A.",
+    "Thomas", "Dylan", "Marina", "Martina", "Sofia", "China", "Chanoj", "Marinem"})
 FILLER = ("the said on in of and was were report meeting talks city officials after putting "
           "President General Mr with about").split()
 SEPS = [" ", " ", " ", ", ", ". ", "\n", " (", ") ", "\u00a0", " - "]

@@ -11,6 +11,12 @@ How a word becomes a hit, cheapest first:
    budget, found through a deletion index on consonant skeletons (SymSpell), verified with
    rapidfuzz's Levenshtein.
 
+Words of their own: a frequent word of the languages we read (data/common_words.txt: Press,
+Chinese, Montag), a common given name (Maria, Martina) and a capitalised word that the same text
+also writes in lower case only match a name spelt as they are, never as a variant of another.
+A given name before a capitalised word is that person's first name: "Thomas Müller" is no
+mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia.
+
 Name parts: a watched person's surname alone is a mention; the first name beside it must agree
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
 name alone never matches. Every step is a dict lookup on a key of the word, never a loop over
@@ -221,6 +227,22 @@ def _lower_folds(info, words) -> frozenset[str]:
     return frozenset(x[0] for x, (_, _, w) in zip(info, words, strict=True) if not w[0].isupper())
 
 
+def _word_of_its_own(word: str, wfold: str) -> str:
+    """Why a word is no variant of a name part, or "": a frequent word of the languages we read
+    (Press, Chinese, Montag) or a common given name (Maria, Martina, Жанна) is itself; it only
+    matches a name spelt as it is."""
+    if wfold in common_words():
+        return "common word, not a name variant"
+    if _given_name(word):
+        return "a common given name, not a variant of another name"
+    return ""
+
+
+def _given_name(word: str) -> bool:
+    names = given_names()
+    return any(k in names for k in phonetic_keys(word))
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
@@ -400,6 +422,7 @@ class Matcher:
         wfold = fold(word)
         if len(wfold) < MIN_VARIANT_LEN:
             return ()  # as short names, short words only match exactly (His is not Heß)
+        own = _word_of_its_own(word, wfold)
         cyr = is_cyrillic_word(word)
         for key, ending, kind in self._splits(word):
             for b in _buckets(key):
@@ -417,8 +440,13 @@ class Matcher:
                     if Levenshtein.distance(key, akey, score_cutoff=budget + 1) > budget:
                         continue
                 self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
+        found = best.values()
+        if own:
+            if notes is not None:
+                notes.extend((r[0], "rejected", 0.0, own) for r in found if r[1] != "exact")
+            found = [r for r in found if r[1] == "exact"]
         # ties in an order of their own (not of form ids, which depend on the whole list)
-        return tuple(sorted(best.values(), key=lambda r: (
+        return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
 
     def _fuzzy_candidates(self, key: str) -> list[int]:
@@ -441,7 +469,10 @@ class Matcher:
             target = stem_of(akey, kind)
         else:
             target = akey
-        same_script = cyr == self._f_cyr[fid]
+        # A Latin-script text declines a Cyrillic name in its romanisation, letter by letter:
+        # its vowels only soften (i/e/o), as within one script. Cyrillic texts write foreign
+        # names by sound (Трампа), so any vowel may change there.
+        same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
@@ -482,10 +513,7 @@ class Matcher:
         own = plain = None
         if word[0].isupper():
             n = len(groups)
-            common = f in common_words()
             for fid, method, score, detail in self._word_parts(word):
-                if common and method != "exact":
-                    continue  # a common word is no variant of a name (Press, Chinese)
                 members = self._f_members[fid]
                 groups.append((score, method, detail, members, self._flag(members)))
                 n += method == "exact"
@@ -496,7 +524,8 @@ class Matcher:
                 plain = own
         else:
             own = plain = tuple(groups) or None
-        info = (f, own, f in self._exact_first, plain)
+        given = own is not None and word[0].isupper() and _given_name(word)
+        info = (f, own, f in self._exact_first, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[word] = info
@@ -509,6 +538,31 @@ class Matcher:
         if any(e in special for e, _, _ in members):
             return 2
         return 1 if any(p for _, _, p in members) else 0
+
+    def _as_first_name(self, text, words, i: int, groups) -> tuple | None:
+        """The candidates of a given name (Martina, Thomas) standing before a capitalised word:
+        it is that person's first name, not a surname or place of its own, unless the word after
+        it is the watched person's first name (surname first: Putin Vladimir)."""
+        after = self._name_after(text, words, i + 1)
+        if after is None:
+            return groups
+        out = []
+        for g in groups:
+            members = [m for m in g[3] if not self._first_skels.get(m[0], after).isdisjoint(after)
+                       and m[0] in self._first_skels]
+            if members:
+                out.append((*g[:3], members, max(g[4], 1)))
+        return tuple(out) or None
+
+    @staticmethod
+    def _name_after(text, words, j: int) -> frozenset[str] | None:
+        """Skeletons of word j when it is capitalised and stands right after word j - 1."""
+        if j >= len(words):
+            return None
+        ns, _, nxt = words[j]
+        if not nxt[0].isupper() or not _beside(text[words[j - 1][1]:ns]):
+            return None
+        return frozenset(skeleton(k) for k in phonetic_keys(nxt))
 
     # -- a whole text ----------------------------------------------------------------------------
 
@@ -525,12 +579,14 @@ class Matcher:
         n = len(info)
         kept = []
         lower = None
-        for i, (f, own, multi, plain) in enumerate(info):
+        for i, (f, own, multi, plain, given) in enumerate(info):
             if own is not plain:
                 if lower is None:
                     lower = _lower_folds(info, words)
                 if f in lower:
                     own = plain  # also written in lower case here: a word, not a name variant
+            if given and own:
+                own = self._as_first_name(text, words, i, own)
             if multi and i + 1 < n:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
@@ -728,18 +784,16 @@ class Matcher:
         sub_notes: list = []
         found = self._word_parts(word, sub_notes)
         capital = word[0].isupper()
-        f = fold(word)
-        common = "common word, not a name variant" if f in common_words() else \
-            "also written in lower case in this text: a word, not a name variant" \
-            if f in lower else ""
+        lower_too = "also written in lower case in this text: a word, not a name variant" \
+            if fold(word) in lower else ""
         for fid, method, score, detail in found:
             for idx, alias, person in self._f_members[fid]:
                 c = _Cand(idx, alias, i, i + 1, score, method, detail, person)
                 if not capital and method != "exact":
                     self._note(notes, text, words, c,
                                "lower-case word, translit/fuzzy needs capital")
-                elif common and method != "exact":
-                    self._note(notes, text, words, c, common)
+                elif lower_too and method != "exact":
+                    self._note(notes, text, words, c, lower_too)
                 else:
                     cands.append(c)
         for fid, _, _, reason in sub_notes:
@@ -751,6 +805,12 @@ class Matcher:
 
     def _context_reject(self, text, words, c: _Cand) -> str:
         ent = self.entities[c.entity]
+        if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper():
+            after = self._name_after(text, words, c.j)
+            if after is not None and self._first_skels.get(c.entity, after).isdisjoint(after):
+                return "a given name before a name: that person's first name"
+            if after is not None and c.entity not in self._first_skels:
+                return "a given name before a name: that person's first name"
         if ent.threshold is not None and c.score < ent.threshold:
             return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"
         if c.person_part:

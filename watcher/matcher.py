@@ -220,11 +220,19 @@ def _deletes(skel: str) -> set[str]:
     return {skel[:k] + skel[k + 1:] for k in range(len(skel))}
 
 
-def _lower_folds(info, words) -> frozenset[str]:
+def _best_first(span: tuple) -> tuple:
+    return -span[3][4], span[0] - span[1], span[0]
+
+
+def _position(hit: tuple) -> tuple:
+    return hit[0], hit[1], hit[2]
+
+
+def _lower_folds(info, words) -> set[str]:
     """Folds of the words of a text written in lower case: a capitalised word that also appears
     so ("Press" and "the press", "Trains" and "trains") is a common word of this text, not a
     variant of a name."""
-    return frozenset(x[0] for x, (_, _, w) in zip(info, words, strict=True) if not w[0].isupper())
+    return {x[0] for x, w in zip(info, words, strict=True) if not w[2][0].isupper()}
 
 
 def _word_of_its_own(word: str, wfold: str) -> str:
@@ -892,27 +900,30 @@ class Matcher:
         that was in it (a second Kyiv, a namesake Medvedev, a city called Vladimir beside
         "Vladimir Alekseyev" are reported too, each as what it is).
         """
-        spans.sort(key=lambda s: (-s[3].score, s[0] - s[1], s[0]))
-        taken: dict[int, list[tuple[int, int]]] = {}  # entity -> its accepted (start, end)
+        spans.sort(key=_best_first)
+        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        ents = self.entities
         out = []
         for start, end, extra, c in spans:
-            mine = taken.get(c.entity)
+            e = c[0]
+            mine = taken.get(e)
             if mine is None:
-                taken[c.entity] = [(start, end)]
-            elif any(s < end and start < e for s, e in mine):
-                self._note(notes, text, words, c, "overlaps a better hit of this entity")
-                continue
+                taken[e] = (start, end)  # the common case: an entity's first hit in the text
             else:
+                if type(mine) is tuple:
+                    mine = taken[e] = [mine]
+                if any(s < end and start < t for s, t in mine):
+                    self._note(notes, text, words, c, "overlaps a better hit of this entity")
+                    continue
                 mine.append((start, end))
-            ent = self.entities[c.entity]
-            detail = f"{c.detail} + {extra}" if extra else c.detail
-            hit = Hit(ent.id, ent.name, start, end, text[start:end], c.alias, c.score,
-                      c.method, detail)
-            out.append((hit, c))
+            ent = ents[e]
+            hit = Hit(ent.id, ent.name, start, end, text[start:end], c[1], c[4], c[5],
+                      f"{c[6]} + {extra}" if extra else c[6])
+            out.append((start, end, e, hit, c))
             if notes is not None:
                 notes.append({**hit.as_dict(), "accepted": True, "reason": ""})
-        out.sort(key=lambda hc: (hc[0].start, hc[0].end, hc[1].entity))
-        return out
+        out.sort(key=_position)
+        return [(t[3], t[4]) for t in out]
 
     def _note(self, notes, text, words, c: _Cand, reason: str) -> None:
         if notes is None:

@@ -7,6 +7,7 @@ depend on these without depending on each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ENTITY_TYPES = ("person", "place", "org", "other")
 
@@ -30,11 +31,12 @@ class Entity:
         return tuple(dict.fromkeys((self.name, *self.aliases)))
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One mention of a watched entity in a text.
 
     start/end are Python str offsets into the decoded text; `text` is text[start:end].
+    A named tuple rather than a frozen dataclass: a 100k-name watchlist makes hundreds of
+    thousands per MB of text, and a tuple is made several times faster.
     """
 
     entity_id: str

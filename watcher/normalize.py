@@ -352,3 +352,12 @@ def common_words() -> frozenset[str]:
     bench/make_common_words.py): capitalised, they are no variant of a watched name."""
     text = resources.files("watcher").joinpath("data", "common_words.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def frequent_names() -> frozenset[str]:
+    """Folded frequent words that are place names or surnames (House, White, Moskau; see
+    data/frequent_names.txt): they may be a spelling of a watched name, not a case form or a
+    misspelling of another."""
+    text = resources.files("watcher").joinpath("data", "frequent_names.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

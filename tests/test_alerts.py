@@ -92,14 +92,13 @@ def test_cooldown_is_per_entity(world, http_sink):
     assert titles == ["watcher: Gazprom in b.txt", "watcher: Vladimir Putin in a.txt"]
 
 
-def test_without_policy_each_document_and_entity_is_one_message(world, http_sink):
+def test_without_policy_each_document_is_one_message_naming_its_entities(world, http_sink):
     w = world([{"url": http_sink.url()}])
     w.drop("a.txt", "Vladimir Putin and Gazprom.")
     w.drop("b.txt", "Vladimir Putin again.")
     w.tick()
     assert sorted(b["title"] for b in http_sink.received()) == [
-        "watcher: Gazprom in a.txt", "watcher: Vladimir Putin in a.txt",
-        "watcher: Vladimir Putin in b.txt"]
+        "watcher: Vladimir Putin in b.txt", "watcher: Vladimir Putin, Gazprom in a.txt"]
 
 
 # -- grouping ---------------------------------------------------------------------------------
@@ -436,7 +435,8 @@ def test_dead_after_retry_for_raises_a_health_alert(world, http_sink, smtp_sink)
 
 
 @pytest.mark.parametrize("entry, expected", [
-    ({}, 2), ({"tags": ["energy"]}, 1), ({"types": ["place"]}, 0), ({"min_score": 101}, None)])
+    ({}, ["Vladimir Putin, Gazprom"]), ({"tags": ["energy"]}, ["Gazprom"]),
+    ({"types": ["place"]}, []), ({"min_score": 101}, None)])
 def test_routing_by_tags_types_and_score(world, http_sink, entry, expected):
     if expected is None:
         with pytest.raises(Exception, match="less than or equal to 100"):
@@ -445,7 +445,8 @@ def test_routing_by_tags_types_and_score(world, http_sink, entry, expected):
     w = world([{"url": http_sink.url(), **entry}])
     w.drop("a.txt", "Vladimir Putin and Gazprom.")
     w.tick()
-    assert len(http_sink.received()) == expected
+    assert [b["title"] for b in http_sink.received()] == [f"watcher: {names} in a.txt"
+                                                         for names in expected]
 
 
 # -- the daemon, real time --------------------------------------------------------------------

@@ -125,14 +125,15 @@ def plan_immediate(entry: NotifyEntry, items: Sequence[Item],
 
 
 def _batches(entry: NotifyEntry, eligible: list[Item], held: list[Item]) -> list[Batch]:
-    """Split due items into messages: one per group window, else per entity or document."""
+    """Split due items into messages: one per group window, else per entity (cooldowns) or
+    per document (a document is what the reader opens, however many names it holds)."""
     deferred = any(quiet_until(entry.quiet_hours, i.created_at) for i in eligible)
     if entry.group_wait or deferred:
         groups = [eligible]  # one message for the window (or for the night)
     elif entry.repeat_interval:
         groups = list(_group(eligible, lambda i: i.entity_id).values())
-    else:  # plain immediate: one message per document and entity
-        groups = list(_group(eligible, lambda i: (i.document_id, i.entity_id)).values())
+    else:  # plain immediate: one message per document, naming every entity found in it
+        groups = list(_group(eligible, lambda i: i.document_id).values())
     rolled = _group(held, lambda i: i.entity_id)
     batches = []
     for group in groups:

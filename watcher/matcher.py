@@ -41,6 +41,7 @@ import functools
 import gc
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import unicodedata
@@ -333,6 +334,7 @@ class Matcher:
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes
         self._cache: dict[str, tuple] = {}
+        self._meta: dict[int, tuple] = {}  # id(members list) -> (flag, ids), see _group
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -423,6 +425,7 @@ class Matcher:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_cache"] = {}
+        state["_meta"] = {}  # keyed on object ids, which a copy does not keep
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -469,6 +472,8 @@ class Matcher:
             fids = self._fuzzy_candidates(key)
             if notes is None and fids:
                 fids = self._within_budget(key, fids)
+            else:
+                fids = sorted(set(fids))
             for fid in fids:
                 self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
         found = best.values()
@@ -483,26 +488,27 @@ class Matcher:
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
 
     def _fuzzy_candidates(self, key: str) -> list[int]:
-        """Forms whose consonants are one edit from the key's (SymSpell deletion index)."""
-        out: dict[int, None] = {}
+        """Forms whose consonants are one edit from the key's (SymSpell deletion index); a
+        form may come more than once."""
+        out: list[int] = []
         if len(key) < 5:
-            return []
+            return out
         for skel, fc in _fuzzy_buckets(key):
             if len(skel) < FUZZY_MIN_CONSONANTS - 1:
                 continue
-            out.update(dict.fromkeys(self._del_index.get(f"{skel}|{fc}", ())))
+            out += self._del_index.get(f"{skel}|{fc}", ())
             for d in _deletes(skel):
-                out.update(dict.fromkeys(self._fz_index.get(f"{d}|{fc}", ())))
-                out.update(dict.fromkeys(self._del_index.get(f"{d}|{fc}", ())))
-        return sorted(out)
+                out += self._fz_index.get(f"{d}|{fc}", ())
+                out += self._del_index.get(f"{d}|{fc}", ())
+        return out
 
     def _within_budget(self, key: str, fids: list[int]) -> list[int]:
         """The forms whose whole key is within the fuzzy budget of `key`, the only ones that
         can give a "fuzzy" outcome: one C call over all of them (hundreds at 100k names)."""
-        keys = [self._f_key[fid] for fid in fids]
+        keys = operator.itemgetter(*fids)(self._f_key) if len(fids) > 1 else [self._f_key[fids[0]]]
         close = process.extract(key, keys, scorer=Levenshtein.distance, score_cutoff=2,
                                 limit=None)
-        return sorted(fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k])))
+        return sorted({fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k]))})
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
         akey = self._f_key[fid]
@@ -574,10 +580,16 @@ class Matcher:
 
     def _group(self, score: float, method: str, detail: str, members) -> tuple:
         """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),
-        ids the members' entities when they are all different (else None)."""
-        ids = frozenset(m[0] for m in members)
-        return score, method, detail, members, self._flag(members), \
-            ids if len(ids) == len(members) else None
+        ids the members' entities when they are all different (else None).
+
+        flag and ids are worked out once per members list (a form's or a name's, hundreds
+        long for a common surname in a 100k list), not once per word that reaches it."""
+        meta = self._meta.get(id(members))
+        if meta is None:
+            ids = frozenset(m[0] for m in members)
+            meta = self._meta[id(members)] = (
+                self._flag(members), ids if len(ids) == len(members) else None)
+        return score, method, detail, members, *meta
 
     def _flag(self, members) -> int:
         """Which context rules apply to these members: 0 none (they all pass as a group),

@@ -59,6 +59,15 @@ def test_explain_gives_reasons_for_rejections():
     assert "capital" in reasons[("lukashenko", "lukaschenko")]
 
 
+def test_explain_names_the_nearest_watched_name_of_a_word_no_tier_took():
+    notes = MATCHER.explain("Then Kulebova and Dmytro spoke; Weather was fine.")
+    reasons = {(n["entity_id"], n["text"]): n["reason"] for n in notes if not n["accepted"]}
+    assert "similar (86%) to 'kuleba'" in reasons[("kuleba", "Kulebova")]
+    assert reasons[("kuleba", "Dmytro")] == \
+        "a watched person's first name: a first name alone is no mention"
+    assert not any(n["text"] == "Weather" for n in notes)  # nothing watched is close
+
+
 def test_explain_lists_accepted_hits():
     notes = MATCHER.explain("Patruschew warnte.")
     (acc,) = [n for n in notes if n["accepted"]]

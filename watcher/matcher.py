@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .config import gc_paused, load_watchlist
@@ -335,6 +335,7 @@ class Matcher:
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (flag, ids), see _group
+        self._words: tuple | None = None  # see _name_words
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -426,6 +427,7 @@ class Matcher:
         state = dict(self.__dict__)
         state["_cache"] = {}
         state["_meta"] = {}  # keyed on object ids, which a copy does not keep
+        state["_words"] = None
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -708,9 +710,49 @@ class Matcher:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
         notes: list[dict] = []
         self._run(text, notes)
+        notes.extend(self._near_misses(text, notes))
         unique = {(n["entity_id"], n["start"], n["end"], n["accepted"], n["reason"]): n
                   for n in notes}
         return sorted(unique.values(), key=lambda n: (n["start"], -n["score"]))
+
+    def _near_misses(self, text: str, notes: list[dict]) -> list[dict]:
+        """Capitalised words that no tier took as a candidate, with the closest watched name
+        word: what a user asks about when a mention is missing (Zelenska is not Zelensky)."""
+        covered = [(n["start"], n["end"]) for n in notes]
+        folds, owners = self._name_words()
+        out = []
+        for start, end, word in word_spans(text):
+            if not word[0].isupper() or len(word) < MIN_VARIANT_LEN or \
+                    any(s <= start < e for s, e in covered):
+                continue
+            near = process.extractOne(fold(word), folds, scorer=fuzz.ratio, score_cutoff=75)
+            if near is None:
+                continue
+            idx, alias, first = owners[near[2]]
+            ent = self.entities[idx]
+            reason = "a watched person's first name: a first name alone is no mention" \
+                if first and near[1] == 100 else \
+                f"no candidate: similar ({near[1]:.0f}%) to '{near[0]}', but no spelling, " \
+                "case form or misspelling rule takes it"
+            out.append({"entity_id": ent.id, "name": ent.name, "start": start, "end": end,
+                        "text": text[start:end], "alias": alias, "score": 0.0, "method": "-",
+                        "detail": f"nearest watched name word '{near[0]}'", "accepted": False,
+                        "reason": reason})
+        return out
+
+    def _name_words(self) -> tuple[list[str], list[tuple[int, str, bool]]]:
+        """Folded words of every name and alias, with (entity, alias, whether it is a person's
+        first name): for explain() only."""
+        if self._words is None:
+            folds, owners = [], []
+            for idx, ent in enumerate(self.entities):
+                for alias in ent.names:
+                    words = word_spans(alias)
+                    for k, (_, _, w) in enumerate(words):
+                        folds.append(fold(w))
+                        owners.append((idx, alias, ent.type == "person" and k < len(words) - 1))
+            self._words = folds, owners
+        return self._words
 
     def match_reference(self, text: str) -> list[Hit]:
         """match() the slow way: no word memo, every candidate of every entity checked on its

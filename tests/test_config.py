@@ -123,3 +123,4 @@ def test_run_and_check_refuse_bad_config_with_a_clear_message(tmp_path, config_t
     assert check.returncode != 0 and expected in check.stdout + check.stderr
     run = run_cli("run", "--config", str(config), timeout=60)  # refuses to start, same words
     assert run.returncode != 0 and expected in run.stderr
+    assert not (tmp_path / "data").exists()  # and leaves nothing behind (no database)

@@ -88,12 +88,8 @@ class Service:
         self.settings = settings
         self.started = time.time()
         self.stop_event = stop_event or threading.Event()
-        self.store = Store(settings.database_url)
-        self.group = Group(self.store, settings.lease)  # several daemons on one database
-        # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
-        # the cap (their owner does them, or the periodic rescan finds what it could not)
-        self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
-        self.adopted: set[str] = set()  # parked paths taken back when idle
+        # notify entries and the watchlist first: a bad one stops the start before the
+        # database is made (and the pool is forked before any database connection exists)
         self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
                                  max_backoff=settings.retry_max_backoff,
                                  retry_for=settings.retry_for)
@@ -109,6 +105,12 @@ class Service:
         self.processes = settings.workers or cores()
         self.cache_dir = settings.data_dir / "cache"
         self.analyser = Analyser(Watch.load(settings.watchlist, self.cache_dir), self.processes)
+        self.store = Store(settings.database_url)
+        self.group = Group(self.store, settings.lease)  # several daemons on one database
+        # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
+        # the cap (their owner does them, or the periodic rescan finds what it could not)
+        self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
+        self.adopted: set[str] = set()  # parked paths taken back when idle
         self.queue = WorkQueue()
         self.jobs = Jobs()
         inbox = settings.inbox

@@ -2,7 +2,7 @@
 """Drop-to-alert latency: a 5 KB article dropped into the inbox of a running daemon, until its
 alert reaches a local HTTP endpoint (apprise json://).
 
-    .venv/bin/python bench/latency.py [--drops 50] [--watchlist FILE]
+    .venv/bin/python bench/latency.py [--drops 50] [--watchlist FILE | --entities 100000]
 
 Prints p50 / p90 / p99 / max over the drops. Each drop is a distinct article (a numbered line
 makes its SHA-256 unique) written under a temporary name and renamed into the inbox, as
@@ -67,11 +67,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--drops", type=int, default=50)
     ap.add_argument("--watchlist", default=str(ROOT / "config" / "watchlist.yaml"))
+    ap.add_argument("--entities", type=int, default=0,
+                    help="watch bench/scale.py's synthetic list of this many entities instead "
+                         "(plus the dev-set entities; needs the bench extra)")
     ap.add_argument("--pause", type=float, default=0.2, help="seconds between drops")
     args = ap.parse_args()
 
     sink = Sink()
     work = Path(tempfile.mkdtemp(prefix="watcher-latency-"))
+    if args.entities:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from scale import write_watchlist
+
+        args.watchlist = str(work / f"watchlist-{args.entities}.yaml")
+        print(f"{write_watchlist(args.entities, Path(args.watchlist))} entities", flush=True)
     (work / "inbox").mkdir()
     config = work / "watcher.yaml"
     config.write_text(json.dumps({

@@ -135,18 +135,28 @@ def postmaster(server: PgServer) -> int | None:
         return None
 
 
+def machine_busy() -> float:
+    """CPU seconds every process of the machine used (all but idle and iowait)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
+
+
 def cpu_sample(daemons, server: PgServer) -> dict:
     me = os.times()
     pg = postmaster(server)
     return {"daemons": sum(tree_cpu(p.pid) for p in daemons),
             "postgres": tree_cpu(pg) if pg else 0.0,
-            "bench": me.user + me.system}
+            "bench": me.user + me.system, "machine": machine_busy()}
 
 
 def cpu_per_file(before: dict, after: dict, n_files: int) -> dict:
+    """Milliseconds of CPU per file of each side, their total, and `others`: what the rest of
+    the machine used meanwhile (other work on a shared machine skews the figures)."""
     out = {k: round((after[k] - before[k]) / n_files * 1000, 2) for k in before}
+    machine = out.pop("machine")
     out["total"] = round(sum(out.values()), 2)
-    return out  # milliseconds of CPU per file
+    out["others"] = round(machine - out["total"], 2)
+    return out
 
 
 class Poller:

@@ -132,8 +132,9 @@ class Dispatcher:
         """
         now = now or self.clock()
         sent, failed_entries, quiet, last_id = 0, set(), {}, 0
+        me = self.group.id if self.group else None
         while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
-                                              after_id=last_id):
+                                              after_id=last_id, free_for=me):
             mine = self.group.lease_messages([r.id for r in rows]) if self.group else None
             for row in rows:
                 if stop is not None and stop.is_set():

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Index, delete, event, func, insert, text, update
+from sqlalchemy import BigInteger, Index, bindparam, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -434,12 +434,19 @@ class Store:
             s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
 
     def due_messages(self, now: datetime | None = None, limit: int = 100,
-                     skip_entries: Sequence[str] = (), after_id: int = 0) -> list[OutboxRow]:
+                     skip_entries: Sequence[str] = (), after_id: int = 0,
+                     free_for: str | None = None) -> list[OutboxRow]:
+        """Messages due to be sent; `free_for`: not those another daemon holds a lease on
+        (it is sending them: reading them would be wasted, lease_messages refuses them)."""
         now = now or self.clock()
         query = (select(OutboxRow)
                  .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
                         OutboxRow.id > after_id, OutboxRow.entry.not_in(skip_entries))
                  .order_by(OutboxRow.id).limit(limit))
+        if free_for is not None:
+            query = query.where(~select(MessageLeaseRow.message_id).where(
+                MessageLeaseRow.message_id == OutboxRow.id, MessageLeaseRow.expires_at > now,
+                MessageLeaseRow.owner != free_for).exists())
         with self.session() as s:
             return list(s.exec(query))
 
@@ -549,38 +556,50 @@ class Store:
         carry (state sent), and other rows set to `states` (held, silenced).
 
         Only rows still new or held are touched, so a flush racing another changes nothing
-        twice. Returns the number of messages added.
+        twice; a message none of whose rows is left is not added. Returns the number of
+        messages added. Core statements, a few per flush: a flush may hold hundreds of rows.
         """
         now = self.clock()
-        added = 0
+        wanted = {i for _, ids in messages for i in ids}
+        wanted.update(i for ids in states.values() for i in ids)
+        pending = PendingRow.__table__
         with self.session() as s:
+            free = self._undecided(s, wanted)  # id -> state, locked
+            conn = s.connection()
+            batches = []
             for message, row_ids in messages:
-                rows = self._undecided(s, row_ids)
-                if not rows:
-                    continue
-                msg = OutboxRow(created_at=now, next_attempt_at=now, **message)
-                s.add(msg)
-                s.flush()
-                added += 1
-                for row in rows:
-                    row.state, row.decided_at, row.message_id = "sent", now, msg.id
+                rows = [i for i in row_ids if free.pop(i, None) is not None]
+                if rows:
+                    batches.append((message, rows))
+            if batches:
+                outbox = OutboxRow.__table__
+                ids = conn.execute(
+                    insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
+                    [_outbox_values(m, now) for m, _ in batches]).scalars().all()
+                conn.execute(update(pending).where(pending.c.id == bindparam("row_id")).values(
+                    state="sent", decided_at=now, message_id=bindparam("msg_id")),
+                    [{"row_id": r, "msg_id": m} for (_, rows), m in zip(batches, ids, strict=True)
+                     for r in rows])
             for state, row_ids in states.items():
-                for row in self._undecided(s, row_ids):
-                    if row.state != state:
-                        row.state, row.decided_at = state, now
-        return added
+                change = [i for i in row_ids if free.get(i, state) != state]
+                for i in row_ids:
+                    free.pop(i, None)
+                if change:
+                    conn.execute(update(pending).where(pending.c.id.in_(change)).values(
+                        state=state, decided_at=now))
+        return len(batches)
 
-    def _undecided(self, s: Session, row_ids: Sequence[int]) -> list[PendingRow]:
-        """Rows still to decide, locked: a second daemon flushing the same rows waits, then
-        finds them decided (PostgreSQL re-checks the condition after the lock; SQLite's
-        BEGIN IMMEDIATE serialises the whole flush)."""
+    def _undecided(self, s: Session, row_ids: set[int]) -> dict[int, str]:
+        """Rows still to decide (id -> state), locked: a second daemon flushing the same rows
+        waits, then finds them decided (PostgreSQL re-checks the condition after the lock;
+        SQLite's BEGIN IMMEDIATE serialises the whole flush)."""
         if not row_ids:
-            return []
-        query = select(PendingRow).where(PendingRow.id.in_(row_ids),
-                                         PendingRow.state.in_(("new", "held")))
+            return {}
+        query = select(PendingRow.id, PendingRow.state).where(
+            PendingRow.id.in_(row_ids), PendingRow.state.in_(("new", "held")))
         if self.postgres:
             query = query.with_for_update()
-        return list(s.exec(query))
+        return dict(s.exec(query).all())
 
     # -- silences --------------------------------------------------------------------------
 
@@ -720,8 +739,14 @@ class Store:
                 MessageLeaseRow.message_id.in_(locked),
                 MessageLeaseRow.expires_at > now, MessageLeaseRow.owner != owner)))
             mine = {i for i in locked if i not in taken}
-            for i in mine:
-                s.merge(MessageLeaseRow(message_id=i, owner=owner, expires_at=now + lease))
+            if mine:
+                dialect = postgresql if self.postgres else sqlite
+                stmt = dialect.insert(MessageLeaseRow.__table__)
+                s.connection().execute(stmt.on_conflict_do_update(
+                    index_elements=["message_id"],
+                    set_={"owner": stmt.excluded.owner, "expires_at": stmt.excluded.expires_at}),
+                    [{"message_id": i, "owner": owner, "expires_at": now + lease}
+                     for i in sorted(mine)])
             return mine
 
     def release_message(self, message_id: int, owner: str) -> None:
@@ -776,6 +801,13 @@ class Store:
             return True
         with self.engine.connect() as conn:
             return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def _outbox_values(message: dict, now: datetime) -> dict:
+    """The columns of a new outbox row (OutboxRow's defaults) for a Core insert."""
+    return {"kind": "alert", "entity_id": "", "document_id": None, "body_format": "text",
+            **message, "status": "pending", "attempts": 0, "created_at": now,
+            "next_attempt_at": now, "sent_at": None, "last_error": ""}
 
 
 def _hit_values(document_id: int, hit: Hit, mention: Mention, now: datetime) -> dict:

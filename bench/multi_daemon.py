@@ -9,7 +9,9 @@ Starts a throwaway PostgreSQL server (tests/pgserver.py, PostgreSQL's durable de
 database, alerts to a local HTTP endpoint): moves the same set of distinct articles into the
 inbox at once and times until every document is stored, and until every alert arrived.
 Prints files/s for each, the ratio, and the checks: documents == files, alerts received ==
-alerts queued, duplicates 0, each file matched by exactly one daemon.
+alerts queued, duplicates 0, each file matched by exactly one daemon. Also the CPU seconds per
+file of each side (the daemons, PostgreSQL, this script: the alert sink and the polling)
+while storing and in all: on a small machine the ratio is bounded by the CPU a file costs.
 """
 
 from __future__ import annotations
@@ -102,11 +104,76 @@ def make_files(folder: Path, n: int, size: int) -> None:
                                               encoding="utf-8")
 
 
-def query(url: str, sql: str):
-    import psycopg
+TICK = os.sysconf("SC_CLK_TCK")
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
-        return conn.execute(sql).fetchall()
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds of a process and of its children it has reaped; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / TICK  # utime stime cutime cstime
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and all its descendants, live or reaped."""
+    return cpu_of(pid) + sum(tree_cpu(c) for c in children(pid))
+
+
+def postmaster(server: PgServer) -> int | None:
+    try:
+        return int((server.root / "data" / "postmaster.pid").read_text().split()[0])
+    except (OSError, TypeError, ValueError, IndexError):
+        return None
+
+
+def machine_busy() -> float:
+    """CPU seconds every process of the machine used (all but idle and iowait)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK
+
+
+def cpu_sample(daemons, server: PgServer) -> dict:
+    me = os.times()
+    pg = postmaster(server)
+    return {"daemons": sum(tree_cpu(p.pid) for p in daemons),
+            "postgres": tree_cpu(pg) if pg else 0.0,
+            "bench": me.user + me.system, "machine": machine_busy()}
+
+
+def cpu_per_file(before: dict, after: dict, n_files: int) -> dict:
+    """Milliseconds of CPU per file of each side, their total, and `others`: what the rest of
+    the machine used meanwhile (other work on a shared machine skews the figures)."""
+    out = {k: round((after[k] - before[k]) / n_files * 1000, 2) for k in before}
+    machine = out.pop("machine")
+    out["total"] = round(sum(out.values()), 2)
+    out["others"] = round(machine - out["total"], 2)
+    return out
+
+
+class Poller:
+    """One connection for the progress queries: a new connection every 50 ms would cost
+    PostgreSQL a backend fork each, CPU taken from the daemons being measured."""
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1),
+                                    autocommit=True)
+
+    def count(self, sql: str) -> int:
+        return self.conn.execute(sql).fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: Path,
@@ -136,21 +203,26 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
         time.sleep(0.1)
 
     names = sorted(os.listdir(files))
+    cpu_start = cpu_sample(procs, server)
     started = time.perf_counter()
     for name in names:  # renamed in, as scrapers do; same filesystem, so instant
         os.link(files / name, inbox / name)
     dropped = time.perf_counter() - started
-    stored_at = sent_at = None
+    stored_at = sent_at = cpu_stored = cpu_sent = None
     deadline = time.monotonic() + timeout
+    poll = Poller(db)
     while time.monotonic() < deadline:
-        docs = query(db, "SELECT count(*) FROM documents")[0][0]
+        docs = poll.count("SELECT count(*) FROM documents")
         if stored_at is None and docs >= n_files:
             stored_at = time.perf_counter() - started
-        queued = query(db, "SELECT count(*) FROM outbox")[0][0]
-        # every pending notification decided (flushed into a message) and every message in
-        waiting = query(db, "SELECT count(*) FROM pending WHERE state = 'new'")[0][0]
+            cpu_stored = cpu_sample(procs, server)
+        # every pending notification decided (flushed into a message) and every message in;
+        # pending first: a flush between the two counts would hide its messages otherwise
+        waiting = poll.count("SELECT count(*) FROM pending WHERE state = 'new'")
+        queued = poll.count("SELECT count(*) FROM outbox")
         if stored_at is not None and waiting == 0 and sink.received() >= queued:
             sent_at = time.perf_counter() - started
+            cpu_sent = cpu_sample(procs, server)
             break
         time.sleep(0.05)
     time.sleep(1.0)  # a message sent twice would arrive now
@@ -159,8 +231,9 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
     for p in procs:
         p.wait(timeout=60)
 
-    docs = query(db, "SELECT count(*) FROM documents WHERE status = 'processed'")[0][0]
-    queued = query(db, "SELECT count(*) FROM outbox")[0][0]
+    docs = poll.count("SELECT count(*) FROM documents WHERE status = 'processed'")
+    queued = poll.count("SELECT count(*) FROM outbox")
+    poll.close()
     matched = Counter()
     shares = []
     for log in logs:
@@ -174,6 +247,8 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
         "documents": docs, "alerts_expected": queued, "alerts_received": sink.received(),
         "duplicates": sum(c - 1 for c in sink.titles.values() if c > 1),
         "matched_twice": sum(1 for c in matched.values() if c > 1), "shares": shares,
+        "cpu_ms_per_file_storing": cpu_stored and cpu_per_file(cpu_start, cpu_stored, n_files),
+        "cpu_ms_per_file_all": cpu_sent and cpu_per_file(cpu_start, cpu_sent, n_files),
     }
     sink.shutdown()
     server.drop_db(db)
@@ -212,6 +287,8 @@ def main() -> int:
                   f"expected {r['alerts_expected']}: "
                   f"{r['alerts_received'] == r['alerts_expected']}; duplicates "
                   f"{r['duplicates']}; matched twice {r['matched_twice']}")
+            print(f"  CPU ms per file while storing {r['cpu_ms_per_file_storing']}, "
+                  f"until every alert arrived {r['cpu_ms_per_file_all']}")
         one, many = results
         if one["files_per_s"] and many["files_per_s"]:
             print(f"ratio {args.daemons} daemons / 1 daemon: "

@@ -52,12 +52,17 @@ class Dispatcher:
         keys = [k for k, t in self.notifier.targets.items() if t.entry.mode == "immediate"]
         if not keys:
             return 0
-        with self._lock:
+        # one daemon of a group flushes at a time: others would render the same rows into
+        # messages, then find them decided (store.decide) and throw their work away
+        with self._lock, self.store.group_lock("flush"):
             rows = self.store.pending(("new", "held"), entries=keys)
             if not rows:
                 return 0
             silences = self._silences()
-            last = self.store.last_alerts(keys)
+            # the last alerts matter only to a repeat_interval (a cooldown), and they cost a
+            # scan of every pending row ever sent
+            cooled = [k for k in keys if self.notifier.targets[k].entry.repeat_interval]
+            last = self.store.last_alerts(cooled) if cooled else {}
             added = 0
             for key in keys:
                 mine = [r for r in rows if r.entry == key]
@@ -127,8 +132,9 @@ class Dispatcher:
         """
         now = now or self.clock()
         sent, failed_entries, quiet, last_id = 0, set(), {}, 0
+        me = self.group.id if self.group else None
         while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
-                                              after_id=last_id):
+                                              after_id=last_id, free_for=me):
             mine = self.group.lease_messages([r.id for r in rows]) if self.group else None
             for row in rows:
                 if stop is not None and stop.is_set():
@@ -136,10 +142,12 @@ class Dispatcher:
                 last_id = row.id
                 if row.entry in failed_entries or (mine is not None and row.id not in mine):
                     continue
+                delivered = 0
                 try:
-                    sent += self._deliver(row, now, quiet, failed_entries)
+                    delivered = self._deliver(row, now, quiet, failed_entries)
+                    sent += delivered
                 finally:
-                    if self.group:
+                    if self.group and not delivered:  # a sent one let go in mark_sent
                         self.group.release_message(row.id)
         return sent
 
@@ -154,7 +162,8 @@ class Dispatcher:
                 return 0
         error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
         if error is None:
-            self.store.mark_sent(row.id)
+            # with its lease: one commit per message sent, not two
+            self.store.mark_sent(row.id, self.group.id if self.group else None)
             return 1
         failed_entries.add(row.entry)
         self._failed(row, error, now)

@@ -99,12 +99,22 @@ class Group:
     def acquire(self, sha256: str, path: str) -> bool:
         """Claim a document for this worker thread; False when another daemon has it (or
         has finished it): ask again after retry_in() seconds."""
+        return self.claim(sha256, path) == "mine"
+
+    def claim(self, sha256: str, path: str) -> str:
+        """acquire(), telling why not: "mine", "busy" (another daemon holds it: ask again
+        after retry_in() seconds) or "done" (stored already: a duplicate)."""
         state, expires = self.store.claim_document(sha256, self.id, path, self.lease)
         if state == "mine":
             self._local.sha = sha256
-            return True
-        self._local.retry_at = expires  # None ("done"): look again at once, it is a duplicate
-        return False
+        else:
+            self._local.retry_at = expires  # None ("done"): look again at once
+        return state
+
+    def stored(self) -> None:
+        """This worker thread's claim was let go with its stored document (save_document's
+        claim_owner): nothing left to release."""
+        self._local.sha = None
 
     def retry_in(self) -> float:
         """Seconds until the claim that made acquire() fail in this thread may be free."""

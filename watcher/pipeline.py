@@ -131,11 +131,13 @@ class Pipeline:
             # would be a "duplicate" of
             return self._fail(path, shown, "", st, "empty file")
         sha = hashlib.sha256(data).hexdigest()
-        if self.store.document_by_sha(sha) is not None:
+        # in a group the claim tells whether the document is stored already: no lookup first
+        state = "mine" if self.claims is None else self.claims.claim(sha, shown)
+        if state == "busy":
+            return Outcome(shown, "busy", sha)  # another daemon of the group has it
+        if state == "done" or (self.claims is None and self.store.document_by_sha(sha)):
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
             return Outcome(shown, "duplicate", sha)
-        if self.claims is not None and not self.claims.acquire(sha, shown):
-            return Outcome(shown, "busy", sha)  # another daemon of the group has it
         try:
             watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
@@ -145,9 +147,12 @@ class Pipeline:
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
         # what each notify entry should hear about; its policy decides when (alerting.py)
         pending = self.notifier.pending_for(alerts)
+        owner = self.claims.id if self.claims is not None else None
         _, created = self.store.save_document(
             path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
-            encoding=encoding, hits=pairs, pending=pending)
+            encoding=encoding, hits=pairs, pending=pending, claim_owner=owner)
+        if self.claims is not None:
+            self.claims.stored()  # the claim went with the document: one commit less
         if not created:
             return Outcome(shown, "duplicate", sha)
         if pending:

@@ -18,13 +18,15 @@ together migrate once.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Index, delete, event, func, text, update
+from sqlalchemy import BigInteger, Index, bindparam, delete, event, func, insert, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -286,6 +288,28 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def group_lock(self, name: str) -> Iterator[None]:
+        """Held by one daemon of the group at a time, others wait (PostgreSQL: an advisory
+        lock in a transaction of its own, freed when it ends or its daemon dies). SQLite:
+        no lock; BEGIN IMMEDIATE serialises each write transaction anyway."""
+        if not self.postgres:
+            yield
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with self.engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+            yield
+
+    def _upsert_file(self, s: Session, **values) -> None:
+        """Insert or replace the files row of a path, in one statement (merge() would first
+        SELECT it)."""
+        values = {"error": "", **values, "seen_at": self.clock()}
+        dialect = postgresql if self.postgres else sqlite
+        stmt = dialect.insert(FileRow.__table__).values(**values)
+        s.connection().execute(stmt.on_conflict_do_update(
+            index_elements=["path"], set_={k: v for k, v in values.items() if k != "path"}))
+
     # -- documents -------------------------------------------------------------------------
 
     def known_files(self) -> dict[str, tuple[int, int]]:
@@ -316,44 +340,53 @@ class Store:
         with self.session() as s:
             return s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
 
-    @_retry_on_conflict
-    @_retry_on_conflict
     def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
         with self.session() as s:
-            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status=status, seen_at=self.clock()))
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                              status=status)
 
     @_retry_on_conflict
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
-                      hits: Sequence[tuple[Hit, Mention]],
-                      pending: Sequence[dict]) -> tuple[int, bool]:
+                      hits: Sequence[tuple[Hit, Mention]], pending: Sequence[dict],
+                      claim_owner: str | None = None) -> tuple[int, bool]:
         """Store a document, its hits and its pending notifications in one transaction.
 
         Returns (document id, created). When a document with the same SHA-256 is already
         stored, nothing is added and created is False: the same content twice is one document.
+        `claim_owner`: that daemon's claim on the document is let go in the same transaction
+        (one commit less per document than releasing it after).
         """
         with self.session() as s:
-            existing = s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
-            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="processed", seen_at=self.clock()))
+            existing = s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first()
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                              status="processed")
+            if claim_owner is not None:
+                s.exec(delete(ClaimRow).where(ClaimRow.sha256 == sha256,
+                                              ClaimRow.owner == claim_owner))
             if existing is not None:
-                return existing.id, False
+                return existing, False
             now = self.clock()
-            doc = DocumentRow(sha256=sha256, path=path, size=size, encoding=encoding,
-                              hit_count=len(hits), processed_at=now)
-            s.add(doc)
-            s.flush()
-            s.add_all(_hit_row(doc.id, hit, mention, now) for hit, mention in hits)
-            s.add_all(PendingRow(document_id=doc.id, created_at=now, **p) for p in pending)
-            return doc.id, True
+            conn = s.connection()  # Core inserts: the ORM's unit of work costs more CPU
+            doc_id = conn.execute(insert(DocumentRow.__table__).values(
+                sha256=sha256, path=path, size=size, encoding=encoding, status="processed",
+                error="", hit_count=len(hits), processed_at=now)).inserted_primary_key[0]
+            if hits:
+                conn.execute(insert(HitRow.__table__),
+                             [_hit_values(doc_id, hit, mention, now) for hit, mention in hits])
+            if pending:
+                conn.execute(insert(PendingRow.__table__), [
+                    {"entity_type": "other", "mentions": 0, "score": 0, **p,
+                     "document_id": doc_id, "state": "new", "created_at": now,
+                     "decided_at": None, "message_id": None} for p in pending])
+            return doc_id, True
 
     @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
                      error: str) -> None:
         """Record a document that could not be processed (kept for `watcher status`)."""
         with self.session() as s:
-            s.merge(FileRow(path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                            status="failed", error=error[:2000], seen_at=self.clock()))
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
+                              status="failed", error=error[:2000])
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
@@ -401,21 +434,31 @@ class Store:
             s.add_all(OutboxRow(created_at=now, next_attempt_at=now, **m) for m in messages)
 
     def due_messages(self, now: datetime | None = None, limit: int = 100,
-                     skip_entries: Sequence[str] = (), after_id: int = 0) -> list[OutboxRow]:
+                     skip_entries: Sequence[str] = (), after_id: int = 0,
+                     free_for: str | None = None) -> list[OutboxRow]:
+        """Messages due to be sent; `free_for`: not those another daemon holds a lease on
+        (it is sending them: reading them would be wasted, lease_messages refuses them)."""
         now = now or self.clock()
         query = (select(OutboxRow)
                  .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
                         OutboxRow.id > after_id, OutboxRow.entry.not_in(skip_entries))
                  .order_by(OutboxRow.id).limit(limit))
+        if free_for is not None:
+            query = query.where(~select(MessageLeaseRow.message_id).where(
+                MessageLeaseRow.message_id == OutboxRow.id, MessageLeaseRow.expires_at > now,
+                MessageLeaseRow.owner != free_for).exists())
         with self.session() as s:
             return list(s.exec(query))
 
-    def mark_sent(self, message_id: int) -> None:
+    def mark_sent(self, message_id: int, owner: str | None = None) -> None:
+        """A message was delivered. `owner`: its lease is let go in the same transaction."""
         with self.session() as s:
-            row = s.get(OutboxRow, message_id)
-            row.status, row.sent_at = "sent", self.clock()
-            row.attempts += 1
-            row.last_error = ""
+            s.exec(update(OutboxRow).where(OutboxRow.id == message_id).values(
+                status="sent", sent_at=self.clock(), attempts=OutboxRow.attempts + 1,
+                last_error=""))
+            if owner is not None:
+                s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.message_id == message_id,
+                                                     MessageLeaseRow.owner == owner))
 
     def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> OutboxRow:
         """Count a failed attempt; with no retry time the message is dead."""
@@ -513,38 +556,50 @@ class Store:
         carry (state sent), and other rows set to `states` (held, silenced).
 
         Only rows still new or held are touched, so a flush racing another changes nothing
-        twice. Returns the number of messages added.
+        twice; a message none of whose rows is left is not added. Returns the number of
+        messages added. Core statements, a few per flush: a flush may hold hundreds of rows.
         """
         now = self.clock()
-        added = 0
+        wanted = {i for _, ids in messages for i in ids}
+        wanted.update(i for ids in states.values() for i in ids)
+        pending = PendingRow.__table__
         with self.session() as s:
+            free = self._undecided(s, wanted)  # id -> state, locked
+            conn = s.connection()
+            batches = []
             for message, row_ids in messages:
-                rows = self._undecided(s, row_ids)
-                if not rows:
-                    continue
-                msg = OutboxRow(created_at=now, next_attempt_at=now, **message)
-                s.add(msg)
-                s.flush()
-                added += 1
-                for row in rows:
-                    row.state, row.decided_at, row.message_id = "sent", now, msg.id
+                rows = [i for i in row_ids if free.pop(i, None) is not None]
+                if rows:
+                    batches.append((message, rows))
+            if batches:
+                outbox = OutboxRow.__table__
+                ids = conn.execute(
+                    insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
+                    [_outbox_values(m, now) for m, _ in batches]).scalars().all()
+                conn.execute(update(pending).where(pending.c.id == bindparam("row_id")).values(
+                    state="sent", decided_at=now, message_id=bindparam("msg_id")),
+                    [{"row_id": r, "msg_id": m} for (_, rows), m in zip(batches, ids, strict=True)
+                     for r in rows])
             for state, row_ids in states.items():
-                for row in self._undecided(s, row_ids):
-                    if row.state != state:
-                        row.state, row.decided_at = state, now
-        return added
+                change = [i for i in row_ids if free.get(i, state) != state]
+                for i in row_ids:
+                    free.pop(i, None)
+                if change:
+                    conn.execute(update(pending).where(pending.c.id.in_(change)).values(
+                        state=state, decided_at=now))
+        return len(batches)
 
-    def _undecided(self, s: Session, row_ids: Sequence[int]) -> list[PendingRow]:
-        """Rows still to decide, locked: a second daemon flushing the same rows waits, then
-        finds them decided (PostgreSQL re-checks the condition after the lock; SQLite's
-        BEGIN IMMEDIATE serialises the whole flush)."""
+    def _undecided(self, s: Session, row_ids: set[int]) -> dict[int, str]:
+        """Rows still to decide (id -> state), locked: a second daemon flushing the same rows
+        waits, then finds them decided (PostgreSQL re-checks the condition after the lock;
+        SQLite's BEGIN IMMEDIATE serialises the whole flush)."""
         if not row_ids:
-            return []
-        query = select(PendingRow).where(PendingRow.id.in_(row_ids),
-                                         PendingRow.state.in_(("new", "held")))
+            return {}
+        query = select(PendingRow.id, PendingRow.state).where(
+            PendingRow.id.in_(row_ids), PendingRow.state.in_(("new", "held")))
         if self.postgres:
             query = query.with_for_update()
-        return list(s.exec(query))
+        return dict(s.exec(query).all())
 
     # -- silences --------------------------------------------------------------------------
 
@@ -684,8 +739,14 @@ class Store:
                 MessageLeaseRow.message_id.in_(locked),
                 MessageLeaseRow.expires_at > now, MessageLeaseRow.owner != owner)))
             mine = {i for i in locked if i not in taken}
-            for i in mine:
-                s.merge(MessageLeaseRow(message_id=i, owner=owner, expires_at=now + lease))
+            if mine:
+                dialect = postgresql if self.postgres else sqlite
+                stmt = dialect.insert(MessageLeaseRow.__table__)
+                s.connection().execute(stmt.on_conflict_do_update(
+                    index_elements=["message_id"],
+                    set_={"owner": stmt.excluded.owner, "expires_at": stmt.excluded.expires_at}),
+                    [{"message_id": i, "owner": owner, "expires_at": now + lease}
+                     for i in sorted(mine)])
             return mine
 
     def release_message(self, message_id: int, owner: str) -> None:
@@ -742,11 +803,18 @@ class Store:
             return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
 
 
-def _hit_row(document_id: int, hit: Hit, mention: Mention, now: datetime) -> HitRow:
-    return HitRow(document_id=document_id, entity_id=hit.entity_id, name=hit.name,
-                  start=hit.start, end=hit.end, text=hit.text, alias=hit.alias,
-                  score=hit.score, method=hit.method, detail=hit.detail,
-                  before=mention.before, after=mention.after, found_at=now)
+def _outbox_values(message: dict, now: datetime) -> dict:
+    """The columns of a new outbox row (OutboxRow's defaults) for a Core insert."""
+    return {"kind": "alert", "entity_id": "", "document_id": None, "body_format": "text",
+            **message, "status": "pending", "attempts": 0, "created_at": now,
+            "next_attempt_at": now, "sent_at": None, "last_error": ""}
+
+
+def _hit_values(document_id: int, hit: Hit, mention: Mention, now: datetime) -> dict:
+    return {"document_id": document_id, "entity_id": hit.entity_id, "name": hit.name,
+            "start": hit.start, "end": hit.end, "text": hit.text, "alias": hit.alias,
+            "score": hit.score, "method": hit.method, "detail": hit.detail,
+            "before": mention.before, "after": mention.after, "found_at": now}
 
 
 def _hit_dict(hit: HitRow, path: str) -> dict:

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from datetime import datetime, timedelta
 from .store import Store, utcnow
 
 log = logging.getLogger(__name__)
+
+MEMBERS_MAX_AGE = 1.0  # seconds a view of the group's members is used before it is re-read
 
 
 def daemon_id(started: datetime) -> str:
@@ -41,6 +44,7 @@ class Group:
         self._unreleased: set[str] = set()  # claims whose release failed: retried on heartbeat
         self._lock = threading.Lock()
         self.members: list[str] = []  # ids of the live daemons, refreshed on every heartbeat
+        self._members_at = 0.0  # time.monotonic() of the last refresh
 
     @property
     def heartbeat_interval(self) -> timedelta:
@@ -73,9 +77,8 @@ class Group:
         self._refresh_members()
 
     def _refresh_members(self) -> None:
-        now = utcnow()
-        self.members = sorted(d["id"] for d in self.store.daemons(forget_after=self.lease)
-                              if d["stopped_at"] is None and now - d["heartbeat_at"] < self.lease)
+        self._members_at = time.monotonic()
+        self.members = self.store.live_daemons(self.lease)
 
     def elsewhere(self, path: str) -> bool:
         """Whether `path` is another live daemon's share of a shared inbox.
@@ -85,6 +88,13 @@ class Group:
         same file or race for the same claim, and a dead or slow member's share is still
         picked up (by claims, which decide who really processes a document).
         """
+        if time.monotonic() - self._members_at > MEMBERS_MAX_AGE:
+            # a daemon that joined since the last heartbeat gets its share at once: views
+            # that differ for long leave paths that every daemon thinks another's
+            try:
+                self._refresh_members()
+            except Exception as exc:  # noqa: BLE001 - the heartbeat reports a lost database
+                log.debug("group members not refreshed: %s", exc)
         members = self.members
         if len(members) < 2 or self.id not in members:
             return False

@@ -29,6 +29,7 @@ from .store import Store
 log = logging.getLogger("watcher")
 
 PARKED_MAX = 20_000
+ADOPT_BATCH = 64  # parked paths taken back at once when idle; own new files wait behind them
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
 STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
 STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
@@ -193,9 +194,7 @@ class Service:
             item = self.queue.get(timeout=0.1 if self.parked else 1.0)
             if item is None:
                 if self.parked:  # idle: help with the other daemons' share (see Group)
-                    path = self.parked.popleft()
-                    self.adopted.add(path)
-                    self.queue.put(path)  # through the queue: one worker per path
+                    self._adopt()
                 continue
             path, quiet = item
             try:
@@ -210,6 +209,27 @@ class Service:
                 self._process(path)
             finally:
                 self.queue.done(path)
+
+    def _adopt(self) -> None:
+        """Take back a batch of parked paths: one at a time, each after an idle wait, a
+        daemon would help at ten files a second while another's share is still waiting.
+        Those their owner has handled already are dropped with one query for the batch."""
+        batch = []
+        while self.parked and len(batch) < ADOPT_BATCH:
+            try:
+                batch.append(self.parked.popleft())
+            except IndexError:  # another worker took the last ones
+                break
+        try:
+            seen = self.store.files_seen([printable(p) for p in batch])
+        except Exception as exc:  # noqa: BLE001 - then each is looked at on its own
+            log.debug("parked files not checked: %s", exc)
+            seen = {}
+        for path in batch:
+            if seen and seen.get(printable(path)) == _size_mtime(path):
+                continue  # handled by its owner, as it is now
+            self.adopted.add(path)
+            self.queue.put(path)  # through the queue: one worker per path
 
     def _process(self, path: str) -> None:
         try:
@@ -456,6 +476,14 @@ class Service:
             log.warning("could not leave the group cleanly: %s", exc)
         self.write_status()
         self.store.close()
+
+
+def _size_mtime(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

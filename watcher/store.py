@@ -325,6 +325,13 @@ class Store:
                 return row.status
             return None
 
+    def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime_ns) as handled, for those of `paths` that were."""
+        with self.session() as s:
+            rows = s.exec(select(FileRow.path, FileRow.size, FileRow.mtime_ns).where(
+                FileRow.path.in_(list(paths))))
+            return {path: (size, mtime) for path, size, mtime in rows}
+
     def record_vanished(self, path: str, error: str) -> bool:
         """A path that was gone when read; never overwrites what a path already has (in
         move mode a stale queue entry finds its file moved away after processing). Returns
@@ -658,6 +665,13 @@ class Store:
                    .values(stopped_at=utcnow(), **stats))
             s.exec(delete(ClaimRow).where(ClaimRow.owner == daemon_id))
             s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.owner == daemon_id))
+
+    def live_daemons(self, lease: timedelta) -> list[str]:
+        """Ids of the daemons running with a heartbeat younger than `lease`."""
+        since = utcnow() - lease
+        with self.session() as s:
+            return sorted(s.exec(select(DaemonRow.id).where(
+                DaemonRow.heartbeat_at > since, DaemonRow.stopped_at.is_(None))))
 
     def daemons(self, forget_after: timedelta = timedelta(days=1)) -> list[dict]:
         """The group: every daemon seen recently, with the claims and leases it holds."""

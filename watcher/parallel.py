@@ -7,6 +7,7 @@ in every child. A reloaded watchlist gets a fresh pool; the old one finishes wha
 
 from __future__ import annotations
 
+import collections
 import gc
 import os
 import threading
@@ -26,6 +27,7 @@ _watch = None  # the compiled watchlist (anything with .matcher) a forked child 
 # the full text.
 MATCH_CHUNK = 1 << 20  # characters
 MATCH_OVERLAP = 4096
+MAP_BATCH = 8  # files per pool task in Analyser.map (a scan's backlog)
 
 
 def analyse(watch, name: str, data: bytes) -> tuple[str, str, list[Hit]]:
@@ -55,6 +57,28 @@ def match_text(matcher, text: str) -> list[Hit]:
 def _analyse_in_child(name: str, data: bytes, post=None):
     res = analyse(_watch, name, data)
     return post(name, *res) if post else res
+
+
+def _analyse_batch_in_child(batch: list[tuple[str, bytes]], post=None) -> list[tuple]:
+    """(ok, result or exception) per item: one unreadable file fails only itself."""
+    out = []
+    for name, data in batch:
+        try:
+            out.append((True, _analyse_in_child(name, data, post)))
+        except Exception as exc:  # noqa: BLE001 - delivered through the item's future
+            out.append((False, exc))
+    return out
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -144,13 +168,41 @@ class Analyser:
 
     def map(self, items: Iterable[tuple[str, bytes]], window: int = 64,
             post=None) -> Iterator[tuple[str, Future]]:
-        """(name, future) for items in order, at most `window` in flight (bounded memory)."""
-        pending: list[tuple[str, Future]] = []
-        for name, data in items:
-            pending.append((name, self.submit(name, data, post)[1]))
-            if len(pending) >= window:
-                yield pending.pop(0)
+        """(name, future) for items in order, at most `window` in flight (bounded memory).
+
+        With a pool, items go to the children MAP_BATCH at a time: a task costs the parent
+        a pickling and two thread hand-offs, as much as matching a small file."""
+        pending: collections.deque[tuple[str, Future]] = collections.deque()
+        for batch in _batches(items, MAP_BATCH if self._pool is not None else 1):
+            if len(batch) == 1:
+                name, data = batch[0]
+                pending.append((name, self.submit(name, data, post)[1]))
+            else:
+                pending.extend(self._submit_batch(batch, post))
+            while len(pending) >= window:
+                yield pending.popleft()
         yield from pending
+
+    def _submit_batch(self, batch: list[tuple[str, bytes]], post) -> list[tuple[str, Future]]:
+        """One task for several items; a future per item, failing alone (a bad file) or with
+        the task (a crashed pool)."""
+        with self._lock:
+            pool = self._pool
+        futures = [(name, Future()) for name, _ in batch]
+        task = pool.submit(_analyse_batch_in_child, batch, post)
+
+        def spread(done: Future) -> None:
+            try:
+                results = done.result()
+            except BaseException as exc:  # noqa: BLE001 - every item of the task failed
+                for _, f in futures:
+                    f.set_exception(exc)
+                return
+            for (_, f), (ok, value) in zip(futures, results, strict=True):
+                (f.set_result if ok else f.set_exception)(value)
+
+        task.add_done_callback(spread)
+        return futures
 
     def replace(self, watch) -> None:
         """Serve a new watchlist; work already submitted finishes on the old one."""

@@ -263,15 +263,23 @@ def _lower_folds(info, words) -> set[str]:
     return {x[0] for x, w in zip(info, words, strict=True) if not w[2][0].isupper()}
 
 
+COMMON_WORD = "common word, not a name variant"
+
+
 def _word_of_its_own(word: str, wfold: str) -> str:
     """Why a word is no variant of a name part, or "": a frequent word of the languages we read
     (Press, Chinese, Montag) or a common given name (Maria, Martina, Жанна) is itself; it only
     matches a name spelt as it is."""
     if wfold in common_words():
-        return "common word, not a name variant"
+        return COMMON_WORD
     if _given_name(word):
         return "a common given name, not a variant of another name"
     return ""
+
+
+def _word_like(f: str) -> bool:
+    """A folded name part that is itself a frequent word or frequent name."""
+    return f in common_words() or f in frequent_names()
 
 
 def _given_name(word: str) -> bool:
@@ -481,10 +489,18 @@ class Matcher:
         found = best.values()
         if own or wfold in frequent_names():
             allowed = ("exact",) if own else ("exact", "translit")
+            # a name that is a frequent word itself (Trump, King) keeps its -s genitive, a
+            # frequent word too (Trumps, Kings): the same word, not another name's variant
+            if own == COMMON_WORD:
+                def keep(r): return r[1] in allowed or (
+                    r[1] == "inflection" and wfold == self._f_fold[r[0]] + "s"
+                    and _word_like(self._f_fold[r[0]]))
+            else:
+                def keep(r): return r[1] in allowed
             own = own or "a frequent name of its own: no case form or misspelling of another"
             if notes is not None:
-                notes.extend((r[0], "rejected", 0.0, own) for r in found if r[1] not in allowed)
-            found = [r for r in found if r[1] in allowed]
+                notes.extend((r[0], "rejected", 0.0, own) for r in found if not keep(r))
+            found = [r for r in found if keep(r)]
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))

@@ -36,7 +36,7 @@ class Outcome:
     status: str  # processed | duplicate | unchanged | failed | vanished | gone | busy
     sha256: str = ""
     hits: int = 0
-    messages: int = 0
+    notifications: int = 0  # pending notifications stored (entity x entry)
     entities: tuple[str, ...] = ()
     error: str = ""
     recorded: str = ""  # unchanged: the status stored when this file was handled
@@ -172,8 +172,8 @@ class Pipeline:
     def _log(self, o: Outcome, elapsed: float) -> None:
         ms = f"{elapsed * 1000:.0f} ms"
         if o.status == "processed":
-            log.info("processed %s sha256=%s hits=%d entities=%s messages=%d in %s", o.path,
-                     o.sha256[:12], o.hits, ",".join(o.entities) or "-", o.messages, ms)
+            log.info("processed %s sha256=%s hits=%d entities=%s notifications=%d in %s", o.path,
+                     o.sha256[:12], o.hits, ",".join(o.entities) or "-", o.notifications, ms)
         elif o.status == "failed":
             log.error("failed %s: %s", o.path, o.error)
         elif o.status == "vanished":

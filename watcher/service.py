@@ -82,6 +82,8 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # alembic (1.20) logs its plugins at INFO when it is imported, which is after this
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class Service:

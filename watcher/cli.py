@@ -106,15 +106,22 @@ def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool =
 def _render_jsonl(path: str, text: str, encoding: str, hits) -> str:
     """The JSONL lines of `hits`: json.dumps({"file": path, **hit.as_dict()}) each, with the
     strings that repeat (file, entity, alias, method and detail) encoded once."""
-    out = []
     f = _json_str(path)
-    for h in hits:
-        out.append(f'{{"file": {f}, "entity_id": {_json_str(h.entity_id)}, '
-                   f'"name": {_json_str(h.name)}, "start": {h.start}, "end": {h.end}, '
-                   f'"text": {_json_str(h.text)}, "alias": {_json_str(h.alias)}, '
-                   f'"score": {round(h.score, 1)!r}, "method": {_json_str(h.method)}, '
-                   f'"detail": {_json_str(h.detail)}}}\n')
-    return "".join(out)
+    return "".join(
+        f'{{"file": {f}, {_json_entity(h.entity_id, h.name)}, "start": {h.start}, '
+        f'"end": {h.end}, "text": {_json_str(h.text)}, '
+        f'{_json_grade(h.alias, h.score, h.method, h.detail)}}}\n' for h in hits)
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_entity(entity_id: str, name: str) -> str:
+    return f'"entity_id": {_json_str(entity_id)}, "name": {_json_str(name)}'
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_grade(alias: str, score: float, method: str, detail: str) -> str:
+    return (f'"alias": {_json_str(alias)}, "score": {round(score, 1)!r}, '
+            f'"method": {_json_str(method)}, "detail": {_json_str(detail)}')
 
 
 @functools.lru_cache(maxsize=65536)

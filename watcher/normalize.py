@@ -64,7 +64,7 @@ def tokenize(text: str) -> list[Token]:
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, core) of every word: the cheap form the matcher iterates over."""
-    out = [(*m.span(), m.group()) for m in _WORD.finditer(text)]
+    out = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     for k, (start, end, raw) in enumerate(out):
         if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
             out[k] = (start, end, raw[:-2])

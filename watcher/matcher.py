@@ -489,14 +489,17 @@ class Matcher:
         found = best.values()
         if own or wfold in frequent_names():
             allowed = ("exact",) if own else ("exact", "translit")
-            # a name that is a frequent word itself (Trump, King) keeps its -s genitive, a
-            # frequent word too (Trumps, Kings): the same word, not another name's variant
-            if own == COMMON_WORD:
-                def keep(r): return r[1] in allowed or (
-                    r[1] == "inflection" and wfold == self._f_fold[r[0]] + "s"
-                    and _word_like(self._f_fold[r[0]]))
-            else:
-                def keep(r): return r[1] in allowed
+            common = own == COMMON_WORD
+
+            def keep(r) -> bool:
+                if r[1] in allowed:
+                    return True
+                # a name that is a frequent word itself (Trump, King) keeps its -s genitive,
+                # a frequent word too (Trumps, Kings): the same word, no other name's variant
+                name = self._f_fold[r[0]]
+                return common and r[1] == "inflection" and wfold == name + "s" \
+                    and _word_like(name)
+
             own = own or "a frequent name of its own: no case form or misspelling of another"
             if notes is not None:
                 notes.extend((r[0], "rejected", 0.0, own) for r in found if not keep(r))

@@ -629,11 +629,15 @@ class Matcher:
             return groups
         out = []
         for g in groups:
-            members = [m for m in g[3] if not self._first_skels.get(m[0], after).isdisjoint(after)
-                       and m[0] in self._first_skels]
+            members = [m for m in g[3] if self._named_by(m[0], after)]
             if members:
                 out.append((*g[:3], members, max(g[4], 1), None))
         return tuple(out) or None
+
+    def _named_by(self, entity: int, skels: frozenset[str]) -> bool:
+        """Whether one of these skeletons is a first name of the watched person `entity`."""
+        mine = self._first_skels.get(entity)
+        return mine is not None and not mine.isdisjoint(skels)
 
     @staticmethod
     def _name_after(text, words, j: int) -> frozenset[str] | None:
@@ -976,9 +980,7 @@ class Matcher:
         ent = self.entities[c.entity]
         if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper():
             after = self._name_after(text, words, c.j)
-            if after is not None and self._first_skels.get(c.entity, after).isdisjoint(after):
-                return "a given name before a name: that person's first name"
-            if after is not None and c.entity not in self._first_skels:
+            if after is not None and not self._named_by(c.entity, after):
                 return "a given name before a name: that person's first name"
         if ent.threshold is not None and c.score < ent.threshold:
             return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"

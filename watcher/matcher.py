@@ -239,21 +239,43 @@ def _position(hit: tuple) -> tuple:
     return hit[0], hit[1], hit[2]
 
 
-def _lone_spans(kept: list[tuple]) -> set[tuple[int, int]]:
-    """The (start, end) of kept items that are alone on their span and overlap no other."""
-    count: dict[tuple[int, int], int] = {}
+def _by_clean_span(kept: list[tuple]) -> tuple[list[list[tuple]], list[tuple]]:
+    """kept split in two: the items of each span that overlaps no other span and whose items
+    name different entities (each becomes hits as it is), and the rest (resolved per entity)."""
+    by_span: dict[tuple[int, int], list[tuple]] = {}
     for item in kept:
         span = item[0], item[1]
-        count[span] = count.get(span, 0) + 1
-    spans = sorted(count)
-    lone = set()
+        items = by_span.get(span)
+        if items is None:
+            by_span[span] = [item]
+        else:
+            items.append(item)
+    spans = sorted(by_span)
+    clean, rest = [], []
     reach = -1  # the furthest end of the spans before
     for k, (start, end) in enumerate(spans):
         after = spans[k + 1][0] if k + 1 < len(spans) else end
-        if count[start, end] == 1 and reach <= start and after >= end:
-            lone.add((start, end))
+        items = by_span[start, end]
+        if reach <= start and after >= end and (len(items) == 1 or _distinct(items)):
+            clean.append(items)
+        else:
+            rest.extend(items)
         reach = max(reach, end)
-    return lone
+    return clean, rest
+
+
+def _distinct(items: list[tuple]) -> bool:
+    """Whether no entity has two of these items."""
+    ids: set[int] = set()
+    total = 0
+    for _, _, _, g, m in items:
+        if m is not None:
+            ids.add(m[0])
+            total += 1
+        else:
+            ids.update(g[5])
+            total += len(g[5])
+    return len(ids) == total
 
 
 def _lower_folds(info, words) -> set[str]:
@@ -344,6 +366,7 @@ class Matcher:
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (flag, ids), see _group
         self._words: tuple | None = None  # see _name_words
+        self._by_first: dict[str, set[int]] | None = None  # see _named
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -436,6 +459,7 @@ class Matcher:
         state["_cache"] = {}
         state["_meta"] = {}  # keyed on object ids, which a copy does not keep
         state["_words"] = None
+        state["_by_first"] = None
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -601,16 +625,22 @@ class Matcher:
 
     def _group(self, score: float, method: str, detail: str, members) -> tuple:
         """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),
-        ids the members' entities when they are all different (else None).
+        members with one (the first) per entity, ids their entities.
 
-        flag and ids are worked out once per members list (a form's or a name's, hundreds
-        long for a common surname in a 100k list), not once per word that reaches it."""
-        meta = self._meta.get(id(members))
+        flag, members and ids are worked out once per members list (a form's or a name's,
+        hundreds long for a common surname in a 100k list), not once per word that reaches
+        it."""
+        key = id(members)
+        meta = self._meta.get(key)
         if meta is None:
             ids = frozenset(m[0] for m in members)
-            meta = self._meta[id(members)] = (
-                self._flag(members), ids if len(ids) == len(members) else None)
-        return score, method, detail, members, *meta
+            if len(ids) < len(members):
+                firsts: dict[int, tuple] = {}
+                for m in members:
+                    firsts.setdefault(m[0], m)
+                members = list(firsts.values())
+            meta = self._meta[key] = members, self._flag(members), ids
+        return score, method, detail, *meta
 
     def _flag(self, members) -> int:
         """Which context rules apply to these members: 0 none (they all pass as a group),
@@ -631,7 +661,7 @@ class Matcher:
         for g in groups:
             members = [m for m in g[3] if self._named_by(m[0], after)]
             if members:
-                out.append((*g[:3], members, max(g[4], 1), None))
+                out.append((*g[:3], members, max(g[4], 1), frozenset(m[0] for m in members)))
         return tuple(out) or None
 
     def _named_by(self, entity: int, skels: frozenset[str]) -> bool:
@@ -690,21 +720,20 @@ class Matcher:
         A 100k-name watchlist gives a word hundreds of namesakes, so a span that nothing else
         overlaps has its members made into hits at once; only overlapping spans need the
         per-entity resolution, best candidate first."""
-        clean = _lone_spans(kept)
+        clean, rest = _by_clean_span(kept)
         ents = self.entities
         out = []
-        rest = []
-        for item in kept:
-            start, end, extra, g, m = item
-            if m is not None:
-                (out if (start, end) in clean else rest).append(item)
-            elif (start, end) in clean:
+        for items in clean:
+            for item in items:
+                start, end, extra, g, m = item
+                if m is not None:
+                    out.append(self._hit(text, item))
+                    continue
                 snippet = text[start:end]
                 out.extend((start, end, e, Hit(ents[e].id, ents[e].name, start, end, snippet,
                                                 alias, g[0], g[1], g[2])) for e, alias, _ in g[3])
-            else:
-                rest.extend((start, end, extra, g, mm) for mm in g[3])
-        out = [self._hit(text, t) if len(t) == 5 else t for t in out]
+        rest = [one for item in rest for one in
+                (((*item[:4], m) for m in item[3][3]) if item[4] is None else (item,))]
         rest.sort(key=_group_best_first)
         taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
         for item in rest:
@@ -720,7 +749,7 @@ class Matcher:
                     continue  # overlaps a better hit of this entity
                 mine.append((start, end))
             out.append(self._hit(text, item))
-        out.sort(key=_position)
+        out.sort()  # by start, end and entity: no two hits share all three
         return [t[3] for t in out]
 
     def _hit(self, text, item: tuple) -> tuple:
@@ -857,55 +886,75 @@ class Matcher:
         (start, end, extension, group, member), start and end as _extend() gives them; member
         None stands for all the group's members.
 
-        `groups` are (score, method, detail, members, flagged), best score first; groups
-        without surnames or special entities (not flagged) pass as a whole.
+        `groups` are (score, method, detail, members, flag, ids), best score first (see
+        _group); members that need no check pass as one item, whatever the group's size.
         """
         ctx = None
         kept: list[tuple] = []
         seen: set[int] = set()
-        start = end = 0
+        start, end = words[i][0], words[j - 1][1]
         exact = False
-
-        def keep_all(g) -> None:
-            if not seen and g[5] is not None:  # the whole group, as one item (see _hits)
-                seen.update(g[5])
-                kept.append((start, end, "", g, None))
-                return
-            for m in g[3]:
-                if m[0] not in seen:
-                    seen.add(m[0])
-                    kept.append((start, end, "", g, m))
-
         for g in groups:
             if g[1] == "fuzzy" and exact:
                 continue  # a watched name spelt exactly is no misspelling of another
-            if not g[4]:
-                if not kept:
-                    start, end = words[i][0], words[j - 1][1]
-                keep_all(g)
-                exact = exact or g[1] == "exact"
-                continue
-            if ctx is None:
+            if g[4] and ctx is None:
                 ctx = self._span_context(text, words, i, j)
-                start, end = ctx.start, ctx.end
-            if g[4] == 1 and ctx.initial is None and ctx.first is None and not ctx.can_name:
-                keep_all(g)  # surnames with no first name or initial beside them: all pass
-                exact = exact or g[1] == "exact"
-                continue
-            for m in g[3]:
+            plain, checked = self._split(ctx, g) if g[4] else (g[3], ())
+            n = len(kept)
+            if len(plain) == len(g[3]) and seen.isdisjoint(g[5]):
+                kept.append((start, end, "", g, None))
+                seen.update(g[5])
+            elif plain:
+                plain = [m for m in plain if m[0] not in seen]
+                if plain:
+                    ids = frozenset(m[0] for m in plain)
+                    kept.append((start, end, "", (*g[:3], plain, g[4], ids), None))
+                    seen.update(ids)
+            for m in checked:
                 e = m[0]
-                if e in seen:
-                    continue
-                if (m[2] or e in self._special) and \
-                        not self._member_ok(text, words, i, j, g, m, ctx):
+                if e in seen or not self._member_ok(text, words, i, j, g, m, ctx):
                     continue
                 seen.add(e)
-                exact = exact or g[1] == "exact"
                 if m[2] and ctx.can_name:
                     kept.append((*self._extend_in(ctx, e), g, m))
                 else:
                     kept.append((start, end, "", g, m))
+            if g[1] == "exact" and (len(kept) > n or len(plain) == len(g[3])):
+                exact = True
         return kept
+
+    def _split(self, ctx: _Span, g: tuple) -> tuple[list, list]:
+        """Group g's members in two: those that pass the context rules here as they are,
+        and those to check one by one (_member_ok, then _extend_in); members that cannot
+        pass are in neither. Worked out with set lookups: a common surname has hundreds of
+        namesakes, of which a first name beside it names a few."""
+        members = g[3]
+        if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
+            return [], members
+        if ctx.first is not None and ctx.known:  # a given name before: the persons it names
+            named = self._named(ctx.prev_named)
+            return ([m for m in members if not m[2]],
+                    [m for m in members if m[2] and m[0] in named])
+        if not ctx.can_name:
+            return members, []
+        named = g[5] & (self._named(ctx.prev_named) | self._named(ctx.next_named))
+        if not named:
+            return members, []
+        return ([m for m in members if m[0] not in named],
+                [m for m in members if m[0] in named])
+
+    def _named(self, skels: frozenset[str] | None) -> set[int]:
+        """The watched persons with one of these skeletons as a first name."""
+        if not skels:
+            return set()
+        if self._by_first is None:
+            self._by_first = {}
+            for e, mine in self._first_skels.items():
+                for sk in mine:
+                    self._by_first.setdefault(sk, set()).add(e)
+        by_first = self._by_first
+        found = [by_first[sk] for sk in skels if sk in by_first]
+        return found[0] if len(found) == 1 else set().union(*found)
 
     def _extend_in(self, ctx: _Span, entity: int) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""

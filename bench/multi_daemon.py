@@ -2,12 +2,14 @@
 """Several daemons on one PostgreSQL: throughput of 1 vs 3 daemons on one shared inbox, plus
 exactly-once checks.
 
-    .venv/bin/python bench/multi_daemon.py [--files 3000] [--daemons 3] [--size 4000]
+    .venv/bin/python bench/multi_daemon.py [--files 3000] [--daemons 3] [--size 4000] [--rounds 3]
 
 Starts a throwaway PostgreSQL server (tests/pgserver.py, PostgreSQL's durable defaults unless
 --fast), then for 1 and for N daemons (each `workers: 1`, all on the same inbox folder and
 database, alerts to a local HTTP endpoint): moves the same set of distinct articles into the
 inbox at once and times until every document is stored, and until every alert arrived.
+1 and N daemons run alternately --rounds times (the host's speed drifts by tens of percent
+over minutes on a shared machine): each round's ratio and the medians are printed.
 Prints files/s for each, the ratio, and the checks: documents == files, alerts received ==
 alerts queued, duplicates 0, each file matched by exactly one daemon. Also the CPU seconds per
 file of each side (the daemons, PostgreSQL, this script: the alert sink and the polling)
@@ -23,6 +25,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -255,6 +258,18 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
     return result
 
 
+def report(r: dict) -> None:
+    print(f"{r['daemons']} daemon(s): {r['files_per_s']} files/s (stored in {r['stored_s']} s, "
+          f"alerts done in {r['alerted_s']} s; files per daemon {r['shares']})")
+    print(f"  documents {r['documents']} == files {r['files']}: "
+          f"{r['documents'] == r['files']}; alerts received {r['alerts_received']} == "
+          f"expected {r['alerts_expected']}: "
+          f"{r['alerts_received'] == r['alerts_expected']}; duplicates "
+          f"{r['duplicates']}; matched twice {r['matched_twice']}")
+    print(f"  CPU ms per file while storing {r['cpu_ms_per_file_storing']}, "
+          f"until every alert arrived {r['cpu_ms_per_file_all']}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--files", type=int, default=3000)
@@ -263,6 +278,8 @@ def main() -> int:
     ap.add_argument("--watchlist", type=Path, default=SHARED / "eval" / "dev" / "watchlist.yaml")
     ap.add_argument("--fast", action="store_true", help="PostgreSQL with fsync off")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="1 and N daemons alternately this many times; medians are reported")
     args = ap.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="watcher-bench-"))
@@ -277,22 +294,28 @@ def main() -> int:
         print(f"{args.files} articles of ~{args.size} bytes, watchlist {args.watchlist.name}, "
               f"{os.cpu_count()} cores, PostgreSQL {'fsync off' if args.fast else 'durable'}")
         results = []
-        for n in (1, args.daemons):
-            r = run(n, work / "articles", args.files, server, watchlist, work, args.timeout)
-            results.append(r)
-            print(f"{n} daemon(s): {r['files_per_s']} files/s (stored in {r['stored_s']} s, "
-                  f"alerts done in {r['alerted_s']} s; files per daemon {r['shares']})")
-            print(f"  documents {r['documents']} == files {r['files']}: "
-                  f"{r['documents'] == r['files']}; alerts received {r['alerts_received']} == "
-                  f"expected {r['alerts_expected']}: "
-                  f"{r['alerts_received'] == r['alerts_expected']}; duplicates "
-                  f"{r['duplicates']}; matched twice {r['matched_twice']}")
-            print(f"  CPU ms per file while storing {r['cpu_ms_per_file_storing']}, "
-                  f"until every alert arrived {r['cpu_ms_per_file_all']}")
-        one, many = results
-        if one["files_per_s"] and many["files_per_s"]:
-            print(f"ratio {args.daemons} daemons / 1 daemon: "
-                  f"{many['files_per_s'] / one['files_per_s']:.2f} (target >= 1.7)")
+        ratios = []
+        for k in range(args.rounds):  # 1 and N alternately: the host's speed drifts
+            pair = []
+            for n in (1, args.daemons):
+                r = run(n, work / "articles", args.files, server, watchlist, work, args.timeout)
+                r["round"] = k + 1
+                results.append(r)
+                pair.append(r)
+                report(r)
+            one, many = pair
+            if one["files_per_s"] and many["files_per_s"]:
+                ratios.append(many["files_per_s"] / one["files_per_s"])
+                print(f"round {k + 1}: ratio {args.daemons} daemons / 1 daemon: "
+                      f"{ratios[-1]:.2f}")
+        if ratios:
+            rate = {n: statistics.median(r["files_per_s"] for r in results
+                                         if r["daemons"] == n and r["files_per_s"])
+                    for n in (1, args.daemons)}
+            print(f"median of {len(ratios)} rounds: 1 daemon {rate[1]} files/s, "
+                  f"{args.daemons} daemons {rate[args.daemons]} files/s; ratio "
+                  f"{statistics.median(ratios):.2f} (target >= 1.7; each round "
+                  f"{', '.join(f'{x:.2f}' for x in ratios)})")
         ok = all(r["documents"] == r["files"] and r["alerts_received"] == r["alerts_expected"]
                  and r["duplicates"] == 0 and r["matched_twice"] == 0 for r in results)
         print("exactly-once checks:", "ok" if ok else "FAILED")

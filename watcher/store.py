@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Index, bindparam, delete, event, func, insert, text, update
+from sqlalchemy import BigInteger, Index, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -377,11 +377,15 @@ class Store:
             doc_id = conn.execute(insert(DocumentRow.__table__).values(
                 sha256=sha256, path=path, size=size, encoding=encoding, status="processed",
                 error="", hit_count=len(hits), processed_at=now)).inserted_primary_key[0]
+            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT
+            # ("insertmanyvalues"), not one statement per row
             if hits:
-                conn.execute(insert(HitRow.__table__),
+                hit_table = HitRow.__table__
+                conn.execute(insert(hit_table).returning(hit_table.c.id),
                              [_hit_values(doc_id, hit, mention, now) for hit, mention in hits])
             if pending:
-                conn.execute(insert(PendingRow.__table__), [
+                pending_table = PendingRow.__table__
+                conn.execute(insert(pending_table).returning(pending_table.c.id), [
                     {"entity_type": "other", "mentions": 0, "score": 0, **p,
                      "document_id": doc_id, "state": "new", "created_at": now,
                      "decided_at": None, "message_id": None} for p in pending])
@@ -583,10 +587,9 @@ class Store:
                 ids = conn.execute(
                     insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
                     [_outbox_values(m, now) for m, _ in batches]).scalars().all()
-                conn.execute(update(pending).where(pending.c.id == bindparam("row_id")).values(
-                    state="sent", decided_at=now, message_id=bindparam("msg_id")),
-                    [{"row_id": r, "msg_id": m} for (_, rows), m in zip(batches, ids, strict=True)
-                     for r in rows])
+                for (_, rows), message_id in zip(batches, ids, strict=True):
+                    conn.execute(update(pending).where(pending.c.id.in_(rows)).values(
+                        state="sent", decided_at=now, message_id=message_id))
             for state, row_ids in states.items():
                 change = [i for i in row_ids if free.get(i, state) != state]
                 for i in row_ids:

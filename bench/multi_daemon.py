@@ -183,11 +183,12 @@ def run(n_daemons: int, files: Path, n_files: int, server: PgServer, watchlist: 
         work: Path, timeout: float) -> dict:
     db = server.create_db("bench")
     sink = Sink()
-    inbox = work / f"inbox-{n_daemons}"
+    base = Path(tempfile.mkdtemp(prefix=f"run-{n_daemons}-", dir=work))  # one per round
+    inbox = base / "inbox"
     inbox.mkdir()
     procs, logs = [], []
     for k in range(n_daemons):
-        root = work / f"d{n_daemons}-{k}"
+        root = base / f"daemon-{k}"
         root.mkdir()
         config = {"inbox": str(inbox), "watchlist": str(watchlist), "data_dir": "data",
                   "database": db, "workers": 1, "rescan_interval": "10m", "settle_time": "1s",

@@ -114,6 +114,16 @@ def test_a_first_name_beside_a_shared_surname_picks_the_person():
         "smith-only": "exact", "smyth": "translit"}
 
 
+def test_a_first_name_after_a_shared_surname_extends_only_that_persons_hit():
+    # the group of namesakes splits: the one the next word names, the rest as they are
+    text = "Then Smith John arrived."
+    hits = {h.entity_id: (h.text, h.method) for h in MATCHER.match(text)}
+    assert hits == {"smith-john": ("Smith John", "exact"), "smith-jane": ("Smith", "exact"),
+                    "smith-adam": ("Smith", "exact"), "smith-only": ("Smith", "exact"),
+                    "smyth": ("Smith", "translit")}
+    assert MATCHER.match(text) == MATCHER.match_reference(text)
+
+
 def test_a_city_beside_a_person_does_not_hide_him():
     hits = MATCHER.match("Vladimir Putin spoke.")
     assert ("putin-2", "Vladimir Putin") in {(h.entity_id, h.text) for h in hits}

@@ -364,7 +364,7 @@ class Matcher:
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes
         self._cache: dict[str, tuple] = {}
-        self._meta: dict[int, tuple] = {}  # id(members list) -> (flag, ids), see _group
+        self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
         self._by_first: dict[str, set[int]] | None = None  # see _named
 

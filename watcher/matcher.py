@@ -366,7 +366,7 @@ class Matcher:
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
-        self._by_first: dict[str, set[int]] | None = None  # see _named
+        self._by_first: dict[str, frozenset[int]] = {}  # first-name skeleton -> persons
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -386,6 +386,13 @@ class Matcher:
         m._exact_first = {k[0] for k in m._exact_next}
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude)
+        by_first: dict[str, set[int]] = {}
+        for e, mine in m._first_skels.items():
+            for sk in mine:
+                by_first.setdefault(sk, set()).add(e)
+        # compiled, not built on first use: forked workers share it instead of each building
+        # (and writing to) a copy
+        m._by_first = {sk: frozenset(es) for sk, es in by_first.items()}
         return m
 
     def _add_entity(self, idx: int, ent: Entity) -> None:
@@ -459,7 +466,6 @@ class Matcher:
         state["_cache"] = {}
         state["_meta"] = {}  # keyed on object ids, which a copy does not keep
         state["_words"] = None
-        state["_by_first"] = None
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -943,18 +949,13 @@ class Matcher:
         return ([m for m in members if m[0] not in named],
                 [m for m in members if m[0] in named])
 
-    def _named(self, skels: frozenset[str] | None) -> set[int]:
+    def _named(self, skels: frozenset[str] | None) -> frozenset[int]:
         """The watched persons with one of these skeletons as a first name."""
         if not skels:
-            return set()
-        if self._by_first is None:
-            self._by_first = {}
-            for e, mine in self._first_skels.items():
-                for sk in mine:
-                    self._by_first.setdefault(sk, set()).add(e)
+            return frozenset()
         by_first = self._by_first
         found = [by_first[sk] for sk in skels if sk in by_first]
-        return found[0] if len(found) == 1 else set().union(*found)
+        return found[0] if len(found) == 1 else frozenset().union(*found)
 
     def _extend_in(self, ctx: _Span, entity: int) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""

@@ -92,35 +92,20 @@ class Dispatcher:
 
     def _apply(self, key: str, plan: Plan, rows: list[PendingRow], kind: str) -> int:
         by_id = {r.id: r for r in rows}
+        sources = self.store.alert_sources(list(dict.fromkeys(
+            (by_id[i.id].document_id, by_id[i.id].entity_id)
+            for batch in plan.messages for i in batch.items)))
         messages = []
         for batch in plan.messages:
             items = [by_id[i.id] for i in batch.items]
             rolled = [by_id[i.id] for i in batch.rolled]
-            message = self.notifier.message(key, self._alerts(items), _rollups(rolled), kind,
-                                            now=self.clock())
+            message = self.notifier.message(key, _alerts(items, *sources), _rollups(rolled),
+                                            kind, now=self.clock())
             messages.append((message, [r.id for r in items + rolled]))
         if not (messages or plan.held or plan.silenced):
             return 0
         return self.store.decide(messages=messages,
                                  states={"held": plan.held, "silenced": plan.silenced})
-
-    def _alerts(self, rows: list[PendingRow]) -> list[Alert]:
-        """Rebuild what each pending row reports from the stored document and hits."""
-        docs = self.store.documents([r.document_id for r in rows])
-        hits = self.store.hits_of([(r.document_id, r.entity_id) for r in rows])
-        alerts = []
-        for r in rows:
-            doc, found = docs.get(r.document_id), hits.get((r.document_id, r.entity_id), [])
-            mentions = tuple(Mention(text=h.text, alias=h.alias, score=h.score,
-                                     method=h.method, detail=h.detail, start=h.start,
-                                     end=h.end, before=h.before, after=h.after)
-                             for h in found)
-            alerts.append(Alert(
-                entity_id=r.entity_id, entity_name=r.entity_name, entity_type=r.entity_type,
-                tags=(), path=doc.path if doc else "?", sha256=doc.sha256 if doc else "",
-                found_at=as_utc(r.created_at).isoformat(timespec="seconds"),
-                mentions=mentions))
-        return alerts
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -189,6 +174,23 @@ class Dispatcher:
         messages = self.notifier.health_messages(title, body)
         if messages:
             self.store.add_messages(messages)
+
+
+def _alerts(rows: list[PendingRow], docs: dict, hits: dict) -> list[Alert]:
+    """Rebuild what each pending row reports from the stored document and hits."""
+    alerts = []
+    for r in rows:
+        doc, found = docs.get(r.document_id), hits.get((r.document_id, r.entity_id), [])
+        mentions = tuple(Mention(text=h.text, alias=h.alias, score=h.score,
+                                 method=h.method, detail=h.detail, start=h.start,
+                                 end=h.end, before=h.before, after=h.after)
+                         for h in found)
+        alerts.append(Alert(
+            entity_id=r.entity_id, entity_name=r.entity_name, entity_type=r.entity_type,
+            tags=(), path=doc.path if doc else "?", sha256=doc.sha256 if doc else "",
+            found_at=as_utc(r.created_at).isoformat(timespec="seconds"),
+            mentions=mentions))
+    return alerts
 
 
 def _rollups(rows: list[PendingRow]) -> list[Rollup]:

@@ -545,21 +545,21 @@ class Store:
         with self.session() as s:
             return {(e, ent): as_utc(t) for e, ent, t in s.exec(query) if t is not None}
 
-    def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
-        with self.session() as s:
-            rows = s.exec(select(DocumentRow).where(DocumentRow.id.in_(set(ids))))
-            return {r.id: r for r in rows}
-
-    def hits_of(self, pairs: Sequence[tuple[int, str]]) -> dict[tuple[int, str], list[HitRow]]:
-        """(document_id, entity_id) -> its hits in text order."""
+    def alert_sources(self, pairs: Sequence[tuple[int, str]]
+                      ) -> tuple[dict[int, DocumentRow], dict[tuple[int, str], list[HitRow]]]:
+        """For (document_id, entity_id) pairs: the documents by id, and each pair's hits in
+        text order; one transaction for a whole flush."""
         out: dict[tuple[int, str], list[HitRow]] = {p: [] for p in pairs}
-        docs = {d for d, _ in pairs}
+        if not pairs:
+            return {}, out
+        ids = {d for d, _ in pairs}
         with self.session() as s:
-            for h in s.exec(select(HitRow).where(HitRow.document_id.in_(docs))
+            docs = {r.id: r for r in s.exec(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+            for h in s.exec(select(HitRow).where(HitRow.document_id.in_(ids))
                             .order_by(HitRow.start)):
                 if (h.document_id, h.entity_id) in out:
                     out[(h.document_id, h.entity_id)].append(h)
-        return out
+        return docs, out
 
     def decide(self, *, messages: Sequence[tuple[dict, Sequence[int]]],
                states: dict[str, Sequence[int]]) -> int:

@@ -165,3 +165,30 @@ def test_a_daemon_killed_mid_run_loses_nothing_and_its_claims_are_taken_over(gro
     assert states.pop(victim_id) == "dead" and set(states.values()) == {"alive"}
     for d in daemons[1:]:
         assert d.stop(signal.SIGTERM) == 0
+
+
+def test_a_postgresql_restart_mid_run_loses_nothing(group, pg_server, http_sink,
+                                                               tmp_path):
+    if os.environ.get("WATCHER_TEST_PG_URL"):
+        pytest.skip("needs the tests' own PostgreSQL server to restart")
+    db_url, start = group
+    (daemon,) = start(1, [{"url": http_sink.url()}], rescan_interval="30s")
+    names = drop_files(tmp_path / "inbox", 150)
+    wait_for(lambda: len(PROCESSED.findall(daemon.log())) >= 20, timeout=60,
+             what="the daemon to be busy")
+    pg_server.restart()  # every connection of the daemon is cut mid-run
+    names += drop_files(tmp_path / "inbox", 150, start=150)
+    count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
+    wait_for(lambda: count("SELECT count(*) FROM documents") >= 300, timeout=120,
+             interval=0.5, what="300 documents")
+    wait_for(lambda: len(http_sink.received()) >= 300, timeout=120, interval=0.5,
+             what="300 alerts")
+    time.sleep(1.5)  # anything sent twice would arrive now
+
+    assert count("SELECT count(*) FROM documents WHERE status = 'processed'") == 300
+    titles = Counter(b["title"] for b in http_sink.received())
+    assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)
+    # at-least-once: a message whose "sent" mark the restart cut is sent again, no more
+    assert sum(n - 1 for n in titles.values()) <= 1, titles.most_common(3)
+    assert daemon.proc.poll() is None, daemon.log()
+    assert daemon.stop() == 0

@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, Index, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from .errors import StoreError
@@ -212,33 +211,6 @@ def _retry_on_conflict(func):
     return wrapper
 
 
-IDLE_PING = 5.0  # seconds: a pooled PostgreSQL connection idle this long is pinged before use
-
-
-def _ping_when_idle(engine) -> None:
-    """pool_pre_ping's check, only for connections idle for IDLE_PING seconds or more.
-
-    pool_pre_ping pings on every checkout: a round trip per transaction, six per document on a
-    busy daemon. A connection that finished a transaction a moment ago is alive; if the server
-    went away in that moment, its next statement fails, SQLAlchemy invalidates the pool and the
-    caller retries as after any database error. Idle connections are the ones that meet a
-    restarted server or a firewall's timeout, and they are still checked (and replaced)."""
-
-    @event.listens_for(engine, "checkin")
-    def _checkin(dbapi_conn, record):
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _checkout(dbapi_conn, record, proxy):
-        since = record.info.get("idle_since")
-        if since is None or time.monotonic() - since < IDLE_PING:
-            return  # new, or used a moment ago
-        try:
-            engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
-            raise DisconnectionError(f"stale connection: {exc}") from exc
-
-
 def _sqlite_pragmas(engine) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn, _record):
@@ -269,8 +241,6 @@ class Store:
                                         **self._engine_args(url))
             if url.startswith("sqlite"):
                 _sqlite_pragmas(self.engine)
-            if self.postgres:
-                _ping_when_idle(self.engine)
             if migrate:
                 self.migrate()
         except SQLAlchemyError as exc:
@@ -287,7 +257,7 @@ class Store:
     @staticmethod
     def _engine_args(url: str) -> dict:
         if url.startswith("postgresql"):
-            return {"isolation_level": "READ COMMITTED",  # see _ping_when_idle
+            return {"isolation_level": "READ COMMITTED", "pool_pre_ping": True,
                     "pool_size": 10, "max_overflow": 20}
         return {}
 

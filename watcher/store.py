@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import BigInteger, Index, delete, event, func, insert, text, update
+from sqlalchemy import BigInteger, Index, case, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -587,9 +587,13 @@ class Store:
                 ids = conn.execute(
                     insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
                     [_outbox_values(m, now) for m, _ in batches]).scalars().all()
-                for (_, rows), message_id in zip(batches, ids, strict=True):
-                    conn.execute(update(pending).where(pending.c.id.in_(rows)).values(
-                        state="sent", decided_at=now, message_id=message_id))
+                carried = [(r, m) for (_, rows), m in zip(batches, ids, strict=True)
+                           for r in rows]
+                for k in range(0, len(carried), 1000):  # one statement, bounded parameters
+                    chunk = dict(carried[k:k + 1000])
+                    conn.execute(update(pending).where(pending.c.id.in_(list(chunk))).values(
+                        state="sent", decided_at=now,
+                        message_id=case(chunk, value=pending.c.id)))
             for state, row_ids in states.items():
                 change = [i for i in row_ids if free.get(i, state) != state]
                 for i in row_ids:

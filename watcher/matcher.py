@@ -738,11 +738,15 @@ class Matcher:
                 snippet = text[start:end]
                 out.extend((start, end, e, Hit(ents[e].id, ents[e].name, start, end, snippet,
                                                 alias, g[0], g[1], g[2])) for e, alias, _ in g[3])
-        rest = [one for item in rest for one in
-                (((*item[:4], m) for m in item[3][3]) if item[4] is None else (item,))]
-        rest.sort(key=_group_best_first)
-        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        single = []  # one item per entity and span
         for item in rest:
+            if item[4] is None:
+                single.extend((*item[:4], m) for m in item[3][3])
+            else:
+                single.append(item)
+        single.sort(key=_group_best_first)
+        taken: dict[int, object] = {}  # entity -> its accepted (start, end), or a list of them
+        for item in single:
             start, end, _, _, m = item
             e = m[0]
             mine = taken.get(e)

@@ -59,6 +59,17 @@ def processed_by(daemons: list[Daemon]) -> Counter:
     return seen
 
 
+def wait_stored_and_alerted(db_url: str, sink, n: int, timeout: float) -> Counter:
+    """Wait for n documents and n alerts, then a moment for any sent twice; alerts by title."""
+    count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
+    wait_for(lambda: count("SELECT count(*) FROM documents") >= n, timeout=timeout,
+             interval=0.5, what=f"{n} documents")
+    wait_for(lambda: len(sink.received()) >= n, timeout=120, interval=0.5,
+             what=f"{n} alerts")
+    time.sleep(1.5)  # anything sent twice would arrive now
+    return Counter(b["title"] for b in sink.received())
+
+
 @pytest.fixture
 def group(tmp_path, pg_server):
     db_url = pg_server.create_db()
@@ -79,17 +90,11 @@ def test_three_daemons_share_one_inbox_and_process_3000_files_exactly_once(group
     db_url, start = group
     daemons = start(3, [{"url": http_sink.url()}], rescan_interval="30s")
     names = drop_files(tmp_path / "inbox", 3000)
+    titles = wait_stored_and_alerted(db_url, http_sink, 3000, timeout=240)
     count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
-    wait_for(lambda: count("SELECT count(*) FROM documents") >= 3000, timeout=240,
-             interval=0.5, what="3000 documents")
-    wait_for(lambda: len(http_sink.received()) >= 3000, timeout=120, interval=0.5,
-             what="3000 alerts")
-    time.sleep(1.5)  # anything sent twice would arrive now
-
     assert count("SELECT count(*) FROM documents WHERE status = 'processed'") == 3000
     assert count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 3000
     assert count("SELECT count(*) FROM outbox WHERE status <> 'sent'") == 0
-    titles = Counter(b["title"] for b in http_sink.received())
     assert len(titles) == 3000 and set(titles.values()) == {1}, titles.most_common(3)
     assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)
     seen = processed_by(daemons)
@@ -167,8 +172,7 @@ def test_a_daemon_killed_mid_run_loses_nothing_and_its_claims_are_taken_over(gro
         assert d.stop(signal.SIGTERM) == 0
 
 
-def test_a_postgresql_restart_mid_run_loses_nothing(group, pg_server, http_sink,
-                                                               tmp_path):
+def test_a_postgresql_restart_mid_run_loses_nothing(group, pg_server, http_sink, tmp_path):
     if os.environ.get("WATCHER_TEST_PG_URL"):
         pytest.skip("needs the tests' own PostgreSQL server to restart")
     db_url, start = group
@@ -178,15 +182,9 @@ def test_a_postgresql_restart_mid_run_loses_nothing(group, pg_server, http_sink,
              what="the daemon to be busy")
     pg_server.restart()  # every connection of the daemon is cut mid-run
     names += drop_files(tmp_path / "inbox", 150, start=150)
-    count = lambda sql: pg_query(db_url, sql)[0][0]  # noqa: E731
-    wait_for(lambda: count("SELECT count(*) FROM documents") >= 300, timeout=120,
-             interval=0.5, what="300 documents")
-    wait_for(lambda: len(http_sink.received()) >= 300, timeout=120, interval=0.5,
-             what="300 alerts")
-    time.sleep(1.5)  # anything sent twice would arrive now
-
-    assert count("SELECT count(*) FROM documents WHERE status = 'processed'") == 300
-    titles = Counter(b["title"] for b in http_sink.received())
+    titles = wait_stored_and_alerted(db_url, http_sink, 300, timeout=120)
+    assert pg_query(db_url, "SELECT count(*) FROM documents WHERE status = 'processed'") \
+        == [(300,)]
     assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)
     # at-least-once: a message whose "sent" mark the restart cut is sent again, no more
     assert sum(n - 1 for n in titles.values()) <= 1, titles.most_common(3)

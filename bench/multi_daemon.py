@@ -316,8 +316,8 @@ def main() -> int:
             rate = {n: statistics.median(r["files_per_s"] for r in results
                                          if r["daemons"] == n and r["files_per_s"])
                     for n in (1, args.daemons)}
-            print(f"median of {len(ratios)} rounds: 1 daemon {rate[1]} files/s, "
-                  f"{args.daemons} daemons {rate[args.daemons]} files/s; ratio "
+            print(f"median of {len(ratios)} rounds: 1 daemon {rate[1]:.1f} files/s, "
+                  f"{args.daemons} daemons {rate[args.daemons]:.1f} files/s; ratio "
                   f"{statistics.median(ratios):.2f} (target >= 1.7; each round "
                   f"{', '.join(f'{x:.2f}' for x in ratios)})")
         ok = all(r["documents"] == r["files"] and r["alerts_received"] == r["alerts_expected"]

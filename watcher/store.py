@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, Index, case, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
@@ -463,13 +464,14 @@ class Store:
 
     def mark_sent(self, message_id: int, owner: str | None = None) -> None:
         """A message was delivered. `owner`: its lease is let go in the same transaction."""
-        with self.session() as s:
-            s.exec(update(OutboxRow).where(OutboxRow.id == message_id).values(
-                status="sent", sent_at=self.clock(), attempts=OutboxRow.attempts + 1,
+        outbox, leases = OutboxRow.__table__, MessageLeaseRow.__table__
+        with self.engine.begin() as conn:  # Core: one per message sent, the ORM's update costs
+            conn.execute(update(outbox).where(outbox.c.id == message_id).values(
+                status="sent", sent_at=self.clock(), attempts=outbox.c.attempts + 1,
                 last_error=""))
             if owner is not None:
-                s.exec(delete(MessageLeaseRow).where(MessageLeaseRow.message_id == message_id,
-                                                     MessageLeaseRow.owner == owner))
+                conn.execute(delete(leases).where(leases.c.message_id == message_id,
+                                                  leases.c.owner == owner))
 
     def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> OutboxRow:
         """Count a failed attempt; with no retry time the message is dead."""
@@ -546,17 +548,23 @@ class Store:
             return {(e, ent): as_utc(t) for e, ent, t in s.exec(query) if t is not None}
 
     def alert_sources(self, pairs: Sequence[tuple[int, str]]
-                      ) -> tuple[dict[int, DocumentRow], dict[tuple[int, str], list[HitRow]]]:
+                      ) -> tuple[dict[int, Row], dict[tuple[int, str], list[Row]]]:
         """For (document_id, entity_id) pairs: the documents by id, and each pair's hits in
-        text order; one transaction for a whole flush."""
-        out: dict[tuple[int, str], list[HitRow]] = {p: [] for p in pairs}
+        text order (rows with the columns as attributes); one transaction for a whole flush.
+
+        Core rows, not ORM objects: a flush in a burst reads thousands of hits."""
+        out: dict[tuple[int, str], list[Row]] = {p: [] for p in pairs}
         if not pairs:
             return {}, out
         ids = {d for d, _ in pairs}
-        with self.session() as s:
-            docs = {r.id: r for r in s.exec(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
-            for h in s.exec(select(HitRow).where(HitRow.document_id.in_(ids))
-                            .order_by(HitRow.start)):
+        docs_t, hits_t = DocumentRow.__table__, HitRow.__table__
+        with self.engine.begin() as conn:
+            docs = {r.id: r for r in conn.execute(select(docs_t.c.id, docs_t.c.path,
+                                                         docs_t.c.sha256)
+                                                  .where(docs_t.c.id.in_(ids)))}
+            for h in conn.execute(select(hits_t).where(
+                    hits_t.c.document_id.in_(ids),
+                    hits_t.c.entity_id.in_({e for _, e in pairs})).order_by(hits_t.c.start)):
                 if (h.document_id, h.entity_id) in out:
                     out[(h.document_id, h.entity_id)].append(h)
         return docs, out

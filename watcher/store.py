@@ -24,11 +24,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from select import POLLIN, POLLPRI, poll
 
 from sqlalchemy import BigInteger, Index, case, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Field, Session, SQLModel, create_engine, select
 
 from .errors import StoreError
@@ -228,6 +234,28 @@ def _sqlite_pragmas(engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _drop_dead_connections(engine) -> None:
+    """A pooled PostgreSQL connection whose server went away is replaced at checkout.
+
+    A server that restarts or kills a backend closes its socket, so the dead connection has
+    something to read (end of file) while a live idle one has nothing: one local poll() per
+    transaction instead of pool_pre_ping's round trip to the server (five per document)."""
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn, _record, _proxy):
+        if dbapi_conn.closed or dbapi_conn.broken or _has_input(dbapi_conn):
+            raise DisconnectionError("the server closed the connection")
+
+
+def _has_input(dbapi_conn) -> bool:
+    try:
+        poller = poll()
+        poller.register(dbapi_conn.fileno(), POLLIN | POLLPRI)
+        return bool(poller.poll(0))
+    except Exception:  # noqa: BLE001 - no usable socket: a fresh connection is the safe answer
+        return True
+
+
 class Store:
     """The database: documents, hits and the outbox of alerts to send."""
 
@@ -242,6 +270,8 @@ class Store:
                                         **self._engine_args(url))
             if url.startswith("sqlite"):
                 _sqlite_pragmas(self.engine)
+            if self.postgres:
+                _drop_dead_connections(self.engine)
             if migrate:
                 self.migrate()
         except SQLAlchemyError as exc:
@@ -258,8 +288,7 @@ class Store:
     @staticmethod
     def _engine_args(url: str) -> dict:
         if url.startswith("postgresql"):
-            return {"isolation_level": "READ COMMITTED", "pool_pre_ping": True,
-                    "pool_size": 10, "max_overflow": 20}
+            return {"isolation_level": "READ COMMITTED", "pool_size": 10, "max_overflow": 20}
         return {}
 
     # -- schema ----------------------------------------------------------------------------

@@ -3,9 +3,12 @@ document, concurrent writers."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 
 from conftest import ENGINES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from watcher.models import Hit, Mention
@@ -101,3 +104,31 @@ def test_a_postgresql_restart_between_calls_goes_unnoticed():
         store.close()
     finally:
         server.stop()
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=40)  # NUL: no text column takes it, and extract refuses such files
+
+
+@ENGINES
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=_TEXT, alias=_TEXT, detail=_TEXT, before=_TEXT, after=_TEXT,
+       score=st.floats(0, 100))
+def test_hits_come_back_as_they_were_stored(db_url, words, alias, detail, before, after,
+                                            score):
+    """Tabs, newlines, backslashes, quotes, any script: the PostgreSQL path COPYs the hits
+    (text format, its own escaping); what comes back must be what went in."""
+    store = Store(db_url)
+    hit = Hit("e1", "Name", 3, 3 + len(words), words, alias, score, "fuzzy", detail)
+    mention = Mention(words, alias, score, "fuzzy", detail, hit.start, hit.end, before, after)
+    sha = hashlib.sha256(repr((words, alias, detail, before, after, score)).encode()).hexdigest()
+    doc_id, created = store.save_document(path="/in/x.txt", sha256=sha, size=1, mtime_ns=1,
+                                          encoding="utf-8", hits=[(hit, mention)], pending=[])
+    if not created:
+        return  # the same example again: stored by its first run
+    _, by_pair = store.alert_sources([(doc_id, "e1")])
+    [row] = by_pair[(doc_id, "e1")]
+    assert (row.text, row.alias, row.detail, row.before, row.after, row.method) == (
+        words, alias, detail, before, after, "fuzzy")
+    assert (row.start, row.end) == (hit.start, hit.end) and row.score == score

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from datetime import datetime, timedelta, timezone
 
 from conftest import ENGINES
 from hypothesis import HealthCheck, given, settings
@@ -132,3 +133,15 @@ def test_hits_come_back_as_they_were_stored(db_url, words, alias, detail, before
     assert (row.text, row.alias, row.detail, row.before, row.after, row.method) == (
         words, alias, detail, before, after, "fuzzy")
     assert (row.start, row.end) == (hit.start, hit.end) and row.score == score
+
+
+@ENGINES
+def test_a_hit_is_stamped_with_the_time_in_utc(db_url):
+    """The clock may give any zone; the stored time is the same instant (on PostgreSQL the
+    hits go by COPY, as text with an offset, into a timestamptz column)."""
+    berlin = timezone(timedelta(hours=2))
+    at = datetime(2026, 6, 1, 14, 30, tzinfo=berlin)
+    store = Store(db_url, clock=lambda: at)
+    _save(store, 1)
+    found = {h["found_at"] for h in store.hits(entity="kyiv")}
+    assert found == {"2026-06-01T12:30:00+00:00"}

@@ -594,9 +594,9 @@ class Store:
             docs = {r.id: r for r in conn.execute(select(docs_t.c.id, docs_t.c.path,
                                                          docs_t.c.sha256)
                                                   .where(docs_t.c.id.in_(ids)))}
-            for h in conn.execute(select(hits_t).where(
-                    hits_t.c.document_id.in_(ids),
-                    hits_t.c.entity_id.in_({e for _, e in pairs})).order_by(hits_t.c.start)):
+            query = select(hits_t).where(hits_t.c.document_id.in_(ids),
+                                         hits_t.c.entity_id.in_(sorted({e for _, e in pairs})))
+            for h in conn.execute(query.order_by(hits_t.c.start)):
                 if (h.document_id, h.entity_id) in out:
                     out[(h.document_id, h.entity_id)].append(h)
         return docs, out

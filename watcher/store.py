@@ -349,11 +349,13 @@ class Store:
 
     def file_seen(self, path: str, size: int, mtime_ns: int) -> str | None:
         """The status of this path when it was handled as it is now (same size and mtime)."""
-        with self.session() as s:
-            row = s.get(FileRow, path)
-            if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-                return row.status
-            return None
+        files = FileRow.__table__
+        with self.engine.begin() as conn:  # Core: once per file, the ORM's get costs more
+            row = conn.execute(select(files.c.size, files.c.mtime_ns, files.c.status)
+                               .where(files.c.path == path)).first()
+        if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
+            return row.status
+        return None
 
     def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns) as handled, for those of `paths` that were."""
@@ -747,23 +749,25 @@ class Store:
         processed it.
         """
         now = utcnow()
-        with self.session() as s:
-            row = s.get(ClaimRow, sha256, with_for_update=True)
+        claims, docs = ClaimRow.__table__, DocumentRow.__table__
+        mine = {"owner": owner, "path": path, "claimed_at": now, "expires_at": now + lease}
+        with self.engine.begin() as conn:  # Core: once per file, the ORM's unit of work costs
+            row = conn.execute(select(claims.c.owner, claims.c.expires_at)
+                               .where(claims.c.sha256 == sha256).with_for_update()).first()
             if row is not None and row.owner != owner and as_utc(row.expires_at) > now:
                 return "busy", as_utc(row.expires_at)
-            if s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first():
+            if conn.execute(select(docs.c.id).where(docs.c.sha256 == sha256)).first():
                 if row is not None:
-                    s.delete(row)
+                    conn.execute(delete(claims).where(claims.c.sha256 == sha256))
                 return "done", None
             if row is None:
-                s.add(ClaimRow(sha256=sha256, owner=owner, path=path, claimed_at=now,
-                               expires_at=now + lease))
-                s.flush()  # a concurrent claim of the same hash fails here: run again
+                # a concurrent claim of the same hash fails here: run again
+                conn.execute(insert(claims).values(sha256=sha256, **mine))
                 return "mine", None
             if row.owner != owner:
                 log.warning("taking over %s (sha256=%s) from %s, whose lease expired",
                             path, sha256[:12], row.owner)
-            row.owner, row.path, row.claimed_at, row.expires_at = owner, path, now, now + lease
+            conn.execute(update(claims).where(claims.c.sha256 == sha256).values(**mine))
             return "mine", None
 
     def release_document(self, sha256: str, owner: str) -> None:

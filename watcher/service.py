@@ -11,6 +11,8 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +53,37 @@ def sd_notify(message: str) -> bool:
     except OSError as exc:
         log.debug("sd_notify failed: %s", exc)
         return False
+
+
+EXTEND_EVERY = 10.0  # seconds between two requests for more start time
+EXTEND_FOR = 3600.0  # the most start time asked for, in all
+
+
+@contextmanager
+def more_start_time(status: str) -> Iterator[None]:
+    """Ask systemd for more start time (EXTEND_TIMEOUT_USEC) while the block runs.
+
+    The first compile of a large watchlist can outlast the unit's TimeoutStartSec, and a start
+    killed there never writes the cache that makes the next one fast: Restart= would loop.
+    Only the watchlist load is covered, so a start stuck anywhere else still times out."""
+    if not os.environ.get("NOTIFY_SOCKET"):
+        yield
+        return
+    done = threading.Event()
+
+    def ask() -> None:
+        deadline = time.monotonic() + EXTEND_FOR
+        while not done.is_set() and time.monotonic() < deadline:
+            sd_notify(f"EXTEND_TIMEOUT_USEC={int(3 * EXTEND_EVERY * 1e6)}\nSTATUS={status}")
+            done.wait(EXTEND_EVERY)
+
+    asker = threading.Thread(target=ask, name="start-time", daemon=True)
+    asker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        asker.join()
 
 
 def watchdog_interval() -> float | None:
@@ -107,7 +140,9 @@ class Service:
                                       f"{target.entry.schedule!r}: {exc}") from None
         self.processes = settings.workers or cores()
         self.cache_dir = settings.data_dir / "cache"
-        self.analyser = Analyser(Watch.load(settings.watchlist, self.cache_dir), self.processes)
+        with more_start_time(f"loading the watchlist {settings.watchlist}"):
+            watch = Watch.load(settings.watchlist, self.cache_dir)
+        self.analyser = Analyser(watch, self.processes)
         self.store = Store(settings.database_url)
         self.group = Group(self.store, settings.lease)  # several daemons on one database
         # other daemons' share of a shared inbox, done when idle; the oldest are dropped past

@@ -241,6 +241,19 @@ def test_silenced_hits_are_stored_not_sent(world, http_sink):
     assert len(http_sink.received()) == 2  # the silenced one is never sent
 
 
+def test_a_silence_that_ended_while_a_hit_waited_still_covers_it(world, http_sink):
+    """Found while silenced, held by a group window past the silence's end: not sent. A long
+    expired silence is not read at all (only those ending after the oldest waiting hit)."""
+    w = world([{"url": http_sink.url(), "group_wait": "2h"}])
+    w.store.add_silence("gazprom", w.clock.now - timedelta(days=30), "long over")
+    w.store.add_silence("putin", w.clock.now + timedelta(hours=1), "one hour")
+    w.drop("a.txt", "Vladimir Putin and Gazprom.")
+    w.tick()
+    w.clock.advance(hours=2, seconds=1)  # the window closes after the silence ended
+    w.tick()
+    assert [b["title"] for b in http_sink.received()] == ["watcher: Gazprom in a.txt"]
+
+
 # -- safe text --------------------------------------------------------------------------------
 
 def test_hostile_document_gives_a_slack_payload_with_nothing_live(world, slack):

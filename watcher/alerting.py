@@ -42,9 +42,14 @@ class Dispatcher:
 
     # -- policy ----------------------------------------------------------------------------
 
-    def _silences(self) -> list[Silence]:
+    def _silences(self, rows: list[PendingRow]) -> list[Silence]:
+        """The silences that may cover these rows: those that end after the oldest was found
+        (not every silence ever set, read again on every flush)."""
+        if not rows:
+            return []
+        oldest = min(as_utc(r.created_at) for r in rows)
         return [Silence(s.entity_id, as_utc(s.created_at), as_utc(s.until))
-                for s in self.store.silences(active_at=None)]
+                for s in self.store.silences(active_at=oldest)]
 
     def flush(self, now: datetime | None = None) -> int:
         """Turn due pending notifications of immediate entries into outbox messages."""
@@ -58,7 +63,7 @@ class Dispatcher:
             rows = self.store.pending(("new", "held"), entries=keys)
             if not rows:
                 return 0
-            silences = self._silences()
+            silences = self._silences(rows)
             # the last alerts matter only to a repeat_interval (a cooldown), and they cost a
             # scan of every pending row ever sent
             cooled = [k for k in keys if self.notifier.targets[k].entry.repeat_interval]
@@ -80,7 +85,7 @@ class Dispatcher:
         now = now or self.clock()
         with self._lock:
             rows = self.store.pending(("new", "held"), entries=[key])
-            plan = plan_digest([_item(r) for r in rows], self._silences(), now)
+            plan = plan_digest([_item(r) for r in rows], self._silences(rows), now)
             added = self._apply(key, plan, rows, "digest")
         if added:
             log.info("digest for %s: %d item(s)", key, len(rows))

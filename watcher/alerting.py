@@ -64,10 +64,7 @@ class Dispatcher:
             if not rows:
                 return 0
             silences = self._silences(rows)
-            # the last alerts matter only to a repeat_interval (a cooldown), and they cost a
-            # scan of every pending row ever sent
-            cooled = [k for k in keys if self.notifier.targets[k].entry.repeat_interval]
-            last = self.store.last_alerts(cooled) if cooled else {}
+            last = self._last_alerts(keys, rows)
             added = 0
             for key in keys:
                 mine = [r for r in rows if r.entry == key]
@@ -79,6 +76,19 @@ class Dispatcher:
                                       now)
                 added += self._apply(key, plan, mine, "alert")
             return added
+
+    def _last_alerts(self, keys: list[str], rows: list[PendingRow]
+                     ) -> dict[tuple[str, str], datetime]:
+        """The last alert of each waiting entity, for the entries with a cooldown
+        (repeat_interval): only one within the cooldown of the oldest waiting row can hold a
+        row back, so older history is not read."""
+        cooled = [k for k in keys if self.notifier.targets[k].entry.repeat_interval]
+        if not cooled:
+            return {}
+        longest = max(self.notifier.targets[k].entry.repeat_interval for k in cooled)
+        oldest = min(as_utc(r.created_at) for r in rows)
+        return self.store.last_alerts(cooled, entities={r.entity_id for r in rows},
+                                      since=oldest - longest)
 
     def digest(self, key: str, now: datetime | None = None) -> int:
         """Everything a digest entry is waiting for, in one message (none if nothing)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -573,10 +573,13 @@ class Store:
         with self.session() as s:
             return list(s.exec(query.order_by(PendingRow.created_at, PendingRow.id)))
 
-    def last_alerts(self, entries: Sequence[str]) -> dict[tuple[str, str], datetime]:
-        """(entry, entity_id) -> when its last alert message was made (for cooldowns)."""
+    def last_alerts(self, entries: Sequence[str], entities: Iterable[str],
+                    since: datetime) -> dict[tuple[str, str], datetime]:
+        """(entry, entity_id) -> when its last alert message was made (for cooldowns), for
+        these entities, if after `since` (ix_pending_entry_entity finds their rows)."""
         query = (select(PendingRow.entry, PendingRow.entity_id, func.max(PendingRow.decided_at))
-                 .where(PendingRow.state == "sent", PendingRow.entry.in_(entries))
+                 .where(PendingRow.entry.in_(entries), PendingRow.entity_id.in_(sorted(entities)),
+                        PendingRow.state == "sent", PendingRow.decided_at > since)
                  .group_by(PendingRow.entry, PendingRow.entity_id))
         with self.session() as s:
             return {(e, ent): as_utc(t) for e, ent, t in s.exec(query) if t is not None}

@@ -242,8 +242,8 @@ def test_silenced_hits_are_stored_not_sent(world, http_sink):
 
 
 def test_a_silence_that_ended_while_a_hit_waited_still_covers_it(world, http_sink):
-    """Found while silenced, held by a group window past the silence's end: not sent. A long
-    expired silence is not read at all (only those ending after the oldest waiting hit)."""
+    """Found while silenced, held by a group window past the silence's end: not sent. A
+    silence that ended before the hit covers nothing."""
     w = world([{"url": http_sink.url(), "group_wait": "2h"}])
     w.store.add_silence("gazprom", w.clock.now - timedelta(days=30), "long over")
     w.store.add_silence("putin", w.clock.now + timedelta(hours=1), "one hour")

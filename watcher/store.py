@@ -409,8 +409,9 @@ class Store:
             doc_id = conn.execute(insert(DocumentRow.__table__).values(
                 sha256=sha256, path=path, size=size, encoding=encoding, status="processed",
                 error="", hit_count=len(hits), processed_at=now)).inserted_primary_key[0]
-            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT
-            # ("insertmanyvalues"), not one statement per row
+            # The hits go by COPY on PostgreSQL (_copy_rows). Elsewhere, RETURNING makes
+            # SQLAlchemy send rows as one multi-row INSERT ("insertmanyvalues"), not one
+            # statement per row.
             if hits:
                 rows = [_hit_values(doc_id, hit, mention, now) for hit, mention in hits]
                 if self.postgres:

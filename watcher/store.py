@@ -123,7 +123,9 @@ class PendingRow(SQLModel, table=True):
     """
 
     __tablename__ = "pending"
-    __table_args__ = (Index("ix_pending_entry_entity", "entry", "entity_id", "state"),)
+    # (entry, entity, state) finds a flush's rows; decided_at last, so a cooldown lookup reads
+    # only an entity's alerts inside the window, from the index alone
+    __table_args__ = (Index("ix_pending_last_alert", "entry", "entity_id", "state", "decided_at"),)
     id: int | None = Field(default=None, primary_key=True)
     entry: str
     entity_id: str
@@ -577,7 +579,7 @@ class Store:
     def last_alerts(self, entries: Sequence[str], entities: Iterable[str],
                     since: datetime) -> dict[tuple[str, str], datetime]:
         """(entry, entity_id) -> when its last alert message was made (for cooldowns), for
-        these entities, if after `since` (ix_pending_entry_entity finds their rows)."""
+        these entities, if after `since` (ix_pending_last_alert: only the rows in the window)."""
         query = (select(PendingRow.entry, PendingRow.entity_id, func.max(PendingRow.decided_at))
                  .where(PendingRow.entry.in_(entries), PendingRow.entity_id.in_(sorted(entities)),
                         PendingRow.state == "sent", PendingRow.decided_at > since)

@@ -68,6 +68,7 @@ class HttpSink:
 
     def __init__(self):
         self.bodies: list[dict] = []
+        self.auth: list[str | None] = []  # the Authorization header of each POST
         self.failures = 0
         self.status = 200
         self.lock = threading.Lock()
@@ -77,6 +78,7 @@ class HttpSink:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with sink.lock:
+                    sink.auth.append(self.headers.get("Authorization"))
                     status = sink.status
                     if status == 200:
                         sink.bodies.append(json.loads(body))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -84,6 +85,21 @@ def test_notify_test_reports_each_target(tmp_path, http_sink):
     assert lines[0].startswith("1. entry-1 json://127.0.0.1") and lines[0].endswith("delivered")
     assert lines[1].startswith("2. entry-2") and "FAILED" in lines[1]
     assert http_sink.received()[0]["title"] == "watcher: test alert"
+
+
+def test_a_password_with_reserved_characters_reaches_the_target_and_is_never_shown(
+        tmp_path, http_sink):
+    password = "p@ss/w0rd#Frag?x=1"
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(watchlist(tmp_path)),
+        "notify": [{"url": f"json://bob:${{HOOK_PW}}@127.0.0.1:{http_sink.port}/hook"}]}))
+    result = run_cli("notify-test", "--config", str(config), env={"HOOK_PW": password})
+    assert result.returncode == 0 and result.stdout.rstrip().endswith("delivered")
+    sent = base64.b64decode(http_sink.auth[0].removeprefix("Basic ")).decode()
+    assert sent == f"bob:{password}"
+    for part in (password, "ss/w0rd", "w0rd", "Frag"):
+        assert part not in result.stdout + result.stderr
 
 
 def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):

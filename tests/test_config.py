@@ -79,6 +79,39 @@ def test_settings_resolve_paths_and_expand_environment(tmp_path, monkeypatch):
     assert "abc123" not in repr(settings)
 
 
+def test_a_secret_in_a_url_is_percent_encoded_where_it_would_break_the_url(tmp_path,
+                                                                          monkeypatch):
+    """A password with @ / # ? : keeps its place in the URL (user, password, query value);
+    a value encoded by hand stays as it is; a variable holding a whole URL is not touched."""
+    raw = "p@ss/w0rd#Frag?x=1 :&%"
+    monkeypatch.setenv("PW", raw)
+    monkeypatch.setenv("ENCODED", "p%40ss")
+    monkeypatch.setenv("WHOLE", "json://127.0.0.1/a/b?c=d")
+    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\n"
+                 "database: postgresql+psycopg://bob:${PW}@db:5432/w\nnotify:\n"
+                 "  - url: json://bob:${PW}@127.0.0.1:8080/hook/${PW}\n"
+                 "  - url: mailtos://example.com?user=bob&pass=${PW}&to=a@example.com\n"
+                 "  - url: json://bob:${ENCODED}@127.0.0.1/hook\n"
+                 "  - url: ${WHOLE}\n")
+    settings = load_settings(path)
+    encoded = "p%40ss%2Fw0rd%23Frag%3Fx%3D1%20%3A%26%25"
+    assert [e.url for e in settings.notify] == [
+        f"json://bob:{encoded}@127.0.0.1:8080/hook/{raw}",  # a path is the user's to write
+        f"mailtos://example.com?user=bob&pass={encoded}&to=a@example.com",
+        "json://bob:p%40ss@127.0.0.1/hook", "json://127.0.0.1/a/b?c=d"]
+    assert settings.database_url == f"postgresql+psycopg://bob:{encoded}@db:5432/w"
+    assert apprise_password(settings.notify[0].url) == raw
+    assert apprise_password(settings.notify[1].url) == raw
+    from sqlalchemy.engine import make_url
+    assert make_url(settings.database_url).password == raw
+
+
+def apprise_password(url: str) -> str:
+    import apprise
+
+    return apprise.Apprise.instantiate(url).password
+
+
 def test_unset_environment_variable_is_an_error_naming_the_key(tmp_path, monkeypatch):
     monkeypatch.delenv("NOPE_SECRET", raising=False)
     path = write(tmp_path, "watcher.yaml",

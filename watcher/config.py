@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -279,9 +280,34 @@ def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: li
             problems.append(f"{path}:{_line_of(loc, lines)}: {key}: environment variable "
                             f"{m[1]} is not set")
             return ""
-        return value
+        return _url_escape(value) if _in_url_secret(data, m.start()) else value
 
     return _VAR.sub(repl, data)
+
+
+# In a URL's user, password or query value these would end that part early: a password
+# "p@ss/word" would make "ss" the host, and show it in every message naming the target.
+# A % that already starts an escape (%40) is left alone: values encoded by hand still work.
+_URL_RESERVED = re.compile(r"%(?![0-9A-Fa-f]{2})|[@/?#:&=+\s]")
+
+
+def _url_escape(value: str) -> str:
+    return _URL_RESERVED.sub(lambda m: quote(m[0], safe=""), value)
+
+
+def _in_url_secret(template: str, at: int) -> bool:
+    """Whether position `at` of a URL template is in its user, password or a query value
+    (apprise and SQLAlchemy decode those), not in its scheme, host or path."""
+    scheme = template.find("://")
+    if scheme < 0 or at < scheme + 3:
+        return False
+    start = scheme + 3
+    end = min((i for i in (template.find(c, start) for c in "/?#") if i >= 0),
+              default=len(template))
+    if at < end:
+        return at < template.rfind("@", start, end)
+    query = template.find("?", start)
+    return 0 <= query < at and template.rfind("=", query, at) > template.rfind("&", query, at)
 
 
 def _timezone(value: str) -> str:

@@ -77,6 +77,7 @@ ACRONYM_MAX_LEN = 6
 _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"
+_POSSESSIVE = ("'s", "\u2019s")
 
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
@@ -677,12 +678,17 @@ class Matcher:
 
     @staticmethod
     def _name_after(text, words, j: int) -> frozenset[str] | None:
-        """Skeletons of word j when it is capitalised and stands right after word j - 1."""
+        """Skeletons of word j when it may be a surname: capitalised, right after word j - 1,
+        and no common word ("Jordan River", "Sofia Tuesday", "Georgia Parliament" name the
+        places; "Sofia Vergara", "Thomas Müller" are people), and not after a possessive."""
         if j >= len(words):
             return None
         ns, _, nxt = words[j]
-        if not nxt[0].isupper() or not _beside(text[words[j - 1][1]:ns]):
+        ps, pe, prev = words[j - 1]
+        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in common_words():
             return None
+        if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
+            return None  # "Sofia's Airport": a first name is not possessive
         return frozenset(skeleton(k) for k in phonetic_keys(nxt))
 
     # -- a whole text ----------------------------------------------------------------------------

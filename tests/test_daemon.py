@@ -122,6 +122,19 @@ def test_alerts_go_to_the_log_without_notify_targets(make_daemon):
     assert d.stop() == 0
 
 
+def test_debug_logging_into_the_watchlist_folder_does_not_feed_itself(make_daemon):
+    """The harness writes the log beside the watchlist, a folder the daemon watches: at DEBUG,
+    a line per inotify event of that folder would make a line per line, for ever."""
+    d = make_daemon(log_level="DEBUG").start()
+    d.drop("a.txt", ARTICLE)
+    wait_for(lambda: "ALERT Volodymyr Zelensky" in d.log(), what="an alert in the log")
+    time.sleep(1.0)
+    lines = d.log().count("\n")
+    time.sleep(1.0)
+    assert d.log().count("\n") - lines < 20  # idle: a heartbeat or two, not thousands
+    assert d.stop() == 0
+
+
 def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemon, http_sink):
     d = make_daemon(notify=[{"url": http_sink.url()}]).start()
     wl = yaml.safe_load(d.watchlist.read_text())

@@ -117,6 +117,9 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     root.setLevel(level)
     # alembic (1.20) logs its plugins at INFO when it is imported, which is after this
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # watchdog logs every inotify event at DEBUG: a log file in a watched folder (the
+    # watchlist's) would make a line per line, for ever
+    logging.getLogger("watchdog").setLevel(max(root.level, logging.INFO))
 
 
 class Service:

@@ -40,6 +40,23 @@ def test_scan_prints_one_json_object_per_hit_with_exact_offsets(tmp_path):
     assert [r["entity_id"] for r in by_file["b.html"]] == ["gazprom"]  # script text dropped
 
 
+def test_scan_prints_jsonl_by_default_and_explain_keeps_every_line_json(tmp_path):
+    doc = tmp_path / "a.txt"
+    doc.write_text("Selenskyj sprach gestern in Kijów.", encoding="utf-8")
+    wl = str(watchlist(tmp_path))
+    plain = run_cli("scan", "--watchlist", wl, str(doc))
+    assert plain.returncode == 0, plain.stderr
+    hits = [json.loads(line) for line in plain.stdout.splitlines()]
+    assert {h["entity_id"] for h in hits} >= {"zelensky", "kyiv"}
+    explained = run_cli("scan", "--watchlist", wl, "--explain", str(doc))
+    rows = [json.loads(line) for line in explained.stdout.splitlines()]
+    assert [r for r in rows if "explain" not in r] == hits
+    notes = [r["explain"] for r in rows if "explain" in r]
+    assert any(n["accepted"] and n["method"] == "translit" for n in notes)
+    text = run_cli("scan", "--watchlist", wl, "--format", "text", str(doc))
+    assert text.stdout.startswith(f"{doc}:0-9\tzelensky")
+
+
 def test_scan_exits_zero_without_hits_and_non_zero_on_errors(tmp_path):
     wl = watchlist(tmp_path)
     empty = tmp_path / "plain.txt"

@@ -98,7 +98,10 @@ def scan_files(watch, paths: Sequence[str], jobs: int, fmt: str, explain: bool =
             text, _, hits = res
             _print_hits(path, hits, fmt)
             for row in watch.matcher.explain(text):
-                _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
+                if fmt == "jsonl":  # still one JSON object a line, told apart by its keys
+                    _out(json.dumps({"file": path, "explain": row}, ensure_ascii=False))
+                else:
+                    _out(f"  explain {path}: {json.dumps(row, ensure_ascii=False)}")
     finally:
         analyser.close()
 
@@ -468,7 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("scan", cmd_scan, "find watched names in files and folders, print the hits")
     sp.add_argument("--watchlist", required=True)
-    sp.add_argument("--format", choices=["jsonl", "text"], default="text")
+    sp.add_argument("--format", choices=["jsonl", "text"], default="jsonl",
+                    help="jsonl: one JSON object per hit (default); text: one line per hit")
     sp.add_argument("--explain", action="store_true", help="also print why candidates matched")
     sp.add_argument("--jobs", "-j", type=int, default=0,
                     help="processes to match with (default: one per core)")

@@ -102,6 +102,13 @@ def test_notify_test_reports_each_target(tmp_path, http_sink):
     assert lines[0].startswith("1. entry-1 json://127.0.0.1") and lines[0].endswith("delivered")
     assert lines[1].startswith("2. entry-2") and "FAILED" in lines[1]
     assert http_sink.received()[0]["title"] == "watcher: test alert"
+    only = run_cli("notify-test", "--config", str(config), "--entry", "1")
+    assert only.returncode == 0 and len(only.stdout.splitlines()) == 1
+    for wrong in ("0", "3"):
+        out_of_range = run_cli("notify-test", "--config", str(config), "--entry", wrong)
+        assert out_of_range.returncode == 2 and out_of_range.stdout == ""
+        assert "notify entries 1 to 2" in out_of_range.stderr
+    assert len(http_sink.received()) == 2  # nothing sent for a wrong number
 
 
 def test_a_password_with_reserved_characters_reaches_the_target_and_is_never_shown(

@@ -233,6 +233,10 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
     if not notifier.targets:
         _err("no notify targets configured: alerts go to the log")
         return 1
+    count = len(notifier.targets)
+    if args.entry is not None and not 1 <= args.entry <= count:
+        _err(f"--entry {args.entry}: the config has notify entries 1 to {count}")
+        return 2
     failed = 0
     for i, (key, target) in enumerate(notifier.targets.items(), 1):
         if args.entry and args.entry != i:

@@ -126,6 +126,23 @@ def test_a_password_with_reserved_characters_reaches_the_target_and_is_never_sho
         assert part not in result.stdout + result.stderr
 
 
+def test_commands_that_send_nothing_run_without_the_notify_secrets(tmp_path, monkeypatch):
+    """An operator's shell lacks the service's EnvironmentFile: status, hits and outbox
+    still work; a command that sends (notify-test, run) still names the missing variable."""
+    monkeypatch.delenv("HOOK_PW", raising=False)
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(watchlist(tmp_path)),
+        "notify": [{"url": "json://bob:${HOOK_PW}@127.0.0.1:1/hook"}]}))
+    for command in (["status"], ["hits"], ["outbox"], ["silence", "list"], ["migrate"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode == 0, (command, result.stderr)
+    for command in (["notify-test"], ["check"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode == 2, command
+        assert "HOOK_PW is not set" in result.stdout + result.stderr, command
+
+
 def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):
     result = run_cli("explain", "--watchlist", str(watchlist(tmp_path)),
                      "Selenskyj sprach gestern in Kijów.")

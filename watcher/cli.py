@@ -252,7 +252,7 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
 def cmd_hits(args: argparse.Namespace) -> int:
     from .store import Store
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)
     since = None
     if args.since:
         try:
@@ -286,7 +286,7 @@ def _print_table(rows: list[dict], cols: list[str]) -> None:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from .store import Store, _safe_url
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)
     store = Store(settings.database_url, migrate=False)
     before, after = store.migrate()
     where = _safe_url(settings.database_url)
@@ -314,7 +314,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from .group import pid_alive
     from .store import Store
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)
     store = Store(settings.database_url)
     counts = store.counts()
     group = _group(store, settings.lease.total_seconds())
@@ -353,7 +353,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_outbox(args: argparse.Namespace) -> int:
     from .store import Store
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)
     store = Store(settings.database_url)
     if args.action == "retry":
         _out(f"{store.retry('dead')} dead message(s) queued again")
@@ -380,7 +380,7 @@ def _shown_status(row) -> str:
 def cmd_silence(args: argparse.Namespace) -> int:
     from .store import Store, as_utc
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)
     store = Store(settings.database_url)
     now = datetime.now(UTC)
     if args.action == "add":

@@ -264,17 +264,23 @@ def _duplicate_ids(path: Path, data: dict, lines: dict[Loc, int]) -> list[str]:
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
-def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: list[str]) -> Any:
-    """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively."""
+def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: list[str],
+            unset_ok: tuple = ()) -> Any:
+    """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively. Under a key
+    of `unset_ok` an unset variable is no problem: its ${VAR} text stays."""
     if isinstance(data, dict):
-        return {k: _expand(v, (*loc, k), lines, path, problems) for k, v in data.items()}
+        return {k: _expand(v, (*loc, k), lines, path, problems, unset_ok)
+                for k, v in data.items()}
     if isinstance(data, list):
-        return [_expand(v, (*loc, i), lines, path, problems) for i, v in enumerate(data)]
+        return [_expand(v, (*loc, i), lines, path, problems, unset_ok)
+                for i, v in enumerate(data)]
     if not isinstance(data, str):
         return data
 
     def repl(m: re.Match) -> str:
         value = os.environ.get(m[1], m[2])
+        if value is None and loc[:1] in unset_ok:
+            return m[0]
         if value is None:
             key = ".".join(str(p) for p in loc)
             problems.append(f"{path}:{_line_of(loc, lines)}: {key}: environment variable "
@@ -414,14 +420,18 @@ def _resolve_sqlite(url: str | None, base: Path) -> str | None:
     return url
 
 
-def load_settings(path: str | Path) -> Settings:
-    """Load the daemon config; relative paths resolve against the config file's folder."""
+def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
+    """Load the daemon config; relative paths resolve against the config file's folder.
+
+    notify_secrets=False, for commands that send nothing (status, hits, outbox, ...): a
+    ${VAR} in a notify entry may be unset, as in an operator's shell, where the secrets of
+    the service's EnvironmentFile are not; the entry keeps the ${VAR} text."""
     path = Path(path).resolve()
     data, lines = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: the config is a mapping (inbox, watchlist, notify, ...)")
     problems: list[str] = []
-    data = _expand(data, (), lines, path, problems)
+    data = _expand(data, (), lines, path, problems, () if notify_secrets else (("notify",),))
     if problems:
         raise ConfigError(problems)
     try:

@@ -143,6 +143,19 @@ def test_check_command_lists_every_problem_and_exits_non_zero(tmp_path):
     assert "duplicate id" in result.stdout
 
 
+def test_a_missing_inbox_is_said_by_check_and_by_the_daemon_that_creates_it(make_daemon):
+    d = make_daemon(inbox="typo-inbox")
+    check = run_cli("check", "--config", str(d.config))
+    assert check.returncode == 0
+    assert "typo-inbox (does not exist yet: the daemon will create it)" in check.stdout
+    d.start()
+    assert "WARNING watcher.ingest: inbox" in d.log() and "typo-inbox did not exist" in d.log()
+    assert d.stop() == 0
+    d.start()  # there now: nothing more to say
+    assert d.log().count("did not exist") == 1
+    assert d.stop() == 0
+
+
 @pytest.mark.parametrize("config_text, expected", [
     ("inbox: in\n", "missing key 'watchlist'"),
     ("inbox: [in\n", "invalid YAML"),

@@ -197,8 +197,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         _err(f"{len(problems)} problem(s) found")
         return 2
     entities = load_watchlist(settings.watchlist)
+    inbox = f"inbox {settings.inbox}" + ("" if settings.inbox.is_dir() else
+                                         " (does not exist yet: the daemon will create it)")
     _out(f"ok: {settings.config_path}; watchlist {settings.watchlist} with {len(entities)} "
-         f"entities; {len(settings.notify)} notify target(s); inbox {settings.inbox}")
+         f"entities; {len(settings.notify)} notify target(s); {inbox}")
     return 0
 
 

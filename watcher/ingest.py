@@ -187,8 +187,11 @@ class Inbox:
         return 0.0 if age >= self.settle else self.settle - max(age, 0.0)
 
     def start(self, create: bool = True) -> None:
-        if create:
+        if create and not self.root.is_dir():
             self.root.mkdir(parents=True, exist_ok=True)
+            # said once, loudly: a typo in `inbox` would otherwise watch an empty folder forever
+            log.warning("inbox %s did not exist: created it (check the `inbox` setting if "
+                        "files were expected there)", self.root)
         self.observer = Observer()
         self.observer.schedule(_Handler(self), str(self.root), recursive=True)
         self.observer.start()

@@ -582,7 +582,7 @@ def test_apprise_debug_logging_never_shows_the_webhook_secret(make_daemon, http_
     http_sink.status = 200
     wait_for(lambda: http_sink.received(), what="delivery")
     assert d.stop() == 0
-    assert "DEBUG" in d.log() and token not in d.log()
+    assert "DEBUG watcher.alerting: message" in d.log() and token not in d.log()
     assert token.encode() not in (d.data / "watcher.db").read_bytes()
 
 

@@ -164,6 +164,7 @@ class Dispatcher:
         if error is None:
             # with its lease: one commit per message sent, not two
             self.store.mark_sent(row.id, self.group.id if self.group else None)
+            log.debug("message %d (%s) delivered to %s", row.id, row.kind, row.entry)
             return 1
         failed_entries.add(row.entry)
         self._failed(row, error, now)

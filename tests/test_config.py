@@ -143,6 +143,17 @@ def test_check_command_lists_every_problem_and_exits_non_zero(tmp_path):
     assert "duplicate id" in result.stdout
 
 
+def test_quiet_hours_without_a_timezone_are_in_the_entrys(tmp_path):
+    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\nnotify:\n"
+                 "  - url: json://127.0.0.1/a\n    timezone: Europe/Berlin\n"
+                 "    quiet_hours: {from: '22:00', to: '07:00'}\n"
+                 "  - url: json://127.0.0.1/b\n    timezone: Europe/Berlin\n"
+                 "    quiet_hours: {from: '22:00', to: '07:00', timezone: Asia/Tokyo}\n"
+                 "  - url: json://127.0.0.1/c\n    quiet_hours: {from: '22:00', to: '07:00'}\n")
+    zones = [e.quiet_hours.timezone for e in load_settings(path).notify]
+    assert zones == ["Europe/Berlin", "Asia/Tokyo", "UTC"]
+
+
 def test_a_missing_inbox_is_said_by_check_and_by_the_daemon_that_creates_it(make_daemon):
     d = make_daemon(inbox="typo-inbox")
     check = run_cli("check", "--config", str(d.config))

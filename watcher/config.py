@@ -332,7 +332,7 @@ class QuietHours(_Strict):
 
     start: str = Field(alias="from", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     end: str = Field(alias="to", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    timezone: TimeZone = "UTC"
+    timezone: TimeZone | None = None  # None: the entry's timezone
 
 
 class NotifyEntry(_Strict):
@@ -358,6 +358,17 @@ class NotifyEntry(_Strict):
         if self.mode == "digest" and not self.schedule:
             raise ValueError("mode: digest needs a schedule (a cron expression)")
         return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _quiet_hours_in_entry_timezone(cls, data, handler):
+        """Quiet hours without a timezone of their own are in the entry's."""
+        entry = handler(data)
+        quiet = entry.quiet_hours
+        if quiet is not None and quiet.timezone is None:
+            quiet = quiet.model_copy(update={"timezone": entry.timezone})
+            entry = entry.model_copy(update={"quiet_hours": quiet})
+        return entry
 
     def key(self, index: int) -> str:
         """A stable name for this entry, stored in the outbox instead of the URL."""

@@ -143,6 +143,17 @@ def test_check_command_lists_every_problem_and_exits_non_zero(tmp_path):
     assert "duplicate id" in result.stdout
 
 
+def test_move_folders_inside_the_inbox_are_refused(tmp_path):
+    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\n"
+                 "after_processing: move\nprocessed_dir: in/done\n")
+    assert problems_of(path, load_settings) == [
+        f"{path}:4: processed_dir: {tmp_path / 'in' / 'done'} is inside the inbox "
+        f"{tmp_path / 'in'}: choose a folder outside it"]
+    beside = write(tmp_path, "ok.yaml", "inbox: in\nwatchlist: wl.yaml\n"
+                   "after_processing: move\nprocessed_dir: done\n")
+    assert load_settings(beside).processed_dir == tmp_path / "done"
+
+
 def test_quiet_hours_without_a_timezone_are_in_the_entrys(tmp_path):
     path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\nnotify:\n"
                  "  - url: json://127.0.0.1/a\n    timezone: Europe/Berlin\n"

@@ -454,6 +454,14 @@ def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
     if dupes:
         raise ConfigError(f"{path}: notify: duplicate entry names {sorted(dupes)}")
     settings = _resolve(settings, path.parent)
+    if settings.after_processing == "move":
+        for key in ("processed_dir", "failed_dir"):
+            folder = getattr(settings, key)
+            if folder.is_relative_to(settings.inbox):
+                # each move would be a new drop there, moved again, for ever
+                where = f"{path}:{lines[(key,)]}" if (key,) in lines else str(path)
+                raise ConfigError(f"{where}: {key}: {folder} is inside the inbox "
+                                  f"{settings.inbox}: choose a folder outside it")
     return settings.model_copy(update={"config_path": path})
 
 

@@ -40,6 +40,17 @@ def test_case_table(expect, entity, method, text):
         assert [h for h in MATCHER.match(text) if h.entity_id == entity] == []
 
 
+def test_a_frequent_french_word_can_be_the_french_spelling_of_a_russian_name():
+    """"poutine" is among the 5,000 most frequent French words, so only the listed spelling
+    of a common word matches; the French spelling of a Cyrillic -ин name is one."""
+    m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person",
+                                aliases=("Путин",))])
+    text = "Vladimir Poutine a parlé. Selon Poutine, rien ne change."
+    assert [(text[h.start:h.end], h.method) for h in m.match(text)] == [
+        ("Vladimir Poutine", "translit"), ("Poutine", "translit")]
+    assert m.match("La poutine est un plat. Poutine aime la poutine.") == []  # the dish
+
+
 def test_hits_say_how_they_matched():
     (hit,) = MATCHER.match("Shelling near Sébastopol.")
     assert hit.method == "fuzzy" and hit.detail == "edit distance 1"

@@ -13,7 +13,8 @@ How a word becomes a hit, cheapest first:
 
 Words of their own: a frequent word of the languages we read (data/common_words.txt: Press,
 Chinese, Montag), a common given name (Maria, Martina) and a capitalised word that the same text
-also writes in lower case only match a name spelt as they are, never as a variant of another.
+also writes in lower case only match a name spelt as they are, never as a variant of another;
+one exception: the French spelling of a Cyrillic name in -ин (Poutine for Путин).
 A frequent place name or surname (data/frequent_names.txt: House, Moskau) may be a spelling of a
 watched name, but no case form or misspelling of another.
 A given name before a capitalised word is that person's first name: "Thomas Müller" is no
@@ -525,6 +526,8 @@ class Matcher:
             def keep(r) -> bool:
                 if r[1] in allowed:
                     return True
+                if common and r[1] == "translit" and self._french_russian(wfold, r):
+                    return True
                 # a name that is a frequent word itself (Trump, King) keeps its -s genitive,
                 # a frequent word too (Trumps, Kings): the same word, no other name's variant
                 name = self._f_fold[r[0]]
@@ -538,6 +541,13 @@ class Matcher:
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
+
+    def _french_russian(self, wfold: str, r: tuple) -> bool:
+        """A frequent French word that is the French spelling of a Cyrillic name in -ин
+        (Poutine for Путин: the dish is lower case): the same key, by a press convention."""
+        key = self._f_key[r[0]]
+        return wfold.endswith("ine") and r[2] == SCORE["translit"] and self._f_cyr[r[0]] \
+            and key.endswith("in")
 
     def _fuzzy_candidates(self, key: str) -> list[int]:
         """Forms whose consonants are one edit from the key's (SymSpell deletion index); a

@@ -290,7 +290,11 @@ def phonetic_keys(s: str) -> tuple[str, ...]:
     c = clean(s)
     if not c.isascii():
         c = _key_chars(c)
-    return tuple(dict.fromkeys(_collapse(r) for r in _latin_readings(c) if r))
+    keys = [_collapse(r) for r in _latin_readings(c) if r]
+    if c.endswith("ine") and len(c) > 5 and c[-4] not in VOWELS:
+        # French writes a Russian -ин with a silent e: Poutine, Lénine, Staline
+        keys += [k[:-1] for k in keys if k.endswith("ine")]
+    return tuple(dict.fromkeys(keys))
 
 
 def phonetic_key(s: str) -> str:

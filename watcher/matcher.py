@@ -79,6 +79,15 @@ _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"
 _POSSESSIVE = ("'s", "\u2019s")
+# Weekdays and months (folded) of the languages we read: never a surname after a given name.
+_CALENDAR = frozenset(fold(w) for w in """
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
+July August September October November December Montag Dienstag Mittwoch Donnerstag Freitag
+Samstag Sonntag Januar Februar März Juni Juli Oktober Dezember lundi mardi mercredi jeudi
+vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre octobre
+novembre décembre poniedziałek wtorek środa czwartek piątek sobota niedziela styczeń luty
+marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień
+""".split())
 
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
@@ -689,13 +698,16 @@ class Matcher:
     @staticmethod
     def _name_after(text, words, j: int) -> frozenset[str] | None:
         """Skeletons of word j when it may be a surname: capitalised, right after word j - 1,
-        and no common word ("Jordan River", "Sofia Tuesday", "Georgia Parliament" name the
-        places; "Sofia Vergara", "Thomas Müller" are people), and not after a possessive."""
+        no weekday or month ("Sofia Tuesday", "Georgia Monday" name the places; "Sofia
+        Vergara", "Thomas Müller" are people), and not after a possessive ("Sofia's Mayor").
+
+        Not "no common word": frequent words include the names most in the news, and
+        "Vladimir Putin" is no mention of the city of Vladimir."""
         if j >= len(words):
             return None
         ns, _, nxt = words[j]
         ps, pe, prev = words[j - 1]
-        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in common_words():
+        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in _CALENDAR:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive

@@ -7,6 +7,7 @@ from __future__ import annotations
 import signal
 import time
 
+import pytest
 import yaml
 from conftest import ENGINES, wait_for
 
@@ -150,6 +151,27 @@ def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemo
     assert "watchlist.yaml:3" in d.log() and "unknown key 'nme'" in d.log()
     d.drop("b.txt", "Sergei Lavrov spoke again on Tuesday.")
     wait_for(lambda: len(http_sink.received()) == 2, what="the old watchlist still serving")
+    assert d.stop() == 0
+
+
+@pytest.mark.parametrize("mode", ["move", "keep"])
+def test_a_writer_pausing_past_settle_time_is_waited_for_until_it_closes(make_daemon, mode):
+    """A slow writer (a download) pauses longer than settle_time with the file open: read
+    then, the rest would go into a file already moved away (or make a second document)."""
+    d = make_daemon(after_processing=mode, settle_time="0.3s").start()
+    path = d.inbox / "slow.txt"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("Vladimir Putin arrived. ")
+        f.flush()
+        time.sleep(1.5)  # five settle times, the file still open
+        assert d.count("documents") == 0
+        f.write("Later Volodymyr Zelensky spoke.")
+    wait_for(lambda: d.count("documents") == 1, what="the document, once closed")
+    time.sleep(0.5)
+    assert d.count("documents") == 1  # one document, with all of it
+    assert {r[0] for r in d.query("SELECT entity_id FROM hits")} >= {"putin", "zelensky"}
+    if mode == "move":
+        assert (d.data / "processed" / "slow.txt").read_text().endswith("Zelensky spoke.")
     assert d.stop() == 0
 
 

@@ -22,6 +22,7 @@ from watchdog.events import (
     DirMovedEvent,
     FileClosedEvent,
     FileCreatedEvent,
+    FileDeletedEvent,
     FileModifiedEvent,
     FileMovedEvent,
     FileSystemEvent,
@@ -32,6 +33,12 @@ from watchdog.observers import Observer
 from .extract import ignored, walk_files
 
 log = logging.getLogger(__name__)
+
+# A file written to since its writer last closed it is still open for writing: a pause in
+# the writing (a slow download) is no end of it. It waits for the close up to this long
+# without a change, then is read anyway (a writer that never closes, or a lost event).
+OPEN_WRITE_SETTLE = 60.0  # seconds
+
 
 class WorkQueue:
     """Paths waiting to be processed, each at most once, released when it is due.
@@ -144,6 +151,8 @@ class Inbox:
         self.observer: Observer | None = None
         self.last_event = time.monotonic()
         self._overflow_hook = _OverflowHook(on_overflow) if on_overflow else None
+        self._writing: set[str] = set()  # written to since their last close (IN_CLOSE_WRITE)
+        self._writing_lock = threading.Lock()
 
     def wanted(self, path: str) -> bool:
         return not ignored(path) and not path.startswith(self.skip_dirs)
@@ -155,12 +164,16 @@ class Inbox:
             target = event.dest_path if isinstance(event, DirMovedEvent) else event.src_path
             self.enqueue_tree(os.fsdecode(target))
             return
+        if isinstance(event, (FileMovedEvent, FileDeletedEvent)):
+            self._written(os.fsdecode(event.src_path), False)
         if isinstance(event, FileMovedEvent):
             path, quiet = os.fsdecode(event.dest_path), False
         elif isinstance(event, FileClosedEvent):
             path, quiet = os.fsdecode(event.src_path), False
+            self._written(path, False)
         elif isinstance(event, (FileCreatedEvent, FileModifiedEvent)):
             path, quiet = os.fsdecode(event.src_path), True
+            self._written(path, isinstance(event, FileModifiedEvent))
         else:
             return
         if self.wanted(path):
@@ -178,13 +191,28 @@ class Inbox:
                 count += 1
         return count
 
+    def _written(self, path: str, open_for_writing: bool) -> None:
+        with self._writing_lock:
+            if open_for_writing:
+                self._writing.add(path)
+            else:
+                self._writing.discard(path)
+
     def quiet_wait(self, path: str) -> float:
-        """0 when the file was left untouched for `settle` seconds, else how long to wait."""
+        """0 when the file was left untouched for `settle` seconds (OPEN_WRITE_SETTLE while
+        its writer still has it open), else how long to wait."""
         try:
             age = time.time() - os.lstat(path).st_mtime
         except OSError:
+            self._written(path, False)
             return 0.0  # gone or unreadable: let the pipeline report it
-        return 0.0 if age >= self.settle else self.settle - max(age, 0.0)
+        settle = self.settle
+        if path in self._writing:
+            settle = max(settle, OPEN_WRITE_SETTLE)
+        if age >= settle:
+            self._written(path, False)
+            return 0.0
+        return settle - max(age, 0.0)  # the writer's close queues it at once
 
     def start(self, create: bool = True) -> None:
         if create and not self.root.is_dir():

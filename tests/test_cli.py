@@ -88,6 +88,9 @@ def test_hits_lists_stored_hits_in_every_format(make_daemon):
     assert table.returncode == 0 and "gazprom" in table.stdout and "found_at" in table.stdout
     status = run_cli("status", "--config", config)
     assert "documents: 1 processed" in status.stdout and "hits: 2" in status.stdout
+    typo = run_cli("hits", "--config", config, "--entity", "gasprom")
+    assert typo.returncode == 0 and "(none)" in typo.stdout
+    assert "no entity 'gasprom'" in typo.stderr and "did you mean 'gazprom'?" in typo.stderr
 
 
 def test_notify_test_reports_each_target(tmp_path, http_sink):

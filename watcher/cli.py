@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import functools
 import json
 import os
@@ -262,6 +263,8 @@ def cmd_hits(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise ConfigError(f"--since: {exc}") from None
     rows = Store(settings.database_url).hits(entity=args.entity, since=since, limit=args.limit)
+    if args.entity and not rows:
+        _warn_unknown_entity(args.entity, settings.watchlist)
     if args.format == "jsonl":
         for row in rows:
             _out(json.dumps(row, ensure_ascii=False))
@@ -272,6 +275,19 @@ def cmd_hits(args: argparse.Namespace) -> int:
     else:
         _print_table(rows, ["found_at", "entity_id", "text", "score", "method", "file"])
     return 0
+
+
+def _warn_unknown_entity(entity_id: str, watchlist) -> None:
+    """No hits for --entity: say so when it is no id of the watchlist (a typo, or a name
+    given where the id is wanted); a watched entity may simply have none yet."""
+    try:
+        ids = {e.id for e in load_watchlist(watchlist)}
+    except ConfigError:
+        return
+    if entity_id not in ids:
+        near = difflib.get_close_matches(entity_id, ids, n=1)
+        _err(f"no entity {entity_id!r} in {watchlist}"
+             + (f": did you mean {near[0]!r}?" if near else ": --entity takes an entity id"))
 
 
 def _print_table(rows: list[dict], cols: list[str]) -> None:

@@ -44,7 +44,12 @@ def test_same_content_is_one_document(db_url):
     again = _save(store, 1)
     assert first[1] is True and again == (first[0], False)
     assert store.counts() == {"documents": 1, "failed": 0, "hits": 2, "pending": 0,
-                              "sent": 0, "dead": 0, "waiting": 1, "vanished": 0}
+                              "retrying": 0, "sent": 0, "dead": 0, "waiting": 1,
+                              "vanished": 0}
+    store.add_messages([{"entry": "e", "title": "t", "body": "b"}] * 2)
+    first_id = store.outbox()[0].id
+    store.mark_failed(first_id, "HTTP 500", retry_at=store.clock())
+    assert (store.counts()["pending"], store.counts()["retrying"]) == (2, 1)
 
 
 @ENGINES

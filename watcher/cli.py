@@ -355,7 +355,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             _out(f"  unhealthy: {problem}")
     _out(f"documents: {counts['documents']} processed, {counts['failed']} failed, "
          f"{counts['vanished']} vanished before they were read; hits: {counts['hits']}")
-    _out(f"alerts: {counts['pending']} pending, {counts['sent']} sent, {counts['dead']} dead; "
+    retrying = f" ({counts['retrying']} retrying after a failure)" if counts["retrying"] else ""
+    _out(f"alerts: {counts['pending']} pending{retrying}, {counts['sent']} sent, "
+         f"{counts['dead']} dead; "
          f"{counts['waiting']} notification(s) waiting for their entry's policy")
     if daemon.get("last_error"):
         _out(f"last error: {daemon['last_error']}")

@@ -463,6 +463,8 @@ class Store:
                 DocumentRow.status)).all())
             outbox = dict(s.exec(select(OutboxRow.status, func.count()).group_by(
                 OutboxRow.status)).all())
+            retrying = s.exec(select(func.count()).select_from(OutboxRow).where(
+                OutboxRow.status == "pending", OutboxRow.attempts > 0)).one()
             hits = s.exec(select(func.count()).select_from(HitRow)).one()
             files = dict(s.exec(select(FileRow.status, func.count()).group_by(
                 FileRow.status)).all())
@@ -471,7 +473,7 @@ class Store:
         # failed: every path that failed, also those never hashed (links, FIFOs, too large)
         return {"documents": docs.get("processed", 0), "failed": files.get("failed", 0),
                 "vanished": files.get("vanished", 0),
-                "hits": hits, "pending": outbox.get("pending", 0),
+                "hits": hits, "pending": outbox.get("pending", 0), "retrying": retrying,
                 "sent": outbox.get("sent", 0), "dead": outbox.get("dead", 0),
                 "waiting": waiting}
 

@@ -18,7 +18,8 @@ one exception: the French spelling of a Cyrillic name in -ин (Poutine for Пу
 A frequent place name or surname (data/frequent_names.txt: House, Moskau) may be a spelling of a
 watched name, but no case form or misspelling of another.
 A given name before a capitalised word is that person's first name: "Thomas Müller" is no
-mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia.
+mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia (but "Sofia Tuesday" and
+"Sofia's Mayor" are: no weekday, month or possessive is a surname).
 
 Name parts: a watched person's surname alone is a mention; the first name beside it must agree
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first

@@ -22,6 +22,14 @@ def test_tokens_keep_offsets_into_the_original_text():
     assert nz.fold(words[5][2]) == "маряненко"
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060",
+                                       "\ufeff"])
+def test_invisible_characters_inside_a_word_keep_it_one_word(invisible):
+    text = f"Mr Bor{invisible}ys spoke."
+    assert [nz.fold(w) for _, _, w in nz.word_spans(text)] == ["mr", "borys", "spoke"]
+    assert [text[s:e] for s, e, _ in nz.word_spans(text)][1] == f"Bor{invisible}ys"
+
+
 def test_tokens_in_nfd_text_include_combining_marks():
     text = unicodedata.normalize("NFD", "à Kraków et Łódź")
     assert [nz.fold(w) for _, _, w in nz.word_spans(text)] == ["a", "krakow", "et", "lodz"]

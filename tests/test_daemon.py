@@ -4,6 +4,7 @@ Tests marked ENGINES run twice: on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -34,8 +35,9 @@ def test_each_way_of_dropping_a_file_alerts_by_http_and_email_and_stores_hits(
     assert "alias Vladimir Putin, exact name" in putin["message"]
     assert "score 100" in putin["message"]
 
+    # apprise sends one email per 5.5 s to a server: three take 11 s
     mails = wait_for(lambda: len(smtp_sink.messages) >= 3 and smtp_sink.parsed(),
-                     what="three emails")
+                     timeout=30, what="three emails")
     subjects = sorted(m["subject"] for m in mails)
     assert subjects == titles
     html = mails[0].get_body(("html",)).get_content()
@@ -172,6 +174,20 @@ def test_a_writer_pausing_past_settle_time_is_waited_for_until_it_closes(make_da
     assert {r[0] for r in d.query("SELECT entity_id FROM hits")} >= {"putin", "zelensky"}
     if mode == "move":
         assert (d.data / "processed" / "slow.txt").read_text().endswith("Zelensky spoke.")
+    assert d.stop() == 0
+
+
+def test_a_file_moved_in_from_outside_the_inbox_is_read_at_once(make_daemon, tmp_path):
+    """inotify reports a move from outside the watched tree as a creation: with its content
+    there and no write after, it is read without waiting out settle_time."""
+    d = make_daemon(settle_time="5s").start()
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    (stage / "moved.txt").write_text(ARTICLE, encoding="utf-8")
+    started = time.monotonic()
+    os.rename(stage / "moved.txt", d.inbox / "moved.txt")
+    wait_for(lambda: d.count("documents") == 1, timeout=4.0, what="read before settle_time")
+    assert time.monotonic() - started < 2.0
     assert d.stop() == 0
 
 

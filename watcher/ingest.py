@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 # the writing (a slow download) is no end of it. It waits for the close up to this long
 # without a change, then is read anyway (a writer that never closes, or a lost event).
 OPEN_WRITE_SETTLE = 60.0  # seconds
+# A file moved in from outside the inbox comes as "created" (inotify pairs a move only
+# within the watched tree). Created with content, then no write and no change in size or
+# mtime for this long, it arrived whole: it is read without waiting out settle_time.
+ARRIVED_WHOLE = 0.1  # seconds
 
 
 class WorkQueue:
@@ -152,6 +156,7 @@ class Inbox:
         self.last_event = time.monotonic()
         self._overflow_hook = _OverflowHook(on_overflow) if on_overflow else None
         self._writing: set[str] = set()  # written to since their last close (IN_CLOSE_WRITE)
+        self._created: dict[str, int] = {}  # created with content, no write since: its size
         self._writing_lock = threading.Lock()
 
     def wanted(self, path: str) -> bool:
@@ -174,10 +179,27 @@ class Inbox:
         elif isinstance(event, (FileCreatedEvent, FileModifiedEvent)):
             path, quiet = os.fsdecode(event.src_path), True
             self._written(path, isinstance(event, FileModifiedEvent))
+            if isinstance(event, FileCreatedEvent) and self._arrived(path):
+                if self.wanted(path):
+                    self.queue.put(path, ARRIVED_WHOLE, quiet=True)
+                return
         else:
             return
         if self.wanted(path):
             self.queue.put(path, self.settle if quiet else 0.0, quiet)
+
+    def _arrived(self, path: str) -> bool:
+        """Note a file created with content already in it (moved in, or written before this
+        event was handled): it may have arrived whole (see quiet_wait)."""
+        try:
+            size = os.lstat(path).st_size
+        except OSError:
+            return False
+        if size == 0:
+            return False
+        with self._writing_lock:
+            self._created[path] = size
+        return True
 
     def enqueue_tree(self, top: str,
                      skip: Callable[[str, os.stat_result], bool] | None = None) -> int:
@@ -193,6 +215,7 @@ class Inbox:
 
     def _written(self, path: str, open_for_writing: bool) -> None:
         with self._writing_lock:
+            self._created.pop(path, None)
             if open_for_writing:
                 self._writing.add(path)
             else:
@@ -200,13 +223,25 @@ class Inbox:
 
     def quiet_wait(self, path: str) -> float:
         """0 when the file was left untouched for `settle` seconds (OPEN_WRITE_SETTLE while
-        its writer still has it open), else how long to wait."""
+        its writer still has it open; ARRIVED_WHOLE when it came with its content and was
+        not written to since), else how long to wait."""
         try:
-            age = time.time() - os.lstat(path).st_mtime
+            st = os.lstat(path)
         except OSError:
             self._written(path, False)
             return 0.0  # gone or unreadable: let the pipeline report it
+        age = time.time() - st.st_mtime
         settle = self.settle
+        created = self._created.get(path)
+        if created is not None:
+            if created != st.st_size:  # written to after all (its events still on the way)
+                with self._writing_lock:
+                    self._created.pop(path, None)
+            elif age >= ARRIVED_WHOLE:
+                self._written(path, False)
+                return 0.0  # moved in whole: no write since it appeared
+            else:
+                return ARRIVED_WHOLE - max(age, 0.0)
         if path in self._writing:
             settle = max(settle, OPEN_WRITE_SETTLE)
         if age >= settle:

@@ -428,6 +428,25 @@ def test_one_failing_entry_never_blocks_or_resends_another(world, http_sink, sla
     assert len(slack.payloads) == 120 and len(http_sink.received()) == 120
 
 
+def test_a_service_apprise_spaces_out_does_not_hold_up_the_other_targets(
+        world, http_sink, smtp_sink):
+    """apprise allows one email per 5.5 s (it sleeps in notify()): a drain pass sends the
+    other targets' messages and leaves the next email for a later pass, never sleeping."""
+    w = world([{"url": smtp_sink.url(), "name": "mail"}, {"url": http_sink.url(), "name": "hook"}])
+    for i, name in enumerate(["Vladimir Putin", "Gazprom", "Kyiv"]):
+        w.drop(f"d{i}.txt", f"{name} was mentioned.")
+    started = time.monotonic()
+    assert w.tick() == 4  # three to the hook, one email
+    assert time.monotonic() - started < 2.0
+    assert len(http_sink.received()) == 3 and len(smtp_sink.messages) == 1
+    assert w.tick() == 0  # the next email is not due with apprise yet: nothing sleeps
+    assert time.monotonic() - started < 2.0
+    wait = w.notifier.wait_before_send("mail")
+    assert 3.0 < wait <= 5.5
+    time.sleep(wait)
+    assert w.tick() == 1 and len(smtp_sink.messages) == 2
+
+
 def test_dead_after_retry_for_raises_a_health_alert(world, http_sink, smtp_sink):
     w = world([{"url": http_sink.url(), "name": "hook"},
                {"url": smtp_sink.url(), "name": "ops", "health": True}],

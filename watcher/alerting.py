@@ -128,7 +128,9 @@ class Dispatcher:
         """Send every due message once; failed ones get a later retry time or die.
 
         After a failure, the entry's other due messages wait for the next pass: a target
-        that is down costs one attempt per pass, and never delays or repeats another's.
+        that is down costs one attempt per pass, and never delays or repeats another's. So
+        do those of an entry whose service apprise would make us wait for (a burst of
+        emails): the other entries' messages go out meanwhile.
         """
         now = now or self.clock()
         sent, failed_entries, quiet, last_id = 0, set(), {}, 0
@@ -141,6 +143,11 @@ class Dispatcher:
                     return sent
                 last_id = row.id
                 if row.entry in failed_entries or (mine is not None and row.id not in mine):
+                    continue
+                if self.notifier.wait_before_send(row.entry) > 0:
+                    failed_entries.add(row.entry)  # spaced out by apprise: a later pass
+                    if self.group:
+                        self.group.release_message(row.id)
                     continue
                 delivered = 0
                 try:

@@ -13,6 +13,7 @@ import html
 import logging
 import random
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -388,6 +389,7 @@ class Notifier:
                 self.problems.append(str(exc))
         self.backoff, self.max_backoff, self.retry_for = backoff, max_backoff, retry_for
         self.secrets = secrets_of(entries)
+        self._sent_at: dict[str, float] = {}  # entry -> time.monotonic() of its last request
 
     def pending_for(self, alerts: Sequence[Alert]) -> list[dict]:
         """Pending notifications for these alerts: one per alert and receiving entry."""
@@ -425,6 +427,16 @@ class Notifier:
             f"This is a test from watcher to entry {target.key!r}. If you read this, "
             "alerts will reach you.")
 
+    def wait_before_send(self, entry_key: str) -> float:
+        """Seconds until the entry's service may be sent to again. apprise spaces requests to
+        one service (Slack 1.2 s, email 5.5 s) by sleeping in notify(): the drain sends the
+        other entries' messages meanwhile, rather than sleep with it."""
+        target, last = self.targets.get(entry_key), self._sent_at.get(entry_key)
+        if target is None or last is None:
+            return 0.0
+        spacing = max((float(p.request_rate_per_sec or 0) for p in target.apprise), default=0.0)
+        return max(0.0, spacing - (time.monotonic() - last))
+
     def send(self, entry_key: str, title: str, body: str, body_format: str) -> str | None:
         """Deliver one message; return None on success or a reason (no secrets in it)."""
         target = self.targets.get(entry_key)
@@ -439,6 +451,7 @@ class Notifier:
             ok, capture.lines = False, [f"{type(exc).__name__}: {exc}"]
         finally:
             logger.removeHandler(capture)
+            self._sent_at[entry_key] = time.monotonic()
         if ok:
             return None
         return self.redact("; ".join(capture.lines) or "delivery failed")[:500]

@@ -139,16 +139,29 @@ def test_a_long_group_is_capped_with_plus_n_more_and_how_to_see_them(world, slac
     assert text.count("doc-") == 15  # five documents shown per entity
 
 
+def _capped_alert(entity: str, n: int, mentions: int = 1) -> Alert:
+    m = Mention(text=entity, alias=entity, score=100, method="exact", detail="", start=0,
+                end=3, before="x " * 30, after=" y" * 30)
+    return Alert(entity_id=entity.lower(), entity_name=entity, entity_type="other",
+                 tags=(), path=f"/in/{n}.txt", sha256=f"{n:064}",
+                 found_at="2025-03-03T09:14:00+00:00", mentions=(m,) * mentions)
+
+
+def test_the_most_mentioned_entities_come_first_and_survive_the_cap():
+    from watcher.notify import Style, render
+
+    alerts = [_capped_alert(f"E{i}", 0, mentions=m) for i, m in enumerate([1, 7, 1, 3, 2])]
+    title, body = render(alerts, Style(cap=2300))
+    assert title == "watcher: E1, E3, E4 +2 more in 0.txt"
+    order = [body.find(f"E{i} (other)") for i in (1, 3, 4)]
+    assert -1 not in order and order == sorted(order)
+    assert "+2 more entities" in body and "E0 (other)" not in body and "E2 (" not in body
+
+
 def test_what_does_not_fit_the_cap_is_counted_with_its_command():
     from watcher.notify import Style, render
 
-    def alert(entity: str, n: int) -> Alert:
-        m = Mention(text=entity, alias=entity, score=100, method="exact", detail="", start=0,
-                    end=3, before="x " * 30, after=" y" * 30)
-        return Alert(entity_id=entity.lower(), entity_name=entity, entity_type="other",
-                     tags=(), path=f"/in/{n}.txt", sha256=f"{n:064}",
-                     found_at="2025-03-03T09:14:00+00:00", mentions=(m,))
-
+    alert = _capped_alert
     from datetime import datetime
     alerts = [alert(f"E{i}", n) for i in range(20) for n in range(2)]
     now = datetime.fromisoformat("2025-03-03T11:00:00+00:00")

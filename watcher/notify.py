@@ -248,8 +248,18 @@ def rollup_line(r: Rollup, st: Style) -> str:
             f"{st.local(r.since)} (cooldown): {_hits_command(st, r.entity_id, r.since)}")
 
 
+def _by_entity(alerts: Sequence[Alert]) -> dict[str, list[Alert]]:
+    """Alerts grouped by entity, the most mentioned first (then in order of appearance):
+    what a cap on the length cuts, and a title leaves out, are the least mentioned."""
+    groups: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        groups.setdefault(alert.entity_id, []).append(alert)
+    ranked = sorted(groups.items(), key=lambda kv: -sum(len(a.mentions) for a in kv[1]))
+    return dict(ranked)
+
+
 def default_title(alerts: Sequence[Alert], kind: str = "alert") -> str:
-    names = list(dict.fromkeys(a.entity_name for a in alerts))
+    names = [group[0].entity_name for group in _by_entity(alerts).values()]
     files = list(dict.fromkeys(Path(a.path).name for a in alerts))
     title = "watcher digest: " if kind == "digest" else "watcher: "
     title += f"{', '.join(names[:3])}{f' +{len(names) - 3} more' if len(names) > 3 else ''}"
@@ -260,13 +270,11 @@ def render(alerts: Sequence[Alert], st: Style, rollups: Sequence[Rollup] = (),
            kind: str = "alert") -> tuple[str, str]:
     """(title, body) for a message about one or more alerts, within the style's cap.
 
-    One section per entity. What does not fit is counted at the end, with the command that
-    lists it.
+    One section per entity, the most mentioned first. What does not fit is counted at the
+    end, with the command that lists it.
     """
     rolled = {r.entity_id: r for r in rollups}
-    by_entity: dict[str, list[Alert]] = {}
-    for alert in alerts:
-        by_entity.setdefault(alert.entity_id, []).append(alert)
+    by_entity = _by_entity(alerts)
     sep = "<hr>" if st.format == HTML else "\n\n"
     parts: list[str] = []
     size, left = 0, []

@@ -166,6 +166,7 @@ class Daemon:
         self.log_path = root / "daemon.log"
         self.watchlist.write_text(yaml.safe_dump(watchlist or WATCHLIST, allow_unicode=True),
                                   encoding="utf-8")
+        self.inbox.mkdir(exist_ok=True)  # as an install makes it (else the daemon warns)
         config = {"inbox": "inbox", "watchlist": "watchlist.yaml", "data_dir": "data",
                   "notify": notify or [], "retry_backoff": "0.2s", "rescan_interval": "2s",
                   "settle_time": "0.3s", **settings}

@@ -37,7 +37,6 @@ def pings(d) -> int:
 
 def test_ready_after_catch_up_is_queued_then_pings_then_stopping(make_daemon):
     d = make_daemon()
-    d.inbox.mkdir(parents=True)
     for i in range(3):
         (d.inbox / f"early-{i}.txt").write_text(f"Kyiv report {i}")  # before the start
     d.start(env={"WATCHDOG_USEC": "400000"})  # WatchdogSec=0.4s: a ping every 0.2 s

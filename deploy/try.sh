@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/venv
+mkdir -p config/inbox  # the inbox an install would make (the daemon warns about a missing one)
 exec .venv/bin/watcher run --config config/watcher.yaml "$@"

@@ -39,9 +39,10 @@ log = logging.getLogger(__name__)
 # without a change, then is read anyway (a writer that never closes, or a lost event).
 OPEN_WRITE_SETTLE = 60.0  # seconds
 # A file moved in from outside the inbox comes as "created" (inotify pairs a move only
-# within the watched tree). Created with content, then no write and no change in size or
-# mtime for this long, it arrived whole: it is read without waiting out settle_time.
+# within the watched tree). Created, then no write event, with content and its mtime this
+# old, it arrived whole: it is read without waiting out settle_time.
 ARRIVED_WHOLE = 0.1  # seconds
+CREATED, WRITING = "created", "writing"  # what the events since the last close say of a file
 
 
 class WorkQueue:
@@ -155,9 +156,7 @@ class Inbox:
         self.observer: Observer | None = None
         self.last_event = time.monotonic()
         self._overflow_hook = _OverflowHook(on_overflow) if on_overflow else None
-        self._writing: set[str] = set()  # written to since their last close (IN_CLOSE_WRITE)
-        self._created: dict[str, int] = {}  # created with content, no write since: its size
-        self._writing_lock = threading.Lock()
+        self._state: dict[str, str] = {}  # path -> CREATED or WRITING, until closed or read
 
     def wanted(self, path: str) -> bool:
         return not ignored(path) and not path.startswith(self.skip_dirs)
@@ -170,36 +169,23 @@ class Inbox:
             self.enqueue_tree(os.fsdecode(target))
             return
         if isinstance(event, (FileMovedEvent, FileDeletedEvent)):
-            self._written(os.fsdecode(event.src_path), False)
+            self._state.pop(os.fsdecode(event.src_path), None)
+        delay = self.settle
         if isinstance(event, FileMovedEvent):
             path, quiet = os.fsdecode(event.dest_path), False
         elif isinstance(event, FileClosedEvent):
             path, quiet = os.fsdecode(event.src_path), False
-            self._written(path, False)
-        elif isinstance(event, (FileCreatedEvent, FileModifiedEvent)):
+            self._state.pop(path, None)
+        elif isinstance(event, FileCreatedEvent):
+            path, quiet, delay = os.fsdecode(event.src_path), True, ARRIVED_WHOLE
+            self._state[path] = CREATED
+        elif isinstance(event, FileModifiedEvent):
             path, quiet = os.fsdecode(event.src_path), True
-            self._written(path, isinstance(event, FileModifiedEvent))
-            if isinstance(event, FileCreatedEvent) and self._arrived(path):
-                if self.wanted(path):
-                    self.queue.put(path, ARRIVED_WHOLE, quiet=True)
-                return
+            self._state[path] = WRITING
         else:
             return
         if self.wanted(path):
-            self.queue.put(path, self.settle if quiet else 0.0, quiet)
-
-    def _arrived(self, path: str) -> bool:
-        """Note a file created with content already in it (moved in, or written before this
-        event was handled): it may have arrived whole (see quiet_wait)."""
-        try:
-            size = os.lstat(path).st_size
-        except OSError:
-            return False
-        if size == 0:
-            return False
-        with self._writing_lock:
-            self._created[path] = size
-        return True
+            self.queue.put(path, delay if quiet else 0.0, quiet)
 
     def enqueue_tree(self, top: str,
                      skip: Callable[[str, os.stat_result], bool] | None = None) -> int:
@@ -213,14 +199,6 @@ class Inbox:
                 count += 1
         return count
 
-    def _written(self, path: str, open_for_writing: bool) -> None:
-        with self._writing_lock:
-            self._created.pop(path, None)
-            if open_for_writing:
-                self._writing.add(path)
-            else:
-                self._writing.discard(path)
-
     def quiet_wait(self, path: str) -> float:
         """0 when the file was left untouched for `settle` seconds (OPEN_WRITE_SETTLE while
         its writer still has it open; ARRIVED_WHOLE when it came with its content and was
@@ -228,24 +206,17 @@ class Inbox:
         try:
             st = os.lstat(path)
         except OSError:
-            self._written(path, False)
+            self._state.pop(path, None)
             return 0.0  # gone or unreadable: let the pipeline report it
-        age = time.time() - st.st_mtime
+        state = self._state.get(path)
         settle = self.settle
-        created = self._created.get(path)
-        if created is not None:
-            if created != st.st_size:  # written to after all (its events still on the way)
-                with self._writing_lock:
-                    self._created.pop(path, None)
-            elif age >= ARRIVED_WHOLE:
-                self._written(path, False)
-                return 0.0  # moved in whole: no write since it appeared
-            else:
-                return ARRIVED_WHOLE - max(age, 0.0)
-        if path in self._writing:
+        if state == CREATED and st.st_size:
+            settle = ARRIVED_WHOLE  # moved in whole: no write since it appeared
+        elif state == WRITING:
             settle = max(settle, OPEN_WRITE_SETTLE)
+        age = time.time() - st.st_mtime
         if age >= settle:
-            self._written(path, False)
+            self._state.pop(path, None)
             return 0.0
         return settle - max(age, 0.0)  # the writer's close queues it at once
 

@@ -12,10 +12,12 @@ import random
 import re
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from conftest import SLACK_URL, wait_for
 
+from watcher.config import NotifyEntry
 from watcher.models import Alert, Mention
 from watcher.notify import WORD_JOINER
 
@@ -135,7 +137,8 @@ def test_a_long_group_is_capped_with_plus_n_more_and_how_to_see_them(world, slac
     for name, kind, ident in (("Vladimir Putin", "person", "putin"),
                               ("Gazprom", "org", "gazprom"), ("Kyiv", "place", "kyiv")):
         assert f"*{name}* ({kind}): 60 mentions in 60 documents" in text
-        assert f"+55 more documents: `watcher hits --entity {ident} --since 1h`" in text
+        assert re.search(rf"\+55 more documents: `watcher hits --entity {ident} --since "
+                         r"\d{4}-\d\d-\d\dT\d\d:\d\dZ`", text)
     assert text.count("doc-") == 15  # five documents shown per entity
 
 
@@ -158,19 +161,30 @@ def test_the_most_mentioned_entities_come_first_and_survive_the_cap():
     assert "+2 more entities" in body and "E0 (other)" not in body and "E2 (" not in body
 
 
+def test_an_entity_in_several_documents_found_in_one_minute_shows_that_minute_once():
+    from watcher.notify import Style, render
+
+    _, body = render([_capped_alert("E0", n) for n in range(3)], Style())
+    assert "E0 (other): 3 mentions in 3 documents" in body
+    assert body.endswith("found 2025-03-03 09:14 UTC")
+
+
 def test_what_does_not_fit_the_cap_is_counted_with_its_command():
     from watcher.notify import Style, render
 
-    alert = _capped_alert
-    from datetime import datetime
-    alerts = [alert(f"E{i}", n) for i in range(20) for n in range(2)]
-    now = datetime.fromisoformat("2025-03-03T11:00:00+00:00")
-    title, body = render(alerts, Style(cap=1500, now=now))
+    alerts = [_capped_alert(f"E{i}", n) for i in range(20) for n in range(2)]
+    title, body = render(alerts, Style(cap=1500, config="/etc/watcher/watcher.yaml"))
     assert len(body) <= 1500
     assert title == "watcher: E0, E1, E2 +17 more in 2 files"
     shown = body.count("mentions in 2 documents")
-    assert body.endswith(f"+{20 - shown} more entities in 2 documents: "
-                         "watcher hits --since 2h")
+    # the daemon's config file is in every command a message names
+    from watcher.notify import Notifier
+    notifier = Notifier([NotifyEntry(url=SLACK_URL)], backoff=timedelta(seconds=1),
+                        retry_for=timedelta(hours=1), config_path=Path("/srv/w/watcher.yaml"))
+    assert notifier.targets["entry-1"].style.config == "/srv/w/watcher.yaml"
+    # a time, not "2h": the command lists the same hits when it is run the next day
+    assert body.endswith(f"+{20 - shown} more entities in 2 documents: watcher hits "
+                         "--config /etc/watcher/watcher.yaml --since 2025-03-03T09:14Z")
 
 
 # -- quiet hours, digests, silences ---------------------------------------------------------

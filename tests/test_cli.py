@@ -88,6 +88,12 @@ def test_hits_lists_stored_hits_in_every_format(make_daemon):
     assert table.returncode == 0 and "gazprom" in table.stdout and "found_at" in table.stdout
     status = run_cli("status", "--config", config)
     assert "documents: 1 processed" in status.stdout and "hits: 2" in status.stdout
+    since = {when: run_cli("hits", "--config", config, "--format", "jsonl", "--since", when)
+             for when in ("2000-01-01T00:00Z", "2999-01-01T00:00Z", "1h", "yesterday")}
+    assert len(since["2000-01-01T00:00Z"].stdout.splitlines()) == 2
+    assert since["2999-01-01T00:00Z"].stdout == "" and len(since["1h"].stdout.splitlines()) == 2
+    assert since["yesterday"].returncode != 0
+    assert "neither a duration" in since["yesterday"].stderr
     typo = run_cli("hits", "--config", config, "--entity", "gasprom")
     assert typo.returncode == 0 and "(none)" in typo.stdout
     assert "no entity 'gasprom'" in typo.stderr and "did you mean 'gazprom'?" in typo.stderr

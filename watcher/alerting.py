@@ -115,7 +115,7 @@ class Dispatcher:
             items = [by_id[i.id] for i in batch.items]
             rolled = [by_id[i.id] for i in batch.rolled]
             message = self.notifier.message(key, _alerts(items, *sources), _rollups(rolled),
-                                            kind, now=self.clock())
+                                            kind)
             messages.append((message, [r.id for r in items + rolled]))
         if not (messages or plan.held or plan.silenced):
             return 0

@@ -256,12 +256,7 @@ def cmd_hits(args: argparse.Namespace) -> int:
     from .store import Store
 
     settings = load_settings(args.config, notify_secrets=False)
-    since = None
-    if args.since:
-        try:
-            since = datetime.now(UTC) - parse_duration(args.since)
-        except ValueError as exc:
-            raise ConfigError(f"--since: {exc}") from None
+    since = _since(args.since) if args.since else None
     rows = Store(settings.database_url).hits(entity=args.entity, since=since, limit=args.limit)
     if args.entity and not rows:
         _warn_unknown_entity(args.entity, settings.watchlist)
@@ -275,6 +270,20 @@ def cmd_hits(args: argparse.Namespace) -> int:
     else:
         _print_table(rows, ["found_at", "entity_id", "text", "score", "method", "file"])
     return 0
+
+
+def _since(value: str) -> datetime:
+    """--since: a duration back from now (24h, 7d) or a time (2025-03-03T09:14Z, as alert
+    messages give it; without a zone, this machine's)."""
+    try:
+        return datetime.now(UTC) - parse_duration(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).astimezone(UTC)
+    except ValueError:
+        raise ConfigError(f"--since: {value!r} is neither a duration (24h, 7d) nor a time "
+                          "(2025-03-03T09:14Z)") from None
 
 
 def _warn_unknown_entity(entity_id: str, watchlist) -> None:
@@ -522,7 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("hits", cmd_hits, "list stored hits")
     config(sp)
     sp.add_argument("--entity")
-    sp.add_argument("--since", help="e.g. 24h, 7d")
+    sp.add_argument("--since", help="a duration back from now (24h, 7d) or a time "
+                    "(2025-03-03T09:14Z)")
     sp.add_argument("--limit", type=int)
     sp.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
 

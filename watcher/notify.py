@@ -15,7 +15,7 @@ import random
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -143,7 +143,7 @@ class Style:
     dialect: str = CHAT
     cap: int = 3500  # characters of body, well under what the channel accepts
     tz: str = "UTC"
-    now: datetime | None = None  # when the message is made (for "--since 2h")
+    config: str = ""  # the daemon's config file, for the commands a message names
 
     def e(self, s: str) -> str:
         return escape(s, self.format, self.dialect)
@@ -181,11 +181,12 @@ def _method(m: Mention) -> str:
 
 
 def _hits_command(st: Style, entity_id: str | None, since: str) -> str:
-    """The command that lists what a message could not show, from `since` on."""
-    age = (st.now or datetime.now(UTC)) - datetime.fromisoformat(since)
-    hours = max(1, int(age.total_seconds() // 3600) + 1)
-    return st.code(f"watcher hits{f' --entity {entity_id}' if entity_id else ''} "
-                   f"--since {hours}h")
+    """The command that lists what a message could not show, from `since` on: a time, not a
+    duration, so it lists the same hits when it is run a day later."""
+    start = datetime.fromisoformat(since).astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+    config = f" --config {st.config}" if st.config else ""
+    entity = f" --entity {entity_id}" if entity_id else ""
+    return st.code(f"watcher hits{config}{entity} --since {start}")
 
 
 def render_alert(alert: Alert, st: Style, rollup: Rollup | None = None) -> str:
@@ -224,8 +225,8 @@ def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = No
                      f"{_hits_command(st, first.entity_id, first.found_at)}")
     if rollup:
         lines.append(rollup_line(rollup, st))
-    when = [st.local(a.found_at, "%Y-%m-%d %H:%M") for a in (first, alerts[-1])]
-    foot = st.small(f"found {when[0]} – {when[1]} {st.local(first.found_at, '%Z')}")
+    when = list(dict.fromkeys(st.local(a.found_at, "%Y-%m-%d %H:%M") for a in (first, alerts[-1])))
+    foot = st.small(f"found {' – '.join(when)} {st.local(first.found_at, '%Z')}")
     return _block(st, head, lines, foot)
 
 
@@ -351,7 +352,7 @@ def _dialect(plugin) -> str:
     return CHAT
 
 
-def make_target(key: str, entry: NotifyEntry) -> Target:
+def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:
     """Instantiate an entry's apprise plugin; raise ValueError (no URL in it) if invalid."""
     plugin = apprise.Apprise.instantiate(entry.url)
     if plugin is None:
@@ -366,7 +367,7 @@ def make_target(key: str, entry: NotifyEntry) -> Target:
     client = apprise.Apprise()
     client.add(plugin)
     style = Style(format=str(getattr(fmt, "value", fmt)), dialect=dialect, cap=cap,
-                  tz=entry.timezone)
+                  tz=entry.timezone, config=config)
     return Target(key=key, entry=entry, apprise=client, style=style,
                   display=plugin.url(privacy=True))
 
@@ -386,13 +387,14 @@ class Notifier:
     """The configured targets; renders alerts into messages and delivers them."""
 
     def __init__(self, entries: Sequence[NotifyEntry], *, backoff: timedelta,
-                 max_backoff: timedelta = timedelta(hours=1), retry_for: timedelta):
+                 max_backoff: timedelta = timedelta(hours=1), retry_for: timedelta,
+                 config_path: Path | None = None):
         self.targets: dict[str, Target] = {}
         self.problems: list[str] = []
         for i, entry in enumerate(entries):
             key = entry.key(i)
             try:
-                self.targets[key] = make_target(key, entry)
+                self.targets[key] = make_target(key, entry, str(config_path or ""))
             except ValueError as exc:
                 self.problems.append(str(exc))
         self.backoff, self.max_backoff, self.retry_for = backoff, max_backoff, retry_for
@@ -407,10 +409,10 @@ class Notifier:
                 for t in self.targets.values() for a in alerts if routes(t.entry, a)]
 
     def message(self, key: str, alerts: Sequence[Alert], rollups: Sequence[Rollup] = (),
-                kind: str = "alert", now: datetime | None = None) -> dict:
+                kind: str = "alert") -> dict:
         """An outbox row for an entry: default or templated title and body."""
         target = self.targets[key]
-        st = replace(target.style, now=now)
+        st = target.style
         title, body = render(alerts, st, rollups, kind)
         title = escape_title(title, st.dialect)
         if target.entry.title or target.entry.body:

@@ -161,6 +161,15 @@ def test_the_most_mentioned_entities_come_first_and_survive_the_cap():
     assert "+2 more entities" in body and "E0 (other)" not in body and "E2 (" not in body
 
 
+@pytest.mark.parametrize("url, cap", [("json://127.0.0.1/hook", 32668), (SLACK_URL, 3500),
+                                      ("mailto://127.0.0.1:25?from=w@example.org&to=a@example.org",
+                                       32668)])
+def test_a_generic_webhook_gets_what_its_plugin_accepts_not_a_chat_sized_body(url, cap):
+    from watcher.notify import make_target
+
+    assert make_target("e", NotifyEntry(url=url)).style.cap == cap
+
+
 def test_an_entity_in_several_documents_found_in_one_minute_shows_that_minute_once():
     from watcher.notify import Style, render
 

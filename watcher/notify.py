@@ -89,7 +89,8 @@ def route_reasons(entry: NotifyEntry, alert: Alert) -> list[str]:
 # -- rendering -------------------------------------------------------------------------------
 
 TEXT, MARKDOWN, HTML = "text", "markdown", "html"
-SLACK, EMAIL, CHAT = "slack", "email", "chat"  # dialects: who reads the text and how
+# dialects: who reads the text and how (a webhook: a program, which may post it to a chat)
+SLACK, EMAIL, CHAT, WEBHOOK = "slack", "email", "chat", "webhook"
 
 # Characters a document may use to reorder what a reader sees (a disguised link or name).
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -337,7 +338,8 @@ class Target:
 
 
 # Readable length of one message body per dialect; never above what the plugin accepts.
-CAPS = {SLACK: 3500, EMAIL: 100_000, CHAT: 3500}
+CAPS = {SLACK: 3500, EMAIL: 100_000, CHAT: 3500, WEBHOOK: 100_000}
+_WEBHOOKS = {"json", "jsons", "xml", "xmls", "form", "forms"}  # apprise's generic ones
 
 
 def _dialect(plugin) -> str:
@@ -349,7 +351,7 @@ def _dialect(plugin) -> str:
         return SLACK
     if names & {"mailto", "mailtos"}:
         return EMAIL
-    return CHAT
+    return WEBHOOK if names & _WEBHOOKS else CHAT
 
 
 def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:

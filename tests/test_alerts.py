@@ -191,6 +191,9 @@ def test_what_does_not_fit_the_cap_is_counted_with_its_command():
     notifier = Notifier([NotifyEntry(url=SLACK_URL)], backoff=timedelta(seconds=1),
                         retry_for=timedelta(hours=1), config_path=Path("/srv/w/watcher.yaml"))
     assert notifier.targets["entry-1"].style.config == "/srv/w/watcher.yaml"
+    spaced = Notifier([NotifyEntry(url=SLACK_URL)], backoff=timedelta(seconds=1),
+                      retry_for=timedelta(hours=1), config_path=Path("/srv/my w/w.yaml"))
+    assert spaced.targets["entry-1"].style.config == "'/srv/my w/w.yaml'"  # copy-pasteable
     # a time, not "2h": the command lists the same hits when it is run the next day
     assert body.endswith(f"+{20 - shown} more entities in 2 documents: watcher hits "
                          "--config /etc/watcher/watcher.yaml --since 2025-03-03T09:14Z")

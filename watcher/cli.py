@@ -188,8 +188,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if settings is not None:
         from .notify import Notifier
 
-        notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
-                            retry_for=settings.retry_for)
+        notifier = Notifier.from_settings(settings)
         problems += [f"{settings.config_path}: {p}" for p in notifier.problems]
         problems += [f"{settings.config_path}: {p}" for p in schedule_problems(settings)]
     for p in problems:
@@ -223,8 +222,7 @@ def schedule_problems(settings) -> list[str]:
 def _notifier(settings):
     from .notify import Notifier
 
-    notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
-                        retry_for=settings.retry_for)
+    notifier = Notifier.from_settings(settings)
     if notifier.problems:
         raise ConfigError([f"{settings.config_path}: {p}" for p in notifier.problems])
     return notifier

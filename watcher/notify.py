@@ -13,6 +13,7 @@ import html
 import logging
 import random
 import re
+import shlex
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -396,12 +397,21 @@ class Notifier:
         for i, entry in enumerate(entries):
             key = entry.key(i)
             try:
-                self.targets[key] = make_target(key, entry, str(config_path or ""))
+                self.targets[key] = make_target(key, entry, shlex.quote(str(config_path))
+                                                if config_path else "")
             except ValueError as exc:
                 self.problems.append(str(exc))
         self.backoff, self.max_backoff, self.retry_for = backoff, max_backoff, retry_for
         self.secrets = secrets_of(entries)
         self._sent_at: dict[str, float] = {}  # entry -> time.monotonic() of its last request
+
+    @classmethod
+    def from_settings(cls, settings) -> Notifier:
+        """The daemon config's targets, retry policy and config file (named in messages);
+        problems (an invalid URL) are in .problems."""
+        return cls(settings.notify, backoff=settings.retry_backoff,
+                   max_backoff=settings.retry_max_backoff, retry_for=settings.retry_for,
+                   config_path=settings.config_path)
 
     def pending_for(self, alerts: Sequence[Alert]) -> list[dict]:
         """Pending notifications for these alerts: one per alert and receiving entry."""

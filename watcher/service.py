@@ -129,9 +129,7 @@ class Service:
         self.stop_event = stop_event or threading.Event()
         # notify entries and the watchlist first: a bad one stops the start before the
         # database is made (and the pool is forked before any database connection exists)
-        self.notifier = Notifier(settings.notify, backoff=settings.retry_backoff,
-                                 max_backoff=settings.retry_max_backoff,
-                                 retry_for=settings.retry_for, config_path=settings.config_path)
+        self.notifier = Notifier.from_settings(settings)
         if self.notifier.problems:  # a typo in a URL must not silently lose every alert
             raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
         for key, target in self.notifier.targets.items():

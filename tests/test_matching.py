@@ -51,6 +51,50 @@ def test_a_frequent_french_word_can_be_the_french_spelling_of_a_russian_name():
     assert m.match("La poutine est un plat. Poutine aime la poutine.") == []  # the dish
 
 
+def _frequent_sample(n: int = 40) -> list[str]:
+    """Frequent words (folded, Latin, 4+ letters) of the shipped lists, a fixed sample."""
+    import random
+
+    from watcher.normalize import common_words, frequent_names
+
+    words = sorted(w for w in common_words() | frequent_names() if w.isascii() and w.isalpha())
+    return random.Random(7).sample(words, n)
+
+
+@pytest.mark.parametrize("word", _frequent_sample())
+def test_a_one_word_name_that_is_a_frequent_word_is_the_word_in_lower_case(word):
+    """Split, Nice, Shell: "the vote split" is no mention of the city. Any frequent word,
+    not a tuned few: a sample of the shipped lists."""
+    name = word.capitalize()
+    m = Matcher.compile([Entity(id="x", name=name, type="place")])
+    cased = f"Officials said the {word} was noted. In {name}, people agreed."
+    hits = m.match(cased)
+    assert [h.text for h in hits] == [name]
+    assert m.match_reference(cased) == hits
+    reasons = {n["reason"] for n in m.explain(cased) if n["text"] == word}
+    assert "a frequent or short word in lower case: the word, not the name" in reasons
+    # a hashtag names; a text in lower case throughout has no other way to write the name
+    assert [h.text for h in m.match(f"Officials said #{word} trended.")] == [word]
+    assert [h.text for h in m.match(f"officials said the {word} was noted")] == [word]
+
+
+def test_a_lower_case_word_still_matches_a_name_that_is_no_frequent_word():
+    m = Matcher.compile([Entity(id="kyiv", name="Kyiv", type="place"),
+                         Entity(id="ufa", name="Ufa", type="place"),
+                         Entity(id="nice", name="Nice", type="place", aliases=("nice",))])
+    text = "Officials in kyiv and ufa said nice things."
+    assert [h.text for h in m.match(text)] == ["kyiv", "nice"]  # ufa: short, so a word
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_explain_accepts_only_what_match_finds():
+    """A watched person's surname in lower case is no hit; explain must not call it one."""
+    m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])
+    text = "He said putin spoke; Putin agreed."
+    accepted = {(n["start"], n["end"]) for n in m.explain(text) if n["accepted"]}
+    assert accepted == {(h.start, h.end) for h in m.match(text)} == {(21, 26)}
+
+
 def test_hits_say_how_they_matched():
     (hit,) = MATCHER.match("Shelling near Sébastopol.")
     assert hit.method == "fuzzy" and hit.detail == "edit distance 1"

@@ -311,6 +311,21 @@ def _word_of_its_own(word: str, wfold: str) -> str:
     return ""
 
 
+LOWER_WORD = "a frequent or short word in lower case: the word, not the name"
+SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
+
+
+def _cased(words) -> bool:
+    """Whether a text capitalises anything: in one that does not (a lower-case chat), a
+    lower-case word may be a name."""
+    return any(w[0].isupper() for _, _, w in words)
+
+
+def _hashtag(text: str, start: int) -> bool:
+    """#moscow: a hashtag names, whatever its case."""
+    return start > 0 and text[start - 1] == "#"
+
+
 def _word_like(f: str) -> bool:
     """A folded name part that is itself a frequent word or frequent name."""
     return f in common_words() or f in frequent_names()
@@ -379,6 +394,9 @@ class Matcher:
         self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
         self._by_first: dict[str, frozenset[int]] = {}  # first-name skeleton -> persons
+        # one-word names that are also a frequent or short word (Split, Nice, Shell, More):
+        # in lower case, in a text that capitalises names, that is the word (see _cased)
+        self._capital_only: frozenset[str] = frozenset()
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -405,6 +423,10 @@ class Matcher:
         # compiled, not built on first use: forked workers share it instead of each building
         # (and writing to) a copy
         m._by_first = {sk: frozenset(es) for sk, es in by_first.items()}
+        m._capital_only = frozenset(
+            k[0] for k, members in m._exact.items() if len(k) == 1
+            and (len(k[0]) <= SHORT_WORD or _word_like(k[0]))
+            and all(alias[:1].isupper() for _, alias, _ in members))
         return m
 
     def _add_entity(self, idx: int, ent: Entity) -> None:
@@ -643,6 +665,8 @@ class Matcher:
                 plain = own
         else:
             own = plain = tuple(groups) or None
+            if own and f in self._capital_only:
+                own = None  # the word, unless match() finds the text uncased or a hashtag
         given = own is not None and word[0].isupper() and _given_name(word)
         info = (f, own, f in self._exact_first, plain, given)
         if len(self._cache) >= _CACHE_MAX:
@@ -728,9 +752,14 @@ class Matcher:
         info = [cache.get(w) or self._word(w) for _, _, w in words]
         n = len(info)
         kept = []
-        lower = None
+        lower = cased = None
         for i, (f, own, multi, plain, given) in enumerate(info):
-            if own is not plain:
+            if own is None and plain is not None:  # a frequent word in lower case
+                if cased is None:
+                    cased = _cased(words)
+                if not cased or _hashtag(text, words[i][0]):
+                    own = plain
+            elif own is not plain:
                 if lower is None:
                     lower = _lower_folds(info, words)
                 if f in lower:
@@ -854,8 +883,9 @@ class Matcher:
         words = word_spans(text)
         cands: list[_Cand] = []
         lower = frozenset(fold(w) for _, _, w in words if not w[0].isupper())
+        cased = _cased(words)
         for i, (_, _, word) in enumerate(words):
-            self._exact_at(words, i, cands)
+            self._exact_at(text, words, i, cands, notes, cased)
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes, lower)
         kept = []
@@ -1019,7 +1049,7 @@ class Matcher:
             return not ctx.known
         return True
 
-    def _exact_at(self, words, i, cands) -> None:
+    def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
         word = words[i][2]
         for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
             cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", "acronym", False))
@@ -1031,9 +1061,15 @@ class Matcher:
             if i + n > len(words):
                 continue
             key = tuple(fold(words[i + k][2]) for k in range(n))
+            word_only = n == 1 and f in self._capital_only and not word[0].isupper() \
+                and cased and not _hashtag(text, words[i][0])
             for idx, alias, person in self._exact.get(key, ()):
-                cands.append(_Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
-                                   "exact name" if n > 1 else "exact name part", person))
+                c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
+                          "exact name" if n > 1 else "exact name part", person)
+                if word_only:
+                    self._note(notes, text, words, c, LOWER_WORD)
+                else:
+                    cands.append(c)
 
     def _variants_at(self, text, words, i, cands, notes, lower=frozenset()) -> None:
         word = words[i][2]
@@ -1045,8 +1081,9 @@ class Matcher:
         for fid, method, score, detail in found:
             for idx, alias, person in self._f_members[fid]:
                 c = _Cand(idx, alias, i, i + 1, score, method, detail, person)
-                if not capital and method != "exact":
-                    self._note(notes, text, words, c,
+                if not capital:
+                    self._note(notes, text, words, c, "lower-case word: a name part alone "
+                               "needs a capital" if method == "exact" else
                                "lower-case word, translit/fuzzy needs capital")
                 elif lower_too and method != "exact":
                     self._note(notes, text, words, c, lower_too)

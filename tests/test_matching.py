@@ -87,6 +87,18 @@ def test_a_lower_case_word_still_matches_a_name_that_is_no_frequent_word():
     assert m.match_reference(text) == m.match(text)
 
 
+@pytest.mark.parametrize("word", sorted(__import__("watcher.matcher").matcher._NOT_SURNAME))
+def test_a_word_that_is_no_surname_leaves_a_given_name_the_place(word):
+    """"Sofia Airport", "Jordan River": a place named like a person is still the place when
+    the next word cannot be a surname; "Sofia Vergara" is a person."""
+    m = Matcher.compile([Entity(id="sofia", name="Sofia", type="place"),
+                         Entity(id="jordan", name="Jordan", type="place")])
+    for name in ("Sofia", "Jordan"):
+        text = f"Reports from {name} {word.capitalize()} came in."
+        assert [h.text for h in m.match(text)] == [name], m.explain(text)
+        assert m.match(f"Reports from {name} Vergara came in.") == []
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

@@ -18,8 +18,9 @@ one exception: the French spelling of a Cyrillic name in -ин (Poutine for Пу
 A frequent place name or surname (data/frequent_names.txt: House, Moskau) may be a spelling of a
 watched name, but no case form or misspelling of another.
 A given name before a capitalised word is that person's first name: "Thomas Müller" is no
-mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia (but "Sofia Tuesday" and
-"Sofia's Mayor" are: no weekday, month or possessive is a surname).
+mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia (but "Sofia Tuesday",
+"Sofia Airport" and "Sofia's Mayor" are: no weekday, month, word like Airport or Police, or
+possessive is a surname).
 
 Name parts: a watched person's surname alone is a mention; the first name beside it must agree
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
@@ -80,14 +81,23 @@ _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"
 _POSSESSIVE = ("'s", "\u2019s")
-# Weekdays and months (folded) of the languages we read: never a surname after a given name.
-_CALENDAR = frozenset(fold(w) for w in """
+# Words never a surname after a given name (folded), in the languages we read: weekdays and
+# months ("Sofia Tuesday"), and what follows a place to name its parts and institutions
+# ("Sofia Airport", "Victoria Police", "Jordan River"). Not those that are surnames too
+# (Street, Bridge, Lake, Port).
+_NOT_SURNAME = frozenset(fold(w) for w in """
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June
 July August September October November December Montag Dienstag Mittwoch Donnerstag Freitag
 Samstag Sonntag Januar Februar März Juni Juli Oktober Dezember lundi mardi mercredi jeudi
 vendredi samedi dimanche janvier février mars avril mai juin juillet août septembre octobre
 novembre décembre poniedziałek wtorek środa czwartek piątek sobota niedziela styczeń luty
 marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień
+Airport Airports Police River Region Oblast Province County District Council Government
+University Station Square Harbour Harbor Valley Mountains Stadium Zoo Metro Cathedral Museum
+Parliament Governor Mayor Authorities Prosecutors Declaration Accords Agreement Agreements
+Talks Conference Forum Peninsula Strait Municipality Embassy Consulate Hospital Prison
+Railway Refinery Airlines Flughafen Polizei Regierung Bahnhof Hafen Bürgermeister Aéroport
+Gouvernement Université Lotnisko Policja Rzeka Uniwersytet Dworzec Rząd Obwód Województwo
 """.split())
 
 # Scores by method; the edit distance lowers them further.
@@ -723,8 +733,9 @@ class Matcher:
     @staticmethod
     def _name_after(text, words, j: int) -> frozenset[str] | None:
         """Skeletons of word j when it may be a surname: capitalised, right after word j - 1,
-        no weekday or month ("Sofia Tuesday", "Georgia Monday" name the places; "Sofia
-        Vergara", "Thomas Müller" are people), and not after a possessive ("Sofia's Mayor").
+        none of _NOT_SURNAME ("Sofia Tuesday", "Sofia Airport", "Jordan River" name the
+        places; "Sofia Vergara", "Thomas Müller" are people), and not after a possessive
+        ("Sofia's Mayor").
 
         Not "no common word": frequent words include the names most in the news, and
         "Vladimir Putin" is no mention of the city of Vladimir."""
@@ -732,7 +743,7 @@ class Matcher:
             return None
         ns, _, nxt = words[j]
         ps, pe, prev = words[j - 1]
-        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in _CALENDAR:
+        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in _NOT_SURNAME:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive

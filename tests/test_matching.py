@@ -99,6 +99,22 @@ def test_a_word_that_is_no_surname_leaves_a_given_name_the_place(word):
         assert m.match(f"Reports from {name} Vergara came in.") == []
 
 
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrtvz][aeiou]?[nlrv]", fullmatch=True),
+       feminine=st.sampled_from(["ska", "aya"]))
+def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
+    """Zelenska / Zelenskyy, Navalnaya / Navalny: for any surname, the masculine forms
+    are another person, and her own case forms are hers."""
+    her = stem + feminine
+    m = Matcher.compile([Entity(id="her", name=f"Anna {her}", type="person")])
+    base = stem + ("sk" if feminine == "ska" else "")
+    for his in (base + "i", base + "y", base + "iy", base + "yy", base + "ii"):
+        assert m.match(f"Officials said {his} spoke on Friday.") == [], his
+    own = {"ska": [stem + "skiej", stem + "skoy"], "aya": [stem + "oy", stem + "oi"]}
+    for form in own[feminine]:
+        assert [h.entity_id for h in m.match(f"Officials said {form} spoke.")] == ["her"], form
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

@@ -322,6 +322,7 @@ def _word_of_its_own(word: str, wfold: str) -> str:
 
 
 LOWER_WORD = "a frequent or short word in lower case: the word, not the name"
+_KINDS = ("cons", "vowel", "adj", "fem")  # of name endings: data/endings.tsv
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
@@ -477,7 +478,7 @@ class Matcher:
             return
         cyr = is_cyrillic_word(word)
         for key in phonetic_keys(word):
-            kind = name_kind(key)
+            kind = name_kind(key, surname=person)
             fid = self._form_ids.get((key, kind, cyr, f))
             if fid is None:
                 fid = self._new_form(key, kind, cyr, f)
@@ -524,13 +525,13 @@ class Matcher:
         table = endings()
         if is_cyrillic_word(word):
             f = fold(word)
-            for kind in ("cons", "vowel", "adj"):
+            for kind in _KINDS:
                 for e in table[("cyr", kind)]:
                     if f.endswith(e) and len(f) - len(e) >= 3:
                         out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
         else:
             for k in keys:
-                for kind in ("cons", "vowel", "adj"):
+                for kind in _KINDS:
                     for e in table[("lat", kind)]:
                         if k.endswith(e) and len(k) - len(e) >= 3:
                             out.append((k[: -len(e)], e, kind))

@@ -332,10 +332,16 @@ def endings() -> dict[tuple[str, str], tuple[str, ...]]:
     return table
 
 
-def name_kind(key: str) -> str:
-    """cons, vowel or adj: how a name's ending declines (see data/endings.tsv)."""
+_FEMININE = ("ska", "cka", "zka", "aia")  # key endings of a woman's adjectival surname
+
+
+def name_kind(key: str, surname: bool = False) -> str:
+    """cons, vowel, adj or fem (a surname only): how a name's ending declines (see
+    data/endings.tsv). Polska's genitive is Polski, Zelenska's is not Zelenski."""
     if len(key) >= 3 and key[-1] == "i" and key[-2] not in VOWELS:
         return "adj"
+    if surname and len(key) >= 5 and key.endswith(_FEMININE):
+        return "fem"
     return "vowel" if key[-1:] in VOWELS else "cons"
 
 

@@ -39,6 +39,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "tests"))
+import machine  # noqa: E402  (bench/machine.py)
 from pgserver import PgServer  # noqa: E402
 
 PROCESSED = re.compile(r"INFO watcher\.pipeline: processed (\S+) ")
@@ -320,6 +321,7 @@ def main() -> int:
                   f"{args.daemons} daemons {rate[args.daemons]:.1f} files/s; ratio "
                   f"{statistics.median(ratios):.2f} (target >= 1.7; each round "
                   f"{', '.join(f'{x:.2f}' for x in ratios)})")
+            print(machine.line())
         ok = all(r["documents"] == r["files"] and r["alerts_received"] == r["alerts_expected"]
                  and r["duplicates"] == 0 and r["matched_twice"] == 0 for r in results)
         print("exactly-once checks:", "ok" if ok else "FAILED")

@@ -47,6 +47,8 @@ from collections import Counter
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import machine  # bench/machine.py
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 if not SHARED.exists():
@@ -373,6 +375,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report(results)
+    print("\n" + machine.line())
 
 
 def cli_runs(wl: Path, corpus: Path, runs: int) -> dict:

@@ -115,6 +115,23 @@ def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
         assert [h.entity_id for h in m.match(f"Officials said {form} spoke.")] == ["her"], form
 
 
+@pytest.mark.parametrize("first", ["Michael", "Jessica", "Olaf", "Natasha", "Richard", "Анна",
+                                   "Wojciech", "Jean-Pierre"])
+def test_after_a_given_name_a_place_or_organisation_name_is_a_surname(first):
+    """Michael Jordan is no mention of Jordan, Richard Wagner none of the Wagner group; a
+    watched person of that surname is still found (their own first-name rules apply)."""
+    m = Matcher.compile([Entity(id="jordan", name="Jordan", type="place"),
+                         Entity(id="wagner", name="Wagner", type="org"),
+                         Entity(id="wagnerp", name="Wagner", type="person")])
+    for text in (f"Reporters said {first} Jordan and {first} Wagner spoke.",
+                 f"{first} Jordan spoke first."):
+        assert {h.entity_id for h in m.match(text)} <= {"wagnerp"}, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+    text = "Troops in Jordan. Wagner fighters left. Will Jordan agree? In May Jordan voted."
+    assert [h.entity_id for h in m.match(text) if h.entity_id != "wagnerp"] == [
+        "jordan", "wagner", "jordan", "jordan"]
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

@@ -20,7 +20,8 @@ watched name, but no case form or misspelling of another.
 A given name before a capitalised word is that person's first name: "Thomas Müller" is no
 mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia (but "Sofia Tuesday",
 "Sofia Airport" and "Sofia's Mayor" are: no weekday, month, word like Airport or Police, or
-possessive is a surname).
+possessive is a surname). A place or organisation right after a given name is that person's
+surname: "Michael Jordan" is no mention of Jordan.
 
 Name parts: a watched person's surname alone is a mention; the first name beside it must agree
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
@@ -335,6 +336,52 @@ def _cased(words) -> bool:
 def _hashtag(text: str, start: int) -> bool:
     """#moscow: a hashtag names, whatever its case."""
     return start > 0 and text[start - 1] == "#"
+
+
+AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
+
+
+def _after_given_name(text: str, words, i: int) -> bool:
+    """Whether capitalised word i follows a given name, beside it: then it is that person's
+    surname ("Michael Jordan", "Richard Wagner"), no place or organisation. Not after a month
+    ("in May Kyiv"), nor after a given name that is also a word, at the start of a sentence
+    ("Will Kyiv hold?")."""
+    ps, pe, prev = words[i - 1]
+    if not (prev[0].isupper() and words[i][2][0].isupper() and _beside(text[pe:words[i][0]])):
+        return False
+    f = fold(prev)
+    if f in _NOT_SURNAME or (f in _WORD_GIVEN and _sentence_start(text, ps)):
+        return False
+    return _given_name(prev)
+
+
+# Given names that are English words too, and may start a sentence as such
+_WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy ray don art pat gene
+dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance
+dale holly lane lance mason pearl rod sandy skip win""".split())
+_OPENERS = frozenset(" \t\u00a0\"'“”„«»‘’([—–-")  # between a sentence's end and its first word
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether the word at `start` begins a sentence, line or text."""
+    k = start - 1
+    while k >= 0 and text[k] in _OPENERS:
+        k -= 1
+    return k < 0 or text[k] in ".!?…:;\n\r"
+
+
+def _persons_only(groups: tuple) -> tuple | None:
+    """The groups' members that are persons' name parts (see _after_given_name)."""
+    out = []
+    for g in groups:
+        members = g[3]
+        if all(m[2] for m in members):
+            out.append(g)
+            continue
+        members = [m for m in members if m[2]]
+        if members:
+            out.append((*g[:3], members, g[4], frozenset(m[0] for m in members)))
+    return tuple(out) or None
 
 
 def _word_like(f: str) -> bool:
@@ -778,6 +825,8 @@ class Matcher:
                     own = plain  # also written in lower case here: a word, not a name variant
             if given and own:
                 own = self._as_first_name(text, words, i, own)
+            if own and i and _after_given_name(text, words, i):
+                own = _persons_only(own)
             if multi and i + 1 < n:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
@@ -1110,6 +1159,8 @@ class Matcher:
 
     def _context_reject(self, text, words, c: _Cand) -> str:
         ent = self.entities[c.entity]
+        if c.j == c.i + 1 and not c.person_part and c.i and _after_given_name(text, words, c.i):
+            return AFTER_GIVEN_NAME
         if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper():
             after = self._name_after(text, words, c.j)
             if after is not None and not self._named_by(c.entity, after):

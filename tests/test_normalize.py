@@ -30,6 +30,27 @@ def test_invisible_characters_inside_a_word_keep_it_one_word(invisible):
     assert [text[s:e] for s, e, _ in nz.word_spans(text)][1] == f"Bor{invisible}ys"
 
 
+_lower = st.text(st.sampled_from("abcdeghiklmnoprstuwyząłśабвгдежзиклмнопрстуюя"), min_size=3,
+                 max_size=9)
+_capital = st.tuples(st.sampled_from("BDKLMPRTZŁŚБДКЛМПРТЗ"), _lower).map("".join)
+
+
+@given(before=_lower, after=_capital, possessive=st.booleans())
+def test_a_word_a_scraper_glued_to_the_next_is_two_words(before, after, possessive):
+    """"attacksZelenskyy told": a line break lost between sentences; offsets stay exact."""
+    text = f"x {before}{after}{'’s' if possessive else ''} y"
+    spans = nz.word_spans(text)
+    cut = 2 + len(before)
+    assert spans[1:3] == [(2, cut, before), (cut, len(text) - 2, after)]
+    assert [t.raw for t in nz.tokenize(text)][1:3] == [before, text[cut:-2]]
+
+
+@pytest.mark.parametrize("word", ["PetroChina", "SoftBank", "iPhone", "eBay", "McDonald",
+                                  "DeSantis", "NATO", "ZelenskyY"])
+def test_a_capitalised_or_short_prefix_word_is_not_unglued(word):
+    assert [w for _, _, w in nz.word_spans(f"x {word} y")] == ["x", word, "y"]
+
+
 def test_tokens_in_nfd_text_include_combining_marks():
     text = unicodedata.normalize("NFD", "à Kraków et Łódź")
     assert [nz.fold(w) for _, _, w in nz.word_spans(text)] == ["a", "krakow", "et", "lodz"]

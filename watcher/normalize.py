@@ -16,6 +16,7 @@ Tokens keep their offsets into the original text, so a hit always points at what
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,12 +56,7 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Split text into words with their str offsets into the original text."""
-    tokens = []
-    for m in _WORD.finditer(text):
-        raw = m.group()
-        core = _POSSESSIVE.sub("", raw) if "s" in raw[-1:].lower() else raw
-        tokens.append(Token(m.start(), m.end(), raw, core))
-    return tokens
+    return [Token(start, end, text[start:end], core) for start, end, core in word_spans(text)]
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -69,7 +65,37 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     for k, (start, end, raw) in enumerate(out):
         if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
             out[k] = (start, end, raw[:-2])
+    for m in reversed(list(_GLUED.finditer(text))):  # seldom any: a C-speed search first
+        k = bisect.bisect_right(out, (m.start() + 1, -1, "")) - 1
+        if k >= 0 and out[k][1] > m.start() + 1:
+            out[k:k + 1] = _unglue(out[k])
     return out
+
+
+def _letters(test) -> str:
+    """A regex class body of the Latin and Cyrillic letters that pass `test`."""
+    return "".join(re.escape(chr(c)) for r in ((0x41, 0x250), (0x400, 0x530))
+                   for c in range(*r) if test(chr(c)))
+
+
+# A lower-case letter, then a capital and a lower-case letter: maybe two words a scraper glued
+# together where it dropped a line break ("attacksZelenskyy told"); _unglue decides.
+_LOWER = _letters(str.islower)
+_GLUED = re.compile(f"[{_LOWER}][{_letters(str.isupper)}][{_LOWER}]")
+GLUED_MIN = 3  # letters of the lower-case word before the capital
+
+
+def _unglue(span: tuple[int, int, str]) -> tuple[tuple[int, int, str], ...]:
+    """A word split where a lower-case word of GLUED_MIN letters or more runs into a
+    capitalised one ("attacksZelenskyy", "заявилЗеленский"). Not a word that starts with a
+    capital (PetroChina, SoftBank: one name) nor a short prefix (iPhone, eBay, McDonald)."""
+    start, end, core = span
+    if core[1:].islower() or not core[0].islower():
+        return (span,)
+    for k in range(GLUED_MIN, len(core) - 1):
+        if core[k].isupper() and core[k + 1].islower() and core[:k].islower():
+            return (start, start + k, core[:k]), (start + k, end, core[k:])
+    return (span,)
 
 
 # -- folding ------------------------------------------------------------------------------------

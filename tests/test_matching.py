@@ -78,6 +78,23 @@ def test_a_one_word_name_that_is_a_frequent_word_is_the_word_in_lower_case(word)
     assert [h.text for h in m.match(f"officials said the {word} was noted")] == [word]
 
 
+@pytest.mark.parametrize("word", _frequent_sample(20))
+def test_a_frequent_word_starting_a_sentence_is_the_word_when_the_text_says_so(word):
+    """"More than 100 died ... more later": a sentence's first word has a capital whatever
+    it is; the same text writing it in lower case only makes it the word. A capital inside
+    a sentence, or no lower-case use, keeps it the name (India's economy...)."""
+    name = word.capitalize()
+    m = Matcher.compile([Entity(id="x", name=name, type="org")])
+    as_word = f"{name} rose sharply. Later the {word} fell."
+    assert m.match(as_word) == m.match_reference(as_word) == []
+    for text in (f"{name} rose sharply. Later the {word} fell, said {name} today.",
+                 f"{name} rose sharply. Nothing else changed."):
+        hits = m.match(text)
+        assert [h.start for h in hits] == [0] + ([text.rindex(name)] if "today" in text
+                                                 else []), m.explain(text)
+        assert m.match_reference(text) == hits
+
+
 def test_a_lower_case_word_still_matches_a_name_that_is_no_frequent_word():
     m = Matcher.compile([Entity(id="kyiv", name="Kyiv", type="place"),
                          Entity(id="ufa", name="Ufa", type="place"),

@@ -338,6 +338,7 @@ def _hashtag(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] == "#"
 
 
+SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
 
 
@@ -811,7 +812,8 @@ class Matcher:
         info = [cache.get(w) or self._word(w) for _, _, w in words]
         n = len(info)
         kept = []
-        lower = cased = None
+        lower = cased = as_words = None
+        capital_only = self._capital_only
         for i, (f, own, multi, plain, given) in enumerate(info):
             if own is None and plain is not None:  # a frequent word in lower case
                 if cased is None:
@@ -827,6 +829,13 @@ class Matcher:
                 own = self._as_first_name(text, words, i, own)
             if own and i and _after_given_name(text, words, i):
                 own = _persons_only(own)
+            if own and f in capital_only and words[i][2][0].isupper() and \
+                    _sentence_start(text, words[i][0]):
+                if as_words is None:
+                    lower = lower if lower is not None else _lower_folds(info, words)
+                    as_words = self._used_as_words(text, words, lower)
+                if f in as_words:
+                    own = _persons_only(own)
             if multi and i + 1 < n:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
@@ -950,8 +959,9 @@ class Matcher:
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes, lower)
         kept = []
+        as_words = self._used_as_words(text, words, lower)
         for group in self._by_span(cands).values():
-            kept.extend(self._best_in_span(text, words, group, notes))
+            kept.extend(self._best_in_span(text, words, group, notes, as_words))
         spans = [(*self._extend(text, words, c), c) for c in kept]
         return self._resolve(text, spans, notes, words)
 
@@ -962,7 +972,7 @@ class Matcher:
             groups.setdefault((c.i, c.j), []).append(c)
         return groups
 
-    def _best_in_span(self, text, words, group: list[_Cand], notes) -> list[_Cand]:
+    def _best_in_span(self, text, words, group: list[_Cand], notes, as_words) -> list[_Cand]:
         """The candidates of one span that survive context checks, best score first, and
         (unless explaining) only the best of each entity."""
         group.sort(key=lambda c: -c.score)
@@ -975,7 +985,7 @@ class Matcher:
                 self._note(notes, text, words, c, "spelt exactly as another watched name: "
                            "not a misspelling")
                 continue
-            reason = self._context_reject(text, words, c)
+            reason = self._context_reject(text, words, c, as_words)
             if reason:
                 self._note(notes, text, words, c, reason)
             else:
@@ -1093,6 +1103,16 @@ class Matcher:
                 return ctx.start, ctx.next_end, "first name after surname"
         return ctx.start, ctx.end, ""
 
+    def _used_as_words(self, text, words, lower) -> frozenset[str]:
+        """The one-word names of _capital_only (More, Total, Split) that this text writes in
+        lower case and never with a capital inside a sentence: at a sentence's start, where a
+        capital says nothing, those are the word ("More than 100 died", "Total losses rose").
+        Not India or Berlin: a text seldom writes them in lower case."""
+        capital_only = self._capital_only
+        named = {f for s, _, w in words if w[0].isupper() and
+                 (f := fold(w)) in capital_only and not _sentence_start(text, s)}
+        return frozenset(f for f in capital_only.intersection(lower) if f not in named)
+
     def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
         entity, _, person = m
         if entity in self._special:
@@ -1157,10 +1177,17 @@ class Matcher:
 
     # -- context: first names, initials, exclusions, thresholds ----------------------------------
 
-    def _context_reject(self, text, words, c: _Cand) -> str:
+    def _context_reject(self, text, words, c: _Cand, as_words: frozenset = frozenset()) -> str:
+        """Why a candidate is refused in its context, or "". `as_words`: see _used_as_words (the
+        fast path applies that rule and the given-name one before it gets here)."""
         ent = self.entities[c.entity]
-        if c.j == c.i + 1 and not c.person_part and c.i and _after_given_name(text, words, c.i):
-            return AFTER_GIVEN_NAME
+        if c.j == c.i + 1 and not c.person_part:
+            if c.i and _after_given_name(text, words, c.i):
+                return AFTER_GIVEN_NAME
+            word = words[c.i][2]
+            if word[0].isupper() and fold(word) in as_words and \
+                    _sentence_start(text, words[c.i][0]):
+                return SENTENCE_START
         if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper():
             after = self._name_after(text, words, c.j)
             if after is not None and not self._named_by(c.entity, after):

@@ -338,6 +338,7 @@ def _hashtag(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] == "#"
 
 
+WORD_NAME = "a watched name that is a frequent word: no other vowels, no misspelling"
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
 
@@ -437,6 +438,7 @@ class Matcher:
         self._f_fold: list[str] = []
         self._f_kind: list[str] = []
         self._f_cyr: list[bool] = []
+        self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         self._f_members: list[list[tuple[int, str, bool]]] = []
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
@@ -539,6 +541,7 @@ class Matcher:
         self._f_fold.append(f)
         self._f_kind.append(kind)
         self._f_cyr.append(cyr)
+        self._f_word.append(_word_like(f))
         self._f_members.append([])
         for b in _buckets(key):
             self._index.setdefault(b, []).append(fid)
@@ -680,6 +683,12 @@ class Matcher:
             return
         if fuzzy and how != "fuzzy":
             return  # already found by the translit tier
+        if dist and self._f_word[fid] and cyr == self._f_cyr[fid]:
+            # Shell, Nice, Split: so many words of its script lie a letter or a vowel away
+            # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump)
+            if notes is not None:
+                notes.append((fid, "rejected", 0.0, WORD_NAME))
+            return
         method, score, detail = self._grade(fid, how, dist, ending, wfold, cyr)
         if fid not in best or best[fid][2] < score:
             best[fid] = (fid, method, score, detail)

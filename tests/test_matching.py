@@ -168,6 +168,16 @@ def test_after_a_given_name_a_place_or_organisation_name_is_a_surname(first):
         "jordan", "wagner", "jordan", "jordan"]
 
 
+def test_a_family_name_first_listed_as_an_alias_is_found_alone():
+    """The README's advice for Xi Jinping and Kim Jong Un, and what it still refuses."""
+    m = Matcher.compile([Entity(id="xi", name="Xi Jinping", type="person", aliases=("Xi",)),
+                         Entity(id="kim", name="Kim Jong Un", type="person", aliases=("Kim",))])
+    text = ("Xi said their ties held. Louis XI was king. Kim’s troops moved. "
+            "Kim Kardashian posted. Kim Jong Un fired.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("xi", "Xi"), ("kim", "Kim’s"), ("kim", "Kim Jong Un")]
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

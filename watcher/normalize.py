@@ -261,6 +261,7 @@ _AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")), ("j", ("i", "S")))
 _SINGLE = str.maketrans({"y": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _MAX_READINGS = 6
+_POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
 
 
 def _latin_readings(s: str) -> list[str]:
@@ -318,6 +319,9 @@ def phonetic_keys(s: str) -> tuple[str, ...]:
     if not c.isascii():
         c = _key_chars(c)
     keys = [_collapse(r) for r in _latin_readings(c) if r]
+    if "ie" in c and ("w" in c or "j" in c) and _POLISH_IE.search(c):
+        # Polish writes a Cyrillic е after a consonant ie: Miedwiediew, Pieskow, Siergiej
+        keys += [_collapse(r) for r in _latin_readings(_POLISH_IE.sub("e", c)) if r]
     if c.endswith("ine") and len(c) > 5 and c[-4] not in VOWELS:
         # French writes a Russian -ин with a silent e: Poutine, Lénine, Staline
         keys += [k[:-1] for k in keys if k.endswith("ine")]

@@ -178,6 +178,17 @@ def test_a_family_name_first_listed_as_an_alias_is_found_alone():
         ("xi", "Xi"), ("kim", "Kim’s"), ("kim", "Kim Jong Un")]
 
 
+def test_polish_ie_for_a_cyrillic_e():
+    """Miedwiediew, Pieskow: three vowels off in the plain reading, the same name in Polish."""
+    m = Matcher.compile([Entity(id="m", name="Dmitry Medvedev", type="person",
+                                aliases=("Дмитрий Медведев",)),
+                         Entity(id="p", name="Песков", type="person")])
+    text = "Wiceprzewodniczący Dmitrij Miedwiediew zagroził. Według Miedwiediewa i Pieskowa."
+    assert [(h.entity_id, h.text, h.method) for h in m.match(text)] == [
+        ("m", "Dmitrij Miedwiediew", "translit"), ("m", "Miedwiediewa", "inflection"),
+        ("p", "Pieskowa", "inflection")]
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

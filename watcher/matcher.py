@@ -343,7 +343,7 @@ SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in 
 AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
 
 
-def _after_given_name(text: str, words, i: int) -> bool:
+def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) -> bool:
     """Whether capitalised word i follows a given name, beside it: then it is that person's
     surname ("Michael Jordan", "Richard Wagner"), no place or organisation. Not after a month
     ("in May Kyiv"), nor after a given name that is also a word, at the start of a sentence
@@ -351,7 +351,7 @@ def _after_given_name(text: str, words, i: int) -> bool:
     ps, pe, prev = words[i - 1]
     if not (prev[0].isupper() and words[i][2][0].isupper() and _beside(text[pe:words[i][0]])):
         return False
-    f = fold(prev)
+    f = fold(prev) if prev_fold is None else prev_fold
     if f in _NOT_SURNAME or (f in _WORD_GIVEN and _sentence_start(text, ps)):
         return False
     return _given_name(prev)
@@ -391,6 +391,7 @@ def _word_like(f: str) -> bool:
     return f in common_words() or f in frequent_names()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _given_name(word: str) -> bool:
     names = given_names()
     return any(k in names for k in phonetic_keys(word))
@@ -836,13 +837,13 @@ class Matcher:
                     own = plain  # also written in lower case here: a word, not a name variant
             if given and own:
                 own = self._as_first_name(text, words, i, own)
-            if own and i and _after_given_name(text, words, i):
+            if own and i and _after_given_name(text, words, i, info[i - 1][0]):
                 own = _persons_only(own)
             if own and f in capital_only and words[i][2][0].isupper() and \
                     _sentence_start(text, words[i][0]):
                 if as_words is None:
                     lower = lower if lower is not None else _lower_folds(info, words)
-                    as_words = self._used_as_words(text, words, lower)
+                    as_words = self._used_as_words(text, words, [x[0] for x in info], lower)
                 if f in as_words:
                     own = _persons_only(own)
             if multi and i + 1 < n:
@@ -968,7 +969,7 @@ class Matcher:
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes, lower)
         kept = []
-        as_words = self._used_as_words(text, words, lower)
+        as_words = self._used_as_words(text, words, [fold(w) for _, _, w in words], lower)
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes, as_words))
         spans = [(*self._extend(text, words, c), c) for c in kept]
@@ -1112,15 +1113,17 @@ class Matcher:
                 return ctx.start, ctx.next_end, "first name after surname"
         return ctx.start, ctx.end, ""
 
-    def _used_as_words(self, text, words, lower) -> frozenset[str]:
+    def _used_as_words(self, text, words, folds: list[str], lower) -> frozenset[str]:
         """The one-word names of _capital_only (More, Total, Split) that this text writes in
         lower case and never with a capital inside a sentence: at a sentence's start, where a
         capital says nothing, those are the word ("More than 100 died", "Total losses rose").
         Not India or Berlin: a text seldom writes them in lower case."""
-        capital_only = self._capital_only
-        named = {f for s, _, w in words if w[0].isupper() and
-                 (f := fold(w)) in capital_only and not _sentence_start(text, s)}
-        return frozenset(f for f in capital_only.intersection(lower) if f not in named)
+        maybe = self._capital_only.intersection(lower)  # `lower`: folds of lower-case words
+        if not maybe:
+            return frozenset()
+        named = {f for k, f in enumerate(folds) if f in maybe and words[k][2][0].isupper()
+                 and not _sentence_start(text, words[k][0])}
+        return frozenset(maybe - named)
 
     def _member_ok(self, text, words, i: int, j: int, g, m, ctx: _Span) -> bool:
         entity, _, person = m

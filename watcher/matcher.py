@@ -825,27 +825,30 @@ class Matcher:
         lower = cased = as_words = None
         capital_only = self._capital_only
         for i, (f, own, multi, plain, given) in enumerate(info):
-            if own is None and plain is not None:  # a frequent word in lower case
-                if cased is None:
-                    cased = _cased(words)
-                if not cased or _hashtag(text, words[i][0]):
-                    own = plain
+            if own is None:
+                if plain is not None:  # a frequent word in lower case
+                    if cased is None:
+                        cased = _cased(words)
+                    if not cased or _hashtag(text, words[i][0]):
+                        own = plain
             elif own is not plain:
                 if lower is None:
                     lower = _lower_folds(info, words)
                 if f in lower:
                     own = plain  # also written in lower case here: a word, not a name variant
-            if given and own:
-                own = self._as_first_name(text, words, i, own)
-            if own and i and _after_given_name(text, words, i, info[i - 1][0]):
-                own = _persons_only(own)
-            if own and f in capital_only and words[i][2][0].isupper() and \
-                    _sentence_start(text, words[i][0]):
-                if as_words is None:
-                    lower = lower if lower is not None else _lower_folds(info, words)
-                    as_words = self._used_as_words(text, words, [x[0] for x in info], lower)
-                if f in as_words:
+            if own:
+                if given:
+                    own = self._as_first_name(text, words, i, own)
+                if own and i and _after_given_name(text, words, i, info[i - 1][0]):
                     own = _persons_only(own)
+                if own and f in capital_only and words[i][2][0].isupper() and \
+                        _sentence_start(text, words[i][0]):
+                    if as_words is None:
+                        lower = lower if lower is not None else _lower_folds(info, words)
+                        as_words = self._used_as_words(text, words, [x[0] for x in info],
+                                                       lower)
+                    if f in as_words:
+                        own = _persons_only(own)
             if multi and i + 1 < n:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:

@@ -189,6 +189,25 @@ def test_polish_ie_for_a_cyrillic_e():
         ("p", "Pieskowa", "inflection")]
 
 
+@settings(max_examples=40, deadline=None)
+@given(surname=st.from_regex(r"[BDKLMPRTV][aeiou][bdklmnrtv]{1,2}[aeiou][nrvk]ov", fullmatch=True),
+       firsts=st.lists(st.sampled_from(["Dmitry", "Alexander", "Maria", "Stephen", "Olena",
+                                        "Jürgen", "Pierre", "Anna"]),
+                       min_size=3, max_size=3, unique=True))
+def test_a_text_that_names_a_surname_in_full_decides_whom_it_means_alone(surname, firsts):
+    """"Dmitry Medvedev ... Medvedev added" is not also Alexander Medvedev; a text that names
+    only someone unwatched of that surname in full mentions neither."""
+    a, b, other = firsts
+    m = Matcher.compile([Entity(id="a", name=f"{a} {surname}", type="person"),
+                         Entity(id="b", name=f"{b} {surname}", type="person")])
+    alone = f"Officials met. {surname} added more."
+    assert sorted(h.entity_id for h in m.match(alone)) == ["a", "b"]
+    named = f"{a} {surname} spoke first. {surname} added more."
+    assert [h.entity_id for h in m.match(named)] == ["a", "a"]
+    assert m.match_reference(named) == m.match(named)
+    assert m.match(f"{other} {surname} spoke first. {surname} added more.") == []
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

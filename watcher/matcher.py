@@ -338,6 +338,7 @@ def _hashtag(text: str, start: int) -> bool:
     return start > 0 and text[start - 1] == "#"
 
 
+NAMED_OTHERWISE = "the text names this surname in full with another first name"
 WORD_NAME = "a watched name that is a frequent word: no other vowels, no misspelling"
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
@@ -370,6 +371,23 @@ def _sentence_start(text: str, start: int) -> bool:
     while k >= 0 and text[k] in _OPENERS:
         k -= 1
     return k < 0 or text[k] in ".!?…:;\n\r"
+
+
+def _first_names_used(text: str, words, folds: list[str]) -> dict[str, frozenset[str]]:
+    """Surname (fold) -> skeletons of the given names this text writes right before it
+    ("Dmitry Medvedev": medvedev -> {dmtr}). Given names of the shipped list only, so that
+    what one entity's hits are never depends on what else is watched; no word in capitals
+    (Louis XI, Charles III), no pair across a line break (a heading's last word)."""
+    out: dict[str, set[str]] = {}
+    for k in range(1, len(words)):
+        start, _, word = words[k]
+        ps, pe, prev = words[k - 1]
+        if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
+                _beside(text[pe:start]) and "\n" not in text[pe:start] and \
+                folds[k - 1] not in _NOT_SURNAME and \
+                folds[k] not in _NOT_SURNAME and _given_name(prev):
+            out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
+    return {f: frozenset(s) for f, s in out.items()}
 
 
 def _persons_only(groups: tuple) -> tuple | None:
@@ -859,7 +877,35 @@ class Matcher:
                         kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
                 kept.extend(self._pick(text, words, i, i + 1, own))
+        if kept and any(not item[2] and item[3][4] for item in kept):
+            kept = self._as_named(text, words, [x[0] for x in info], kept)
         return self._hits(text, kept)
+
+    def _as_named(self, text, words, folds, kept: list[tuple]) -> list[tuple]:
+        """_pick's items without the persons a bare surname cannot mean here: once a text
+        names someone of that surname in full, the surname alone means whom it named
+        ("Dmitry Medvedev ... Medvedev added" is not Alexander Medvedev too)."""
+        used = _first_names_used(text, words, folds)
+        if not used:
+            return kept
+        at = {w[0]: folds[k] for k, w in enumerate(words)}
+        out = []
+        for item in kept:
+            start, _, extra, g, m = item
+            names = used.get(at.get(start)) if not extra and g[4] else None
+            if names is None:
+                out.append(item)
+            elif m is not None:
+                if not m[2] or self._named_by(m[0], names):
+                    out.append(item)
+            else:
+                members = [x for x in g[3] if not x[2] or self._named_by(x[0], names)]
+                if len(members) == len(g[3]):
+                    out.append(item)
+                elif members:
+                    out.append((*item[:3], (*g[:3], members, g[4],
+                                            frozenset(x[0] for x in members)), None))
+        return out
 
     def _hits(self, text, kept: list[tuple]) -> list[Hit]:
         """_resolve() for match(): kept holds what _pick() returns.
@@ -976,6 +1022,13 @@ class Matcher:
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes, as_words))
         spans = [(*self._extend(text, words, c), c) for c in kept]
+        used = _first_names_used(text, words, [fold(w) for _, _, w in words])
+        for span in list(spans):
+            c = span[3]
+            names = used.get(fold(words[c.i][2])) if c.person_part and not span[2] else None
+            if names is not None and not self._named_by(c.entity, names):
+                spans.remove(span)
+                self._note(notes, text, words, c, NAMED_OTHERWISE)
         return self._resolve(text, spans, notes, words)
 
     @staticmethod

@@ -83,6 +83,31 @@ def test_cooldown_state_survives_a_restart(world, http_sink):
     assert "1 more mention since 09:44" in http_sink.received()[1]["message"]
 
 
+def test_what_a_cooldown_held_goes_out_when_the_cooldown_ends(world, http_sink):
+    """No later mention of the entity is needed: a cooldown spaces messages, it never
+    swallows one."""
+    w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
+    start = w.clock.now
+    for n, name in enumerate(("a.txt", "b.txt", "c.txt")):
+        w.clock.now = start + timedelta(minutes=10 * n)
+        w.drop(name, PUTIN.format(n=n))
+        w.tick()
+    assert len(http_sink.received()) == 1 and w.store.counts()["waiting"] == 2
+    w.clock.now = start + timedelta(minutes=59)
+    w.tick()
+    assert len(http_sink.received()) == 1  # the cooldown still runs
+    w.clock.now = start + timedelta(minutes=61)
+    w.tick()
+    assert len(http_sink.received()) == 2 and w.store.counts()["waiting"] == 0
+    late = http_sink.received()[1]
+    assert "b.txt" in late["title"]  # the oldest held document in full, the rest counted
+    assert "1 more mention since 09:34 (cooldown)" in late["message"]
+    w.clock.now = start + timedelta(minutes=70)
+    w.drop("d.txt", PUTIN.format(n=4))
+    w.tick()
+    assert len(http_sink.received()) == 2  # a new cooldown runs from that message
+
+
 def test_cooldown_is_per_entity(world, http_sink):
     w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
     w.drop("a.txt", "Vladimir Putin spoke.")

@@ -95,7 +95,8 @@ def plan_immediate(entry: NotifyEntry, items: Sequence[Item],
     - an item of an entity alerted less than `repeat_interval` ago is held and counted;
     - the rest wait until the oldest is `group_wait` old, and until quiet hours end;
     - held items ride along (counted, "N more mentions since ...") with the next message
-      about their entity.
+      about their entity, or, when their entity's cooldown ends with no such message, go
+      out on their own: a cooldown spaces messages out, it never loses one.
     """
     plan = Plan()
     live = []
@@ -113,6 +114,8 @@ def plan_immediate(entry: NotifyEntry, items: Sequence[Item],
             plan.held.append(item.id)
         else:
             eligible.append(item)
+    ripe = _cooled_down(entry, held, {i.entity_id for i in eligible}, last_alert, now)
+    plan.messages = [Batch((first, ), tuple(rest)) for first, *rest in ripe.values()]
     if not eligible:
         return plan
     due = min(i.created_at for i in eligible) + entry.group_wait
@@ -120,8 +123,22 @@ def plan_immediate(entry: NotifyEntry, items: Sequence[Item],
     if quiet_end is not None or now < due:
         plan.wake_at = max(due, quiet_end or due)
         return plan
-    plan.messages = _batches(entry, eligible, held)
+    ripe_ids = {i.id for items in ripe.values() for i in items}
+    plan.messages += _batches(entry, eligible, [i for i in held if i.id not in ripe_ids])
     return plan
+
+
+def _cooled_down(entry: NotifyEntry, held: list[Item], busy: set[str],
+                 last_alert: dict[str, datetime], now: datetime) -> dict[str, list[Item]]:
+    """Held items, by entity, whose entity's cooldown is over with no new item of it to
+    carry them (`busy`), oldest first: they make a message of their own now."""
+    out: dict[str, list[Item]] = {}
+    for item in sorted(held, key=lambda i: i.created_at):
+        last = last_alert.get(item.entity_id)
+        if item.entity_id not in busy and not (
+                entry.repeat_interval and last and now < last + entry.repeat_interval):
+            out.setdefault(item.entity_id, []).append(item)
+    return out
 
 
 def _batches(entry: NotifyEntry, eligible: list[Item], held: list[Item]) -> list[Batch]:

@@ -135,6 +135,25 @@ def test_a_password_with_reserved_characters_reaches_the_target_and_is_never_sho
         assert part not in result.stdout + result.stderr
 
 
+def test_a_token_in_a_url_path_or_query_is_never_shown(tmp_path, http_sink):
+    """apprise's privacy form masks a password, not /hooks/TOKEN or ?key=TOKEN: what a
+    ${VAR} put there is masked too, however short."""
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(watchlist(tmp_path)),
+        "notify": [{"url": f"json://127.0.0.1:{http_sink.port}/hooks/${{TOKEN}}"
+                           "?-X-Api-Key=${KEY}"}]}))
+    env = {"TOKEN": "tok3n", "KEY": "SECRETHEADERKEY"}
+    sent = run_cli("notify-test", "--config", str(config), env=env)
+    routed = run_cli("route-test", "--config", str(config), "--entity", "putin", env=env)
+    assert sent.returncode == 0 and routed.returncode == 0, sent.stderr + routed.stderr
+    assert http_sink.received()[0]["title"] == "watcher: test alert"
+    for result in (sent, routed):
+        assert "json://127.0.0.1" in result.stdout and "/hooks/****" in result.stdout
+        for secret in env.values():
+            assert secret not in result.stdout + result.stderr
+
+
 def test_commands_that_send_nothing_run_without_the_notify_secrets(tmp_path, monkeypatch):
     """An operator's shell lacks the service's EnvironmentFile: status, hits and outbox
     still work; a command that sends (notify-test, run) still names the missing variable."""

@@ -179,7 +179,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     stop = threading.Event()
     stop_on_signals(stop)  # before the (maybe long) watchlist compile
     settings = load_settings(args.config)
-    setup_logging(args.log_level or settings.log_level, secrets_of(settings.notify))
+    setup_logging(args.log_level or settings.log_level,
+                  secrets_of(settings.notify, settings._env_secrets))
     return Service(settings, stop).run()
 
 

@@ -24,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     field_validator,
     model_validator,
@@ -265,14 +266,15 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: list[str],
-            unset_ok: tuple = ()) -> Any:
+            unset_ok: tuple = (), secrets: set[str] | None = None) -> Any:
     """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively. Under a key
-    of `unset_ok` an unset variable is no problem: its ${VAR} text stays."""
+    of `unset_ok` an unset variable is no problem: its ${VAR} text stays. What a variable
+    puts into a notify entry goes into `secrets`, as it is and as the URL has it."""
     if isinstance(data, dict):
-        return {k: _expand(v, (*loc, k), lines, path, problems, unset_ok)
+        return {k: _expand(v, (*loc, k), lines, path, problems, unset_ok, secrets)
                 for k, v in data.items()}
     if isinstance(data, list):
-        return [_expand(v, (*loc, i), lines, path, problems, unset_ok)
+        return [_expand(v, (*loc, i), lines, path, problems, unset_ok, secrets)
                 for i, v in enumerate(data)]
     if not isinstance(data, str):
         return data
@@ -286,7 +288,10 @@ def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: li
             problems.append(f"{path}:{_line_of(loc, lines)}: {key}: environment variable "
                             f"{m[1]} is not set")
             return ""
-        return _url_escape(value) if _in_url_secret(data, m.start()) else value
+        escaped = _url_escape(value) if _in_url_secret(data, m.start()) else value
+        if secrets is not None and loc[:1] == ("notify",) and len(value) >= 3:
+            secrets.update((value, escaped))
+        return escaped
 
     return _VAR.sub(repl, data)
 
@@ -376,6 +381,8 @@ class NotifyEntry(_Strict):
 
 
 class Settings(_Strict):
+    # what ${VAR}s put into notify entries: masked wherever a URL is shown (see load_settings)
+    _env_secrets: tuple[str, ...] = PrivateAttr(default=())
     inbox: Path
     watchlist: Path
     data_dir: Path = Path("data")
@@ -442,7 +449,9 @@ def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: the config is a mapping (inbox, watchlist, notify, ...)")
     problems: list[str] = []
-    data = _expand(data, (), lines, path, problems, () if notify_secrets else (("notify",),))
+    secrets: set[str] = set()
+    data = _expand(data, (), lines, path, problems, () if notify_secrets else (("notify",),),
+                   secrets)
     if problems:
         raise ConfigError(problems)
     try:
@@ -462,7 +471,9 @@ def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
                 where = f"{path}:{lines[(key,)]}" if (key,) in lines else str(path)
                 raise ConfigError(f"{where}: {key}: {folder} is inside the inbox "
                                   f"{settings.inbox}: choose a folder outside it")
-    return settings.model_copy(update={"config_path": path})
+    settings = settings.model_copy(update={"config_path": path})
+    settings._env_secrets = tuple(sorted(secrets, key=len, reverse=True))
+    return settings
 
 
 def check(path: str | Path) -> tuple[Settings | None, list[str]]:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import apprise
@@ -391,7 +392,8 @@ class Notifier:
 
     def __init__(self, entries: Sequence[NotifyEntry], *, backoff: timedelta,
                  max_backoff: timedelta = timedelta(hours=1), retry_for: timedelta,
-                 config_path: Path | None = None):
+                 config_path: Path | None = None, env_secrets: Sequence[str] = ()):
+        self.secrets = secrets_of(entries, env_secrets)
         self.targets: dict[str, Target] = {}
         self.problems: list[str] = []
         for i, entry in enumerate(entries):
@@ -400,9 +402,11 @@ class Notifier:
                 self.targets[key] = make_target(key, entry, shlex.quote(str(config_path))
                                                 if config_path else "")
             except ValueError as exc:
-                self.problems.append(str(exc))
+                self.problems.append(self.redact(str(exc)))
+                continue
+            # apprise's privacy form hides passwords, not a token in a path or a query
+            self.targets[key].display = self.redact(self.targets[key].display, parts=True)
         self.backoff, self.max_backoff, self.retry_for = backoff, max_backoff, retry_for
-        self.secrets = secrets_of(entries)
         self._sent_at: dict[str, float] = {}  # entry -> time.monotonic() of its last request
 
     @classmethod
@@ -411,7 +415,7 @@ class Notifier:
         problems (an invalid URL) are in .problems."""
         return cls(settings.notify, backoff=settings.retry_backoff,
                    max_backoff=settings.retry_max_backoff, retry_for=settings.retry_for,
-                   config_path=settings.config_path)
+                   config_path=settings.config_path, env_secrets=settings._env_secrets)
 
     def pending_for(self, alerts: Sequence[Alert]) -> list[dict]:
         """Pending notifications for these alerts: one per alert and receiving entry."""
@@ -485,15 +489,19 @@ class Notifier:
         delay = min(self.backoff * (2 ** max(0, attempts - 1)), self.max_backoff)
         return now + delay * random.uniform(0.8, 1.2)
 
-    def redact(self, s: str) -> str:
+    def redact(self, s: str, parts: bool = False) -> str:
+        """`s` with every secret masked; `parts`: only the secret parts of URLs, for a URL
+        shown to say which target is meant."""
         for secret in self.secrets:
-            s = s.replace(secret, "****")
+            if not (parts and "://" in secret):
+                s = s.replace(secret, "****")
         return s
 
 
-def secrets_of(entries: Sequence[NotifyEntry]) -> list[str]:
-    """Every URL and the secret-looking parts of it, longest first, for redaction."""
-    found: set[str] = set()
+def secrets_of(entries: Sequence[NotifyEntry], env_secrets: Sequence[str] = ()) -> list[str]:
+    """Every URL, the secret-looking parts of it and what ${VAR}s put into it (as they are
+    and URL-quoted, as apprise may show them), longest first, for redaction."""
+    found: set[str] = {s for v in env_secrets for s in (v, quote(v, safe=""))}
     for entry in entries:
         found.add(entry.url)
         rest = entry.url.split("://", 1)[-1]

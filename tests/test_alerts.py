@@ -108,6 +108,29 @@ def test_what_a_cooldown_held_goes_out_when_the_cooldown_ends(world, http_sink):
     assert len(http_sink.received()) == 2  # a new cooldown runs from that message
 
 
+def test_a_file_that_grows_alerts_only_what_was_added(world, http_sink):
+    """A writer appending and closing the file after each part (keep mode): each version
+    stores and alerts the mentions of the text it added, so every mention is once in
+    `watcher hits` and in the alerts."""
+    w = world([{"url": http_sink.url()}])
+    parts = ["Vladimir Putin spoke in Moscow.\n", "Later Gazprom said the same.\n",
+             "Vladimir Putin spoke again.\n"]
+    for n in range(1, 4):
+        w.drop("live.txt", "".join(parts[:n]))
+        w.tick()
+    got = http_sink.received()
+    assert [m["title"] for m in got] == ["watcher: Vladimir Putin in live.txt",
+                                         "watcher: Gazprom in live.txt",
+                                         "watcher: Vladimir Putin in live.txt"]
+    assert "1 mention in live.txt" in got[2]["message"]
+    assert "[Vladimir Putin] spoke again" in got[2]["message"]
+    assert "[Vladimir Putin] spoke in Moscow" not in got[2]["message"]
+    assert len(w.store.hits(entity="putin")) == 2
+    w.drop("live.txt", "Rewritten: Gazprom and Vladimir Putin.\n")  # not an append
+    w.tick()
+    assert http_sink.received()[3]["title"] == "watcher: Gazprom, Vladimir Putin in live.txt"
+
+
 def test_cooldown_is_per_entity(world, http_sink):
     w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
     w.drop("a.txt", "Vladimir Putin spoke.")

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import ExtractError, StoreError
-from .extract import read_file
+from .extract import extract, read_file
 from .matcher import Watch
 from .models import Alert, Hit
 from .notify import Notifier, mention
@@ -123,9 +123,9 @@ class Pipeline:
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
         self.progress(len(data) / MIN_RATE)
-        recorded = self.store.file_seen(shown, st.st_size, st.st_mtime_ns)
-        if recorded:
-            return Outcome(shown, "unchanged", recorded=recorded)
+        seen = self.store.file_seen(shown)
+        if seen is not None and (seen.size, seen.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            return Outcome(shown, "unchanged", recorded=seen.status)
         if not data:
             # no sha256 stored: an empty file is not a document every later empty file
             # would be a "duplicate" of
@@ -144,6 +144,9 @@ class Pipeline:
             return self._fail(path, shown, sha, st, str(exc))
         if "invalid" in encoding:  # processed, but say so: the scrape may be truncated
             log.warning("%s: %s", shown, encoding)
+        old = _grown_from(path, seen, data, text)
+        if old:  # the earlier version's mentions are stored and alerted already
+            hits = [h for h in hits if h.end > old]
         alerts, pairs = alerts_for(watch, shown, sha, text, hits)
         # what each notify entry should hear about; its policy decides when (alerting.py)
         pending = self.notifier.pending_for(alerts)
@@ -199,6 +202,20 @@ class Pipeline:
             shutil.move(path, dest)
         except OSError as exc:
             log.warning("could not move %s to %s: %s", printable(path), dest, exc)
+
+
+def _grown_from(path: str, seen, data: bytes, text: str) -> int:
+    """The length of the text this path had when it was last processed, if `data` is that
+    text with more added (a writer appending, closing the file after each part): its
+    mentions were alerted then. 0 for anything else."""
+    if seen is None or seen.status != "processed" or not 0 < seen.size < len(data) or \
+            hashlib.sha256(data[:seen.size]).hexdigest() != seen.sha256:
+        return 0
+    try:
+        before, _ = extract(path, data[:seen.size])
+    except ExtractError:
+        return 0
+    return len(before) if text.startswith(before) else 0
 
 
 def _lstat(path: str) -> os.stat_result | None:

@@ -349,15 +349,13 @@ class Store:
         with self.session() as s:
             return {r.path: (r.size, r.mtime_ns) for r in s.exec(select(FileRow))}
 
-    def file_seen(self, path: str, size: int, mtime_ns: int) -> str | None:
-        """The status of this path when it was handled as it is now (same size and mtime)."""
+    def file_seen(self, path: str):
+        """What was last handled at this path: a row with size, mtime_ns, status and sha256,
+        or None."""
         files = FileRow.__table__
         with self.engine.begin() as conn:  # Core: once per file, the ORM's get costs more
-            row = conn.execute(select(files.c.size, files.c.mtime_ns, files.c.status)
-                               .where(files.c.path == path)).first()
-        if row is not None and (row.size, row.mtime_ns) == (size, mtime_ns):
-            return row.status
-        return None
+            return conn.execute(select(files.c.size, files.c.mtime_ns, files.c.status,
+                                       files.c.sha256).where(files.c.path == path)).first()
 
     def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
         """path -> (size, mtime_ns) as handled, for those of `paths` that were."""

@@ -57,7 +57,12 @@ def test_all_problems_are_listed_together(tmp_path):
 
 def test_broken_yaml_and_duplicate_keys_name_the_line(tmp_path):
     broken = write(tmp_path, "broken.yaml", "entities:\n  - id: a\n    name: [Kyiv\n")
-    assert problems_of(broken)[0].startswith(f"{broken}:4: invalid YAML")
+    assert problems_of(broken)[0].startswith(f"{broken}:3: invalid YAML")  # where [ opened
+    unclosed = write(tmp_path, "unclosed.yaml", "entities:\n  - id: a\n    name: A\n"
+                     "    aliases: [Mariupil,\n    tags: [x]\n  - id: b\n    name: B\n")
+    (problem,) = problems_of(unclosed)
+    assert problem.startswith(f"{unclosed}:4: invalid YAML: while parsing a flow sequence")
+    assert problem.endswith("on line 6")
     dup = write(tmp_path, "dup.yaml", "entities:\n  - id: a\n    name: A\n    name: B\n")
     assert problems_of(dup) == [f"{dup}:4: duplicate key 'name'"]
 

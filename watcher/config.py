@@ -63,7 +63,11 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        start, mark = exc.context_mark, exc.problem_mark or exc.context_mark
+        if exc.context and start and mark and start.line < mark.line:
+            # an unclosed [ or {: the parser notices lines later; the culprit is where it opened
+            raise ConfigError(f"{path}:{start.line + 1}: invalid YAML: {exc.context} here, "
+                              f"{exc.problem} on line {mark.line + 1}") from None
         line = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path}{line}: invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:

@@ -89,8 +89,13 @@ def test_hits_lists_stored_hits_in_every_format(make_daemon):
     status = run_cli("status", "--config", config)
     assert "documents: 1 processed" in status.stdout and "hits: 2" in status.stdout
     since = {when: run_cli("hits", "--config", config, "--format", "jsonl", "--since", when)
-             for when in ("2000-01-01T00:00Z", "2999-01-01T00:00Z", "1h", "yesterday")}
+             for when in ("2000-01-01T00:00Z", "2999-01-01T00:00Z", "1h", "yesterday",
+                          "2000-01-01 00:00 UTC", "2999-01-01 00:00 Europe/Kyiv")}
     assert len(since["2000-01-01T00:00Z"].stdout.splitlines()) == 2
+    # the form alert messages give ("found 2025-03-03 09:14 UTC"), and a zone name
+    assert len(since["2000-01-01 00:00 UTC"].stdout.splitlines()) == 2
+    assert since["2999-01-01 00:00 Europe/Kyiv"].returncode == 0
+    assert since["2999-01-01 00:00 Europe/Kyiv"].stdout == ""
     assert since["2999-01-01T00:00Z"].stdout == "" and len(since["1h"].stdout.splitlines()) == 2
     assert since["yesterday"].returncode != 0
     assert "neither a duration" in since["yesterday"].stderr

@@ -278,11 +278,30 @@ def _since(value: str) -> datetime:
         return datetime.now(UTC) - parse_duration(value)
     except ValueError:
         pass
+    when, _, zone = value.strip().rpartition(" ")
     try:
+        if zone.upper() in ("UTC", "GMT", "Z"):  # "2025-03-03 09:14 UTC", as alerts say
+            return datetime.fromisoformat(when).replace(tzinfo=UTC)
+        if when and ":" in when and not zone[:1].isdigit():
+            return _in_zone(datetime.fromisoformat(when), zone)
         return datetime.fromisoformat(value).astimezone(UTC)
     except ValueError:
         raise ConfigError(f"--since: {value!r} is neither a duration (24h, 7d) nor a time "
-                          "(2025-03-03T09:14Z)") from None
+                          "(2025-03-03T09:14Z, 2025-03-03 09:14 UTC)") from None
+
+
+def _in_zone(when: datetime, zone: str) -> datetime:
+    """A local time in `zone`: a time zone name (Europe/Kyiv) or this machine's own
+    abbreviation (CET); ValueError for another abbreviation, which could mean several."""
+    import time as _time
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if zone in _time.tzname:
+        return when.astimezone(UTC)
+    try:
+        return when.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(zone) from None
 
 
 def _warn_unknown_entity(entity_id: str, watchlist) -> None:

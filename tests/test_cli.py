@@ -140,6 +140,17 @@ def test_a_password_with_reserved_characters_reaches_the_target_and_is_never_sho
         assert part not in result.stdout + result.stderr
 
 
+def test_values_out_of_range_are_errors_and_level_names_any_case(tmp_path):
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({"inbox": "in", "watchlist": str(watchlist(tmp_path)),
+                                      "log_level": "debug"}))
+    assert run_cli("check", "--config", str(config)).returncode == 0
+    zero = run_cli("silence", "add", "--config", str(config), "--entity", "putin", "--for", "0s")
+    assert zero.returncode == 2 and "must last longer than 0s" in zero.stderr
+    score = run_cli("route-test", "--config", str(config), "--entity", "putin", "--score", "500")
+    assert score.returncode == 2 and "not a score from 0 to 100" in score.stderr
+
+
 def test_a_token_in_a_url_path_or_query_is_never_shown(tmp_path, http_sink):
     """apprise's privacy form masks a password, not /hooks/TOKEN or ?key=TOKEN: what a
     ${VAR} put there is masked too, however short."""

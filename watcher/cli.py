@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from . import __version__
@@ -290,6 +290,13 @@ def _since(value: str) -> datetime:
                           "(2025-03-03T09:14Z, 2025-03-03 09:14 UTC)") from None
 
 
+def _score(value: str) -> float:
+    score = float(value)
+    if not 0 <= score <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is not a score from 0 to 100")
+    return score
+
+
 def _in_zone(when: datetime, zone: str) -> datetime:
     """A local time in `zone`: a time zone name (Europe/Kyiv) or this machine's own
     abbreviation (CET); ValueError for another abbreviation, which could mean several."""
@@ -435,9 +442,12 @@ def cmd_silence(args: argparse.Namespace) -> int:
         if args.entity not in known:
             raise ConfigError(f"--entity: {args.entity!r} is not in {settings.watchlist}")
         try:
-            until = now + parse_duration(args.duration)
+            length = parse_duration(args.duration)
         except ValueError as exc:
             raise ConfigError(f"--for: {exc}") from None
+        if length <= timedelta(0):
+            raise ConfigError(f"--for: {args.duration!r}: a silence must last longer than 0s")
+        until = now + length
         row = store.add_silence(args.entity, until, args.reason or "")
         _out(f"silence {row.id}: {args.entity} until {until:%Y-%m-%d %H:%M} UTC; its hits are "
              "stored, not sent")
@@ -538,7 +548,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("run", cmd_run, "run the daemon in the foreground")
     config(sp)
-    sp.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sp.add_argument("--log-level", type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
     config(cmd("check", cmd_check, "validate the config and the watchlist, list every problem"))
 
@@ -587,7 +597,8 @@ def build_parser() -> argparse.ArgumentParser:
              "alerts, and why")
     config(sp)
     sp.add_argument("--entity", required=True)
-    sp.add_argument("--score", type=float, default=100.0, help="score of the mention (100)")
+    sp.add_argument("--score", type=_score, default=100.0, help="score of the mention, 0-100 "
+                    "(100)")
     return p
 
 

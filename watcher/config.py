@@ -407,7 +407,8 @@ class Settings(_Strict):
     # a worker with no progress for this long is stuck: the systemd watchdog pings stop
     stall_timeout: Duration = timedelta(minutes=2)
     metrics_port: int | None = Field(default=None, ge=1, le=65535)  # Prometheus, localhost
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"],
+                         BeforeValidator(lambda v: v.upper() if isinstance(v, str) else v)] = "INFO"
     config_path: Path | None = Field(default=None, exclude=True)
 
     @property

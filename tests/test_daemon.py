@@ -156,6 +156,30 @@ def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemo
     assert d.stop() == 0
 
 
+def test_a_watchlist_half_written_emptied_or_deleted_is_not_taken_in_silence(make_daemon):
+    """A writer with the file open is waited for (the first half of a list parses too);
+    an emptied list serves but says so; a deleted one keeps the loaded list."""
+    d = make_daemon().start()
+    full = d.watchlist.read_text(encoding="utf-8")
+    entities = len(yaml.safe_load(full)["entities"])
+    cut = full.index("\n- ", full.index("\n- ") + 1) + 1  # the first entity only
+    with open(d.watchlist, "w", encoding="utf-8") as f:
+        f.write(full[:cut])
+        f.flush()
+        time.sleep(1.5)
+        assert "watchlist reloaded" not in d.log()  # still open: not read yet
+        f.write(full[cut:])
+    wait_for(lambda: "watchlist reloaded" in d.log(), what="the reload at close")
+    assert f"{entities} entities" in d.log() and "entities now" not in d.log()
+    d.watchlist.write_text("entities: []\n", encoding="utf-8")
+    wait_for(lambda: f"has 0 entities now, {entities} before: is that meant?" in d.log(),
+             what="the warning about an emptied list")
+    d.watchlist.unlink()
+    wait_for(lambda: "was deleted or renamed: the loaded one keeps serving" in d.log(),
+             what="the warning about a deleted list")
+    assert d.stop() == 0
+
+
 @pytest.mark.parametrize("mode", ["move", "keep"])
 def test_a_writer_pausing_past_settle_time_is_waited_for_until_it_closes(make_daemon, mode):
     """A slow writer (a download) pauses longer than settle_time with the file open: read

@@ -261,21 +261,35 @@ class Inbox:
 
 
 class _FileHandler(FileSystemEventHandler):
-    def __init__(self, target: str, on_change: Callable[[], None]):
+    def __init__(self, target: str, on_change: Callable[[float], None],
+                 on_gone: Callable[[], None]):
         self.target = target
         self.on_change = on_change
+        self.on_gone = on_gone
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        paths = {os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", ""))}
-        if self.target in paths and event.event_type in ("modified", "closed", "created",
-                                                         "moved"):
-            self.on_change()
+        kind = event.event_type
+        if kind == "moved" and os.fsdecode(event.dest_path) == self.target:
+            self.on_change(0.3)  # renamed into place: complete
+        elif os.fsdecode(event.src_path) != self.target:
+            return
+        elif kind == "closed":
+            self.on_change(0.3)
+        elif kind in ("created", "modified"):
+            # a writer still has it open: wait for its close (a half-written list parses
+            # too), or a minute without a change for one that never closes
+            self.on_change(OPEN_WRITE_SETTLE)
+        elif kind in ("deleted", "moved"):
+            self.on_gone()
 
 
-def watch_file(path: Path, on_change: Callable[[], None]) -> Observer:
-    """Call on_change when a file is written, replaced or renamed into place (editors save
-    through a temporary file), by watching its folder; returns the started observer."""
+def watch_file(path: Path, on_change: Callable[[float], None],
+               on_gone: Callable[[], None] = lambda: None) -> Observer:
+    """Call on_change(delay) when a file is written, replaced or renamed into place (editors
+    save through a temporary file), with how long to wait for more; on_gone when it is
+    deleted or renamed away. Watches its folder; returns the started observer."""
     observer = Observer()
-    observer.schedule(_FileHandler(str(path), on_change), str(path.parent), recursive=False)
+    observer.schedule(_FileHandler(str(path), on_change, on_gone), str(path.parent),
+                      recursive=False)
     observer.start()
     return observer

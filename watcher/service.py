@@ -200,10 +200,22 @@ class Service:
                          "The watchlist was not reloaded; the previous one keeps serving.\n"
                          + "\n".join(exc.problems))
             return False
+        before = len(self.watch().entities)
         self.analyser.replace(watch)
         self.stats["reloads"] += 1
         log.info("watchlist reloaded from %s: %d entities", path, len(watch.entities))
+        if not watch.entities or len(watch.entities) < before / 2:
+            # valid, so served; but an emptied or halved list is more often an accident
+            what = f"{len(watch.entities)} entities now, {before} before"
+            log.warning("the watchlist %s has %s: is that meant?", path, what)
+            self._health("watchlist shrank",
+                         f"The watchlist {path} was reloaded with {what}. Alerts only come for "
+                         "the entities in it.")
         return True
+
+    def watchlist_gone(self) -> None:
+        log.warning("the watchlist %s was deleted or renamed: the loaded one keeps serving "
+                    "until a new file is put there", self.settings.watchlist)
 
     def schedule_reload(self, delay: float = 0.3) -> None:
         """Editors save in several steps: wait until the writes settle, then reload once."""
@@ -362,7 +374,8 @@ class Service:
         self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
         self.inbox.start()
         self._inbox_id = _identity(self.settings.inbox)
-        self._watchlist_observer = watch_file(self.settings.watchlist, self.schedule_reload)
+        self._watchlist_observer = watch_file(self.settings.watchlist, self.schedule_reload,
+                                              self.watchlist_gone)
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)
         self.jobs.every("rescan", self.settings.rescan_interval, self.request_rescan)
         self.rescanner = threading.Thread(target=self._rescanner, name="rescanner", daemon=True)

@@ -178,13 +178,27 @@ def test_commands_that_send_nothing_run_without_the_notify_secrets(tmp_path, mon
     config.write_text(yaml.safe_dump({
         "inbox": "in", "watchlist": str(watchlist(tmp_path)),
         "notify": [{"url": "json://bob:${HOOK_PW}@127.0.0.1:1/hook"}]}))
-    for command in (["status"], ["hits"], ["outbox"], ["silence", "list"], ["migrate"]):
+    for command in (["status"], ["hits"], ["outbox"], ["silence", "list"], ["migrate"],
+                    ["route-test", "--entity", "putin"]):
         result = run_cli(*command, "--config", str(config))
         assert result.returncode == 0, (command, result.stderr)
-    for command in (["notify-test"], ["check"]):
+    for command in (["notify-test"], ["check"], ["notify-test", "--entry", "1"]):
         result = run_cli(*command, "--config", str(config))
         assert result.returncode == 2, command
         assert "HOOK_PW is not set" in result.stdout + result.stderr, command
+
+
+def test_notify_test_of_one_entry_needs_only_its_own_secrets(tmp_path, http_sink, monkeypatch):
+    monkeypatch.delenv("SMTP_PW", raising=False)
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(watchlist(tmp_path)),
+        "notify": [{"url": "mailto://bob:${SMTP_PW}@127.0.0.1:1?to=a@example.org"},
+                   {"url": http_sink.url(), "name": "hook"}]}))
+    result = run_cli("notify-test", "--config", str(config), "--entry", "2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2. hook json://127.0.0.1")
+    assert http_sink.received()[0]["title"] == "watcher: test alert"
 
 
 def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):

@@ -9,6 +9,7 @@ import difflib
 import functools
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -230,25 +231,40 @@ def _notifier(settings):
 
 
 def cmd_notify_test(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
-    notifier = _notifier(settings)
-    if not notifier.targets:
+    from .notify import Notifier
+
+    # one entry tested (--entry): only its own ${VAR}s need to be set
+    settings = load_settings(args.config, notify_secrets=args.entry is None)
+    entries = settings.notify
+    if not entries:
         _err("no notify targets configured: alerts go to the log")
         return 1
-    count = len(notifier.targets)
-    if args.entry is not None and not 1 <= args.entry <= count:
-        _err(f"--entry {args.entry}: the config has notify entries 1 to {count}")
+    if args.entry is not None and not 1 <= args.entry <= len(entries):
+        _err(f"--entry {args.entry}: the config has notify entries 1 to {len(entries)}")
         return 2
+    chosen = range(len(entries)) if args.entry is None else [args.entry - 1]
+    for k in chosen:
+        unset = _UNSET.search(entries[k].url)
+        if unset:
+            raise ConfigError(f"{settings.config_path}: notify entry {k + 1}: environment "
+                              f"variable {unset[1]} is not set")
+    notifier = Notifier.from_settings(settings)
     failed = 0
-    for i, (key, target) in enumerate(notifier.targets.items(), 1):
-        if args.entry and args.entry != i:
-            continue
+    for k in chosen:
+        key = entries[k].key(k)
+        target = notifier.targets.get(key)
+        if target is None:
+            raise ConfigError([f"{settings.config_path}: {p}" for p in notifier.problems
+                               if repr(key) in p] or f"notify entry {k + 1}: not usable")
         title, body = notifier.test_message(target)
         error = notifier.send(key, title, body, target.format)
         failed += error is not None
-        _out(f"{i}. {key} {target.display}: " + ("delivered" if error is None
-                                                  else f"FAILED: {error}"))
+        _out(f"{k + 1}. {key} {target.display}: " + ("delivered" if error is None
+                                                      else f"FAILED: {error}"))
     return 1 if failed else 0
+
+
+_UNSET = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)")  # a ${VAR} load_settings left unset
 
 
 def cmd_hits(args: argparse.Namespace) -> int:
@@ -469,32 +485,35 @@ def cmd_silence(args: argparse.Namespace) -> int:
 
 def cmd_route_test(args: argparse.Namespace) -> int:
     from .models import Alert, Mention
-    from .notify import route_reasons, routes
+    from .notify import Notifier, route_reasons, routes
     from .policy import Silence, is_silenced
     from .store import Store, as_utc
 
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, notify_secrets=False)  # it sends nothing
     entities = {e.id: e for e in load_watchlist(settings.watchlist)}
     ent = entities.get(args.entity)
     if ent is None:
         raise ConfigError(f"--entity: {args.entity!r} is not in {settings.watchlist}")
-    notifier = _notifier(settings)
+    notifier = Notifier.from_settings(settings)  # an entry with an unset ${VAR}: shown as written
     m = Mention(text=ent.name, alias=ent.name, score=args.score, method="exact", detail="",
                 start=0, end=len(ent.name), before="", after="")
     alert = Alert(entity_id=ent.id, entity_name=ent.name, entity_type=ent.type, tags=ent.tags,
                   path="route-test", sha256="", found_at="", mentions=(m,))
     _out(f"{ent.id} ({ent.type}, tags {list(ent.tags)}), a mention with score {args.score:g}:")
-    if not notifier.targets:
+    if not settings.notify:
         _out("  no notify targets: alerts go to the log")
     now = datetime.now(UTC)
     silences = [Silence(s.entity_id, as_utc(s.created_at), as_utc(s.until))
                 for s in Store(settings.database_url).silences(active_at=now)]
     silenced = is_silenced(silences, ent.id, now, now)
-    for i, (key, target) in enumerate(notifier.targets.items(), 1):
-        yes = routes(target.entry, alert)
-        how = _policy_words(target.entry) if yes else ""
-        _out(f"  {i}. {key} {target.display}: {'RECEIVES' if yes else 'no'} "
-             f"({'; '.join(route_reasons(target.entry, alert))}){how}")
+    for i, entry in enumerate(settings.notify, 1):
+        key = entry.key(i - 1)
+        target = notifier.targets.get(key)
+        shown = target.display if target else notifier.redact(entry.url, parts=True)
+        yes = routes(entry, alert)
+        how = _policy_words(entry) if yes else ""
+        _out(f"  {i}. {key} {shown}: {'RECEIVES' if yes else 'no'} "
+             f"({'; '.join(route_reasons(entry, alert))}){how}")
     if silenced:
         _out(f"  silenced now: hits of {ent.id} are stored, not sent (watcher silence list)")
     return 0

@@ -505,9 +505,10 @@ def secrets_of(entries: Sequence[NotifyEntry], env_secrets: Sequence[str] = ()) 
     for entry in entries:
         found.add(entry.url)
         rest = entry.url.split("://", 1)[-1]
-        userinfo, _, rest = rest.rpartition("@")
+        authority = re.split(r"[/?#]", rest, maxsplit=1)[0]  # an @ in the query is no user
+        userinfo = authority.rpartition("@")[0]
         found.update(p for p in userinfo.split(":") if len(p) >= 4)
-        path = rest.split("/", 1)[1] if "/" in rest else ""  # the host is not a secret
+        path = rest[len(authority):]  # the host is not a secret
         found.update(p for p in re.split(r"[/?&=#]", path) if len(p) >= 8 and "." not in p)
     return sorted(found, key=len, reverse=True)
 

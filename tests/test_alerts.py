@@ -131,6 +131,38 @@ def test_a_file_that_grows_alerts_only_what_was_added(world, http_sink):
     assert http_sink.received()[3]["title"] == "watcher: Gazprom, Vladimir Putin in live.txt"
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_failed_send_says_why(world):
+    """apprise says only "Connection error" at WARNING; the reason (a refused password, a
+    closed port) is at DEBUG, and goes into the outbox error, without the password."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from conftest import free_port
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            return "250 OK"
+
+    def refuse(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=False, handled=False)
+
+    port = free_port()
+    server = Controller(Handler(), hostname="127.0.0.1", port=port, auth_required=True,
+                        auth_require_tls=False, authenticator=refuse)
+    server.start()
+    try:
+        w = world([{"url": f"mailto://bob:Wr0ngPassw0rd@127.0.0.1:{port}?secure=no"
+                           "&from=watcher@example.org&to=desk@example.org", "name": "mail"},
+                   {"url": f"json://127.0.0.1:{free_port()}/closed", "name": "hook"}])
+        w.drop("a.txt", PUTIN.format(n=1))
+        w.tick()
+    finally:
+        server.stop()
+    errors = {row["entry"]: row["last_error"] for row in w.outbox()}
+    assert "535" in errors["mail"] and "Wr0ngPassw0rd" not in errors["mail"]
+    assert "Connection refused" in errors["hook"]
+
+
 def test_cooldown_is_per_entity(world, http_sink):
     w = world([{"url": http_sink.url(), "repeat_interval": "1h"}])
     w.drop("a.txt", "Vladimir Putin spoke.")

@@ -376,15 +376,22 @@ def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:
                   display=plugin.url(privacy=True))
 
 
-class _Capture(logging.Handler):
-    """Collects apprise's own warnings during one send: they say why it failed."""
+class _Capture(logging.Filter):
+    """On apprise's logger during one send: collects its warnings and the exception lines
+    it logs at DEBUG ("Socket Exception: (535, b'Authentication failed')"), which say why a
+    send failed; lets on only what the logger's own level lets on."""
 
-    def __init__(self):
-        super().__init__(logging.WARNING)
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
         self.lines: list[str] = []
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING or (
+                "xception" in message or "rror" in message):
+            self.lines.append(message.strip().replace("\r\n", " ")[:300])
+        return record.levelno >= self.level
 
 
 class Notifier:
@@ -468,15 +475,18 @@ class Notifier:
         target = self.targets.get(entry_key)
         if target is None:
             return f"notify entry {entry_key!r} is no longer configured"
-        capture = _Capture()
         logger = logging.getLogger("apprise")
-        logger.addHandler(capture)
+        level = logger.level
+        capture = _Capture(logger.getEffectiveLevel())
+        logger.addFilter(capture)
+        logger.setLevel(logging.DEBUG)  # the reason of a failure is often only at DEBUG
         try:
             ok = target.apprise.notify(title=title, body=body, body_format=body_format)
         except Exception as exc:  # noqa: BLE001 - a plugin bug must not kill delivery
             ok, capture.lines = False, [f"{type(exc).__name__}: {exc}"]
         finally:
-            logger.removeHandler(capture)
+            logger.setLevel(level)
+            logger.removeFilter(capture)
             self._sent_at[entry_key] = time.monotonic()
         if ok:
             return None

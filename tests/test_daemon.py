@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -177,6 +178,23 @@ def test_a_watchlist_half_written_emptied_or_deleted_is_not_taken_in_silence(mak
     d.watchlist.unlink()
     wait_for(lambda: "was deleted or renamed: the loaded one keeps serving" in d.log(),
              what="the warning about a deleted list")
+    assert d.stop() == 0
+
+
+def test_move_mode_records_where_each_document_was_moved(make_daemon, http_sink):
+    """Two drops named same.txt: processed/same.txt and processed/same.1.txt; the documents
+    and the alerts name those, not the inbox path both came in by."""
+    d = make_daemon(after_processing="move", notify=[{"url": http_sink.url()}]).start()
+    d.drop("same.txt", "Vladimir Putin arrived.")
+    wait_for(lambda: d.count("documents") == 1, what="the first document")
+    d.drop("same.txt", "Volodymyr Zelensky arrived.")
+    wait_for(lambda: d.count("documents") == 2, what="the second document")
+    paths = sorted(r[0] for r in d.query("SELECT path FROM documents"))
+    processed = d.data / "processed"
+    assert paths == [str(processed / "same.1.txt"), str(processed / "same.txt")]
+    assert all(Path(p).exists() for p in paths)
+    wait_for(lambda: len(http_sink.received()) == 2, what="both alerts")
+    assert any(str(processed / "same.1.txt") in m["message"] for m in http_sink.received())
     assert d.stop() == 0
 
 

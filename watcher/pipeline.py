@@ -40,6 +40,7 @@ class Outcome:
     entities: tuple[str, ...] = ()
     error: str = ""
     recorded: str = ""  # unchanged: the status stored when this file was handled
+    move_to: Path | None = None  # move mode: where the document was recorded to be
 
 
 def printable(path: str) -> str:
@@ -103,10 +104,11 @@ class Pipeline:
                 self.claims.release()
         self._log(outcome, time.monotonic() - started)
         if outcome.status in ("processed", "duplicate", "failed"):
-            self._move(path, failed=outcome.status == "failed")
+            self._move(path, outcome.move_to or self._destination(
+                path, failed=outcome.status == "failed"))
         elif outcome.status == "unchanged" and self.move_to:
             # handled, but killed before the move: the restart scan finds it still here
-            self._move(path, failed=outcome.recorded == "failed")
+            self._move(path, self._destination(path, failed=outcome.recorded == "failed"))
         return outcome
 
     def _process(self, path: str, shown: str) -> Outcome:
@@ -151,20 +153,24 @@ class Pipeline:
         # what each notify entry should hear about; its policy decides when (alerting.py)
         pending = self.notifier.pending_for(alerts)
         owner = self.claims.id if self.claims is not None else None
+        # move mode: the document is recorded where it will be, so that alerts name it there
+        # (same.1.txt when a same.txt was processed before)
+        dest = self._destination(path, failed=False)
         _, created = self.store.save_document(
             path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
-            encoding=encoding, hits=pairs, pending=pending, claim_owner=owner)
+            encoding=encoding, hits=pairs, pending=pending, claim_owner=owner,
+            location=printable(str(dest)) if dest else None)
         if self.claims is not None:
             self.claims.stored()  # the claim went with the document: one commit less
         if not created:
-            return Outcome(shown, "duplicate", sha)
+            return Outcome(shown, "duplicate", sha, move_to=dest)
         if pending:
             self.on_messages()
         elif alerts and not self.notifier.targets:
             for alert in alerts:
                 log.warning("ALERT %s", _alert_line(alert))
         return Outcome(shown, "processed", sha, len(hits), len(pending),
-                       tuple(a.entity_id for a in alerts))
+                       tuple(a.entity_id for a in alerts), move_to=dest)
 
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,
               error: str) -> Outcome:
@@ -188,15 +194,21 @@ class Pipeline:
                      f" (same content as a stored document, sha256={o.sha256[:12]})"
                      if o.status == "duplicate" else "")
 
-    def _move(self, path: str, failed: bool) -> None:
+    def _destination(self, path: str, failed: bool) -> Path | None:
+        """Where move mode puts this file (a free name: same.1.txt after same.txt); None in
+        keep mode."""
         if self.move_to is None or self.inbox is None:
-            return
+            return None
         dest_root = self.move_to[1] if failed else self.move_to[0]
         try:
             rel = Path(path).relative_to(self.inbox)
         except ValueError:
             rel = Path(Path(path).name)
-        dest = _free_name(dest_root / rel)
+        return _free_name(dest_root / rel)
+
+    def _move(self, path: str, dest: Path | None) -> None:
+        if dest is None:
+            return
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, dest)

@@ -387,8 +387,11 @@ class Store:
     @_retry_on_conflict
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
                       hits: Sequence[tuple[Hit, Mention]], pending: Sequence[dict],
-                      claim_owner: str | None = None) -> tuple[int, bool]:
+                      claim_owner: str | None = None,
+                      location: str | None = None) -> tuple[int, bool]:
         """Store a document, its hits and its pending notifications in one transaction.
+        `path` is where it was found (its files row), `location` where it is kept, if
+        elsewhere (move mode): the document's path, which alerts name.
 
         Returns (document id, created). When a document with the same SHA-256 is already
         stored, nothing is added and created is False: the same content twice is one document.
@@ -407,7 +410,8 @@ class Store:
             now = self.clock()
             conn = s.connection()  # Core inserts: the ORM's unit of work costs more CPU
             doc_id = conn.execute(insert(DocumentRow.__table__).values(
-                sha256=sha256, path=path, size=size, encoding=encoding, status="processed",
+                sha256=sha256, path=location or path, size=size, encoding=encoding,
+                status="processed",
                 error="", hit_count=len(hits), processed_at=now)).inserted_primary_key[0]
             # The hits go by COPY on PostgreSQL (_copy_rows). Elsewhere, RETURNING makes
             # SQLAlchemy send rows as one multi-row INSERT ("insertmanyvalues"), not one

@@ -151,6 +151,23 @@ def test_values_out_of_range_are_errors_and_level_names_any_case(tmp_path):
     assert score.returncode == 2 and "not a score from 0 to 100" in score.stderr
 
 
+def test_check_notes_an_entry_a_burst_would_flood(tmp_path):
+    """One email per document at apprise's 5.5 s: check says so; group_wait silences it."""
+    email = "mailto://127.0.0.1:2525?from=watcher@example.org&to=desk@example.org"
+    config = tmp_path / "watcher.yaml"
+    for extra, noted in (({}, True), ({"group_wait": "1m"}, False)):
+        config.write_text(yaml.safe_dump({"inbox": "in", "watchlist": str(watchlist(tmp_path)),
+                                          "notify": [{"url": email, "name": "desk", **extra},
+                                                     {"url": "json://127.0.0.1:1/hook"}]}))
+        result = run_cli("check", "--config", str(config))
+        assert result.returncode == 0, result.stdout + result.stderr
+        notes = [ln for ln in result.stdout.splitlines() if ln.startswith("note:")]
+        assert notes == ([
+            "note: notify entry 'desk': one message per document, one every 5.5 s: 200 "
+            "documents in a burst take 18 min; group_wait (e.g. 1m) makes a burst one message"]
+            if noted else [])
+
+
 def test_a_token_in_a_url_path_or_query_is_never_shown(tmp_path, http_sink):
     """apprise's privacy form masks a password, not /hooks/TOKEN or ?key=TOKEN: what a
     ${VAR} put there is masked too, however short."""

@@ -203,6 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                                          " (does not exist yet: the daemon will create it)")
     _out(f"ok: {settings.config_path}; watchlist {settings.watchlist} with {len(entities)} "
          f"entities; {len(settings.notify)} notify target(s); {inbox}")
+    for note in notifier.burst_notes():
+        _out(f"note: {note}")
     return 0
 
 

@@ -460,15 +460,34 @@ class Notifier:
             f"This is a test from watcher to entry {target.key!r}. If you read this, "
             "alerts will reach you.")
 
+    def spacing(self, entry_key: str) -> float:
+        """Seconds apprise keeps between two requests to this entry's service."""
+        target = self.targets.get(entry_key)
+        if target is None:
+            return 0.0
+        return max((float(p.request_rate_per_sec or 0) for p in target.apprise), default=0.0)
+
+    def burst_notes(self) -> list[str]:
+        """Entries that send one message per document at apprise's pace: a burst of drops
+        takes long to reach them (200 emails at 5.5 s: 18 minutes), and floods the reader."""
+        notes = []
+        for key, target in self.targets.items():
+            entry, pace = target.entry, self.spacing(key)
+            if entry.mode == "immediate" and not entry.group_wait and \
+                    not entry.repeat_interval and pace >= 1:
+                notes.append(f"notify entry {key!r}: one message per document, one every "
+                             f"{pace:g} s: 200 documents in a burst take {200 * pace / 60:.0f}"
+                             " min; group_wait (e.g. 1m) makes a burst one message")
+        return notes
+
     def wait_before_send(self, entry_key: str) -> float:
         """Seconds until the entry's service may be sent to again. apprise spaces requests to
         one service (Slack 1.2 s, email 5.5 s) by sleeping in notify(): the drain sends the
         other entries' messages meanwhile, rather than sleep with it."""
-        target, last = self.targets.get(entry_key), self._sent_at.get(entry_key)
-        if target is None or last is None:
+        last = self._sent_at.get(entry_key)
+        if last is None:
             return 0.0
-        spacing = max((float(p.request_rate_per_sec or 0) for p in target.apprise), default=0.0)
-        return max(0.0, spacing - (time.monotonic() - last))
+        return max(0.0, self.spacing(entry_key) - (time.monotonic() - last))
 
     def send(self, entry_key: str, title: str, body: str, body_format: str) -> str | None:
         """Deliver one message; return None on success or a reason (no secrets in it)."""

@@ -22,6 +22,10 @@ UKRAINIAN = "Президент Володимир Зеленський пров
     (RUSSIAN, "cp1251", "cp1251"),
     (RUSSIAN, "koi8_r", "koi8_r"),
     (UKRAINIAN, "cp1251", "cp1251"),
+    ("Enrique Peña Nieto viajó a São Paulo con el señor de España.", "latin-1", "cp1252"),
+    ("Le président a déclaré à Paris que la réunion était très importante.", "latin-1",
+     "cp1252"),
+    ("Zażółć gęślą jaźń. Łódź i Kraków są pięknymi miastami w Polsce.", "cp1250", "cp1250"),
 ])
 def test_decodes_the_encodings_that_arrive(text, encoding, expected):
     decoded, found = decode(text.encode(encoding))

@@ -143,9 +143,15 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise ExtractError("binary file (contains NUL bytes), not text")
     import charset_normalizer  # on first use: most drops are UTF-8
 
-    best = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY).best()
+    results = charset_normalizer.from_bytes(data, cp_isolation=_LEGACY)
+    best = results.best()
     if best is None:
         raise ExtractError("cannot detect the text encoding (binary file?)")
+    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
+    if best.encoding != "cp1252" and "cp1252" in tied | set(best.could_be_from_charset):
+        # a tie the detector breaks by list order: Peña and São would read Peńa and Săo in
+        # cp1250; Western European text is the likelier in a Latin code page
+        return data.decode("cp1252", "replace"), "cp1252"
     return str(best), best.encoding
 
 

@@ -151,6 +151,15 @@ def test_values_out_of_range_are_errors_and_level_names_any_case(tmp_path):
     assert score.returncode == 2 and "not a score from 0 to 100" in score.stderr
 
 
+def test_a_table_row_stays_one_line(capsys):
+    from watcher.cli import _print_table
+
+    _print_table([{"text": "Volodymyr\nZelensky", "error": "x" * 80}], ["text", "error"])
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("Volodymyr Zelensky")
+    assert lines[1].rstrip().endswith("x…") and len(lines[1].rstrip()) == 18 + 2 + 60
+
+
 def test_check_notes_an_entry_a_burst_would_flood(tmp_path):
     """One email per document at apprise's 5.5 s: check says so; group_wait silences it."""
     email = "mailto://127.0.0.1:2525?from=watcher@example.org&to=desk@example.org"

@@ -346,11 +346,13 @@ def _print_table(rows: list[dict], cols: list[str]) -> None:
     if not rows:
         _out("(none)")
         return
-    cells = [[str(r.get(c, "")) for c in cols] for r in rows]
+    # one line per row: a line break inside a value (a name across lines) is shown as a space
+    cells = [[" ".join(str(r.get(c, "")).split()) for c in cols] for r in rows]
     widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(cols)]
     _out("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in cells:
-        _out("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+        _out("  ".join((v if len(v) <= w else v[:w - 1] + "…").ljust(w)
+                       for v, w in zip(row, widths, strict=True)))
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -373,13 +373,17 @@ def _sentence_start(text: str, start: int) -> bool:
     return k < 0 or text[k] in ".!?…:;\n\r"
 
 
-def _first_names_used(text: str, words, folds: list[str]) -> dict[str, frozenset[str]]:
+def _first_names_used(text: str, words, folds: list[str],
+                       surnames=None) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
-    ("Dmitry Medvedev": medvedev -> {dmtr}). Given names of the shipped list only, so that
-    what one entity's hits are never depends on what else is watched; no word in capitals
-    (Louis XI, Charles III), no pair across a line break (a heading's last word)."""
+    ("Dmitry Medvedev": medvedev -> {dmtr}), for these `surnames` (None: all). Given names
+    of the shipped list only, so that what one entity's hits are never depends on what else
+    is watched; no word in capitals (Louis XI, Charles III), no pair across a line break (a
+    heading's last word)."""
     out: dict[str, set[str]] = {}
-    for k in range(1, len(words)):
+    at = range(1, len(words)) if surnames is None else \
+        [k for k, f in enumerate(folds) if f in surnames and k]
+    for k in at:
         start, _, word = words[k]
         ps, pe, prev = words[k - 1]
         if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
@@ -842,6 +846,7 @@ class Matcher:
         kept = []
         lower = cased = as_words = None
         capital_only = self._capital_only
+        fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
         for i, (f, own, multi, plain, given) in enumerate(info):
             if own is None:
                 if plain is not None:  # a frequent word in lower case
@@ -876,23 +881,27 @@ class Matcher:
                         group = self._group(SCORE["exact"], "exact", "exact name", members)
                         kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
+                fold_at[words[i][0]] = f
                 kept.extend(self._pick(text, words, i, i + 1, own))
-        if kept and any(not item[2] and item[3][4] for item in kept):
-            kept = self._as_named(text, words, [x[0] for x in info], kept)
+        bare = {fold_at[item[0]] for item in kept
+                if not item[2] and item[3][4] and item[0] in fold_at}
+        if bare:
+            kept = self._as_named(text, words, [x[0] for x in info], kept, fold_at, bare)
         return self._hits(text, kept)
 
-    def _as_named(self, text, words, folds, kept: list[tuple]) -> list[tuple]:
+    def _as_named(self, text, words, folds, kept: list[tuple], fold_at: dict[int, str],
+                  bare: set[str]) -> list[tuple]:
         """_pick's items without the persons a bare surname cannot mean here: once a text
         names someone of that surname in full, the surname alone means whom it named
-        ("Dmitry Medvedev ... Medvedev added" is not Alexander Medvedev too)."""
-        used = _first_names_used(text, words, folds)
+        ("Dmitry Medvedev ... Medvedev added" is not Alexander Medvedev too). `bare`: the
+        surnames (folds) of kept items without a first name."""
+        used = _first_names_used(text, words, folds, bare)
         if not used:
             return kept
-        at = {w[0]: folds[k] for k, w in enumerate(words)}
         out = []
         for item in kept:
             start, _, extra, g, m = item
-            names = used.get(at.get(start)) if not extra and g[4] else None
+            names = used.get(fold_at.get(start)) if not extra and g[4] else None
             if names is None:
                 out.append(item)
             elif m is not None:

@@ -8,6 +8,7 @@ Email goes through a real SMTP server (aiosmtpd) and is parsed back.
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 import time
@@ -15,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import SLACK_URL, wait_for
 
 from watcher.config import NotifyEntry
@@ -708,6 +710,22 @@ def test_silence_route_test_and_outbox_commands(make_daemon, http_sink):
 
     out = run_cli("outbox", *cfg).stdout
     assert out.startswith("0 pending, 0 failed, 0 sent, 0 dead; 0 notification(s) waiting")
+
+
+def test_outbox_lists_whole_errors_as_jsonl(world, tmp_path):
+    from conftest import free_port, run_cli
+
+    w = world([{"url": f"json://127.0.0.1:{free_port()}/closed", "name": "hook"}])
+    w.drop("a.txt", PUTIN.format(n=1))
+    w.tick()
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({"inbox": str(w.inbox), "watchlist": str(tmp_path / "x"),
+                                      "database": w.db_url, "notify": w.notify}))
+    out = run_cli("outbox", "--config", str(config), "--format", "jsonl")
+    (row,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert row["entry"] == "hook" and row["status"] == "failed" and row["attempts"] == 1
+    assert len(row["error"]) > 60 and "Connection refused" in row["error"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ", row["when"])
 
 
 def test_apprise_debug_logging_never_shows_the_webhook_secret(make_daemon, http_sink):

@@ -425,25 +425,31 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from .store import Store
+    from .store import Store, as_utc
 
     settings = load_settings(args.config, notify_secrets=False)
     store = Store(settings.database_url)
     if args.action == "retry":
         _out(f"{store.retry('dead')} dead message(s) queued again")
         return 0
-    counts = store.outbox_counts()
-    _out(", ".join(f"{n} {k}" for k, n in counts.items())
-         + f"; {store.counts()['waiting']} notification(s) waiting for their entry's policy")
+    if args.format == "table":
+        counts = store.outbox_counts()
+        _out(", ".join(f"{n} {k}" for k, n in counts.items())
+             + f"; {store.counts()['waiting']} notification(s) waiting for their entry's policy")
     rows = store.outbox(None if args.status == "failed" else args.status)
     if args.status == "failed":
         rows = [r for r in rows if r.status == "pending" and r.attempts]
     elif args.status is None and not args.all:
         rows = [r for r in rows if r.status != "sent"]
-    _print_table([{"id": r.id, "status": _shown_status(r), "entry": r.entry, "kind": r.kind,
-                   "attempts": r.attempts, "next": r.next_attempt_at.strftime("%m-%d %H:%M:%S"),
-                   "title": r.title, "error": r.last_error} for r in rows],
-                 ["id", "status", "entry", "kind", "attempts", "next", "title", "error"])
+    table = [{"id": r.id, "status": _shown_status(r), "entry": r.entry, "kind": r.kind,
+              "attempts": r.attempts,  # a sent message: when it went; else when it is due
+              "when": as_utc(r.sent_at or r.next_attempt_at).strftime("%Y-%m-%d %H:%M:%SZ"),
+              "title": r.title, "error": r.last_error} for r in rows]
+    if args.format == "jsonl":  # whole errors and titles, for scripts
+        for row in table:
+            _out(json.dumps(row, ensure_ascii=False))
+        return 0
+    _print_table(table, ["id", "status", "entry", "kind", "attempts", "when", "title", "error"])
     return 0
 
 
@@ -600,6 +606,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
     sp.add_argument("--status", choices=["pending", "failed", "sent", "dead"])
     sp.add_argument("--all", action="store_true", help="sent messages too")
+    sp.add_argument("--format", choices=["table", "jsonl"], default="table",
+                    help="jsonl: one JSON object per message, errors whole")
 
     sp = cmd("silence", cmd_silence, "silence an entity for a while: its hits are stored, "
              "not sent")

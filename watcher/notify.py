@@ -388,10 +388,12 @@ class _Capture(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if record.levelno >= logging.WARNING or (
-                "xception" in message or "rror" in message):
+        if record.levelno >= logging.WARNING or _CAUSE.match(message):
             self.lines.append(message.strip().replace("\r\n", " ")[:300])
         return record.levelno >= self.level
+
+
+_CAUSE = re.compile(r"[\w ]{0,40}(?:Exception|Error)\b")  # "Socket Exception: ...", not a payload
 
 
 class Notifier:

@@ -181,6 +181,21 @@ def test_a_watchlist_half_written_emptied_or_deleted_is_not_taken_in_silence(mak
     assert d.stop() == 0
 
 
+def test_status_says_a_killed_daemon_of_this_host_is_gone(make_daemon):
+    """Not "alive" for another lease after a SIGKILL, nor "not running" beside "alive"."""
+    import json
+
+    from conftest import run_cli
+
+    d = make_daemon().start()
+    d.kill()
+    status = json.loads(run_cli("status", "--config", str(d.config), "--format",
+                                "json").stdout)
+    assert status["daemon"]["running"] is False
+    assert [m["state"] for m in status["group"]] == ["gone"]
+    assert "group: 0 daemon(s) alive" in run_cli("status", "--config", str(d.config)).stdout
+
+
 def test_move_mode_records_where_each_document_was_moved(make_daemon, http_sink):
     """Two drops named same.txt: processed/same.txt and processed/same.1.txt; the documents
     and the alerts name those, not the inbox path both came in by."""

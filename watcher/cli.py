@@ -368,12 +368,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def _group(store, lease_s: float) -> list[dict]:
-    """The daemons sharing the database, with whether each looks alive."""
-    now = datetime.now(UTC)
+    """The daemons sharing the database, with whether each looks alive: one of this host
+    whose process is gone is "gone" at once, not alive until its lease runs out."""
+    import socket
+
+    from .group import pid_alive
+
+    now, host = datetime.now(UTC), socket.gethostname()
     out = []
     for d in store.daemons():
         age = (now - d["heartbeat_at"]).total_seconds()
         state = "stopped" if d["stopped_at"] else ("alive" if age < lease_s else "dead")
+        if state == "alive" and d["host"] == host and not pid_alive(d["pid"]):
+            state = "gone"  # killed: its work is taken over after the lease (or at a restart)
         out.append({"id": d["id"], "state": state, "heartbeat_s": round(age, 1),
                     "claims": d["claims"], "sending": d["leases"],
                     "processed": d["processed"], "failed": d["failed"], "queue": d["queue"],

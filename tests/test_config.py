@@ -183,6 +183,23 @@ def test_a_missing_inbox_is_said_by_check_and_by_the_daemon_that_creates_it(make
     assert d.stop() == 0
 
 
+def test_check_lists_every_problem_at_once_with_its_line(tmp_path):
+    """A wrong key elsewhere does not hide a bad URL or cron expression until it is fixed."""
+    write(tmp_path, "wl.yaml", "entities:\n  - id: a\n    name: A\n")
+    config = write(tmp_path, "watcher.yaml",
+                   "inbox: in\nwatchlist: wl.yaml\nworkerz: 3\nnotify:\n"
+                   "  - name: hook\n    url: foo://bar\n"
+                   "  - name: daily\n    url: json://127.0.0.1:1/x\n    mode: digest\n"
+                   "    schedule: 61 8 * * *\n")
+    check = run_cli("check", "--config", str(config))
+    assert check.returncode == 2
+    lines = check.stdout.splitlines()
+    assert lines[0] == f"{config}:3: workerz: unknown key 'workerz'"
+    assert lines[1] == f"{config}:6: notify entry 'hook': not a valid apprise URL (scheme 'foo')"
+    assert lines[2].startswith(f"{config}:10: notify entry 'daily': schedule '61 8 * * *'")
+    assert "3 problem(s) found" in check.stderr
+
+
 @pytest.mark.parametrize("config_text, expected", [
     ("inbox: in\n", "missing key 'watchlist'"),
     ("inbox: [in\n", "invalid YAML"),

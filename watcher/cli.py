@@ -186,13 +186,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    settings, problems = check(args.config)
-    if settings is not None:
-        from .notify import Notifier
+    from .config import notify_entries
 
-        notifier = Notifier.from_settings(settings)
-        problems += [f"{settings.config_path}: {p}" for p in notifier.problems]
-        problems += [f"{settings.config_path}: {p}" for p in schedule_problems(settings)]
+    settings, problems = check(args.config)
+    # every notify entry valid on its own is tried too, so that a wrong key elsewhere does
+    # not hide a bad URL or schedule until it is fixed
+    problems += entry_problems(Path(args.config).resolve(), notify_entries(args.config))
     for p in problems:
         _out(p)
     if problems:
@@ -203,23 +202,32 @@ def cmd_check(args: argparse.Namespace) -> int:
                                          " (does not exist yet: the daemon will create it)")
     _out(f"ok: {settings.config_path}; watchlist {settings.watchlist} with {len(entities)} "
          f"entities; {len(settings.notify)} notify target(s); {inbox}")
-    for note in notifier.burst_notes():
+    from .notify import Notifier
+
+    for note in Notifier.from_settings(settings).burst_notes():
         _out(f"note: {note}")
     return 0
 
 
-def schedule_problems(settings) -> list[str]:
-    """Digest schedules apscheduler cannot read."""
+def entry_problems(path: Path, entries) -> list[str]:
+    """What apprise (the URL) and the scheduler (a digest's cron) say of each notify entry,
+    with its line."""
+    from .notify import make_target
     from .scheduler import next_runs
 
     problems = []
-    for i, entry in enumerate(settings.notify):
+    for i, entry, lines in entries:
+        where = {key: f"{path}:{line}" for key, line in lines.items()}
+        try:
+            make_target(entry.key(i), entry)
+        except ValueError as exc:
+            problems.append(f"{where.get('url', path)}: {exc}")
         if entry.schedule:
             try:
                 next_runs(entry.schedule, entry.timezone, datetime.now(UTC))
             except ValueError as exc:
-                problems.append(f"notify entry {entry.key(i)!r}: schedule {entry.schedule!r}: "
-                                f"{exc}")
+                problems.append(f"{where.get('schedule', path)}: notify entry "
+                                f"{entry.key(i)!r}: schedule {entry.schedule!r}: {exc}")
     return problems
 
 

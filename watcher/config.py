@@ -481,6 +481,32 @@ def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
     return settings
 
 
+def notify_entries(path: str | Path) -> list[tuple[int, NotifyEntry, dict[str, int]]]:
+    """(index, entry, line of each of its keys) of each notify entry of a config that is
+    valid on its own, its ${VAR}s set: what `check` tests against apprise and the scheduler
+    even when another part of the config is wrong."""
+    path = Path(path).resolve()
+    try:
+        data, lines = load_yaml(path)
+    except ConfigError:
+        return []
+    items = data.get("notify") if isinstance(data, dict) else None
+    out = []
+    for i, raw in enumerate(items if isinstance(items, list) else []):
+        problems: list[str] = []
+        raw = _expand(raw, ("notify", i), lines, path, problems)
+        if problems:
+            continue  # an unset variable: reported by load_settings
+        try:
+            entry = NotifyEntry.model_validate(raw)
+        except ValidationError:
+            continue  # reported by load_settings, with its line
+        keys = {loc[2]: line for loc, line in lines.items()
+                if len(loc) == 3 and loc[:2] == ("notify", i)}
+        out.append((i, entry, keys))
+    return out
+
+
 def check(path: str | Path) -> tuple[Settings | None, list[str]]:
     """Validate config and watchlist; return the settings and every problem found."""
     problems: list[str] = []

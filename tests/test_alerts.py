@@ -7,6 +7,7 @@ Email goes through a real SMTP server (aiosmtpd) and is parsed back.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import random
@@ -257,6 +258,17 @@ def test_an_entity_in_several_documents_found_in_one_minute_shows_that_minute_on
 
     _, body = render([_capped_alert("E0", n) for n in range(3)], Style())
     assert "E0 (other): 3 mentions in 3 documents" in body
+    assert body.endswith("found 2025-03-03 09:14 UTC · in /in")  # their one folder, once
+    assert "• 0.txt: “" in body
+
+
+def test_documents_from_several_folders_are_named_by_their_whole_path():
+    from watcher.notify import Style, render
+
+    alerts = [_capped_alert("E0", 0), dataclasses.replace(_capped_alert("E0", 1),
+                                                           path="/other/1.txt")]
+    _, body = render(alerts, Style())
+    assert "• /in/0.txt: “" in body and "• /other/1.txt: “" in body
     assert body.endswith("found 2025-03-03 09:14 UTC")
 
 

@@ -218,10 +218,13 @@ def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = No
     n = sum(len(a.mentions) for a in alerts)
     head = (f"{st.bold(e(first.entity_name))} ({e(first.entity_type)}): {n} "
             f"mention{'s' * (n != 1)} in {len(alerts)} documents")
+    # file names, and their folder once below; whole paths when they lie in several
+    folders = {str(Path(a.path).parent) for a in alerts}
     lines = []
     for a in alerts[:MAX_DOCUMENTS]:
         m, more = a.mentions[0], len(a.mentions) - 1
-        lines.append(f"{e(Path(a.path).name)}: “{_snippet(m, st)}” — score {m.score:.0f}"
+        name = Path(a.path).name if len(folders) == 1 else a.path
+        lines.append(f"{e(name)}: “{_snippet(m, st)}” — score {m.score:.0f}"
                      + (f" (+{more} more in it)" if more > 0 else ""))
     if len(alerts) > MAX_DOCUMENTS:
         lines.append(f"+{len(alerts) - MAX_DOCUMENTS} more documents: "
@@ -229,7 +232,8 @@ def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = No
     if rollup:
         lines.append(rollup_line(rollup, st))
     when = list(dict.fromkeys(st.local(a.found_at, "%Y-%m-%d %H:%M") for a in (first, alerts[-1])))
-    foot = st.small(f"found {' – '.join(when)} {st.local(first.found_at, '%Z')}")
+    where = f" · in {e(folders.pop())}" if len(folders) == 1 else ""
+    foot = st.small(f"found {' – '.join(when)} {st.local(first.found_at, '%Z')}{where}")
     return _block(st, head, lines, foot)
 
 

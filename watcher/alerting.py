@@ -171,7 +171,11 @@ class Dispatcher:
         if error is None:
             # with its lease: one commit per message sent, not two
             self.store.mark_sent(row.id, self.group.id if self.group else None)
-            log.debug("message %d (%s) delivered to %s", row.id, row.kind, row.entry)
+            if row.attempts:  # the failures were logged: say that it got through
+                log.info("message %d (%s) delivered to %s at attempt %d", row.id, row.kind,
+                         row.entry, row.attempts + 1)
+            else:
+                log.debug("message %d (%s) delivered to %s", row.id, row.kind, row.entry)
             return 1
         failed_entries.add(row.entry)
         self._failed(row, error, now)

@@ -208,6 +208,15 @@ def test_a_text_that_names_a_surname_in_full_decides_whom_it_means_alone(surname
     assert m.match(f"{other} {surname} spoke first. {surname} added more.") == []
 
 
+@pytest.mark.parametrize("title", ["Queen", "Lake", "Port", "Mount", "Cape", "Pope"])
+def test_after_a_title_or_a_word_like_lake_a_place_name_is_part_of_another(title):
+    m = Matcher.compile([Entity(id="vic", name="Victoria", type="place")])
+    text = f"Reports on {title} Victoria came. In Victoria, police said. East Victoria too."
+    assert [h.start for h in m.match(text)] == [text.index("In Victoria") + 3,
+                                                text.index("East Victoria") + 5]
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

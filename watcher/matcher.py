@@ -341,23 +341,32 @@ def _hashtag(text: str, start: int) -> bool:
 NAMED_OTHERWISE = "the text names this surname in full with another first name"
 WORD_NAME = "a watched name that is a frequent word: no other vowels, no misspelling"
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
-AFTER_GIVEN_NAME = "a given name before it: a person's surname (Michael Jordan), not this name"
+AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
+                    "Lake Victoria)")
 
 
 def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) -> bool:
     """Whether capitalised word i follows a given name, beside it: then it is that person's
     surname ("Michael Jordan", "Richard Wagner"), no place or organisation. Not after a month
     ("in May Kyiv"), nor after a given name that is also a word, at the start of a sentence
-    ("Will Kyiv hold?")."""
+    ("Will Kyiv hold?"). After a title or a word like Lake it is part of another name too
+    (_TITLES)."""
     ps, pe, prev = words[i - 1]
     if not (prev[0].isupper() and words[i][2][0].isupper() and _beside(text[pe:words[i][0]])):
         return False
     f = fold(prev) if prev_fold is None else prev_fold
+    if f in _TITLES:
+        return True  # Queen Victoria, Lake Victoria, Port Sudan: another name
     if f in _NOT_SURNAME or (f in _WORD_GIVEN and _sentence_start(text, ps)):
         return False
     return _given_name(prev)
 
 
+# Words that make the next word part of another name: a person's (Queen Victoria, Pope
+# Francis) or another place's (Lake Victoria, Port Sudan, Mount Lebanon, Cape Verde). Not
+# New, North or East: New Delhi is in Delhi, East Jerusalem in Jerusalem.
+_TITLES = frozenset("""queen king prince princess pope tsar emperor empress sultan emir sheikh
+lake mount cape port fort""".split())
 # Given names that are English words too, and may start a sentence as such
 _WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy ray don art pat gene
 dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance

@@ -383,7 +383,7 @@ def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:
 class _Capture(logging.Filter):
     """On apprise's logger during one send: collects its warnings and the exception lines
     it logs at DEBUG ("Socket Exception: (535, b'Authentication failed')"), which say why a
-    send failed; lets on only what the logger's own level lets on."""
+    send failed. Passes on only the records the logger's own level would."""
 
     def __init__(self, level: int):
         super().__init__()

@@ -181,6 +181,28 @@ def test_a_watchlist_half_written_emptied_or_deleted_is_not_taken_in_silence(mak
     assert d.stop() == 0
 
 
+def test_a_restart_with_an_invalid_watchlist_serves_the_last_valid_one(make_daemon, http_sink):
+    """An edit made while the daemon was down must not keep it from starting (systemd would
+    restart it for ever): the last valid list serves, loudly, until the file is fixed."""
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "desk"},
+                            {"url": http_sink.url(), "name": "ops", "health": True}]).start()
+    assert d.stop() == 0
+    good = d.watchlist.read_text(encoding="utf-8")
+    d.watchlist.write_text("entities:\n  - id: x\n    nme: typo\n", encoding="utf-8")
+    d.start()
+    assert "watchlist.yaml:3" in d.log() and "unknown key 'nme'" in d.log()
+    assert "serving the last valid watchlist" in d.log()
+    wait_for(lambda: any("watchlist invalid at start" in m["title"]
+                         for m in http_sink.received()), what="the health alert")
+    d.drop("a.txt", "Vladimir Putin spoke.")
+    wait_for(lambda: any("Vladimir Putin" in m["title"] for m in http_sink.received()),
+             what="an alert from the last valid list")
+    d.watchlist.write_text(good.replace("Vladimir Putin", "Vladimir V. Putin"),
+                           encoding="utf-8")
+    wait_for(lambda: "watchlist reloaded" in d.log(), what="the fixed file's reload")
+    assert d.stop() == 0
+
+
 def test_status_says_a_killed_daemon_of_this_host_is_gone(make_daemon):
     """Not "alive" for another lease after a SIGKILL, nor "not running" beside "alive"."""
     import json

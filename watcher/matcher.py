@@ -1419,10 +1419,9 @@ class Watch:
         if cache_dir is None:
             return cls.compile(load_watchlist(path))
         try:
-            key = hashlib.sha256(_code_version() + Path(path).read_bytes()).hexdigest()[:24]
+            cached = _cache_file(Path(path).read_bytes(), cache_dir)
         except OSError:
             return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
-        cached = cache_dir / f"watchlist-{key}.pickle"
         try:
             with open(cached, "rb") as f, gc_paused():
                 return _frozen(pickle.load(f))
@@ -1431,6 +1430,16 @@ class Watch:
         watch = cls.compile(load_watchlist(path))
         _write_cache(cached, watch)
         return watch
+
+
+def compiled_before(data: bytes, cache_dir: Path) -> bool:
+    """Whether a watchlist of exactly these bytes was compiled (so: was valid) here."""
+    return _cache_file(data, cache_dir).is_file()
+
+
+def _cache_file(data: bytes, cache_dir: Path) -> Path:
+    key = hashlib.sha256(_code_version() + data).hexdigest()[:24]
+    return cache_dir / f"watchlist-{key}.pickle"
 
 
 def _frozen(watch: Watch) -> Watch:

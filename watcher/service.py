@@ -21,7 +21,7 @@ from .config import Settings
 from .errors import ConfigError, StoreError
 from .group import Group
 from .ingest import Inbox, WorkQueue, watch_file
-from .matcher import Watch
+from .matcher import Watch, compiled_before
 from .notify import Notifier, RedactFilter
 from .parallel import Analyser, cores
 from .pipeline import Pipeline, printable
@@ -29,6 +29,8 @@ from .scheduler import Jobs, next_runs
 from .store import Store
 
 log = logging.getLogger("watcher")
+
+LAST_GOOD = "watchlist.last-good.yaml"  # in data_dir: see Service._first_watchlist
 
 PARKED_MAX = 20_000
 ADOPT_BATCH = 64  # parked paths taken back at once when idle; own new files wait behind them
@@ -141,8 +143,9 @@ class Service:
                                       f"{target.entry.schedule!r}: {exc}") from None
         self.processes = settings.workers or cores()
         self.cache_dir = settings.data_dir / "cache"
+        self._start_problems: list[str] = []  # the watchlist was invalid: told once running
         with more_start_time(f"loading the watchlist {settings.watchlist}"):
-            watch = Watch.load(settings.watchlist, self.cache_dir)
+            watch = self._first_watchlist()
         self.analyser = Analyser(watch, self.processes)
         self.store = Store(settings.database_url)
         self.group = Group(self.store, settings.lease)  # several daemons on one database
@@ -187,6 +190,39 @@ class Service:
     def watch(self) -> Watch:
         return self.analyser.watch
 
+    def _first_watchlist(self) -> Watch:
+        """The watchlist to start with. When the file is invalid (an edit made while the
+        daemon was down), the last one that was valid here serves until it is fixed: a bad
+        edit must not stop the service (nor make systemd restart it for ever)."""
+        path, kept = self.settings.watchlist, self.settings.data_dir / LAST_GOOD
+        try:
+            watch = Watch.load(path, self.cache_dir)
+        except ConfigError as exc:
+            if not kept.is_file():
+                raise
+            self._start_problems = exc.problems
+            for problem in exc.problems:
+                log.error("watchlist invalid: %s", problem)
+            log.warning("serving the last valid watchlist (%s, from %s) until %s is fixed",
+                        kept, datetime.fromtimestamp(kept.stat().st_mtime, UTC)
+                        .strftime("%Y-%m-%d %H:%M UTC"), path)
+            return Watch.load(kept, self.cache_dir)
+        self._keep_last_good()
+        return watch
+
+    def _keep_last_good(self) -> None:
+        """A copy of the watchlist, if the file now holds a version that compiled here."""
+        kept = self.settings.data_dir / LAST_GOOD
+        try:
+            data = self.settings.watchlist.read_bytes()
+            if compiled_before(data, self.cache_dir):  # not an edit made since the load
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                tmp = kept.with_suffix(".tmp")
+                tmp.write_bytes(data)
+                tmp.replace(kept)
+        except OSError as exc:
+            log.warning("could not keep a copy of the watchlist in %s: %s", kept, exc)
+
     def reload(self) -> bool:
         """Load and compile the watchlist; on any error keep the one that is serving."""
         path = self.settings.watchlist
@@ -202,6 +238,7 @@ class Service:
             return False
         before = len(self.watch().entities)
         self.analyser.replace(watch)
+        self._keep_last_good()
         self.stats["reloads"] += 1
         log.info("watchlist reloaded from %s: %d entities", path, len(watch.entities))
         if not watch.entities or len(watch.entities) < before / 2:
@@ -392,6 +429,10 @@ class Service:
             self.workers.append(t)
         self.jobs.start()
         self._serve_metrics()
+        if self._start_problems:
+            self._health("watchlist invalid at start",
+                         "The watchlist file is invalid; the last valid one serves until it is "
+                         "fixed.\n" + "\n".join(self._start_problems))
         found = self.rescan()  # catch-up: what arrived while we were down
         log.info("watching %s (%d entities, %d notify target(s), %d worker(s)); "
                  "%d file(s) to catch up", self.settings.inbox, len(self.watch().entities),

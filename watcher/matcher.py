@@ -1028,25 +1028,28 @@ class Matcher:
 
     def _run(self, text: str, notes: list | None) -> list[tuple[Hit, _Cand]]:
         words = word_spans(text)
+        folds = [fold(w) for _, _, w in words]
         cands: list[_Cand] = []
-        lower = frozenset(fold(w) for _, _, w in words if not w[0].isupper())
+        lower = frozenset(f for f, (_, _, w) in zip(folds, words, strict=True)
+                          if not w[0].isupper())
         cased = _cased(words)
         for i, (_, _, word) in enumerate(words):
             self._exact_at(text, words, i, cands, notes, cased)
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes, lower)
         kept = []
-        as_words = self._used_as_words(text, words, [fold(w) for _, _, w in words], lower)
+        as_words = self._used_as_words(text, words, folds, lower)
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes, as_words))
-        spans = [(*self._extend(text, words, c), c) for c in kept]
-        used = _first_names_used(text, words, [fold(w) for _, _, w in words])
-        for span in list(spans):
-            c = span[3]
-            names = used.get(fold(words[c.i][2])) if c.person_part and not span[2] else None
+        used = _first_names_used(text, words, folds)
+        spans = []
+        for c in kept:
+            span = (*self._extend(text, words, c), c)
+            names = used.get(folds[c.i]) if c.person_part and not span[2] else None
             if names is not None and not self._named_by(c.entity, names):
-                spans.remove(span)
-                self._note(notes, text, words, c, NAMED_OTHERWISE)
+                self._note(notes, text, words, c, NAMED_OTHERWISE)  # see _as_named
+            else:
+                spans.append(span)
         return self._resolve(text, spans, notes, words)
 
     @staticmethod

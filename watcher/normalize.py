@@ -40,7 +40,6 @@ _BREAK = r"-[ \t]*\r?\n[ \t]*"
 _WORD = re.compile(
     rf"{_LETTER}(?:{_LETTER}+|{_MARK}|{_APOS}(?={_LETTER})|{_BREAK}(?={_LETTER}))*"
 )
-_POSSESSIVE = re.compile(rf"{_APOS}s$", re.IGNORECASE)
 _IGNORED = re.compile(rf"{_MARK}|{_APOS}|{_BREAK}")
 
 

@@ -225,6 +225,10 @@ def test_notify_test_of_one_entry_needs_only_its_own_secrets(tmp_path, http_sink
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("2. hook json://127.0.0.1")
     assert http_sink.received()[0]["title"] == "watcher: test alert"
+    first = run_cli("notify-test", "--config", str(config), "--entry", "1")
+    assert first.returncode == 2
+    assert f"{config}:3: notify.0.url: environment variable SMTP_PW is not set" in \
+        first.stderr  # the line, as every other config error names it
 
 
 def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):

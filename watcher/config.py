@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -270,9 +271,10 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
 def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: list[str],
-            unset_ok: tuple = (), secrets: set[str] | None = None) -> Any:
-    """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively. Under a key
-    of `unset_ok` an unset variable is no problem: its ${VAR} text stays. What a variable
+            unset_ok: Callable[[Loc], bool] = lambda loc: False,
+            secrets: set[str] | None = None) -> Any:
+    """Replace ${VAR} (or ${VAR:-default}) from the environment, recursively. Where
+    `unset_ok(loc)` holds, an unset variable is no problem: its ${VAR} text stays. What a variable
     puts into a notify entry goes into `secrets`, as it is and as the URL has it."""
     if isinstance(data, dict):
         return {k: _expand(v, (*loc, k), lines, path, problems, unset_ok, secrets)
@@ -285,7 +287,7 @@ def _expand(data: Any, loc: Loc, lines: dict[Loc, int], path: Path, problems: li
 
     def repl(m: re.Match) -> str:
         value = os.environ.get(m[1], m[2])
-        if value is None and loc[:1] in unset_ok:
+        if value is None and unset_ok(loc):
             return m[0]
         if value is None:
             key = ".".join(str(p) for p in loc)
@@ -443,20 +445,28 @@ def _resolve_sqlite(url: str | None, base: Path) -> str | None:
     return url
 
 
-def load_settings(path: str | Path, notify_secrets: bool = True) -> Settings:
+def _unset_ok(notify_secrets: bool | int) -> Callable[[Loc], bool]:
+    if notify_secrets is True:
+        return lambda loc: False
+    if notify_secrets is False:
+        return lambda loc: loc[:1] == ("notify",)
+    return lambda loc: loc[:1] == ("notify",) and loc[1:2] != (notify_secrets,)
+
+
+def load_settings(path: str | Path, notify_secrets: bool | int = True) -> Settings:
     """Load the daemon config; relative paths resolve against the config file's folder.
 
     notify_secrets=False, for commands that send nothing (status, hits, outbox, ...): a
     ${VAR} in a notify entry may be unset, as in an operator's shell, where the secrets of
-    the service's EnvironmentFile are not; the entry keeps the ${VAR} text."""
+    the service's EnvironmentFile are not; the entry keeps the ${VAR} text. An int k: only
+    notify entry k (from 0) needs its variables, for a command that sends to it alone."""
     path = Path(path).resolve()
     data, lines = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: the config is a mapping (inbox, watchlist, notify, ...)")
     problems: list[str] = []
     secrets: set[str] = set()
-    data = _expand(data, (), lines, path, problems, () if notify_secrets else (("notify",),),
-                   secrets)
+    data = _expand(data, (), lines, path, problems, _unset_ok(notify_secrets), secrets)
     if problems:
         raise ConfigError(problems)
     try:

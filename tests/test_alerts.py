@@ -682,10 +682,11 @@ def test_daemon_rejects_a_bad_digest_schedule(make_daemon, http_sink):
                              "schedule": "0 25 * * *"}])
     result = run_cli("check", "--config", str(d.config))
     assert result.returncode == 2
-    assert "notify entry 'daily': schedule '0 25 * * *'" in result.stdout
+    problem, = [line for line in result.stdout.splitlines() if "schedule '0 25" in line]
+    assert problem.startswith(f"{d.config}:") and "notify entry 'daily'" in problem
     d.start(wait_ready=False)
     assert d.proc.wait(timeout=30) == 2
-    assert "schedule '0 25 * * *'" in d.log()
+    assert problem in d.log()  # the daemon says what check says, with the line
 
 
 # -- commands ---------------------------------------------------------------------------------

@@ -186,6 +186,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .config import notify_entries
+    from .service import entry_problems
 
     settings, problems = check(args.config)
     # every notify entry valid on its own is tried too, so that a wrong key elsewhere does
@@ -206,28 +207,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     for note in Notifier.from_settings(settings).burst_notes():
         _out(f"note: {note}")
     return 0
-
-
-def entry_problems(path: Path, entries) -> list[str]:
-    """What apprise (the URL) and the scheduler (a digest's cron) say of each notify entry,
-    with its line."""
-    from .notify import make_target
-    from .scheduler import next_runs
-
-    problems = []
-    for i, entry, lines in entries:
-        where = {key: f"{path}:{line}" for key, line in lines.items()}
-        try:
-            make_target(entry.key(i), entry)
-        except ValueError as exc:
-            problems.append(f"{where.get('url', path)}: {exc}")
-        if entry.schedule:
-            try:
-                next_runs(entry.schedule, entry.timezone, datetime.now(UTC))
-            except ValueError as exc:
-                problems.append(f"{where.get('schedule', path)}: notify entry "
-                                f"{entry.key(i)!r}: schedule {entry.schedule!r}: {exc}")
-    return problems
 
 
 def _notifier(settings):

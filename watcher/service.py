@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .alerting import Dispatcher
-from .config import Settings
+from .config import Settings, notify_entries
 from .errors import ConfigError, StoreError
 from .group import Group
 from .ingest import Inbox, WorkQueue, watch_file
 from .matcher import Watch, compiled_before
-from .notify import Notifier, RedactFilter
+from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
 from .pipeline import Pipeline, printable
 from .scheduler import Jobs, next_runs
@@ -124,6 +124,25 @@ def setup_logging(level: str = "INFO", secrets: list[str] | None = None) -> None
     logging.getLogger("watchdog").setLevel(max(root.level, logging.INFO))
 
 
+def entry_problems(path: Path, entries) -> list[str]:
+    """What apprise (the URL) and the scheduler (a digest's cron) say of each notify entry,
+    with its line."""
+    problems = []
+    for i, entry, lines in entries:
+        where = {key: f"{path}:{line}" for key, line in lines.items()}
+        try:
+            make_target(entry.key(i), entry)
+        except ValueError as exc:
+            problems.append(f"{where.get('url', path)}: {exc}")
+        if entry.schedule:
+            try:
+                next_runs(entry.schedule, entry.timezone, datetime.now(UTC))
+            except ValueError as exc:
+                problems.append(f"{where.get('schedule', path)}: notify entry "
+                                f"{entry.key(i)!r}: schedule {entry.schedule!r}: {exc}")
+    return problems
+
+
 class Service:
     def __init__(self, settings: Settings, stop_event: threading.Event | None = None):
         self.settings = settings
@@ -131,16 +150,11 @@ class Service:
         self.stop_event = stop_event or threading.Event()
         # notify entries and the watchlist first: a bad one stops the start before the
         # database is made (and the pool is forked before any database connection exists)
+        # a typo in a URL must not silently lose every alert, nor a bad cron a digest
+        problems = entry_problems(settings.config_path, notify_entries(settings.config_path))
+        if problems:
+            raise ConfigError(problems)
         self.notifier = Notifier.from_settings(settings)
-        if self.notifier.problems:  # a typo in a URL must not silently lose every alert
-            raise ConfigError([f"{settings.config_path}: {p}" for p in self.notifier.problems])
-        for key, target in self.notifier.targets.items():
-            if target.entry.schedule:  # a bad cron stops the start, before any thread runs
-                try:
-                    next_runs(target.entry.schedule, target.entry.timezone, datetime.now(UTC))
-                except ValueError as exc:
-                    raise ConfigError(f"notify entry {key!r}: schedule "
-                                      f"{target.entry.schedule!r}: {exc}") from None
         self.processes = settings.workers or cores()
         self.cache_dir = settings.data_dir / "cache"
         self._start_problems: list[str] = []  # the watchlist was invalid: told once running

@@ -691,6 +691,30 @@ def test_daemon_rejects_a_bad_digest_schedule(make_daemon, http_sink):
 
 # -- commands ---------------------------------------------------------------------------------
 
+def test_a_dead_backlog_raises_one_health_alert_an_hour_not_one_per_message(
+        world, http_sink, smtp_sink):
+    """A target down past retry_for loses its backlog one message per pass: the health
+    entry hears of the first at once and of the rest, counted, an hour later."""
+    w = world([{"url": http_sink.url(), "name": "hook"},
+               {"url": smtp_sink.url(), "name": "ops", "health": True}],
+              retry_for=timedelta(hours=1))
+    http_sink.status = 500
+    for i, name in enumerate(["Vladimir Putin", "Gazprom", "Kyiv", "Volodymyr Zelensky"]):
+        w.drop(f"d{i}.txt", f"{name} was mentioned.")
+    for _ in range(40):  # 3 h 20 min
+        w.tick()
+        w.clock.advance(minutes=5)
+    assert [r["status"] for r in w.outbox("kind = 'alert'")] == ["dead"] * 4
+    bodies = [r["body"] for r in w.outbox("kind = 'health'")]
+    assert len(bodies) == 2, bodies
+    assert "to hook is dead after" in bodies[0] and "outbox retry" in bodies[0]
+    assert bodies[1].startswith("3 more message(s) to hook died since ")
+    # apprise spaces emails 5.5 s apart: the second goes out at a later pass
+    mails = wait_for(lambda: w.tick() >= 0 and len(smtp_sink.parsed()) == 2 and
+                     smtp_sink.parsed(), timeout=15, what="two health alerts")
+    assert {m["subject"] for m in mails} == {"alert delivery failed"}
+
+
 def test_silence_route_test_and_outbox_commands(make_daemon, http_sink):
     from conftest import run_cli
 

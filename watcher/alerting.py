@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .models import Alert, Mention, Rollup
 from .notify import Notifier
@@ -21,6 +21,10 @@ from .policy import Item, Plan, Silence, plan_digest, plan_immediate, quiet_unti
 from .store import PendingRow, Store, as_utc, utcnow
 
 log = logging.getLogger(__name__)
+
+# A target down for longer than retry_for loses its backlog one message per drain pass: one
+# health alert per entry in this time says so, and the next one counts those since.
+DEAD_NOTICE_EVERY = timedelta(hours=1)
 
 
 def _item(row: PendingRow) -> Item:
@@ -39,6 +43,7 @@ class Dispatcher:
         self.on_health = on_health or self.queue_health
         self.group = group  # several daemons: a message is leased before it is sent
         self._lock = threading.Lock()  # one flush or digest at a time
+        self._dead: dict[str, tuple[datetime, int]] = {}  # entry -> last notice, dead since
 
     # -- policy ----------------------------------------------------------------------------
 
@@ -133,6 +138,7 @@ class Dispatcher:
         emails): the other entries' messages go out meanwhile.
         """
         now = now or self.clock()
+        self._tell_dead(now)
         sent, failed_entries, quiet, last_id = 0, set(), {}, 0
         me = self.group.id if self.group else None
         while rows := self.store.due_messages(now, skip_entries=sorted(failed_entries),
@@ -191,16 +197,39 @@ class Dispatcher:
             return
         log.error("gave up on message %d to %s after %d attempts: %s", row.id, row.entry,
                   row.attempts + 1, error)
-        if row.kind != "health":
-            self.on_health("alert delivery failed",
-                           f"Message {row.id} ({row.title}) to {row.entry} is dead after "
-                           f"{row.attempts + 1} attempts: {error}. `watcher outbox retry` "
-                           "sends it again.")
+        if row.kind == "health":
+            return
+        told = self._dead.get(row.entry)
+        if told is not None and now - told[0] < DEAD_NOTICE_EVERY:
+            self._dead[row.entry] = (told[0], told[1] + 1)  # told in _tell_dead, later
+            return
+        self._dead[row.entry] = (now, 0)
+        self.on_health("alert delivery failed",
+                       f"Message {row.id} ({row.title}) to {row.entry} is dead after "
+                       f"{row.attempts + 1} attempts: {error}. {_RETRY_HINT}")
+
+    def _tell_dead(self, now: datetime) -> None:
+        """One health alert for the messages of each entry that died since its last one,
+        once DEAD_NOTICE_EVERY has passed."""
+        for entry, (told, count) in list(self._dead.items()):
+            if now - told < DEAD_NOTICE_EVERY:
+                continue
+            if count:
+                self.on_health("alert delivery failed",
+                               f"{count} more message(s) to {entry} died since "
+                               f"{told:%Y-%m-%d %H:%M} UTC. {_RETRY_HINT}")
+                self._dead[entry] = (now, 0)
+            else:
+                del self._dead[entry]
 
     def queue_health(self, title: str, body: str) -> None:
         messages = self.notifier.health_messages(title, body)
         if messages:
             self.store.add_messages(messages)
+
+
+_RETRY_HINT = ("`watcher outbox --status dead` lists the dead messages; `watcher outbox retry` "
+               "sends them again.")
 
 
 def _alerts(rows: list[PendingRow], docs: dict, hits: dict) -> list[Alert]:

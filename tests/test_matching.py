@@ -151,6 +151,30 @@ def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
         assert [h.entity_id for h in m.match(f"Officials said {form} spoke.")] == ["her"], form
 
 
+_ROMAN = dict(zip("БДКЛМНПРТВЗбдклмнртвзаеиоусь", [*"BDKLMNPRTVZbdklmnrtvzaeyous", ""],
+                  strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[БДКЛМНПРТВЗ][аеиоу][бдклмнртвз][аеио]?[нлрв]", fullmatch=True),
+       uk=st.booleans())
+def test_a_mans_surname_is_never_found_in_his_wifes_case_forms(stem, uk):
+    """Зеленській, Зеленської (Ukrainian), Зеленской (Russian) are Olena Zelenska's: the
+    Latin key of Зеленській is that of Zelenskyy, and -ої/-ій are no case endings of his."""
+    sk = "ськ" if uk else "ск"
+    his = stem + sk + "ий"
+    latin = "".join(_ROMAN.get(c, c) for c in stem + sk) + ("yi" if uk else "iy")
+    m = Matcher.compile([Entity(id="him", name=f"Ivan {latin}", type="person",
+                                aliases=(his,))])
+    hers = [stem + sk + e for e in (("а", "ої", "ій", "у", "ою") if uk else
+                                    ("ая", "ой", "ую", "ою"))]
+    for form in hers:
+        text = f"Вчера {form} выступила."
+        assert m.match(text) == [], (form, m.explain(text))
+    for form in (his, stem + sk + "ого", stem + sk + "ому"):
+        assert [h.entity_id for h in m.match(f"Вчера {form} выступил.")] == ["him"], form
+
+
 @pytest.mark.parametrize("first", ["Michael", "Jessica", "Olaf", "Natasha", "Richard", "Анна",
                                    "Wojciech", "Jean-Pierre"])
 def test_after_a_given_name_a_place_or_organisation_name_is_a_surname(first):

@@ -48,6 +48,7 @@ import logging
 import operator
 import os
 import pickle
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -340,6 +341,10 @@ def _hashtag(text: str, start: int) -> bool:
 
 NAMED_OTHERWISE = "the text names this surname in full with another first name"
 WORD_NAME = "a watched name that is a frequent word: no other vowels, no misspelling"
+WOMANS_FORM = "a woman's form of a man's adjectival surname: another person"
+# A Cyrillic adjectival surname in a woman's case form (Зеленська, Зеленської, Зеленській,
+# Зеленской): the Latin keys of some (Зеленській, "selenskii") are those of the man's name.
+_WOMANS_FORM = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ая|ой|ую|ою|а|ої|ій|у)$")
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
                     "Lake Victoria)")
@@ -715,6 +720,11 @@ class Matcher:
             return
         if fuzzy and how != "fuzzy":
             return  # already found by the translit tier
+        if cyr and self._f_kind[fid] == "adj" and _WOMANS_FORM.search(wfold) and \
+                not self._f_fold[fid].endswith(wfold[-2:]):  # not Трубецкой, Донской
+            if notes is not None:
+                notes.append((fid, "rejected", 0.0, WOMANS_FORM))
+            return
         if dist and self._f_word[fid] and cyr == self._f_cyr[fid]:
             # Shell, Nice, Split: so many words of its script lie a letter or a vowel away
             # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump)

@@ -200,6 +200,25 @@ def test_check_lists_every_problem_at_once_with_its_line(tmp_path):
     assert "3 problem(s) found" in check.stderr
 
 
+def test_check_without_the_secrets_still_lists_the_other_problems(tmp_path, monkeypatch):
+    """An operator's shell lacks the service's secrets: check says so, and still reports
+    the config's other problems and the watchlist's, each with its line."""
+    monkeypatch.delenv("NOPE_PASS", raising=False)
+    write(tmp_path, "wl.yaml", "entities:\n  - id: a\n    name: A\n    typo: 1\n")
+    config = write(tmp_path, "watcher.yaml",
+                   "inbox: in\nwatchlist: wl.yaml\nworkers: -1\nnotify:\n"
+                   "  - url: json://u:${NOPE_PASS}@127.0.0.1:1/x\n    min_score: 120\n")
+    check = run_cli("check", "--config", str(config))
+    assert check.returncode == 2
+    lines = check.stdout.splitlines()
+    assert lines[0] == f"{config}:5: notify.0.url: environment variable NOPE_PASS is not set"
+    assert any(line.startswith(f"{config}:3: workers:") for line in lines), lines
+    assert any(line.startswith(f"{config}:6: notify.0.min_score:") for line in lines), lines
+    assert any(line.startswith(f"{tmp_path / 'wl.yaml'}:4:") and "typo" in line
+               for line in lines), lines
+    assert f"{len(lines)} problem(s) found" in check.stderr
+
+
 @pytest.mark.parametrize("config_text, expected", [
     ("inbox: in\n", "missing key 'watchlist'"),
     ("inbox: [in\n", "invalid YAML"),

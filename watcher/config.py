@@ -467,12 +467,17 @@ def load_settings(path: str | Path, notify_secrets: bool | int = True) -> Settin
     problems: list[str] = []
     secrets: set[str] = set()
     data = _expand(data, (), lines, path, problems, _unset_ok(notify_secrets), secrets)
-    if problems:
-        raise ConfigError(problems)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_errors(path, exc, data, lines)) from None
+        # every problem at once: an unset variable (an operator's shell) must not hide the
+        # others, nor be reported twice where its empty value is invalid too
+        unset = tuple(p.split(": environment variable ")[0] + ":" for p in problems)
+        problems += [p for p in _format_errors(path, exc, data, lines)
+                     if not p.startswith(unset) or not unset]
+        raise ConfigError(problems) from None
+    if problems:
+        raise ConfigError(problems)
     keys = settings.entry_keys()
     dupes = {k for k in keys if keys.count(k) > 1}
     if dupes:
@@ -520,12 +525,29 @@ def notify_entries(path: str | Path) -> list[tuple[int, NotifyEntry, dict[str, i
 def check(path: str | Path) -> tuple[Settings | None, list[str]]:
     """Validate config and watchlist; return the settings and every problem found."""
     problems: list[str] = []
+    settings = None
     try:
         settings = load_settings(path)
-    except ConfigError as exc:
-        return None, exc.problems
-    try:
-        load_watchlist(settings.watchlist)
+        watchlist = settings.watchlist
     except ConfigError as exc:
         problems.extend(exc.problems)
+        watchlist = _watchlist_named(Path(path).resolve())  # still checked: its own file
+    if watchlist is not None:
+        try:
+            load_watchlist(watchlist)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     return settings, problems
+
+
+def _watchlist_named(path: Path) -> Path | None:
+    """The watchlist file a config that does not load names, if it names one that exists."""
+    try:
+        data, _ = load_yaml(path)
+    except ConfigError:
+        return None
+    name = data.get("watchlist") if isinstance(data, dict) else None
+    if not isinstance(name, str) or "${" in name:
+        return None
+    found = path.parent / os.path.expanduser(name)
+    return found if found.is_file() else None

@@ -147,8 +147,24 @@ def test_values_out_of_range_are_errors_and_level_names_any_case(tmp_path):
     assert run_cli("check", "--config", str(config)).returncode == 0
     zero = run_cli("silence", "add", "--config", str(config), "--entity", "putin", "--for", "0s")
     assert zero.returncode == 2 and "must last longer than 0s" in zero.stderr
+    bare = run_cli("silence", "add", "--config", str(config), "--entity", "putin", "--for", "2")
+    assert bare.returncode == 2 and "'2' has no unit" in bare.stderr  # not 2 seconds
+    since = run_cli("hits", "--config", str(config), "--since", "2")
+    assert since.returncode == 2 and "--since: '2' is neither a duration" in since.stderr
     score = run_cli("route-test", "--config", str(config), "--entity", "putin", "--score", "500")
     assert score.returncode == 2 and "not a score from 0 to 100" in score.stderr
+
+
+def test_migrate_against_an_unreachable_database_is_one_clear_line(tmp_path):
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({
+        "inbox": "in", "watchlist": str(watchlist(tmp_path)),
+        "database": "postgresql+psycopg://watcher:pw@127.0.0.1:1/watcher"}))
+    result = run_cli("migrate", "--config", str(config))
+    assert result.returncode != 0
+    assert result.stderr.startswith("watcher: cannot open database postgresql+psycopg://")
+    assert "Traceback" not in result.stderr and "pw@" not in result.stderr
+    assert len(result.stderr.splitlines()) <= 3, result.stderr
 
 
 def test_a_table_row_stays_one_line(capsys):

@@ -272,7 +272,8 @@ def _since(value: str) -> datetime:
     """--since: a duration back from now (24h, 7d) or a time (2025-03-03T09:14Z, as alert
     messages give it; without a zone, this machine's)."""
     try:
-        return datetime.now(UTC) - parse_duration(value)
+        if not value.strip()[-1:].isdigit():  # "2" is no duration here: 2 what?
+            return datetime.now(UTC) - parse_duration(value)
     except ValueError:
         pass
     when, _, zone = value.strip().rpartition(" ")
@@ -454,6 +455,8 @@ def cmd_silence(args: argparse.Namespace) -> int:
         if args.entity not in known:
             raise ConfigError(f"--entity: {args.entity!r} is not in {settings.watchlist}")
         try:
+            if args.duration.strip()[-1:].isdigit():  # "2": 2 seconds to the config parser
+                raise ValueError(f"{args.duration!r} has no unit (use e.g. 30m, 2h, 7d)")
             length = parse_duration(args.duration)
         except ValueError as exc:
             raise ConfigError(f"--for: {exc}") from None

@@ -274,11 +274,14 @@ class Store:
                 _sqlite_pragmas(self.engine)
             if self.postgres:
                 _drop_dead_connections(self.engine)
-            if migrate:
-                self.migrate()
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot open database {_safe_url(url)}: {exc.__class__.__name__}: "
-                             f"{getattr(exc, 'orig', exc)}") from None
+            raise self._cannot_open(exc) from None
+        if migrate:
+            self.migrate()
+
+    def _cannot_open(self, exc: SQLAlchemyError) -> StoreError:
+        return StoreError(f"cannot open database {_safe_url(self.url)}: "
+                          f"{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}")
 
     @staticmethod
     def _connect_args(url: str) -> dict:
@@ -303,7 +306,10 @@ class Store:
         """
         from .migrations import upgrade
 
-        return upgrade(self.engine)
+        try:
+            return upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise self._cannot_open(exc) from None
 
     def schema_version(self) -> str | None:
         from .migrations import current

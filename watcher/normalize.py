@@ -68,7 +68,31 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         k = bisect.bisect_right(out, (m.start() + 1, -1, "")) - 1
         if k >= 0 and out[k][1] > m.start() + 1:
             out[k:k + 1] = _unglue(out[k])
+    for m in _MIXED.finditer(text):
+        k = bisect.bisect_right(out, (m.start(), len(text), "")) - 1
+        if k >= 0 and out[k][1] > m.start():
+            out[k] = (*out[k][:2], unmix(out[k][2]))
     return out
+
+
+# Cyrillic letters that look like Latin ones. A word that mixes the scripts (Рutin with a
+# Cyrillic Р: an evasion trick, or an OCR slip) is read in the script of most of its letters.
+_CYR_LOOKS = "АВЕКМНОРСТХаеорсухіјѕІЈЅ"
+_LAT_LOOKS = "ABEKMHOPCTXaeopcyxijsIJS"
+_TO_LATIN = str.maketrans(_CYR_LOOKS, _LAT_LOOKS)
+_TO_CYRILLIC = str.maketrans(_LAT_LOOKS, _CYR_LOOKS)
+# (the Cyrillic letter first: in a Latin text a rare letter, and a scan several times faster)
+_MIXED = re.compile(r"[\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
+
+
+def unmix(word: str) -> str:
+    """A word of Latin and Cyrillic letters in one script, if its minority letters all look
+    like letters of the other (Рutin -> Putin, Мoсква -> Москва); else as it is."""
+    cyr = [c for c in word if "\u0400" <= c <= "\u04ff"]
+    lat = [c for c in word if c.isascii() and c.isalpha()]
+    table, minority, looks = (_TO_LATIN, cyr, _CYR_LOOKS) if len(lat) >= len(cyr) else \
+        (_TO_CYRILLIC, lat, _LAT_LOOKS)
+    return word.translate(table) if all(c in looks for c in minority) else word
 
 
 def _letters(test) -> str:

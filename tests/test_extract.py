@@ -26,6 +26,14 @@ UKRAINIAN = "Президент Володимир Зеленський пров
     ("Le président a déclaré à Paris que la réunion était très importante.", "latin-1",
      "cp1252"),
     ("Zażółć gęślą jaźń. Łódź i Kraków są pięknymi miastami w Polsce.", "cp1250", "cp1250"),
+    # short or mostly-ASCII text, where the detector ties between code pages
+    ("Interfax reports that Газпром will pay dividends.", "cp1251", "cp1251"),
+    ("Rosneft in cp1251: Роснефть и Газпром", "cp1251", "cp1251"),
+    ("Wałęsa spotkał się z Kowalskim w Łodzi.", "cp1250", "cp1250"),
+    ("Přímo v Praze řekl prezident Zeman, že Šťastný není.", "cp1250", "cp1250"),
+    ("Der Außenminister traf Müller in Köln. Ça va, garçon.", "cp1252", "cp1252"),
+    ("El niño comió piña en Bogotá.", "cp1252", "cp1252"),
+    ("Владимир Путин встретился с Лукашенко.", "koi8_r", "koi8_r"),
 ])
 def test_decodes_the_encodings_that_arrive(text, encoding, expected):
     decoded, found = decode(text.encode(encoding))

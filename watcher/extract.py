@@ -147,12 +147,30 @@ def _decode(data: bytes) -> tuple[str, str]:
     best = results.best()
     if best is None:
         raise ExtractError("cannot detect the text encoding (binary file?)")
-    tied = {m.encoding for m in results if (m.chaos, m.coherence) == (best.chaos, best.coherence)}
-    if best.encoding != "cp1252" and "cp1252" in tied | set(best.could_be_from_charset):
-        # a tie the detector breaks by list order: Peña and São would read Peńa and Săo in
-        # cp1250; Western European text is the likelier in a Latin code page
-        return data.decode("cp1252", "replace"), "cp1252"
-    return str(best), best.encoding
+    # The detector weighs bytes; short or mostly-ASCII text ties between code pages, which it
+    # breaks by list order: Газпром in an English sentence read Ăŕçďđîě (cp1250), Wałęsa read
+    # Wa³êsa (cp1252). Among its near-best guesses, the one whose words look most like words;
+    # on a tie, cp1252 (Peña, São: Western European text is the likelier).
+    near = [m.encoding for m in results if m.chaos <= best.chaos + NEAR_CHAOS]
+    guesses = [e for e in dict.fromkeys(["cp1252", *near, *best.could_be_from_charset])
+               if e in near or e in best.could_be_from_charset]
+    sample = data[:SAMPLE_BYTES]
+    encoding = min(guesses, key=lambda e: _oddness(sample.decode(e, "replace")))
+    return (str(best) if encoding == best.encoding else data.decode(encoding, "replace")), encoding
+
+
+NEAR_CHAOS = 0.05
+SAMPLE_BYTES = 1 << 16
+_ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_ODD = re.compile(
+    rf"(?<=[^\W\d_])[^\w\s\x00-\x7f]|[^\w\s\x00-\x7f](?=[^\W\d_])"  # Wa³êsa, £odzi
+    rf"|\b[{_ACCENTED}]{{3,}}\b"  # Ăŕçďđîě: a Latin word with no plain letter
+    r"|[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")  # pшнmo: two scripts in a word
+
+
+def _oddness(text: str) -> int:
+    """How many places of a decoded text look like the wrong code page."""
+    return sum(1 for _ in _ODD.finditer(text))
 
 
 def _strict(data: bytes, encoding: str) -> str:

@@ -151,6 +151,20 @@ def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
         assert [h.entity_id for h in m.match(f"Officials said {form} spoke.")] == ["her"], form
 
 
+@pytest.mark.parametrize("word", ["Syrski", "Syrskyj", "Syrsky", "Syrskiego", "Сырского"])
+def test_a_spelling_of_one_watched_name_is_no_misspelling_of_another(word):
+    """Syrski is Oleksandr Syrskyi's name in Polish, and two edits from Sikorski: a word that
+    a watched name explains is not also a misspelling of another watched name."""
+    sikorski = Entity(id="sikorski", name="Radosław Sikorski", type="person")
+    both = Matcher.compile([sikorski, Entity(id="syrskyi", name="Oleksandr Syrskyi",
+                                             type="person", aliases=("Сырский",))])
+    text = f"Yesterday {word} spoke."
+    assert [h.entity_id for h in both.match(text)] == ["syrskyi"], both.explain(text)
+    assert both.match_reference(text) == both.match(text)
+    alone = Matcher.compile([sikorski]).match(text)  # alone, a misspelling it may be
+    assert all(h.method == "fuzzy" for h in alone)
+
+
 _TWINS = dict(zip("AaBEeKMHOoPpCcTXxy", "АаВЕеКМНОоРрСсТХху", strict=True))
 
 

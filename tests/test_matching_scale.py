@@ -4,7 +4,8 @@
   words are analysed once and memoised, span context is worked out once per span: match() must
   equal match_reference(), which checks every candidate of every entity on its own, uncached;
 - entities do not compete: adding entities never changes the hits of those already watched
-  (but a word spelt exactly as an added name is no longer a misspelling of another).
+  (but a word that is a known spelling of an added name is no longer a misspelling of
+  another).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def test_adding_entities_never_changes_the_hits_of_the_others(text, keep):
     ids = {e.id for e in small.entities}
     big = [h for h in MATCHER.match(text) if h.entity_id in ids]
     alone = small.match(text)
-    # ...except that a word spelt exactly as a name added is no longer a misspelling of another
+    # ...except that a spelling of a name added is no longer a misspelling of another
     assert [h for h in big if h.method != "fuzzy"] == [h for h in alone if h.method != "fuzzy"]
     assert set(alone) >= {h for h in big if h.method == "fuzzy"}
 

@@ -35,8 +35,9 @@ memoised; the context a span's neighbours give (first name, initial) is worked o
 
 Entities do not compete: each keeps its own best hit on a span, so adding names to a watchlist
 never hides a hit of a name already in it (two watched Kyivs, namesake Medvedevs are all
-reported). One exception: a word spelt exactly as a watched name is not taken for a misspelling
-(fuzzy hit) of another.
+reported). One exception: a word that is a known spelling of a watched name (exact, a
+transliteration, a case form) is not taken for a misspelling (fuzzy hit) of another: Syrski is
+Syrskyi, not also a misspelt Sikorski.
 """
 
 from __future__ import annotations
@@ -855,8 +856,8 @@ class Matcher:
         """The watched names in `text`, sorted by start; an entity's hits do not overlap.
 
         Every entity is matched on its own: its hits do not depend on what else is watched,
-        with one exception: a word spelt exactly as a watched name is not taken for a
-        misspelling (fuzzy hit) of another.
+        with one exception: a word that is a known spelling of a watched name is not taken
+        for a misspelling (fuzzy hit) of another.
         """
         words = word_spans(text)
         cache = self._cache
@@ -1078,8 +1079,8 @@ class Matcher:
         for c in group:
             if c.entity in seen and notes is None:
                 continue
-            if c.method == "fuzzy" and any(k.method == "exact" for k in kept):
-                self._note(notes, text, words, c, "spelt exactly as another watched name: "
+            if c.method == "fuzzy" and any(k.method != "fuzzy" for k in kept):
+                self._note(notes, text, words, c, "a spelling of another watched name: "
                            "not a misspelling")
                 continue
             reason = self._context_reject(text, words, c, as_words)
@@ -1130,10 +1131,10 @@ class Matcher:
         kept: list[tuple] = []
         seen: set[int] = set()
         start, end = words[i][0], words[j - 1][1]
-        exact = False
+        known = False  # a kept spelling of some watched name: no misspelling of another
         for g in groups:
-            if g[1] == "fuzzy" and exact:
-                continue  # a watched name spelt exactly is no misspelling of another
+            if g[1] == "fuzzy" and known:
+                continue
             if g[4] and ctx is None:
                 ctx = self._span_context(text, words, i, j)
             plain, checked = self._split(ctx, g) if g[4] else (g[3], ())
@@ -1156,8 +1157,8 @@ class Matcher:
                     kept.append((*self._extend_in(ctx, e), g, m))
                 else:
                     kept.append((start, end, "", g, m))
-            if g[1] == "exact" and (len(kept) > n or len(plain) == len(g[3])):
-                exact = True
+            if g[1] != "fuzzy" and (len(kept) > n or len(plain) == len(g[3])):
+                known = True
         return kept
 
     def _split(self, ctx: _Span, g: tuple) -> tuple[list, list]:

@@ -428,6 +428,13 @@ def _word_like(f: str) -> bool:
     return f in common_words() or f in frequent_names()
 
 
+@functools.lru_cache(maxsize=1)
+def _word_keys() -> frozenset[str]:
+    """Phonetic keys of the frequent words and names: a Cyrillic name part whose Latin
+    reading is one of them (Путин: Putin) has in Latin the vowels of that word only."""
+    return frozenset(k for w in common_words() | frequent_names() for k in phonetic_keys(w))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _given_name(word: str) -> bool:
     names = given_names()
@@ -476,7 +483,9 @@ class Matcher:
         self._f_fold: list[str] = []
         self._f_kind: list[str] = []
         self._f_cyr: list[bool] = []
-        self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
+        # the spelling is a frequent word or name: 1 as written, 2 in its Latin reading (the key
+        # of Путин is Putin's); see _try_form
+        self._f_word: list[int] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
@@ -579,7 +588,7 @@ class Matcher:
         self._f_fold.append(f)
         self._f_kind.append(kind)
         self._f_cyr.append(cyr)
-        self._f_word.append(_word_like(f))
+        self._f_word.append(_word_like(f) | 2 * (cyr and key in _word_keys()))
         self._f_members.append([])
         for b in _buckets(key):
             self._index.setdefault(b, []).append(fid)
@@ -726,9 +735,11 @@ class Matcher:
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WOMANS_FORM))
             return
-        if dist and self._f_word[fid] and cyr == self._f_cyr[fid]:
+        word = self._f_word[fid]
+        if dist and word and (word & 1 and cyr == self._f_cyr[fid] or word & 2 and not cyr):
             # Shell, Nice, Split: so many words of its script lie a letter or a vowel away
-            # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump)
+            # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump);
+            # Путин read in Latin is Putin, whose vowels are its own too (Puten is a word)
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WORD_NAME))
             return

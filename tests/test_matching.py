@@ -175,6 +175,18 @@ def test_a_spelling_of_one_watched_name_is_no_misspelling_of_another(word):
     assert all(h.method == "fuzzy" for h in alone)
 
 
+@pytest.mark.parametrize("initial", sorted(set("ABCDEFGHIJKLNOPRSTUZ") - {"D"}))  # not V, W
+def test_french_monsieur_is_no_initial_but_another_initial_refutes(initial):
+    """"M. Macron a répondu" (Monsieur) is Emmanuel Macron; "A. Medvedev" is not Dmitry."""
+    m = Matcher.compile([Entity(id="medvedev", name="Dmitry Medvedev", type="person"),
+                         Entity(id="putin", name="Vladimir Putin", type="person")])
+    for name in ("Medvedev", "Putin"):
+        hits = m.match(f"M. {name} a répondu.")
+        assert [(h.entity_id, h.text) for h in hits] == [(name.lower(), name)]
+        assert m.match(f"{initial}. {name} a répondu.") == []
+        assert m.match_reference(f"M. {name} a répondu.") == hits
+
+
 _TWINS = dict(zip("AaBEeKMHOoPpCcTXxy", "АаВЕеКМНОоРрСсТХху", strict=True))
 
 

@@ -428,6 +428,12 @@ def _word_like(f: str) -> bool:
     return f in common_words() or f in frequent_names()
 
 
+def _initial(prev: str, gap: str) -> bool:
+    """Whether the word before a name, with the gap after it, is an initial ("V. Putin").
+    Not French "M." (Monsieur: "M. Macron a répondu"), which names no one's first name."""
+    return len(prev) == 1 and gap.strip() == "." and prev != "M"
+
+
 @functools.lru_cache(maxsize=1)
 def _word_keys() -> frozenset[str]:
     """Phonetic keys of the frequent words and names: a Cyrillic name part whose Latin
@@ -1113,7 +1119,7 @@ class Matcher:
             gap = text[pe:start]
             if prev[0].isupper():
                 keys = phonetic_keys(prev)
-                if len(prev) == 1 and gap.strip() == ".":
+                if _initial(prev, gap):
                     if gap.startswith("."):
                         ctx.initial = keys[0][0] if keys else ""
                     ctx.prev_initial = len(gap) <= 3
@@ -1323,7 +1329,7 @@ class Matcher:
         if not prev[0].isupper():
             return ""
         mine = self._first_names.get(c.entity, ())
-        if len(prev) == 1 and gap.strip() == "." and gap.startswith("."):
+        if _initial(prev, gap) and gap.startswith("."):
             initials = {k[0] for k in mine}
             keys = phonetic_keys(prev)
             if mine and keys and keys[0][0] not in initials:
@@ -1362,7 +1368,7 @@ class Matcher:
         if c.i > 0:
             ps, pe, prev = words[c.i - 1]
             gap = text[pe:start]
-            if prev[0].isupper() and len(prev) == 1 and gap.strip() == "." and len(gap) <= 3:
+            if prev[0].isupper() and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
             if _beside(gap) and prev[0].isupper() and \
                     self._is_first_name_of(phonetic_keys(prev), mine):

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from watcher.config import load_watchlist
-from watcher.matcher import Matcher, compare, fuzzy_budget
+from watcher.matcher import Matcher, _given_name, compare, fuzzy_budget
 from watcher.models import Entity
 
 HERE = Path(__file__).parent
@@ -158,6 +158,8 @@ def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
         assert m.match(f"Officials said {his} spoke on Friday.") == [], his
     own = {"ska": [stem + "skiej", stem + "skoy"], "aya": [stem + "oy", stem + "oi"]}
     for form in own[feminine]:
+        if _given_name(form):
+            continue  # Borivoy: a common given name alone is no one's surname
         assert [h.entity_id for h in m.match(f"Officials said {form} spoke.")] == ["her"], form
 
 

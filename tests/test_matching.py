@@ -189,6 +189,15 @@ def test_french_monsieur_is_no_initial_but_another_initial_refutes(initial):
         assert m.match_reference(f"M. {name} a répondu.") == hits
 
 
+@settings(max_examples=40, deadline=None)
+@given(name=st.from_regex(r"[BDLMNPRTZ][aeou][lnrst][aeou]?[kg]", fullmatch=True))
+def test_polish_instrumental_after_k_and_g_is_a_case_form(name):
+    """Polish softens k and g before the instrumental -em: "z Tuskiem" (Putin: "z Putinem")."""
+    m = Matcher.compile([Entity(id="x", name=f"Donald {name}", type="person")])
+    text = f"Rozmowa z {name}iem trwała godzinę."
+    assert [(h.entity_id, h.method) for h in m.match(text)] == [("x", "inflection")]
+
+
 _TWINS = dict(zip("AaBEeKMHOoPpCcTXxy", "АаВЕеКМНОоРрСсТХху", strict=True))
 
 

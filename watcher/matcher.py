@@ -324,7 +324,8 @@ def _word_of_its_own(word: str, wfold: str) -> str:
     return ""
 
 
-LOWER_WORD = "a frequent or short word in lower case: the word, not the name"
+LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
+    "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "adj", "fem")  # of name endings: data/endings.tsv
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
@@ -793,7 +794,7 @@ class Matcher:
                 plain = own
         else:
             own = plain = tuple(groups) or None
-            if own and f in self._capital_only:
+            if own and self._lower_is_word(f):
                 own = None  # the word, unless match() finds the text uncased or a hashtag
         given = own is not None and word[0].isupper() and _given_name(word)
         info = (f, own, f in self._exact_first, plain, given)
@@ -801,6 +802,11 @@ class Matcher:
             self._cache.clear()
         self._cache[word] = info
         return info
+
+    def _lower_is_word(self, f: str) -> bool:
+        """Whether a one-word name written in lower case is a word, not the name, where the
+        text uses capitals: unless the watchlist writes it in lower case itself (adidas)."""
+        return all(alias[:1].isupper() for _, alias, _ in self._exact.get((f,), ()))
 
     def _group(self, score: float, method: str, detail: str, members) -> tuple:
         """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),
@@ -1259,8 +1265,8 @@ class Matcher:
             if i + n > len(words):
                 continue
             key = tuple(fold(words[i + k][2]) for k in range(n))
-            word_only = n == 1 and f in self._capital_only and not word[0].isupper() \
-                and cased and not _hashtag(text, words[i][0])
+            word_only = n == 1 and not word[0].isupper() and cased and \
+                not _hashtag(text, words[i][0]) and self._lower_is_word(f)
             for idx, alias, person in self._exact.get(key, ()):
                 c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                           "exact name" if n > 1 else "exact name part", person)

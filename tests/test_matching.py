@@ -206,6 +206,31 @@ def test_polish_instrumental_after_k_and_g_is_a_case_form(name):
     assert [(h.entity_id, h.method) for h in m.match(text)] == [("x", "inflection")]
 
 
+def _given_sample(n: int = 12) -> list[str]:
+    import random
+    from importlib import resources
+
+    text = resources.files("watcher").joinpath("data", "given_names.txt").read_text("utf-8")
+    names = [w for w in text.splitlines() if w[:1].isupper() and w.isalpha() and len(w) > 3]
+    return random.Random(5).sample(names, n)
+
+
+@pytest.mark.parametrize("first", _given_sample())
+def test_a_sentences_first_word_before_a_case_form_is_no_first_name(first):
+    """"Жена Путина", "Córka Putina" (Putin's wife, daughter) open headlines, and Zhena and
+    Kara are given names too: a sentence's first word says nothing by its capital, and a
+    first name would take the surname's case. Inside a sentence it still names another
+    person, and so it does before the surname's own form."""
+    m = Matcher.compile([Entity(id="x", name="Ivan Dolgorin", type="person",
+                                aliases=("Долгорин",))])
+    for surname in ("Dolgorina", "Долгорина"):
+        text = f"{first} {surname} wrote a letter."
+        assert [h.entity_id for h in m.match(text)] == ["x"], m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+        assert m.match(f"Then {first} {surname} wrote a letter.") == []
+    assert m.match(f"{first} Dolgorin wrote a letter.") == []
+
+
 _TWINS = dict(zip("AaBEeKMHOoPpCcTXxy", "АаВЕеКМНОоРрСсТХху", strict=True))
 
 

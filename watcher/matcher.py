@@ -389,13 +389,14 @@ def _sentence_start(text: str, start: int) -> bool:
     return k < 0 or text[k] in ".!?…:;\n\r"
 
 
-def _first_names_used(text: str, words, folds: list[str],
-                       surnames=None) -> dict[str, frozenset[str]]:
+def _first_names_used(text: str, words, folds: list[str], surnames=None,
+                       case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
     ("Dmitry Medvedev": medvedev -> {dmtr}), for these `surnames` (None: all). Given names
     of the shipped list only, so that what one entity's hits are never depends on what else
     is watched; no word in capitals (Louis XI, Charles III), no pair across a line break (a
-    heading's last word)."""
+    heading's last word), no sentence's first word before a word that `case_form` says is a
+    watched name's case form only ("Жена Путина": see _known_first)."""
     out: dict[str, set[str]] = {}
     at = range(1, len(words)) if surnames is None else \
         [k for k, f in enumerate(folds) if f in surnames and k]
@@ -405,7 +406,8 @@ def _first_names_used(text: str, words, folds: list[str],
         if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
                 _beside(text[pe:start]) and "\n" not in text[pe:start] and \
                 folds[k - 1] not in _NOT_SURNAME and \
-                folds[k] not in _NOT_SURNAME and _given_name(prev):
+                folds[k] not in _NOT_SURNAME and _given_name(prev) and \
+                not (case_form(k) and _sentence_start(text, ps)):
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
@@ -427,6 +429,19 @@ def _persons_only(groups: tuple) -> tuple | None:
 def _word_like(f: str) -> bool:
     """A folded name part that is itself a frequent word or frequent name."""
     return f in common_words() or f in frequent_names()
+
+
+def _case_form_only(groups: tuple | None) -> bool:
+    """Whether a word's own candidates (see Matcher._word) are all case forms."""
+    return bool(groups) and all(g[1] == "inflection" for g in groups)
+
+
+def _known_first(ctx: _Span, g: tuple) -> bool:
+    """Whether the given name before a span names someone else than group g's persons. Not
+    a sentence's first word before a surname in a case form: its capital says nothing, and a
+    first name would take the case too ("Жена Путина", "Córka Putina": Putin's wife,
+    daughter; Zhena and Kara are given names as well)."""
+    return ctx.known and not (ctx.opens and g[1] == "inflection")
 
 
 def _initial(prev: str, gap: str) -> bool:
@@ -456,13 +471,14 @@ def _is_acronym(word: str) -> bool:
 class _Span:
     """What the words around a span say about person names, worked out once per span."""
 
-    __slots__ = ("initial", "first", "known", "prev_initial", "prev_named", "next_named",
-                 "can_name", "start", "end", "prev_start", "next_end")
+    __slots__ = ("initial", "first", "known", "opens", "prev_initial", "prev_named",
+                 "next_named", "can_name", "start", "end", "prev_start", "next_end")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
         self.first: frozenset[str] | None = None  # skeletons of a capitalised word beside
         self.known = False  # ...which is a first name (watched or common)
+        self.opens = False  # ...which starts a sentence
         self.prev_initial = False  # an initial before (extends the hit)
         self.prev_named: frozenset[str] | None = None
         self.next_named: frozenset[str] | None = None
@@ -938,7 +954,8 @@ class Matcher:
         names someone of that surname in full, the surname alone means whom it named
         ("Dmitry Medvedev ... Medvedev added" is not Alexander Medvedev too). `bare`: the
         surnames (folds) of kept items without a first name."""
-        used = _first_names_used(text, words, folds, bare)
+        info = [self._cache.get(w) or self._word(w) for _, _, w in words]  # memoised
+        used = _first_names_used(text, words, folds, bare, lambda k: _case_form_only(info[k][1]))
         if not used:
             return kept
         out = []
@@ -1075,7 +1092,12 @@ class Matcher:
         as_words = self._used_as_words(text, words, folds, lower)
         for group in self._by_span(cands).values():
             kept.extend(self._best_in_span(text, words, group, notes, as_words))
-        used = _first_names_used(text, words, folds)
+        methods: dict[int, set[str]] = {}
+        for c in cands:
+            if c.j == c.i + 1:
+                methods.setdefault(c.i, set()).add(c.method)
+        used = _first_names_used(text, words, folds,
+                                 case_form=lambda k: methods.get(k) == {"inflection"})
         spans = []
         for c in kept:
             span = (*self._extend(text, words, c), c)
@@ -1133,6 +1155,7 @@ class Matcher:
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = any(k in self._watch_first or k in given_names() for k in keys)
+                    ctx.opens = _sentence_start(text, ps)
         if j < len(words):
             ns, ne, nxt = words[j]
             ctx.next_end = ne
@@ -1192,7 +1215,7 @@ class Matcher:
         members = g[3]
         if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
             return [], members
-        if ctx.first is not None and ctx.known:  # a given name before: the persons it names
+        if ctx.first is not None and _known_first(ctx, g):  # a given name before: whom it names
             named = self._named(ctx.prev_named)
             return ([m for m in members if not m[2]],
                     [m for m in members if m[2] and m[0] in named])
@@ -1250,7 +1273,7 @@ class Matcher:
             mine = self._first_skels.get(entity)
             if mine and not mine.isdisjoint(ctx.first):
                 return True
-            return not ctx.known
+            return not _known_first(ctx, g)
         return True
 
     def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
@@ -1346,6 +1369,8 @@ class Matcher:
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):
             return ""
+        if c.method == "inflection" and _sentence_start(text, ps):
+            return ""  # see _known_first
         if any(k in self._watch_first or k in given_names() for k in keys):
             return f"different first name '{prev}' beside surname"
         return ""

@@ -945,17 +945,17 @@ class Matcher:
         bare = {fold_at[item[0]] for item in kept
                 if not item[2] and item[3][4] and item[0] in fold_at}
         if bare:
-            kept = self._as_named(text, words, [x[0] for x in info], kept, fold_at, bare)
+            kept = self._as_named(text, words, info, kept, fold_at, bare)
         return self._hits(text, kept)
 
-    def _as_named(self, text, words, folds, kept: list[tuple], fold_at: dict[int, str],
-                  bare: set[str]) -> list[tuple]:
+    def _as_named(self, text, words, info: list[tuple], kept: list[tuple],
+                  fold_at: dict[int, str], bare: set[str]) -> list[tuple]:
         """_pick's items without the persons a bare surname cannot mean here: once a text
         names someone of that surname in full, the surname alone means whom it named
         ("Dmitry Medvedev ... Medvedev added" is not Alexander Medvedev too). `bare`: the
         surnames (folds) of kept items without a first name."""
-        info = [self._cache.get(w) or self._word(w) for _, _, w in words]  # memoised
-        used = _first_names_used(text, words, folds, bare, lambda k: _case_form_only(info[k][1]))
+        used = _first_names_used(text, words, [x[0] for x in info], bare,
+                                 lambda k: _case_form_only(info[k][1]))
         if not used:
             return kept
         out = []

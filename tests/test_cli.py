@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import json
 
@@ -100,8 +101,19 @@ def test_hits_lists_stored_hits_in_every_format(make_daemon):
     assert since["yesterday"].returncode != 0
     assert "neither a duration" in since["yesterday"].stderr
     typo = run_cli("hits", "--config", config, "--entity", "gasprom")
-    assert typo.returncode == 0 and "(none)" in typo.stdout
+    assert typo.returncode == 2 and typo.stdout == ""  # an audit script must not see "none"
     assert "no entity 'gasprom'" in typo.stderr and "did you mean 'gazprom'?" in typo.stderr
+    # for an audit: the document's version, several entities, a time range, the newest N
+    assert {r["sha256"] for r in rows} == {hashlib.sha256(b"Gazprom and Kyiv.").hexdigest()}
+    both = run_cli("hits", "--config", config, "--format", "jsonl", "--entity", "kyiv",
+                   "--entity", "gazprom", "--until", "2999-01-01T00:00Z")
+    assert sorted(json.loads(x)["entity_id"] for x in both.stdout.splitlines()) == [
+        "gazprom", "kyiv"]
+    before = run_cli("hits", "--config", config, "--until", "2000-01-01T00:00Z")
+    assert before.returncode == 0 and "(none)" in before.stdout
+    newest = run_cli("hits", "--config", config, "--format", "jsonl", "--limit", "1")
+    assert [json.loads(x)["entity_id"] for x in newest.stdout.splitlines()] == ["kyiv"]
+    assert "the newest 1 hits; there may be more" in newest.stderr
 
 
 def test_notify_test_reports_each_target(tmp_path, http_sink):

@@ -252,10 +252,16 @@ def cmd_hits(args: argparse.Namespace) -> int:
     from .store import Store
 
     settings = load_settings(args.config, notify_secrets=False)
-    since = _since(args.since) if args.since else None
-    rows = Store(settings.database_url).hits(entity=args.entity, since=since, limit=args.limit)
-    if args.entity and not rows:
-        _warn_unknown_entity(args.entity, settings.watchlist)
+    since = _since(args.since, "--since") if args.since else None
+    until = _since(args.until, "--until") if args.until else None
+    rows = Store(settings.database_url).hits(entity=args.entity, since=since, until=until,
+                                             limit=args.limit)
+    unknown = [e for e in args.entity or () if not any(r["entity_id"] == e for r in rows)
+               and not _warn_unknown_entity(e, settings.watchlist)]
+    if unknown:
+        return 2  # a typo in an audit script must not look like "no hits"
+    if args.limit and len(rows) == args.limit:
+        _err(f"--limit {args.limit}: the newest {args.limit} hits; there may be more")
     if args.format == "jsonl":
         for row in rows:
             _out(json.dumps(row, ensure_ascii=False))
@@ -268,9 +274,9 @@ def cmd_hits(args: argparse.Namespace) -> int:
     return 0
 
 
-def _since(value: str) -> datetime:
-    """--since: a duration back from now (24h, 7d) or a time (2025-03-03T09:14Z, as alert
-    messages give it; without a zone, this machine's)."""
+def _since(value: str, flag: str = "--since") -> datetime:
+    """--since, --until: a duration back from now (24h, 7d) or a time (2025-03-03T09:14Z,
+    as alert messages give it; without a zone, this machine's)."""
     try:
         if not value.strip()[-1:].isdigit():  # "2" is no duration here: 2 what?
             return datetime.now(UTC) - parse_duration(value)
@@ -284,7 +290,7 @@ def _since(value: str) -> datetime:
             return _in_zone(datetime.fromisoformat(when), zone)
         return datetime.fromisoformat(value).astimezone(UTC)
     except ValueError:
-        raise ConfigError(f"--since: {value!r} is neither a duration (24h, 7d) nor a time "
+        raise ConfigError(f"{flag}: {value!r} is neither a duration (24h, 7d) nor a time "
                           "(2025-03-03T09:14Z, 2025-03-03 09:14 UTC)") from None
 
 
@@ -309,17 +315,20 @@ def _in_zone(when: datetime, zone: str) -> datetime:
         raise ValueError(zone) from None
 
 
-def _warn_unknown_entity(entity_id: str, watchlist) -> None:
+def _warn_unknown_entity(entity_id: str, watchlist) -> bool:
     """No hits for --entity: say so when it is no id of the watchlist (a typo, or a name
-    given where the id is wanted); a watched entity may simply have none yet."""
+    given where the id is wanted) and return False; a watched entity may simply have none
+    yet (True)."""
     try:
         ids = {e.id for e in load_watchlist(watchlist)}
     except ConfigError:
-        return
-    if entity_id not in ids:
-        near = difflib.get_close_matches(entity_id, ids, n=1)
-        _err(f"no entity {entity_id!r} in {watchlist}"
-             + (f": did you mean {near[0]!r}?" if near else ": --entity takes an entity id"))
+        return True
+    if entity_id in ids:
+        return True
+    near = difflib.get_close_matches(entity_id, ids, n=1)
+    _err(f"no entity {entity_id!r} in {watchlist}"
+         + (f": did you mean {near[0]!r}?" if near else ": --entity takes an entity id"))
+    return False
 
 
 def _print_table(rows: list[dict], cols: list[str]) -> None:
@@ -576,10 +585,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = cmd("hits", cmd_hits, "list stored hits")
     config(sp)
-    sp.add_argument("--entity")
+    sp.add_argument("--entity", action="append", help="an entity id (repeat for several)")
     sp.add_argument("--since", help="a duration back from now (24h, 7d) or a time "
                     "(2025-03-03T09:14Z)")
-    sp.add_argument("--limit", type=int)
+    sp.add_argument("--until", help="hits found before this (a duration back or a time)")
+    sp.add_argument("--limit", type=int, help="the newest N hits")
     sp.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
 
     sp = cmd("status", cmd_status, "documents, hits, alerts and the daemon's state")

@@ -451,19 +451,24 @@ class Store:
 
     # -- hits ------------------------------------------------------------------------------
 
-    def hits(self, *, entity: str | None = None, since: datetime | None = None,
+    def hits(self, *, entity: str | Sequence[str] | None = None,
+             since: datetime | None = None, until: datetime | None = None,
              limit: int | None = None) -> list[dict]:
-        query = select(HitRow, DocumentRow.path).join(
+        """Stored hits, oldest first; with `limit`, the newest that many."""
+        query = select(HitRow, DocumentRow.path, DocumentRow.sha256).join(
             DocumentRow, HitRow.document_id == DocumentRow.id)
         if entity:
-            query = query.where(HitRow.entity_id == entity)
+            query = query.where(HitRow.entity_id.in_([entity] if isinstance(entity, str)
+                                                     else entity))
         if since:
             query = query.where(HitRow.found_at >= since)
-        query = query.order_by(HitRow.found_at, HitRow.id)
+        if until:
+            query = query.where(HitRow.found_at < until)
+        query = query.order_by(HitRow.found_at.desc(), HitRow.id.desc())
         if limit:
             query = query.limit(limit)
         with self.session() as s:
-            return [_hit_dict(h, path) for h, path in s.exec(query)]
+            return [_hit_dict(h, path, sha) for h, path, sha in s.exec(query)][::-1]
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:
@@ -910,10 +915,11 @@ def _copy_rows(conn, table, rows: list[dict]) -> None:
             copy.write_row([row[c] for c in columns])
 
 
-def _hit_dict(hit: HitRow, path: str) -> dict:
-    return {"file": path, "entity_id": hit.entity_id, "name": hit.name, "start": hit.start,
-            "end": hit.end, "text": hit.text, "alias": hit.alias, "score": hit.score,
-            "method": hit.method, "detail": hit.detail,
+def _hit_dict(hit: HitRow, path: str, sha256: str) -> dict:
+    # sha256 names the version of the file: a file rewritten at its path keeps its name
+    return {"file": path, "sha256": sha256, "entity_id": hit.entity_id, "name": hit.name,
+            "start": hit.start, "end": hit.end, "text": hit.text, "alias": hit.alias,
+            "score": hit.score, "method": hit.method, "detail": hit.detail,
             "found_at": as_utc(hit.found_at).isoformat(timespec="seconds")}
 
 

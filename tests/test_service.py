@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -169,6 +170,8 @@ def test_status_reports_queue_counts_last_error_and_uptime(make_daemon, http_sin
     daemon = info["daemon"]
     assert daemon["running"] and daemon["queue"] == 0 and daemon["uptime_s"] >= 0
     assert "bad.bin" in daemon["last_error"] and daemon["healthy"] is True
+    when = datetime.strptime(daemon["last_error"][:23], "%Y-%m-%d %H:%M:%S UTC")
+    assert abs(when.replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(minutes=5)
     text = run_cli("status", "--config", str(d.config)).stdout
     for words in ("running", "queue: 0", "1 processed, 1 failed", "hits: 2", "1 pending",
                   "0 dead", "last error:", "up "):

@@ -245,7 +245,7 @@ class Service:
         except ConfigError as exc:
             for problem in exc.problems:
                 log.error("watchlist not reloaded, the previous one keeps serving: %s", problem)
-            self.stats["last_error"] = exc.problems[0]
+            self._error(exc.problems[0])
             self._health("watchlist edit rejected",
                          "The watchlist was not reloaded; the previous one keeps serving.\n"
                          + "\n".join(exc.problems))
@@ -342,7 +342,7 @@ class Service:
             self._store_failures[path] = tries
             delay = min(STORE_RETRY * 2 ** (tries - 1), STORE_RETRY_MAX)
             log.error("%s; will retry in %.0f s", exc, delay)
-            self.stats["last_error"] = str(exc)
+            self._error(str(exc))
             self.queue.put(path, delay)  # the file stays; a restart's scan finds it too
             return
         self._store_failures.pop(path, None)
@@ -353,7 +353,11 @@ class Service:
             self.stats[outcome.status] += 1
         self.stats["hits"] += outcome.hits
         if outcome.status == "failed":
-            self.stats["last_error"] = f"{outcome.path}: {outcome.error}"
+            self._error(f"{outcome.path}: {outcome.error}")
+
+    def _error(self, message: str) -> None:
+        """The last error, for status: with its time, as it may have been fixed since."""
+        self.stats["last_error"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC: {message}"
 
     def drain_outbox(self) -> int:
         """Due pending notifications become messages (notify policy); due messages are sent."""
@@ -480,7 +484,7 @@ class Service:
             serve(port, self.status, self.store.counts)
         except OSError as exc:  # e.g. the port is taken: alerts matter more than metrics
             log.error("no metrics endpoint on 127.0.0.1:%d: %s", port, exc)
-            self.stats["last_error"] = f"metrics port {port}: {exc}"
+            self._error(f"metrics port {port}: {exc}")
 
     def healthy(self) -> bool:
         return not self.problems()
@@ -495,7 +499,7 @@ class Service:
         if problems:
             if self._last_ping >= 0:  # log once per unhealthy spell, not at every tick
                 log.error("unhealthy, not pinging the systemd watchdog: %s", "; ".join(problems))
-                self.stats["last_error"] = "unhealthy: " + "; ".join(problems)
+                self._error("unhealthy: " + "; ".join(problems))
             self._last_ping = -1.0
             return
         sd_notify("WATCHDOG=1")
@@ -511,7 +515,7 @@ class Service:
             if not self._inbox_missing:  # say it once; waiting is not a failure
                 log.error("inbox %s is gone; waiting for it to be created again",
                           self.settings.inbox)
-                self.stats["last_error"] = f"inbox {self.settings.inbox} is gone"
+                self._error(f"inbox {self.settings.inbox} is gone")
                 self._inbox_missing = True
             return
         log.warning("inbox %s was removed or replaced; watching it again",

@@ -195,9 +195,25 @@ def test_check_lists_every_problem_at_once_with_its_line(tmp_path):
     assert check.returncode == 2
     lines = check.stdout.splitlines()
     assert lines[0] == f"{config}:3: workerz: unknown key 'workerz'"
-    assert lines[1] == f"{config}:6: notify entry 'hook': not a valid apprise URL (scheme 'foo')"
+    assert lines[1] == (f"{config}:6: notify entry 'hook': not a valid apprise URL "
+                        "(scheme 'foo'): Unparseable URL <the URL>")
     assert lines[2].startswith(f"{config}:10: notify entry 'daily': schedule '61 8 * * *'")
     assert "3 problem(s) found" in check.stderr
+
+
+def test_a_url_apprise_refuses_says_why_without_its_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAIL_PW", "Sup3r-Secret-pw")
+    write(tmp_path, "wl.yaml", "entities:\n  - id: a\n    name: A\n")
+    config = write(tmp_path, "watcher.yaml",
+                   "inbox: in\nwatchlist: wl.yaml\nnotify:\n  - name: mail\n"
+                   "    url: mailtos://u:${MAIL_PW}@127.0.0.1:1?to=not-an-address\n")
+    for command in ("check", "run"):
+        result = run_cli(command, "--config", str(config), timeout=60)
+        assert result.returncode == 2
+        out = result.stdout + result.stderr
+        assert f"{config}:5: notify entry 'mail': not a valid apprise URL (scheme 'mailtos'): " \
+            "Invalid ~From~ email specified" in out, out
+        assert "Sup3r" not in out and "S...w" not in out, out
 
 
 def test_check_without_the_secrets_still_lists_the_other_problems(tmp_path, monkeypatch):

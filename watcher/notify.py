@@ -15,7 +15,8 @@ import random
 import re
 import shlex
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -362,10 +363,17 @@ def _dialect(plugin) -> str:
 
 def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:
     """Instantiate an entry's apprise plugin; raise ValueError (no URL in it) if invalid."""
-    plugin = apprise.Apprise.instantiate(entry.url)
+    with _apprise_log() as capture:
+        plugin = apprise.Apprise.instantiate(entry.url)
     if plugin is None:
         scheme = entry.url.split("://", 1)[0] if "://" in entry.url else "?"
-        raise ValueError(f"notify entry {key!r}: not a valid apprise URL (scheme {scheme!r})")
+        # apprise's reason ("Invalid ~From~ email specified"), without the URLs it quotes: its
+        # privacy form still shows a password's first and last letters
+        why = "; ".join(_URL.sub("<the URL>", line) for line in capture.lines)
+        for secret in secrets_of([entry]):
+            why = why.replace(secret, "****")
+        raise ValueError(f"notify entry {key!r}: not a valid apprise URL (scheme {scheme!r})"
+                         + (f": {why}" if why else ""))
     fmt = plugin.notify_format
     fmt = fmt[0] if isinstance(fmt, tuple) else fmt
     dialect = _dialect(plugin)
@@ -395,6 +403,25 @@ class _Capture(logging.Filter):
         if record.levelno >= logging.WARNING or _CAUSE.match(message):
             self.lines.append(message.strip().replace("\r\n", " ")[:300])
         return record.levelno >= self.level
+
+
+_URL = re.compile(r"\S+://\S*")
+
+
+@contextmanager
+def _apprise_log() -> Iterator[_Capture]:
+    """What apprise says meanwhile, DEBUG lines with a cause included (the reason of a
+    failure is often only there); its log output stays as configured."""
+    logger = logging.getLogger("apprise")
+    level = logger.level
+    capture = _Capture(logger.getEffectiveLevel())
+    logger.addFilter(capture)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield capture
+    finally:
+        logger.setLevel(level)
+        logger.removeFilter(capture)
 
 
 _CAUSE = re.compile(r"[\w ]{0,40}(?:Exception|Error)\b")  # "Socket Exception: ...", not a payload
@@ -500,19 +527,13 @@ class Notifier:
         target = self.targets.get(entry_key)
         if target is None:
             return f"notify entry {entry_key!r} is no longer configured"
-        logger = logging.getLogger("apprise")
-        level = logger.level
-        capture = _Capture(logger.getEffectiveLevel())
-        logger.addFilter(capture)
-        logger.setLevel(logging.DEBUG)  # the reason of a failure is often only at DEBUG
-        try:
-            ok = target.apprise.notify(title=title, body=body, body_format=body_format)
-        except Exception as exc:  # noqa: BLE001 - a plugin bug must not kill delivery
-            ok, capture.lines = False, [f"{type(exc).__name__}: {exc}"]
-        finally:
-            logger.setLevel(level)
-            logger.removeFilter(capture)
-            self._sent_at[entry_key] = time.monotonic()
+        with _apprise_log() as capture:
+            try:
+                ok = target.apprise.notify(title=title, body=body, body_format=body_format)
+            except Exception as exc:  # noqa: BLE001 - a plugin bug must not kill delivery
+                ok, capture.lines = False, [f"{type(exc).__name__}: {exc}"]
+            finally:
+                self._sent_at[entry_key] = time.monotonic()
         if ok:
             return None
         return self.redact("; ".join(capture.lines) or "delivery failed")[:500]

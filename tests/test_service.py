@@ -176,6 +176,11 @@ def test_status_reports_queue_counts_last_error_and_uptime(make_daemon, http_sin
     for words in ("running", "queue: 0", "1 processed, 1 failed", "hits: 2", "1 pending",
                   "0 dead", "last error:", "up "):
         assert words in text, (words, text)
+    failed = run_cli("files", "--config", str(d.config), "--format", "jsonl")
+    (row,) = [json.loads(line) for line in failed.stdout.splitlines()]
+    assert row["path"].endswith("bad.bin") and "binary" in row["error"]
+    table = run_cli("files", "--config", str(d.config), "--status", "processed").stdout
+    assert "a.txt" in table and "bad.bin" not in table
     assert d.stop() == 0
     text = run_cli("status", "--config", str(d.config)).stdout
     assert "daemon: not running" in text

@@ -340,8 +340,15 @@ def _print_table(rows: list[dict], cols: list[str]) -> None:
     widths = [min(60, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(cols)]
     _out("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     for row in cells:
-        _out("  ".join((v if len(v) <= w else v[:w - 1] + "…").ljust(w)
-                       for v, w in zip(row, widths, strict=True)))
+        _out("  ".join(_cut(v, w, c in ("path", "file")).ljust(w)
+                       for v, w, c in zip(row, widths, cols, strict=True)))
+
+
+def _cut(value: str, width: int, keep_end: bool) -> str:
+    """A cell at most `width` long; a path keeps its end, where the file name is."""
+    if len(value) <= width:
+        return value
+    return "…" + value[1 - width:] if keep_end else value[:width - 1] + "…"
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -403,7 +410,8 @@ def cmd_status(args: argparse.Namespace) -> int:
              f"entities; healthy: {daemon.get('healthy')}")
         for problem in daemon.get("problems") or []:
             _out(f"  unhealthy: {problem}")
-    _out(f"documents: {counts['documents']} processed, {counts['failed']} failed, "
+    listed = " (`watcher files` lists them)" if counts["failed"] else ""
+    _out(f"documents: {counts['documents']} processed, {counts['failed']} failed{listed}, "
          f"{counts['vanished']} vanished before they were read; hits: {counts['hits']}")
     retrying = f" ({counts['retrying']} retrying after a failure)" if counts["retrying"] else ""
     _out(f"alerts: {counts['pending']} pending{retrying}, {counts['sent']} sent, "
@@ -417,6 +425,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         _out(f"group: {alive} daemon(s) alive on this database")
         _print_table(live or group, ["id", "state", "heartbeat_s", "claims", "sending",
                                      "processed", "failed", "queue", "started"])
+    return 0
+
+
+def cmd_files(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    settings = load_settings(args.config, notify_secrets=False)
+    since = _since(args.since) if args.since else None
+    rows = Store(settings.database_url).files(args.status, since)
+    if args.format == "jsonl":
+        for row in rows:
+            _out(json.dumps(row, ensure_ascii=False))
+        return 0
+    _print_table(rows, ["seen_at", "path", "size", "error"])
     return 0
 
 
@@ -598,6 +620,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     config(cmd("migrate", cmd_migrate, "create or upgrade the database schema to this version "
                                        "(the daemon also does it at start)"))
+
+    sp = cmd("files", cmd_files, "list the files that failed (never screened: binary, too "
+             "large, unreadable), with why; or those that vanished or were processed")
+    config(sp)
+    sp.add_argument("--status", choices=["failed", "vanished", "processed"], default="failed")
+    sp.add_argument("--since", help="a duration back from now (24h, 7d) or a time")
+    sp.add_argument("--format", choices=["table", "jsonl"], default="table")
 
     sp = cmd("outbox", cmd_outbox, "list alerts not yet delivered (pending, failed, dead); "
              "'retry' re-queues dead ones")

@@ -449,6 +449,17 @@ class Store:
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
                                   error=error[:2000]))
 
+    def files(self, status: str, since: datetime | None = None) -> list[dict]:
+        """The paths last seen with this status (failed, vanished, processed), newest last:
+        what was never screened, and why."""
+        query = select(FileRow).where(FileRow.status == status)
+        if since:
+            query = query.where(FileRow.seen_at >= since)
+        with self.session() as s:
+            return [{"seen_at": as_utc(f.seen_at).isoformat(timespec="seconds"),
+                     "path": f.path, "size": f.size, "sha256": f.sha256, "error": f.error}
+                    for f in s.exec(query.order_by(FileRow.seen_at, FileRow.path))]
+
     # -- hits ------------------------------------------------------------------------------
 
     def hits(self, *, entity: str | Sequence[str] | None = None,

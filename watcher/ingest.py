@@ -34,6 +34,17 @@ from .extract import ignored, walk_files
 
 log = logging.getLogger(__name__)
 
+
+class _StopRace(logging.Filter):
+    """watchdog's inotify emitter, stopping, may look for events once more after its watch
+    was closed, and logs that at ERROR (watchdog PR #963): harmless, and at every stop."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_StopRace())
+
 # A file written to since its writer last closed it is still open for writing: a pause in
 # the writing (a slow download) is no end of it. It waits for the close up to this long
 # without a change, then is read anyway (a writer that never closes, or a lost event).

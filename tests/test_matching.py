@@ -164,7 +164,8 @@ def test_a_womans_surname_is_never_found_in_the_mans(stem, feminine):
     base = stem + ("sk" if feminine == "ska" else "")
     for his in (base + "i", base + "y", base + "iy", base + "yy", base + "ii"):
         assert m.match(f"Officials said {his} spoke on Friday.") == [], his
-    own = {"ska": [stem + "skiej", stem + "skoy"], "aya": [stem + "oy", stem + "oi"]}
+    own = {"ska": [stem + "skiej", stem + "skoy", stem + "skaya"],  # skaya: Russian for -ska
+           "aya": [stem + "oy", stem + "oi"]}
     for form in own[feminine]:
         if _given_name(form):
             continue  # Borivoy: a common given name alone is no one's surname

@@ -297,9 +297,16 @@ def test_a_family_name_first_listed_as_an_alias_is_found_alone():
     m = Matcher.compile([Entity(id="xi", name="Xi Jinping", type="person", aliases=("Xi",)),
                          Entity(id="kim", name="Kim Jong Un", type="person", aliases=("Kim",))])
     text = ("Xi said their ties held. Louis XI was king. Kim’s troops moved. "
-            "Kim Kardashian posted. Kim Jong Un fired.")
+            "Kim Kardashian posted. Kim Jong Un fired. Talks with Xi Thursday.")
     assert [(h.entity_id, h.text) for h in m.match(text)] == [
-        ("xi", "Xi"), ("kim", "Kim’s"), ("kim", "Kim Jong Un")]
+        ("xi", "Xi"), ("kim", "Kim’s"), ("kim", "Kim Jong Un"), ("xi", "Xi")]
+    # other given names after the family name: his father, half-brother, sister; Xi's
+    # daughter and father; a minister (names no given-name list holds)
+    relatives = ("Kim Jong-il died. Kim Jong Il ruled. Kim Jong-nam was killed. Kim Yo Jong "
+                 "warned. Minister Kim Yong-hyun resigned. Xi Mingze studied. Xi Zhongxun "
+                 "was his father.")
+    assert m.match(relatives) == m.match_reference(relatives) == [], m.explain(relatives)
+    assert [h.text for h in m.match("Kim Jong-un fired.")] == ["Kim Jong-un"]
 
 
 def test_polish_ie_for_a_cyrillic_e():

@@ -520,7 +520,9 @@ class Matcher:
         self._initials: dict[int, frozenset[str]] = {}
         self._watch_first: set[str] = set()
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
-        self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes
+        self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
+        # or with a family name listed alone that comes first (Kim of Kim Jong Un)
+        self._given_after: dict[int, tuple[str, ...]] = {}
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
@@ -546,7 +548,7 @@ class Matcher:
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
         m._special = frozenset(i for i, e in enumerate(m.entities)
-                               if e.threshold is not None or e.exclude)
+                               if e.threshold is not None or e.exclude or i in m._given_after)
         by_first: dict[str, set[int]] = {}
         for e, mine in m._first_skels.items():
             for sk in mine:
@@ -582,6 +584,13 @@ class Matcher:
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+        if person:
+            # family name first (Kim Jong Un, with Kim listed alone): the names after it
+            singles = {fold(a) for a in ent.names if len(word_spans(a)) == 1}
+            for alias in ent.names:
+                folds = [fold(w) for _, _, w in word_spans(alias)]
+                if len(folds) > 1 and folds[0] in singles:
+                    self._given_after[idx] = tuple(folds[1:])
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
@@ -1341,12 +1350,33 @@ class Matcher:
         if ent.threshold is not None and c.score < ent.threshold:
             return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"
         if c.person_part:
-            reason = self._first_name_reject(text, words, c)
+            reason = self._first_name_reject(text, words, c) or self._given_after_reject(
+                text, words, c)
             if reason:
                 return reason
         for phrase in self._excludes.get(c.entity, ()):
             if self._inside_phrase(words, c.i, c.j, phrase):
                 return f"excluded phrase '{' '.join(phrase)}'"
+        return ""
+
+    def _given_after_reject(self, text, words, c: _Cand) -> str:
+        """A family name that comes first (Kim of Kim Jong Un, Xi of Xi Jinping, listed
+        alone) followed by given names other than the person's: a relative or a namesake
+        (Kim Jong-il, Kim Yo Jong, Xi Mingze)."""
+        mine = self._given_after.get(c.entity)
+        if mine is None or c.j != c.i + 1:
+            return ""
+        after, k = [], c.j
+        while k < len(words) and len(after) < len(mine):
+            gap = text[words[k - 1][1]:words[k][0]]
+            word = words[k][2]
+            if not (gap == "-" or _beside(gap) and word[0].isupper()) or \
+                    fold(word) in _NOT_SURNAME:
+                break
+            after.append(fold(word))
+            k += 1
+        if after and after != list(mine[:len(after)]):
+            return f"another person of this family name: {' '.join(w for _, _, w in words[c.i:k])}"
         return ""
 
     def _first_name_reject(self, text, words, c: _Cand) -> str:

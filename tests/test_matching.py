@@ -232,6 +232,22 @@ def test_a_sentences_first_word_before_a_case_form_is_no_first_name(first):
     assert m.match(f"{first} Dolgorin wrote a letter.") == []
 
 
+@settings(max_examples=40, deadline=None)
+@given(surname=st.from_regex(r"[BDKLMNPRTVZ][aeiou][lnrst][aeiou][nvk]", fullmatch=True),
+       place=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou]", fullmatch=True))
+def test_hashtags_and_handles_name_whatever_their_case(surname, place):
+    """#zelensky, #StandWithKyiv, @ZelenskyyUa: a hashtag's words are split where a capital
+    starts one and read as capitalised; an e-mail address is no handle."""
+    m = Matcher.compile([Entity(id="p", name=f"Ivan {surname}", type="person"),
+                         Entity(id="c", name=place, type="place")])
+    text = (f"Follow #{surname.lower()} and #StandWith{place}, or @{surname}Ua. "
+            f"Write to press@{place.lower()}.org today.")
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("p", surname.lower()), ("c", place), ("p", surname)], m.explain(text)
+    assert m.match_reference(text) == hits
+
+
 _TWINS = dict(zip("AaBEeKMHOoPpCcTXxy", "АаВЕеКМНОоРрСсТХху", strict=True))
 
 

@@ -359,8 +359,9 @@ def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) ->
     ("Will Kyiv hold?"). After a title or a word like Lake it is part of another name too
     (_TITLES)."""
     ps, pe, prev = words[i - 1]
-    if not (prev[0].isupper() and words[i][2][0].isupper() and _beside(text[pe:words[i][0]])):
-        return False
+    gap = text[pe:words[i][0]]
+    if not (gap and prev[0].isupper() and words[i][2][0].isupper() and _beside(gap)):
+        return False  # (no gap: words of a hashtag, StandWithKyiv, capitalised to split it)
     f = fold(prev) if prev_fold is None else prev_fold
     if f in _TITLES:
         return True  # Queen Victoria, Lake Victoria, Port Sudan: another name
@@ -892,7 +893,8 @@ class Matcher:
             return None
         ns, _, nxt = words[j]
         ps, pe, prev = words[j - 1]
-        if not nxt[0].isupper() or not _beside(text[pe:ns]) or fold(nxt) in _NOT_SURNAME:
+        gap = text[pe:ns]  # none: a hashtag's words (KalinUa), no name pair
+        if not (gap and nxt[0].isupper() and _beside(gap)) or fold(nxt) in _NOT_SURNAME:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive

@@ -17,6 +17,7 @@ Tokens keep their offsets into the original text, so a hit always points at what
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,6 +65,10 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     for k, (start, end, raw) in enumerate(out):
         if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
             out[k] = (start, end, raw[:-2])
+    for m in reversed(list(_TAG.finditer(text))):  # #zelensky, #StandWithKyiv, @ZelenskyyUa
+        k = bisect.bisect_left(out, (m.end(), -1, ""))
+        if k < len(out) and out[k][0] == m.end():
+            out[k:k + 1] = _tag_words(out[k])
     for m in reversed(list(_GLUED.finditer(text))):  # seldom any: a C-speed search first
         k = bisect.bisect_right(out, (m.start() + 1, -1, "")) - 1
         if k >= 0 and out[k][1] > m.start() + 1:
@@ -95,6 +100,19 @@ def unmix(word: str) -> str:
     return word.translate(table) if all(c in looks for c in minority) else word
 
 
+# A hashtag or handle: # or @ starting a token (not press@gazprom.ru, not C#).
+_TAG = re.compile(r"(?<![\w.])[#@](?=[^\W\d_])")
+
+
+def _tag_words(span: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """The words of a hashtag or handle: split where a capital starts one (StandWithKyiv,
+    ZelenskyyUa), each read as capitalised ("#zelensky" names him as "Zelensky" does)."""
+    start, _, core = span
+    cuts = [0, *(m.start() for m in _CAMEL.finditer(core)), len(core)]
+    return [(start + a, start + b, core[a:b][:1].upper() + core[a:b][1:])
+            for a, b in itertools.pairwise(cuts) if b > a]
+
+
 def _letters(test) -> str:
     """A regex class body of the Latin and Cyrillic letters that pass `test`."""
     return "".join(re.escape(chr(c)) for r in ((0x41, 0x250), (0x400, 0x530))
@@ -104,7 +122,10 @@ def _letters(test) -> str:
 # A lower-case letter, then a capital and a lower-case letter: maybe two words a scraper glued
 # together where it dropped a line break ("attacksZelenskyy told"); _unglue decides.
 _LOWER = _letters(str.islower)
-_GLUED = re.compile(f"[{_LOWER}][{_letters(str.isupper)}][{_LOWER}]")
+_UPPER = _letters(str.isupper)
+_GLUED = re.compile(f"[{_LOWER}][{_UPPER}][{_LOWER}]")
+# where a capital starts a word inside a hashtag: PutinWar, NATOSummit (not inside NATO)
+_CAMEL = re.compile(f"(?<=[{_LOWER}])(?=[{_UPPER}])|(?<=[{_UPPER}])(?=[{_UPPER}][{_LOWER}])")
 GLUED_MIN = 3  # letters of the lower-case word before the capital
 
 

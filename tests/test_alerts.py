@@ -134,6 +134,25 @@ def test_a_file_that_grows_alerts_only_what_was_added(world, http_sink):
     assert http_sink.received()[3]["title"] == "watcher: Gazprom, Vladimir Putin in live.txt"
 
 
+def test_a_copy_that_keeps_size_and_mtime_is_read_again(world, http_sink):
+    """cp -p, rsync -a, tar and unzip keep a file's mtime: a new file of the same size and
+    mtime at a path handled before is still a new version (its ctime tells), and read."""
+    import os
+
+    w = world([{"url": http_sink.url()}])
+    path = w.inbox / "report.txt"
+    for text in ("Report: Putin.\n", "Report: Kyiv!!\n"):  # the same size
+        if path.exists():
+            path.unlink()
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, ns=(1_735_689_600 * 10**9, 1_735_689_600 * 10**9))  # 2025-01-01
+        assert w.pipeline.process(str(path)).status == "processed"
+    assert w.pipeline.process(str(path)).status == "unchanged"  # as it is: not read again
+    w.tick()
+    assert [m["title"] for m in http_sink.received()] == ["watcher: Vladimir Putin in report.txt",
+                                                          "watcher: Kyiv in report.txt"]
+
+
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_a_failed_send_says_why(world):
     """apprise says only "Connection error" at WARNING; the reason (a refused password, a

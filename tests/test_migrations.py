@@ -52,7 +52,7 @@ def test_a_database_of_the_first_version_is_upgraded_with_its_data(db_url):
     assert store.schema_version() == head()
     assert GROUP_TABLES <= set(inspect(store.engine).get_table_names())
     assert store.counts()["documents"] == 1  # the data is still there
-    assert store.known_files() == {"/in/a.txt": (1, 1)}
+    assert store.known_files() == {"/in/a.txt": (1, 1, 0)}
 
 
 @ENGINES

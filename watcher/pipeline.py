@@ -126,7 +126,7 @@ class Pipeline:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
         self.progress(len(data) / MIN_RATE)
         seen = self.store.file_seen(shown)
-        if seen is not None and (seen.size, seen.mtime_ns) == (st.st_size, st.st_mtime_ns):
+        if seen is not None and same_version(seen, st):
             return Outcome(shown, "unchanged", recorded=seen.status)
         if not data:
             # no sha256 stored: an empty file is not a document every later empty file
@@ -138,7 +138,8 @@ class Pipeline:
         if state == "busy":
             return Outcome(shown, "busy", sha)  # another daemon of the group has it
         if state == "done" or (self.claims is None and self.store.document_by_sha(sha)):
-            self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed")
+            self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed",
+                                   st.st_ctime_ns)
             return Outcome(shown, "duplicate", sha)
         try:
             watch, text, encoding, hits = self.analyse(path, data)
@@ -158,6 +159,7 @@ class Pipeline:
         dest = self._destination(path, failed=False)
         _, created = self.store.save_document(
             path=shown, sha256=sha, size=st.st_size, mtime_ns=st.st_mtime_ns,
+            ctime_ns=st.st_ctime_ns,
             encoding=encoding, hits=pairs, pending=pending, claim_owner=owner,
             location=printable(str(dest)) if dest else None)
         if self.claims is not None:
@@ -175,7 +177,8 @@ class Pipeline:
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,
               error: str) -> Outcome:
         self.store.save_failure(path=shown, sha256=sha, size=st.st_size if st else 0,
-                                mtime_ns=st.st_mtime_ns if st else 0, error=error)
+                                mtime_ns=st.st_mtime_ns if st else 0,
+                                ctime_ns=st.st_ctime_ns if st else 0, error=error)
         return Outcome(shown, "failed", sha, error=error)
 
     def _log(self, o: Outcome, elapsed: float) -> None:
@@ -214,6 +217,15 @@ class Pipeline:
             shutil.move(path, dest)
         except OSError as exc:
             log.warning("could not move %s to %s: %s", printable(path), dest, exc)
+
+
+def same_version(seen, st: os.stat_result) -> bool:
+    """Whether a file is the version handled before: seen is (size, mtime_ns, ctime_ns) as
+    stored. ctime too: a copy that keeps its mtime (cp -p, rsync -a, tar) is a new file, and
+    a chmod that makes an unreadable file readable changes it. A ctime of 0 was stored
+    before ctimes were: size and mtime decide."""
+    size, mtime, ctime = seen[0], seen[1], seen[2]
+    return (size, mtime) == (st.st_size, st.st_mtime_ns) and ctime in (0, st.st_ctime_ns)
 
 
 def _grown_from(path: str, seen, data: bytes, text: str) -> int:

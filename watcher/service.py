@@ -24,7 +24,7 @@ from .ingest import Inbox, WorkQueue, watch_file
 from .matcher import Watch, compiled_before
 from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
-from .pipeline import Pipeline, printable
+from .pipeline import Pipeline, printable, same_version
 from .scheduler import Jobs, next_runs
 from .store import Store
 
@@ -327,7 +327,9 @@ class Service:
             log.debug("parked files not checked: %s", exc)
             seen = {}
         for path in batch:
-            if seen and seen.get(printable(path)) == _size_mtime(path):
+            st = _stat(path)
+            if st is not None and printable(path) in seen and \
+                    same_version(seen[printable(path)], st):
                 continue  # handled by its owner, as it is now
             self.adopted.add(path)
             self.queue.put(path)  # through the queue: one worker per path
@@ -417,7 +419,7 @@ class Service:
         known = {} if self.settings.after_processing == "move" else self.store.known_files()
         count = self.inbox.enqueue_tree(
             str(self.settings.inbox),
-            skip=lambda p, st: known.get(printable(p)) == (st.st_size, st.st_mtime_ns))
+            skip=lambda p, st: printable(p) in known and same_version(known[printable(p)], st))
         if count:
             log.info("scan found %d new or changed file(s) in %s", count, self.settings.inbox)
         return count
@@ -588,12 +590,11 @@ class Service:
         self.store.close()
 
 
-def _size_mtime(path: str) -> tuple[int, int] | None:
+def _stat(path: str) -> os.stat_result | None:
     try:
-        st = os.stat(path, follow_symlinks=False)
+        return os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-    return st.st_size, st.st_mtime_ns
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

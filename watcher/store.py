@@ -67,6 +67,7 @@ class FileRow(SQLModel, table=True):
     path: str = Field(primary_key=True)
     size: int = Field(sa_type=BigInteger)
     mtime_ns: int = Field(sa_type=BigInteger)  # nanoseconds overflow 32 bits
+    ctime_ns: int = Field(default=0, sa_type=BigInteger)  # 0: recorded before it was kept
     sha256: str = ""  # empty for a file that failed before it could be hashed
     status: str = "processed"  # processed | failed | vanished
     error: str = ""  # why it failed (also for files never hashed: links, FIFOs, too large)
@@ -350,25 +351,26 @@ class Store:
 
     # -- documents -------------------------------------------------------------------------
 
-    def known_files(self) -> dict[str, tuple[int, int]]:
-        """path -> (size, mtime_ns) of every file already handled."""
+    def known_files(self) -> dict[str, tuple[int, int, int]]:
+        """path -> (size, mtime_ns, ctime_ns) of every file already handled."""
         with self.session() as s:
-            return {r.path: (r.size, r.mtime_ns) for r in s.exec(select(FileRow))}
+            return {r.path: (r.size, r.mtime_ns, r.ctime_ns) for r in s.exec(select(FileRow))}
 
     def file_seen(self, path: str):
-        """What was last handled at this path: a row with size, mtime_ns, status and sha256,
-        or None."""
+        """What was last handled at this path: a row with size, mtime_ns, ctime_ns, status
+        and sha256, or None."""
         files = FileRow.__table__
         with self.engine.begin() as conn:  # Core: once per file, the ORM's get costs more
-            return conn.execute(select(files.c.size, files.c.mtime_ns, files.c.status,
-                                       files.c.sha256).where(files.c.path == path)).first()
+            return conn.execute(select(files.c.size, files.c.mtime_ns, files.c.ctime_ns,
+                                       files.c.status, files.c.sha256).where(
+                files.c.path == path)).first()
 
-    def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int]]:
-        """path -> (size, mtime_ns) as handled, for those of `paths` that were."""
+    def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int, int]]:
+        """path -> (size, mtime_ns, ctime_ns) as handled, for those of `paths` that were."""
         with self.session() as s:
-            rows = s.exec(select(FileRow.path, FileRow.size, FileRow.mtime_ns).where(
-                FileRow.path.in_(list(paths))))
-            return {path: (size, mtime) for path, size, mtime in rows}
+            rows = s.exec(select(FileRow.path, FileRow.size, FileRow.mtime_ns,
+                                 FileRow.ctime_ns).where(FileRow.path.in_(list(paths))))
+            return {path: (size, mtime, ctime) for path, size, mtime, ctime in rows}
 
     def record_vanished(self, path: str, error: str) -> bool:
         """A path that was gone when read; never overwrites what a path already has (in
@@ -385,14 +387,16 @@ class Store:
         with self.session() as s:
             return s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
 
-    def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str) -> None:
+    def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str,
+                    ctime_ns: int = 0) -> None:
         with self.session() as s:
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                              status=status)
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
+                              sha256=sha256, status=status)
 
     @_retry_on_conflict
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
                       hits: Sequence[tuple[Hit, Mention]], pending: Sequence[dict],
+                      ctime_ns: int = 0,
                       claim_owner: str | None = None,
                       location: str | None = None) -> tuple[int, bool]:
         """Store a document, its hits and its pending notifications in one transaction.
@@ -406,8 +410,8 @@ class Store:
         """
         with self.session() as s:
             existing = s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first()
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                              status="processed")
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
+                              sha256=sha256, status="processed")
             if claim_owner is not None:
                 s.exec(delete(ClaimRow).where(ClaimRow.sha256 == sha256,
                                               ClaimRow.owner == claim_owner))
@@ -439,11 +443,11 @@ class Store:
 
     @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
-                     error: str) -> None:
+                     error: str, ctime_ns: int = 0) -> None:
         """Record a document that could not be processed (kept for `watcher status`)."""
         with self.session() as s:
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, sha256=sha256,
-                              status="failed", error=error[:2000])
+            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
+                              sha256=sha256, status="failed", error=error[:2000])
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",

@@ -123,6 +123,8 @@ def hostile(tmp_path_factory):
         f.write(b"Gazprom in a file whose name is not UTF-8")
     c.add("name_bytes", Path(os.fsdecode(raw_name)))
     c.add("name_newline", d.drop("line\nbreak.txt", "Kyiv in a file with a newline in its name"))
+    c.add("name_escape", d.drop("esc\x1b]0;pwned\x07\x1b[2J.txt",
+                                "Kyiv in a file whose name would drive a terminal"))
     deep = inbox.joinpath(*[f"d{i}" for i in range(120)])
     deep.mkdir(parents=True)
     (deep / "deep.txt").write_text("Vladimir Putin, 120 folders down")
@@ -265,6 +267,9 @@ def test_file_names_with_non_utf8_bytes_and_newlines(hostile):
     assert any(p.endswith("/line\\nbreak.txt") for p in paths)
     assert "\n" not in "".join(paths)
     assert "line\\nbreak.txt" in hostile.d.log()  # one log line, not two
+    assert doc(hostile.d, hostile.paths["name_escape"])[1] == ["kyiv"]
+    assert "esc\\x1b]0;pwned\\x07\\x1b[2J.txt" in hostile.d.log()
+    assert "\x1b" not in hostile.d.log() + "".join(paths)  # no escape reaches a terminal
 
 
 def test_deep_folder_tree(hostile):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -44,10 +45,14 @@ class Outcome:
 
 
 def printable(path: str) -> str:
-    """A path safe for logs and the database: undecodable bytes and newlines escaped."""
+    """A path safe for logs, terminals and the database: undecodable bytes escaped, and a
+    name with a control character (a newline; ESC, which would drive the terminal that
+    shows a log line) escaped whole."""
     raw = os.fsencode(path).decode("utf-8", "backslashreplace")
-    return raw.encode("unicode_escape").decode("ascii") if any(
-        c in raw for c in "\r\n\t") else raw
+    return raw.encode("unicode_escape").decode("ascii") if _CONTROL.search(raw) else raw
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def alerts_for(watch: Watch, doc_path: str, sha256: str, text: str,

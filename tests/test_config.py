@@ -148,12 +148,23 @@ def test_check_command_lists_every_problem_and_exits_non_zero(tmp_path):
     assert "duplicate id" in result.stdout
 
 
-def test_move_folders_inside_the_inbox_are_refused(tmp_path):
-    path = write(tmp_path, "watcher.yaml", "inbox: in\nwatchlist: wl.yaml\n"
-                 "after_processing: move\nprocessed_dir: in/done\n")
+@pytest.mark.parametrize("key, value, line", [
+    ("processed_dir", "in/done", 4), ("data_dir", "in/data", 4), ("data_dir", "in", 4),
+    ("watchlist", "in/wl.yaml", 2)])
+def test_what_the_daemon_writes_or_reads_is_refused_inside_the_inbox(tmp_path, key, value,
+                                                                      line):
+    """The daemon would read it as documents: its database and status file, the
+    watchlist, what move mode moves."""
+    config = {"inbox": "in", "watchlist": "wl.yaml", "after_processing": "move", key: value}
+    if key == "watchlist":
+        config = {"inbox": "in", "watchlist": value}
+    path = write(tmp_path, "watcher.yaml", "".join(f"{k}: {v}\n" for k, v in config.items()))
     assert problems_of(path, load_settings) == [
-        f"{path}:4: processed_dir: {tmp_path / 'in' / 'done'} is inside the inbox "
-        f"{tmp_path / 'in'}: choose a folder outside it"]
+        f"{path}:{line}: {key}: {tmp_path / value} is inside the inbox {tmp_path / 'in'}: "
+        "the daemon would read it as documents; choose a place outside it"]
+
+
+def test_move_folders_beside_the_inbox_are_fine(tmp_path):
     beside = write(tmp_path, "ok.yaml", "inbox: in\nwatchlist: wl.yaml\n"
                    "after_processing: move\nprocessed_dir: done\n")
     assert load_settings(beside).processed_dir == tmp_path / "done"
@@ -249,3 +260,20 @@ def test_run_and_check_refuse_bad_config_with_a_clear_message(tmp_path, config_t
     run = run_cli("run", "--config", str(config), timeout=60)  # refuses to start, same words
     assert run.returncode != 0 and expected in run.stderr
     assert not (tmp_path / "data").exists()  # and leaves nothing behind (no database)
+
+
+def test_yaml_aliases_may_share_a_list_but_not_multiply(tmp_path):
+    """A shared list of tags is fine; nested aliases that multiply ("billion laughs": 700
+    bytes, gigabytes once expanded) are refused at once, the served list untouched."""
+    shared = write(tmp_path, "ok.yaml", "entities:\n"
+                   "  - {id: a, name: Alpha Corp, type: org, tags: &t [energy, russia]}\n"
+                   + "".join(f"  - {{id: e{i}, name: Name{i} Corp, type: org, tags: *t}}\n"
+                             for i in range(200)))
+    entities = load_watchlist(shared)
+    assert len(entities) == 201 and entities[-1].tags == ("energy", "russia")
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [
+        f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefg", "bcdefgh",
+                                                                     strict=True)]
+    bomb = write(tmp_path, "bomb.yaml", "\n".join(levels) + "\nentities: [*h]\n")
+    (problem,) = problems_of(bomb)  # before 9**8 values were made
+    assert "YAML aliases (*name) expand to far more values than the file holds" in problem

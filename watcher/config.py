@@ -76,10 +76,16 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
 
 
 def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[str],
-               path: Path, scalar=None) -> Any:
-    """Turn a node tree into plain Python, remembering the line of every value."""
+               path: Path, scalar=None, budget: list[int] | None = None) -> Any:
+    """Turn a node tree into plain Python, remembering the line of every value. `budget`:
+    how many more values it may make (see load_yaml)."""
     if scalar is None:
         scalar = yaml.constructor.SafeConstructor().construct_object
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ConfigError(f"{path}:{node.start_mark.line + 1}: YAML aliases (*name) expand "
+                              "to far more values than the file holds: refused")
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -87,11 +93,12 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[
             key = key_node.value if key_node.tag == _STR_TAG else scalar(key_node)
             if key in out:
                 problems.append(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
-            out[key] = _construct(value_node, (*loc, key), lines, problems, path, scalar)
+            out[key] = _construct(value_node, (*loc, key), lines, problems, path, scalar,
+                                  budget)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*loc, i), lines, problems, path, scalar)
+        return [_construct(v, (*loc, i), lines, problems, path, scalar, budget)
                 for i, v in enumerate(node.value)]
     if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
         return node.value
@@ -110,7 +117,11 @@ def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         node = _compose(path, text)
         lines: dict[Loc, int] = {}
         problems: list[str] = []
-        data = _construct(node, (), lines, problems, path) if node is not None else None
+        # an alias repeats a part of the file: a few are fine (a shared list of tags), but
+        # nested ones multiply ("billion laughs": 700 bytes that expand to gigabytes)
+        budget = [10 * len(text) + 10_000]
+        data = _construct(node, (), lines, problems, path, None, budget) \
+            if node is not None else None
         del node
     if problems:
         raise ConfigError(problems)
@@ -483,14 +494,18 @@ def load_settings(path: str | Path, notify_secrets: bool | int = True) -> Settin
     if dupes:
         raise ConfigError(f"{path}: notify: duplicate entry names {sorted(dupes)}")
     settings = _resolve(settings, path.parent)
-    if settings.after_processing == "move":
-        for key in ("processed_dir", "failed_dir"):
-            folder = getattr(settings, key)
-            if folder.is_relative_to(settings.inbox):
-                # each move would be a new drop there, moved again, for ever
-                where = f"{path}:{lines[(key,)]}" if (key,) in lines else str(path)
-                raise ConfigError(f"{where}: {key}: {folder} is inside the inbox "
-                                  f"{settings.inbox}: choose a folder outside it")
+    # inside the inbox, the daemon would read its own files as documents: its database and
+    # status file (written every second), the watchlist; in move mode each move would be a
+    # new drop there, moved again, for ever
+    inside = ["data_dir", "watchlist"] + (["processed_dir", "failed_dir"]
+                                          if settings.after_processing == "move" else [])
+    for key in inside:
+        where = getattr(settings, key)
+        if where.is_relative_to(settings.inbox):
+            at = f"{path}:{lines[(key,)]}" if (key,) in lines else str(path)
+            raise ConfigError(f"{at}: {key}: {where} is inside the inbox {settings.inbox}: "
+                              "the daemon would read it as documents; choose a place "
+                              "outside it")
     settings = settings.model_copy(update={"config_path": path})
     settings._env_secrets = tuple(sorted(secrets, key=len, reverse=True))
     return settings

@@ -163,6 +163,14 @@ def test_values_out_of_range_are_errors_and_level_names_any_case(tmp_path):
     assert bare.returncode == 2 and "'2' has no unit" in bare.stderr  # not 2 seconds
     since = run_cli("hits", "--config", str(config), "--since", "2")
     assert since.returncode == 2 and "--since: '2' is neither a duration" in since.stderr
+    ever = run_cli("hits", "--config", str(config), "--since", "99999999d")
+    assert ever.returncode == 0 and "(none)" in ever.stdout  # since before the calendar
+    long = run_cli("silence", "add", "--config", str(config), "--entity", "putin", "--for",
+                   "99999999d")
+    assert long.returncode == 2 and "longer than the calendar goes" in long.stderr
+    for limit in ("0", "-1"):
+        none = run_cli("hits", "--config", str(config), "--limit", limit)
+        assert none.returncode == 2 and "invalid positive whole number" in none.stderr
     score = run_cli("route-test", "--config", str(config), "--entity", "putin", "--score", "500")
     assert score.returncode == 2 and "not a score from 0 to 100" in score.stderr
 
@@ -222,6 +230,27 @@ def test_a_token_in_a_url_path_or_query_is_never_shown(tmp_path, http_sink):
         assert "json://127.0.0.1" in result.stdout and "/hooks/****" in result.stdout
         for secret in env.values():
             assert secret not in result.stdout + result.stderr
+
+
+def test_commands_never_make_the_database(tmp_path):
+    """A command run as root before the service's first start would leave the database
+    root's, which the service cannot write: reading commands see an empty one, writing ones
+    say what to do, and only `migrate` (run as the service's user) makes it."""
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({"inbox": "in", "watchlist": str(watchlist(tmp_path)),
+                                      "data_dir": "data"}))
+    for command in (["status"], ["hits"], ["files"], ["outbox"], ["silence", "list"],
+                    ["route-test", "--entity", "putin"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode == 0, (command, result.stderr)
+        assert "no database at" in result.stderr and "yet" in result.stderr, command
+    for command in (["silence", "add", "--entity", "putin", "--for", "1h"], ["outbox", "retry"]):
+        result = run_cli(*command, "--config", str(config))
+        assert result.returncode != 0 and "the daemon makes it at its first start" in \
+            result.stderr, (command, result.stderr)
+    assert not (tmp_path / "data" / "watcher.db").exists()
+    assert run_cli("migrate", "--config", str(config)).returncode == 0
+    assert (tmp_path / "data" / "watcher.db").exists()
 
 
 def test_commands_that_send_nothing_run_without_the_notify_secrets(tmp_path, monkeypatch):

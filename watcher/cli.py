@@ -249,13 +249,11 @@ def cmd_notify_test(args: argparse.Namespace) -> int:
 
 
 def cmd_hits(args: argparse.Namespace) -> int:
-    from .store import Store
-
     settings = load_settings(args.config, notify_secrets=False)
     since = _since(args.since, "--since") if args.since else None
     until = _since(args.until, "--until") if args.until else None
-    rows = Store(settings.database_url).hits(entity=args.entity, since=since, until=until,
-                                             limit=args.limit)
+    rows = _store(settings).hits(entity=args.entity, since=since, until=until,
+                                 limit=args.limit)
     unknown = [e for e in args.entity or () if not any(r["entity_id"] == e for r in rows)
                and not _warn_unknown_entity(e, settings.watchlist)]
     if unknown:
@@ -280,6 +278,8 @@ def _since(value: str, flag: str = "--since") -> datetime:
     try:
         if not value.strip()[-1:].isdigit():  # "2" is no duration here: 2 what?
             return datetime.now(UTC) - parse_duration(value)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)  # 99999999d: since ever
     except ValueError:
         pass
     when, _, zone = value.strip().rpartition(" ")
@@ -292,6 +292,16 @@ def _since(value: str, flag: str = "--since") -> datetime:
     except ValueError:
         raise ConfigError(f"{flag}: {value!r} is neither a duration (24h, 7d) nor a time "
                           "(2025-03-03T09:14Z, 2025-03-03 09:14 UTC)") from None
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
+
+
+_positive.__name__ = "positive whole number"  # argparse names it in its error
 
 
 def _score(value: str) -> float:
@@ -351,6 +361,24 @@ def _cut(value: str, width: int, keep_end: bool) -> str:
     return "…" + value[1 - width:] if keep_end else value[:width - 1] + "…"
 
 
+def _store(settings, writes: bool = False):
+    """The daemon's database for a command. One that does not exist yet is not made here: a
+    command run as root would leave it root's, and the service could not write it. A
+    command that only reads gets an empty one in memory; one that writes is an error."""
+    from .store import Store
+
+    url = settings.database_url
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:" and \
+            not Path(url[len("sqlite:///"):]).exists():
+        where = url[len("sqlite:///"):]
+        if writes:
+            raise WatcherError(f"no database at {where} yet: the daemon makes it at its first "
+                               "start (or `watcher migrate`, run as the service's user)")
+        _err(f"note: no database at {where} yet (the daemon makes it at its first start)")
+        return Store("sqlite:///:memory:")
+    return Store(url)
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from .store import Store, _safe_url
 
@@ -387,10 +415,9 @@ def _group(store, lease_s: float) -> list[dict]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from .group import pid_alive
-    from .store import Store
 
     settings = load_settings(args.config, notify_secrets=False)
-    store = Store(settings.database_url)
+    store = _store(settings)
     counts = store.counts()
     group = _group(store, settings.lease.total_seconds())
     status_file = settings.data_dir / "status.json"
@@ -429,11 +456,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_files(args: argparse.Namespace) -> int:
-    from .store import Store
-
     settings = load_settings(args.config, notify_secrets=False)
     since = _since(args.since) if args.since else None
-    rows = Store(settings.database_url).files(args.status, since)
+    rows = _store(settings).files(args.status, since)
     if args.format == "jsonl":
         for row in rows:
             _out(json.dumps(row, ensure_ascii=False))
@@ -443,10 +468,10 @@ def cmd_files(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    from .store import Store, as_utc
+    from .store import as_utc
 
     settings = load_settings(args.config, notify_secrets=False)
-    store = Store(settings.database_url)
+    store = _store(settings, writes=args.action == "retry")
     if args.action == "retry":
         _out(f"{store.retry('dead')} dead message(s) queued again")
         return 0
@@ -476,10 +501,9 @@ def _shown_status(row) -> str:
 
 
 def cmd_silence(args: argparse.Namespace) -> int:
-    from .store import Store, as_utc
+    from .store import as_utc
 
     settings = load_settings(args.config, notify_secrets=False)
-    store = Store(settings.database_url)
     now = datetime.now(UTC)
     if args.action == "add":
         known = {e.id for e in load_watchlist(settings.watchlist)}
@@ -493,18 +517,22 @@ def cmd_silence(args: argparse.Namespace) -> int:
             raise ConfigError(f"--for: {exc}") from None
         if length <= timedelta(0):
             raise ConfigError(f"--for: {args.duration!r}: a silence must last longer than 0s")
-        until = now + length
-        row = store.add_silence(args.entity, until, args.reason or "")
+        try:
+            until = now + length
+        except OverflowError:
+            raise ConfigError(f"--for: {args.duration!r}: longer than the calendar goes; "
+                              "for ever, remove the entity from the watchlist") from None
+        row = _store(settings, writes=True).add_silence(args.entity, until, args.reason or "")
         _out(f"silence {row.id}: {args.entity} until {until:%Y-%m-%d %H:%M} UTC; its hits are "
              "stored, not sent")
         return 0
     if args.action == "remove":
-        if not store.remove_silence(args.id):
+        if not _store(settings, writes=True).remove_silence(args.id):
             _err(f"no silence {args.id}")
             return 1
         _out(f"silence {args.id} removed")
         return 0
-    rows = store.silences(active_at=None if args.all else now)
+    rows = _store(settings).silences(active_at=None if args.all else now)
     _print_table([{"id": r.id, "entity": r.entity_id,
                    "until": f"{r.until:%Y-%m-%d %H:%M} UTC",
                    "state": "active" if as_utc(r.until) > now else "expired",
@@ -517,7 +545,7 @@ def cmd_route_test(args: argparse.Namespace) -> int:
     from .models import Alert, Mention
     from .notify import Notifier, route_reasons, routes
     from .policy import Silence, is_silenced
-    from .store import Store, as_utc
+    from .store import as_utc
 
     settings = load_settings(args.config, notify_secrets=False)  # it sends nothing
     entities = {e.id: e for e in load_watchlist(settings.watchlist)}
@@ -534,7 +562,7 @@ def cmd_route_test(args: argparse.Namespace) -> int:
         _out("  no notify targets: alerts go to the log")
     now = datetime.now(UTC)
     silences = [Silence(s.entity_id, as_utc(s.created_at), as_utc(s.until))
-                for s in Store(settings.database_url).silences(active_at=now)]
+                for s in _store(settings).silences(active_at=now)]
     silenced = is_silenced(silences, ent.id, now, now)
     for i, entry in enumerate(settings.notify, 1):
         key = entry.key(i - 1)
@@ -611,7 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--since", help="a duration back from now (24h, 7d) or a time "
                     "(2025-03-03T09:14Z)")
     sp.add_argument("--until", help="hits found before this (a duration back or a time)")
-    sp.add_argument("--limit", type=int, help="the newest N hits")
+    sp.add_argument("--limit", type=_positive, help="the newest N hits")
     sp.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
 
     sp = cmd("status", cmd_status, "documents, hits, alerts and the daemon's state")

@@ -155,6 +155,24 @@ def test_sighup_and_edits_reload_within_2s_and_a_bad_edit_raises_a_health_alert(
     assert d.stop() == 0
 
 
+def test_a_database_deleted_under_the_daemon_makes_it_unhealthy(make_daemon):
+    """SQLite goes on writing to a deleted file, and all of it is lost at the next start:
+    the daemon says so (status, and the systemd watchdog pings stop)."""
+    d = make_daemon().start()
+    d.drop("a.txt", "Vladimir Putin spoke.")
+    wait_for(lambda: d.count("documents") == 1, what="the document stored")
+    for name in ("watcher.db", "watcher.db-wal", "watcher.db-shm"):
+        (d.data / name).unlink(missing_ok=True)
+
+    def unhealthy():
+        status = json.loads((d.data / "status.json").read_text())
+        return not status["healthy"] and status["problems"]
+
+    problems = wait_for(unhealthy, what="the daemon unhealthy")
+    assert any("was deleted or replaced while running" in p for p in problems), problems
+    assert d.stop() == 0
+
+
 def test_status_reports_queue_counts_last_error_and_uptime(make_daemon, http_sink):
     http_sink.status = 500  # alerts stay pending
     d = make_daemon(notify=[{"url": http_sink.url()}]).start()

@@ -162,6 +162,8 @@ class Service:
             watch = self._first_watchlist()
         self.analyser = Analyser(watch, self.processes)
         self.store = Store(settings.database_url)
+        self._db_file = _sqlite_file(settings.database_url)
+        self._db_identity = _identity(self._db_file) if self._db_file else None
         self.group = Group(self.store, settings.lease)  # several daemons on one database
         # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
         # the cap (their owner does them, or the periodic rescan finds what it could not)
@@ -474,6 +476,10 @@ class Service:
             found.append("the inbox observer is not running")
         if not self.jobs.scheduler.running:
             found.append("the scheduler is not running")
+        if self._db_file and _identity(self._db_file) != self._db_identity:
+            # SQLite goes on writing to the deleted file: all of it lost at the next start
+            found.append(f"the database {self._db_file} was deleted or replaced while "
+                         "running: what is stored now is lost; restart the daemon")
         return found
 
     def _serve_metrics(self) -> None:
@@ -504,6 +510,8 @@ class Service:
                 self._error("unhealthy: " + "; ".join(problems))
             self._last_ping = -1.0
             return
+        if self._last_ping < 0:
+            log.info("healthy again: pinging the systemd watchdog")
         sd_notify("WATCHDOG=1")
         self._last_ping = now
 
@@ -595,6 +603,12 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path, follow_symlinks=False)
     except OSError:
         return None
+
+
+def _sqlite_file(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):])
+    return None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

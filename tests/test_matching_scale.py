@@ -128,3 +128,20 @@ def test_a_first_name_after_a_shared_surname_extends_only_that_persons_hit():
 def test_a_city_beside_a_person_does_not_hide_him():
     hits = MATCHER.match("Vladimir Putin spoke.")
     assert ("putin-2", "Vladimir Putin") in {(h.entity_id, h.text) for h in hits}
+
+
+def test_a_long_text_keeps_the_first_mentions_of_an_entity_up_to_a_cap(monkeypatch, caplog):
+    """A text naming Kyiv every few bytes, megabytes long, would take gigabytes of hits:
+    the first MAX_MENTIONS of each entity are kept, across chunk borders, and it is said."""
+    from watcher import parallel
+
+    monkeypatch.setattr(parallel, "MATCH_CHUNK", 200)
+    monkeypatch.setattr(parallel, "MATCH_OVERLAP", 40)
+    monkeypatch.setattr(parallel, "MAX_MENTIONS", 7)
+    text = "Troops left Kyiv today. " * 40 + "Then Medvedev said so."
+    hits = parallel.match_text(MATCHER, text)
+    kyiv = [h for h in hits if h.entity_id == "kyiv"]
+    assert [h.start for h in kyiv] == [12 + 24 * k for k in range(7)]
+    assert all(text[h.start:h.end] == "Kyiv" for h in kyiv)
+    assert {h.entity_id for h in hits} >= {"medvedev"}  # another entity is not cut
+    assert "40 mentions of kyiv in one text: the first 7 kept" in caplog.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import gc
+import logging
 import os
 import threading
 import time
@@ -28,6 +29,11 @@ _watch = None  # the compiled watchlist (anything with .matcher) a forked child 
 MATCH_CHUNK = 1 << 20  # characters
 MATCH_OVERLAP = 4096
 MAP_BATCH = 8  # files per pool task in Analyser.map (a scan's backlog)
+# Mentions kept per entity in one long text: a 48 MB file naming Kyiv every 20 bytes would
+# otherwise take gigabytes (hits, their context, the alert) for nothing anyone reads.
+MAX_MENTIONS = 10_000
+
+log = logging.getLogger(__name__)
 
 
 def analyse(watch, name: str, data: bytes) -> tuple[str, str, list[Hit]]:
@@ -44,13 +50,20 @@ def match_text(matcher, text: str) -> list[Hit]:
     if len(text) <= MATCH_CHUNK + MATCH_OVERLAP:
         return matcher.match(text)
     hits: list[Hit] = []
+    counts: collections.Counter[str] = collections.Counter()
     for start in range(0, len(text), MATCH_CHUNK):
         lo = max(0, start - MATCH_OVERLAP)
         hi = start + MATCH_CHUNK + MATCH_OVERLAP
         for hit in matcher.match(text[lo:hi]):
             begin, end = hit.start + lo, hit.end + lo
             if start <= begin < start + MATCH_CHUNK and (end < hi or hi >= len(text)):
-                hits.append(hit._replace(start=begin, end=end))
+                counts[hit.entity_id] += 1
+                if counts[hit.entity_id] <= MAX_MENTIONS:
+                    hits.append(hit._replace(start=begin, end=end))
+    for entity_id, n in counts.items():
+        if n > MAX_MENTIONS:
+            log.warning("%d mentions of %s in one text: the first %d kept", n, entity_id,
+                        MAX_MENTIONS)
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -84,6 +84,7 @@ def test_hits_lists_stored_hits_in_every_format(make_daemon):
     assert all(SCAN_KEYS | {"found_at"} <= set(r) for r in rows)
     only = run_cli("hits", "--config", config, "--format", "csv", "--entity", "kyiv")
     (row,) = list(csv.DictReader(io.StringIO(only.stdout)))
+    assert list(row) == list(rows[0])  # the columns of csv are the keys of jsonl
     assert (row["entity_id"], row["text"], row["start"]) == ("kyiv", "Kyiv", "12")
     table = run_cli("hits", "--config", config)
     assert table.returncode == 0 and "gazprom" in table.stdout and "found_at" in table.stdout

@@ -252,24 +252,31 @@ def cmd_hits(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, notify_secrets=False)
     since = _since(args.since, "--since") if args.since else None
     until = _since(args.until, "--until") if args.until else None
-    rows = _store(settings).hits(entity=args.entity, since=since, until=until,
-                                 limit=args.limit)
-    unknown = [e for e in args.entity or () if not any(r["entity_id"] == e for r in rows)
+    store = _store(settings)
+    unknown = [e for e in args.entity or () if not store.hits(entity=e, limit=1)
                and not _warn_unknown_entity(e, settings.watchlist)]
     if unknown:
         return 2  # a typo in an audit script must not look like "no hits"
-    if args.limit and len(rows) == args.limit:
-        _err(f"--limit {args.limit}: the newest {args.limit} hits; there may be more")
+    if args.limit or args.format == "table":
+        rows = store.hits(entity=args.entity, since=since, until=until, limit=args.limit)
+        if args.limit and len(rows) == args.limit:
+            _err(f"--limit {args.limit}: the newest {args.limit} hits; there may be more")
+    else:  # an export: streamed, however many
+        rows = store.iter_hits(entity=args.entity, since=since, until=until)
     if args.format == "jsonl":
         for row in rows:
             _out(json.dumps(row, ensure_ascii=False))
     elif args.format == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["file"])
+        writer = csv.DictWriter(sys.stdout, fieldnames=HIT_FIELDS)
         writer.writeheader()
         writer.writerows(rows)
     else:
         _print_table(rows, ["found_at", "entity_id", "text", "score", "method", "file"])
     return 0
+
+
+HIT_FIELDS = ["file", "sha256", "entity_id", "name", "start", "end", "text", "alias", "score",
+              "method", "detail", "found_at"]
 
 
 def _since(value: str, flag: str = "--since") -> datetime:

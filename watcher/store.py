@@ -470,6 +470,25 @@ class Store:
              since: datetime | None = None, until: datetime | None = None,
              limit: int | None = None) -> list[dict]:
         """Stored hits, oldest first; with `limit`, the newest that many."""
+        query = self._hits_query(entity, since, until).order_by(HitRow.found_at.desc(),
+                                                                HitRow.id.desc())
+        if limit:
+            query = query.limit(limit)
+        with self.session() as s:
+            return [_hit_dict(h, path, sha) for h, path, sha in s.exec(query)][::-1]
+
+    def iter_hits(self, *, entity: str | Sequence[str] | None = None,
+                  since: datetime | None = None,
+                  until: datetime | None = None) -> Iterator[dict]:
+        """hits() a batch at a time, oldest first: an export of millions of rows in little
+        memory."""
+        query = self._hits_query(entity, since, until).order_by(HitRow.found_at, HitRow.id)
+        with self.session() as s:
+            for h, path, sha in s.exec(query.execution_options(yield_per=2000)):
+                yield _hit_dict(h, path, sha)
+
+    @staticmethod
+    def _hits_query(entity, since, until):
         query = select(HitRow, DocumentRow.path, DocumentRow.sha256).join(
             DocumentRow, HitRow.document_id == DocumentRow.id)
         if entity:
@@ -479,11 +498,7 @@ class Store:
             query = query.where(HitRow.found_at >= since)
         if until:
             query = query.where(HitRow.found_at < until)
-        query = query.order_by(HitRow.found_at.desc(), HitRow.id.desc())
-        if limit:
-            query = query.limit(limit)
-        with self.session() as s:
-            return [_hit_dict(h, path, sha) for h, path, sha in s.exec(query)][::-1]
+        return query
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:

@@ -279,4 +279,9 @@ def test_move_mode_moves_processed_and_failed_files(make_daemon):
     wait_for(lambda: (d.data / "failed" / "bad.bin").exists(), what="move to failed")
     assert not (d.inbox / "sub" / "good.txt").exists()
     assert d.count("documents", "status = 'failed'") == 1
+    # each document is recorded, and logged, where it went
+    assert [r[0] for r in d.query("SELECT path FROM documents ORDER BY status")] == [
+        str(d.data / "failed" / "bad.bin"), str(d.data / "processed" / "sub" / "good.txt")]
+    assert f"; moved to {d.data / 'failed' / 'bad.bin'}" in d.log()
+    assert f"; moved to {d.data / 'processed' / 'sub' / 'good.txt'}" in d.log()
     assert d.stop() == 0

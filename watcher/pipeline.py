@@ -181,22 +181,28 @@ class Pipeline:
 
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,
               error: str) -> Outcome:
+        dest = self._destination(path, failed=True)  # move mode: recorded where it will be
         self.store.save_failure(path=shown, sha256=sha, size=st.st_size if st else 0,
                                 mtime_ns=st.st_mtime_ns if st else 0,
-                                ctime_ns=st.st_ctime_ns if st else 0, error=error)
-        return Outcome(shown, "failed", sha, error=error)
+                                ctime_ns=st.st_ctime_ns if st else 0, error=error,
+                                location=printable(str(dest)) if dest else None)
+        return Outcome(shown, "failed", sha, error=error, move_to=dest)
 
     def _log(self, o: Outcome, elapsed: float) -> None:
         ms = f"{elapsed * 1000:.0f} ms"
+        moved = f"; moved to {printable(str(o.move_to))}" if o.move_to else ""
         if o.status == "processed":
-            log.info("processed %s sha256=%s hits=%d entities=%s notifications=%d in %s", o.path,
-                     o.sha256[:12], o.hits, ",".join(o.entities) or "-", o.notifications, ms)
+            log.info("processed %s sha256=%s hits=%d entities=%s notifications=%d in %s%s",
+                     o.path, o.sha256[:12], o.hits, ",".join(o.entities) or "-",
+                     o.notifications, ms, moved)
         elif o.status == "failed":
-            log.error("failed %s: %s", o.path, o.error)
+            log.error("failed %s: %s%s", o.path, o.error, moved)
         elif o.status == "vanished":
             log.warning("skipped %s: %s", o.path, o.error)
         elif o.status == "gone":
             log.debug("skipped %s: handled before, no longer there", o.path)
+        elif o.status == "unchanged":  # a rescan after the inbox moved finds thousands
+            log.debug("skipped %s: unchanged", o.path)
         else:
             log.info("skipped %s: %s%s", o.path, o.status,
                      f" (same content as a stored document, sha256={o.sha256[:12]})"

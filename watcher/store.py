@@ -443,15 +443,16 @@ class Store:
 
     @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
-                     error: str, ctime_ns: int = 0) -> None:
-        """Record a document that could not be processed (kept for `watcher status`)."""
+                     error: str, ctime_ns: int = 0, location: str | None = None) -> None:
+        """Record a document that could not be processed (kept for `watcher status`);
+        `location` as for save_document."""
         with self.session() as s:
             self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
                               sha256=sha256, status="failed", error=error[:2000])
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
-                s.add(DocumentRow(sha256=sha256, path=path, size=size, status="failed",
-                                  error=error[:2000]))
+                s.add(DocumentRow(sha256=sha256, path=location or path, size=size,
+                                  status="failed", error=error[:2000]))
 
     def files(self, status: str, since: datetime | None = None) -> list[dict]:
         """The paths last seen with this status (failed, vanished, processed), newest last:

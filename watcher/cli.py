@@ -369,20 +369,24 @@ def _cut(value: str, width: int, keep_end: bool) -> str:
 
 
 def _store(settings, writes: bool = False):
-    """The daemon's database for a command. One that does not exist yet is not made here: a
-    command run as root would leave it root's, and the service could not write it. A
-    command that only reads gets an empty one in memory; one that writes is an error."""
+    """The daemon's database for a command. One that does not exist yet is not made in a
+    folder of another user: a command run as root before the service's first start would
+    leave it root's, and the service could not write it. Then a command that only reads
+    gets an empty one in memory, and one that writes is an error."""
     from .store import Store
 
     url = settings.database_url
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:" and \
-            not Path(url[len("sqlite:///"):]).exists():
-        where = url[len("sqlite:///"):]
-        if writes:
-            raise WatcherError(f"no database at {where} yet: the daemon makes it at its first "
-                               "start (or `watcher migrate`, run as the service's user)")
-        _err(f"note: no database at {where} yet (the daemon makes it at its first start)")
-        return Store("sqlite:///:memory:")
+    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") and \
+        url != "sqlite:///:memory:" else None
+    if path is not None and not path.exists():
+        folder = next(p for p in path.parents if p.exists())
+        if folder.stat().st_uid != os.geteuid():
+            if writes:
+                raise WatcherError(f"no database at {path} yet, and {folder} is another "
+                                   "user's: run this as that user (the service's), or start "
+                                   "the daemon first")
+            _err(f"note: no database at {path} yet (the daemon makes it at its first start)")
+            return Store("sqlite:///:memory:")
     return Store(url)
 
 

@@ -81,6 +81,45 @@ def test_pings_stop_while_a_worker_is_stuck_and_resume_when_it_moves(make_daemon
     release.touch()  # the worker gets going again: healthy, pings resume
     wait_for(lambda: d.count("documents") == 1, what="the held file processed")
     wait_for(lambda: pings(d) > before + 2, what="pings again")
+    assert "healthy again" in d.log()
+    assert d.stop() == 0
+
+
+# A database that cannot be written (a full disk, a read-only file system; root cannot make
+# one here): save_document fails for files named full* until <root>/release exists.
+STORE_FAULTS = """
+import os
+from pathlib import Path
+import watcher.service as service
+from watcher.errors import StoreError
+from watcher.store import Store
+service.STORE_RETRY = 0.2
+RELEASE = Path({release!r})
+_save = Store.save_document
+def save_document(self, **kw):
+    if os.path.basename(kw["path"]).startswith("full") and not RELEASE.exists():
+        raise StoreError("database error while storing: OperationalError: disk I/O error")
+    return _save(self, **kw)
+Store.save_document = save_document
+"""
+
+
+def test_a_database_that_cannot_be_written_makes_the_daemon_unhealthy(make_daemon, tmp_path):
+    release = tmp_path / "release"
+    d = make_daemon(workers=1)
+    d.start(env={"WATCHDOG_USEC": "200000"}, preload=STORE_FAULTS.format(release=str(release)))
+    d.drop("full.txt", "Kyiv, on a full disk")
+
+    def unhealthy():
+        status = json.loads((d.data / "status.json").read_text())
+        return not status["healthy"] and status["problems"]
+
+    problems = wait_for(unhealthy, what="the daemon unhealthy")
+    assert "storing fails" in problems[0] and "disk I/O error" in problems[0]
+    release.touch()  # the disk has room again: stored, healthy
+    wait_for(lambda: d.count("documents") == 1, what="the document stored")
+    wait_for(lambda: json.loads((d.data / "status.json").read_text())["healthy"],
+             what="healthy again")
     assert d.stop() == 0
 
 

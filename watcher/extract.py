@@ -239,6 +239,9 @@ def walk_files(top: str) -> Iterator[tuple[str, os.stat_result]]:
         try:
             with os.scandir(folder) as it:
                 entries = list(it)
+        except FileNotFoundError:  # deleted since it was seen: nothing left to read
+            log.debug("cannot list %s: gone", folder)
+            continue
         except OSError as exc:
             log.warning("cannot list %s: %s", folder, exc.strerror or exc)
             continue

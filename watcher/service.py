@@ -36,6 +36,7 @@ PARKED_MAX = 20_000
 ADOPT_BATCH = 64  # parked paths taken back at once when idle; own new files wait behind them
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
 STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
+STORE_FAILS_UNHEALTHY = 3  # failed tries of one file to store it that make the daemon unhealthy
 STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
 #                    TimeoutStopSec, so systemd never has to SIGKILL a clean stop)
 
@@ -476,6 +477,10 @@ class Service:
             found.append("the inbox observer is not running")
         if not self.jobs.scheduler.running:
             found.append("the scheduler is not running")
+        fails = max(list(self._store_failures.values()), default=0)
+        if fails >= STORE_FAILS_UNHEALTHY:  # a full disk, a read-only or broken database
+            found.append(f"storing fails ({fails} tries of a file): "
+                         f"{self.stats['last_error']}")
         if self._db_file and _identity(self._db_file) != self._db_identity:
             # SQLite goes on writing to the deleted file: all of it lost at the next start
             found.append(f"the database {self._db_file} was deleted or replaced while "

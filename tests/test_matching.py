@@ -216,6 +216,27 @@ def _given_sample(n: int = 12) -> list[str]:
     return random.Random(5).sample(names, n)
 
 
+def _rarer_sample(n: int = 12) -> list[str]:
+    import random
+    from importlib import resources
+
+    text = resources.files("watcher").joinpath("data", "more_given_names.txt").read_text("utf-8")
+    names = [w for w in text.splitlines() if w[:1].isupper() and w.isalpha() and len(w) > 3]
+    return random.Random(3).sample(names, n)
+
+
+@pytest.mark.parametrize("first", _rarer_sample())
+def test_a_rarer_given_name_beside_a_surname_is_another_person(first):
+    """Daniil Medvedev (the tennis player) is not Dmitry: the rarer Russian and Ukrainian
+    given names (Daniil, Mykola, Yermak) name another person beside a surname, in either
+    script, and the text's bare surname then means that person."""
+    m = Matcher.compile([Entity(id="x", name="Dmitry Dolgorin", type="person",
+                                aliases=("Дмитрий Долгорин",))])
+    for surname in ("Dolgorin", "Долгорин"):
+        text = f"Yesterday {first} {surname} won. Later {surname} spoke."
+        assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
 @pytest.mark.parametrize("first", _given_sample())
 def test_a_sentences_first_word_before_a_case_form_is_no_first_name(first):
     """"Жена Путина", "Córka Putina" (Putin's wife, daughter) open headlines, and Zhena and

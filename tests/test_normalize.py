@@ -133,10 +133,14 @@ def test_endings_table_has_no_feminine_adjective_endings():
 
 def test_given_name_keys_are_in_sync_with_the_names():
     from importlib import resources
-    names = resources.files("watcher").joinpath("data", "given_names.txt").read_text("utf-8")
-    lines = [n for n in names.splitlines() if n and not n.startswith("#")]
-    expected = {k for n in lines for k in nz.phonetic_keys(n)}
-    assert nz.given_names() == expected
+
+    def keys(name):
+        names = resources.files("watcher").joinpath("data", name).read_text("utf-8")
+        lines = [n for n in names.splitlines() if n and not n.startswith("#")]
+        return {k for n in lines for k in nz.phonetic_keys(n)}
+
+    assert nz.given_names() == keys("given_names.txt")
+    assert nz.first_names() == keys("given_names.txt") | keys("more_given_names.txt")
 
 
 @pytest.mark.parametrize("word, read", [

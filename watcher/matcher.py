@@ -66,6 +66,7 @@ from .normalize import (
     common_words,
     endings,
     final_vowels,
+    first_names,
     fold,
     frequent_names,
     given_names,
@@ -407,7 +408,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
         if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
                 _beside(text[pe:start]) and "\n" not in text[pe:start] and \
                 folds[k - 1] not in _NOT_SURNAME and \
-                folds[k] not in _NOT_SURNAME and _given_name(prev) and \
+                folds[k] not in _NOT_SURNAME and _first_name(prev) and \
                 not (case_form(k) and _sentence_start(text, ps)):
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
@@ -456,6 +457,13 @@ def _word_keys() -> frozenset[str]:
     """Phonetic keys of the frequent words and names: a Cyrillic name part whose Latin
     reading is one of them (Путин: Putin) has in Latin the vowels of that word only."""
     return frozenset(k for w in common_words() | frequent_names() for k in phonetic_keys(w))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _first_name(word: str) -> bool:
+    """A given name, common or rare (see first_names)."""
+    names = first_names()
+    return any(k in names for k in phonetic_keys(word))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1165,7 +1173,7 @@ class Matcher:
                 elif _beside(gap):
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
-                    ctx.known = any(k in self._watch_first or k in given_names() for k in keys)
+                    ctx.known = any(k in self._watch_first or k in first_names() for k in keys)
                     ctx.opens = _sentence_start(text, ps)
         if j < len(words):
             ns, ne, nxt = words[j]
@@ -1403,7 +1411,7 @@ class Matcher:
             return ""
         if c.method == "inflection" and _sentence_start(text, ps):
             return ""  # see _known_first
-        if any(k in self._watch_first or k in given_names() for k in keys):
+        if any(k in self._watch_first or k in first_names() for k in keys):
             return f"different first name '{prev}' beside surname"
         return ""
 

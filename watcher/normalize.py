@@ -427,7 +427,19 @@ def stem_of(key: str, kind: str) -> str:
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Phonetic keys of common given names (en, ru, uk, de, pl, fr and more; see data/)."""
-    text = resources.files("watcher").joinpath("data", "given_name_keys.txt").read_text("utf-8")
+    return _keys("given_name_keys.txt")
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """given_names() and rarer Russian and Ukrainian ones (Daniil, Mykola, Yermak): enough to
+    say that a capitalised word beside a surname is someone's first name, too rare to make a
+    word no variant of a name (data/more_given_names.txt)."""
+    return given_names() | _keys("more_given_name_keys.txt")
+
+
+def _keys(name: str) -> frozenset[str]:
+    text = resources.files("watcher").joinpath("data", name).read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

@@ -209,7 +209,13 @@ def test_file_deleted_before_it_is_read(hostile):
 
 
 def test_empty_file(hostile):
+    """Recorded, but no error in the log: a writer that touches a file, then writes it, is
+    read when it writes."""
     failed_with(hostile, "empty", "empty file")
+    assert "INFO watcher.pipeline: skipped" in hostile.d.log() and \
+        "empty file (read when it is written)" in hostile.d.log()
+    assert "ERROR watcher.pipeline: failed" not in "".join(
+        line for line in hostile.d.log().splitlines() if "empty" in line)
 
 
 def test_binary_file(hostile):

@@ -44,6 +44,9 @@ class Outcome:
     move_to: Path | None = None  # move mode: where the document was recorded to be
 
 
+EMPTY = "empty file"
+
+
 def printable(path: str) -> str:
     """A path safe for logs, terminals and the database: undecodable bytes escaped, and a
     name with a control character (a newline; ESC, which would drive the terminal that
@@ -136,7 +139,7 @@ class Pipeline:
         if not data:
             # no sha256 stored: an empty file is not a document every later empty file
             # would be a "duplicate" of
-            return self._fail(path, shown, "", st, "empty file")
+            return self._fail(path, shown, "", st, EMPTY)
         sha = hashlib.sha256(data).hexdigest()
         # in a group the claim tells whether the document is stored already: no lookup first
         state = "mine" if self.claims is None else self.claims.claim(sha, shown)
@@ -195,6 +198,8 @@ class Pipeline:
             log.info("processed %s sha256=%s hits=%d entities=%s notifications=%d in %s%s",
                      o.path, o.sha256[:12], o.hits, ",".join(o.entities) or "-",
                      o.notifications, ms, moved)
+        elif o.status == "failed" and o.error == EMPTY:  # touched, to be written: no error
+            log.info("skipped %s: %s (read when it is written)%s", o.path, o.error, moved)
         elif o.status == "failed":
             log.error("failed %s: %s%s", o.path, o.error, moved)
         elif o.status == "vanished":

@@ -337,11 +337,6 @@ def _cased(words) -> bool:
     return any(w[0].isupper() for _, _, w in words)
 
 
-def _hashtag(text: str, start: int) -> bool:
-    """#moscow: a hashtag names, whatever its case."""
-    return start > 0 and text[start - 1] == "#"
-
-
 NAMED_OTHERWISE = "the text names this surname in full with another first name"
 WORD_NAME = "a watched name that is a frequent word: no other vowels, no misspelling"
 WOMANS_FORM = "a woman's form of a man's adjectival surname: another person"
@@ -927,10 +922,10 @@ class Matcher:
         fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
         for i, (f, own, multi, plain, given) in enumerate(info):
             if own is None:
-                if plain is not None:  # a frequent word in lower case
+                if plain is not None:  # a one-word name in lower case
                     if cased is None:
                         cased = _cased(words)
-                    if not cased or _hashtag(text, words[i][0]):
+                    if not cased:  # (a hashtag's words are read capitalised: word_spans)
                         own = plain
             elif own is not plain:
                 if lower is None:
@@ -1307,8 +1302,7 @@ class Matcher:
             if i + n > len(words):
                 continue
             key = tuple(fold(words[i + k][2]) for k in range(n))
-            word_only = n == 1 and not word[0].isupper() and cased and \
-                not _hashtag(text, words[i][0]) and self._lower_is_word(f)
+            word_only = n == 1 and not word[0].isupper() and cased and self._lower_is_word(f)
             for idx, alias, person in self._exact.get(key, ()):
                 c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                           "exact name" if n > 1 else "exact name part", person)

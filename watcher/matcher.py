@@ -824,7 +824,7 @@ class Matcher:
         else:
             own = plain = tuple(groups) or None
             if own and self._lower_is_word(f):
-                own = None  # the word, unless match() finds the text uncased or a hashtag
+                own = None  # the word, unless match() finds the text uncased
         given = own is not None and word[0].isupper() and _given_name(word)
         info = (f, own, f in self._exact_first, plain, given)
         if len(self._cache) >= _CACHE_MAX:

@@ -76,16 +76,10 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
 
 
 def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[str],
-               path: Path, scalar=None, budget: list[int] | None = None) -> Any:
-    """Turn a node tree into plain Python, remembering the line of every value. `budget`:
-    how many more values it may make (see load_yaml)."""
+               path: Path, scalar=None) -> Any:
+    """Turn a node tree into plain Python, remembering the line of every value."""
     if scalar is None:
         scalar = yaml.constructor.SafeConstructor().construct_object
-    if budget is not None:
-        budget[0] -= 1
-        if budget[0] < 0:
-            raise ConfigError(f"{path}:{node.start_mark.line + 1}: YAML aliases (*name) expand "
-                              "to far more values than the file holds: refused")
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -93,16 +87,40 @@ def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[
             key = key_node.value if key_node.tag == _STR_TAG else scalar(key_node)
             if key in out:
                 problems.append(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
-            out[key] = _construct(value_node, (*loc, key), lines, problems, path, scalar,
-                                  budget)
+            out[key] = _construct(value_node, (*loc, key), lines, problems, path, scalar)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*loc, i), lines, problems, path, scalar, budget)
+        return [_construct(v, (*loc, i), lines, problems, path, scalar)
                 for i, v in enumerate(node.value)]
     if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
         return node.value
     return scalar(node)
+
+
+def _expanded(node: yaml.Node, seen: dict[int, int], path: Path) -> int:
+    """How many values the node tree makes once its aliases are expanded: counted once per
+    node, so a file of nested aliases is measured without expanding it."""
+    key = id(node)
+    if key in seen:
+        if seen[key] < 0:
+            raise ConfigError(f"{path}:{node.start_mark.line + 1}: a YAML alias (*name) "
+                              "inside what it names: refused")
+        return seen[key]
+    seen[key] = -1
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded(k, seen, path) + _expanded(v, seen, path)
+                       for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded(v, seen, path) for v in node.value)
+    else:
+        size = 1
+    seen[key] = size
+    return size
+
+
+# "- &tags", "[&a": without an anchor, no alias (the literal & first: a fast scan)
+_ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s&]")
 
 
 def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
@@ -119,9 +137,11 @@ def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         problems: list[str] = []
         # an alias repeats a part of the file: a few are fine (a shared list of tags), but
         # nested ones multiply ("billion laughs": 700 bytes that expand to gigabytes)
-        budget = [10 * len(text) + 10_000]
-        data = _construct(node, (), lines, problems, path, None, budget) \
-            if node is not None else None
+        if node is not None and _ANCHOR.search(text) and \
+                _expanded(node, {}, path) > 10 * len(text) + 10_000:
+            raise ConfigError(f"{path}: YAML aliases (*name) expand to far more values than "
+                              "the file holds: refused")
+        data = _construct(node, (), lines, problems, path) if node is not None else None
         del node
     if problems:
         raise ConfigError(problems)

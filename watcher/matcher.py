@@ -510,9 +510,7 @@ class Matcher:
         self._f_fold: list[str] = []
         self._f_kind: list[str] = []
         self._f_cyr: list[bool] = []
-        # the spelling is a frequent word or name: 1 as written, 2 in its Latin reading (the key
-        # of Путин is Putin's); see _try_form
-        self._f_word: list[int] = []
+        self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         self._f_members: list[list[tuple[int, str, bool]]] = []
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
@@ -569,6 +567,7 @@ class Matcher:
     def _add_entity(self, idx: int, ent: Entity) -> None:
         person = ent.type == "person"
         first: list[str] = []
+        names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         for alias in ent.names:
             words = [w for _, _, w in word_spans(alias)]
             if not words:
@@ -578,6 +577,7 @@ class Matcher:
                 self._acronyms.setdefault(key, []).append((idx, alias, False))
                 continue
             folds = tuple(fold(w) for w in words)
+            names.append(folds)
             self._exact.setdefault(folds, []).append((idx, alias, person and len(folds) == 1))
             if len(folds) > 1:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
@@ -588,13 +588,12 @@ class Matcher:
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
-        if person:
+        if person and len(names) > 1:
             # family name first (Kim Jong Un, with Kim listed alone): the names after it
-            singles = {fold(a) for a in ent.names if len(word_spans(a)) == 1}
-            for alias in ent.names:
-                folds = [fold(w) for _, _, w in word_spans(alias)]
+            singles = {folds[0] for folds in names if len(folds) == 1}
+            for folds in names:
                 if len(folds) > 1 and folds[0] in singles:
-                    self._given_after[idx] = tuple(folds[1:])
+                    self._given_after[idx] = folds[1:]
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
@@ -624,7 +623,7 @@ class Matcher:
         self._f_fold.append(f)
         self._f_kind.append(kind)
         self._f_cyr.append(cyr)
-        self._f_word.append(_word_like(f) | 2 * (cyr and key in _word_keys()))
+        self._f_word.append(_word_like(f))
         self._f_members.append([])
         for b in _buckets(key):
             self._index.setdefault(b, []).append(fid)
@@ -771,8 +770,8 @@ class Matcher:
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WOMANS_FORM))
             return
-        word = self._f_word[fid]
-        if dist and word and (word & 1 and cyr == self._f_cyr[fid] or word & 2 and not cyr):
+        if dist and (self._f_word[fid] and cyr == self._f_cyr[fid] or
+                     not cyr and self._f_cyr[fid] and self._f_key[fid] in _word_keys()):
             # Shell, Nice, Split: so many words of its script lie a letter or a vowel away
             # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump);
             # Путин read in Latin is Putin, whose vowels are its own too (Puten is a word)

@@ -65,7 +65,8 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     for k, (start, end, raw) in enumerate(out):
         if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
             out[k] = (start, end, raw[:-2])
-    for m in reversed(list(_TAG.finditer(text))):  # #zelensky, #StandWithKyiv, @ZelenskyyUa
+    tags = _TAG.finditer(text) if "#" in text or "@" in text else ()  # (a C-speed test first)
+    for m in reversed(list(tags)):  # #zelensky, #StandWithKyiv, @ZelenskyyUa
         k = bisect.bisect_left(out, (m.end(), -1, ""))
         if k < len(out) and out[k][0] == m.end():
             out[k:k + 1] = _tag_words(out[k])
@@ -73,7 +74,7 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
         k = bisect.bisect_right(out, (m.start() + 1, -1, "")) - 1
         if k >= 0 and out[k][1] > m.start() + 1:
             out[k:k + 1] = _unglue(out[k])
-    for m in _MIXED.finditer(text):
+    for m in () if text.isascii() else _MIXED.finditer(text):
         k = bisect.bisect_right(out, (m.start(), len(text), "")) - 1
         if k >= 0 and out[k][1] > m.start():
             out[k] = (*out[k][:2], unmix(out[k][2]))

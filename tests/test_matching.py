@@ -186,6 +186,17 @@ def test_a_spelling_of_one_watched_name_is_no_misspelling_of_another(word):
     assert all(h.method == "fuzzy" for h in alone)
 
 
+def test_a_persons_spelling_leaves_a_place_its_misspellings():
+    """Nikolayev spells a watched Nikolaev's surname, and misspells the city of Mykolaiv:
+    a place keeps its misspelling beside a person's spelling (an exact name would not)."""
+    m = Matcher.compile([Entity(id="city", name="Mykolaiv", type="place"),
+                         Entity(id="person", name="Матвей Николаев", type="person")])
+    text = "Shelling hit Nikolayev overnight."
+    assert {(h.entity_id, h.method) for h in m.match(text)} == {
+        ("city", "fuzzy"), ("person", "translit")}, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @pytest.mark.parametrize("initial", sorted(set("ABCDEFGHIJKLNOPRSTUZ") - {"D"}))  # not V, W
 def test_french_monsieur_is_no_initial_but_another_initial_refutes(initial):
     """"M. Macron a répondu" (Monsieur) is Emmanuel Macron; "A. Medvedev" is not Dmitry."""

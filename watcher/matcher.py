@@ -428,6 +428,15 @@ def _word_like(f: str) -> bool:
     return f in common_words() or f in frequent_names()
 
 
+def _no_misspelling(c: _Cand, kept: list[_Cand]) -> bool:
+    """Whether fuzzy candidate c is refused for what its span already is: a word spelt as a
+    watched name is no misspelling of another; a surname that is a spelling of a watched
+    person's (Syrski, Syrskyi's in Polish) is no misspelt other surname (Sikorski). Places
+    and organisations keep their misspellings beside persons' spellings (Nikolayev)."""
+    return any(k.method == "exact" or c.person_part and k.person_part and k.method != "fuzzy"
+               for k in kept)
+
+
 def _case_form_only(groups: tuple | None) -> bool:
     """Whether a word's own candidates (see Matcher._word) are all case forms."""
     return bool(groups) and all(g[1] == "inflection" for g in groups)
@@ -1137,7 +1146,7 @@ class Matcher:
         for c in group:
             if c.entity in seen and notes is None:
                 continue
-            if c.method == "fuzzy" and any(k.method != "fuzzy" for k in kept):
+            if c.method == "fuzzy" and _no_misspelling(c, kept):
                 self._note(notes, text, words, c, "a spelling of another watched name: "
                            "not a misspelling")
                 continue
@@ -1190,10 +1199,12 @@ class Matcher:
         kept: list[tuple] = []
         seen: set[int] = set()
         start, end = words[i][0], words[j - 1][1]
-        known = False  # a kept spelling of some watched name: no misspelling of another
+        exact = person = False  # kept spellings of watched names (see _no_misspelling)
         for g in groups:
-            if g[1] == "fuzzy" and known:
-                continue
+            if g[1] == "fuzzy" and (exact or person):
+                g = None if exact else self._without_persons(g)
+                if g is None:
+                    continue
             if g[4] and ctx is None:
                 ctx = self._span_context(text, words, i, j)
             plain, checked = self._split(ctx, g) if g[4] else (g[3], ())
@@ -1217,8 +1228,18 @@ class Matcher:
                 else:
                     kept.append((start, end, "", g, m))
             if g[1] != "fuzzy" and (len(kept) > n or len(plain) == len(g[3])):
-                known = True
+                exact = exact or g[1] == "exact"
+                person = person or any(m[2] for m in g[3]) if len(kept) == n else \
+                    person or any(it[4][2] if it[4] else any(m[2] for m in it[3][3])
+                                  for it in kept[n:])
         return kept
+
+    def _without_persons(self, g: tuple) -> tuple | None:
+        """Group g without its persons' surnames (see _no_misspelling)."""
+        members = [m for m in g[3] if not m[2]]
+        if not members:
+            return None
+        return (*g[:3], members, self._flag(members), frozenset(m[0] for m in members))
 
     def _split(self, ctx: _Span, g: tuple) -> tuple[list, list]:
         """Group g's members in two: those that pass the context rules here as they are,

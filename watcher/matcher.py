@@ -428,6 +428,11 @@ def _word_like(f: str) -> bool:
     return f in common_words() or f in frequent_names()
 
 
+def _has_person(item: tuple) -> bool:
+    """Whether a _pick item keeps a person's surname (flag 0: its group has none)."""
+    return item[4][2] if item[4] else bool(item[3][4]) and any(m[2] for m in item[3][3])
+
+
 def _no_misspelling(c: _Cand, kept: list[_Cand]) -> bool:
     """Whether fuzzy candidate c is refused for what its span already is: a word spelt as a
     watched name is no misspelling of another; a surname that is a spelling of a watched
@@ -1177,7 +1182,7 @@ class Matcher:
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = any(k in self._watch_first or k in first_names() for k in keys)
-                    ctx.opens = _sentence_start(text, ps)
+                    ctx.opens = ctx.known and _sentence_start(text, ps)
         if j < len(words):
             ns, ne, nxt = words[j]
             ctx.next_end = ne
@@ -1199,12 +1204,15 @@ class Matcher:
         kept: list[tuple] = []
         seen: set[int] = set()
         start, end = words[i][0], words[j - 1][1]
-        exact = person = False  # kept spellings of watched names (see _no_misspelling)
+        exact, person = False, None  # kept spellings of watched names (see _no_misspelling)
         for g in groups:
-            if g[1] == "fuzzy" and (exact or person):
-                g = None if exact else self._without_persons(g)
-                if g is None:
-                    continue
+            if g[1] == "fuzzy":  # the last groups, and seldom any
+                if person is None:
+                    person = any(_has_person(it) for it in kept if it[3][1] != "fuzzy")
+                if exact or person:
+                    g = None if exact else self._without_persons(g)
+                    if g is None:
+                        continue
             if g[4] and ctx is None:
                 ctx = self._span_context(text, words, i, j)
             plain, checked = self._split(ctx, g) if g[4] else (g[3], ())
@@ -1227,11 +1235,8 @@ class Matcher:
                     kept.append((*self._extend_in(ctx, e), g, m))
                 else:
                     kept.append((start, end, "", g, m))
-            if g[1] != "fuzzy" and (len(kept) > n or len(plain) == len(g[3])):
-                exact = exact or g[1] == "exact"
-                person = person or any(m[2] for m in g[3]) if len(kept) == n else \
-                    person or any(it[4][2] if it[4] else any(m[2] for m in it[3][3])
-                                  for it in kept[n:])
+            if g[1] == "exact" and (len(kept) > n or len(plain) == len(g[3])):
+                exact = True
         return kept
 
     def _without_persons(self, g: tuple) -> tuple | None:

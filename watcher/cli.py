@@ -373,11 +373,10 @@ def _store(settings, writes: bool = False):
     folder of another user: a command run as root before the service's first start would
     leave it root's, and the service could not write it. Then a command that only reads
     gets an empty one in memory, and one that writes is an error."""
-    from .store import Store
+    from .store import Store, sqlite_path
 
     url = settings.database_url
-    path = Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") and \
-        url != "sqlite:///:memory:" else None
+    path = sqlite_path(url)
     if path is not None and not path.exists():
         folder = next(p for p in path.parents if p.exists())
         if folder.stat().st_uid != os.geteuid():

@@ -134,7 +134,7 @@ class Pipeline:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
         self.progress(len(data) / MIN_RATE)
         seen = self.store.file_seen(shown)
-        if seen is not None and same_version(seen, st):
+        if same_version(seen, st):
             return Outcome(shown, "unchanged", recorded=seen.status)
         if not data:
             # no sha256 stored: an empty file is not a document every later empty file
@@ -237,9 +237,11 @@ class Pipeline:
 
 def same_version(seen, st: os.stat_result) -> bool:
     """Whether a file is the version handled before: seen is (size, mtime_ns, ctime_ns) as
-    stored. ctime too: a copy that keeps its mtime (cp -p, rsync -a, tar) is a new file, and
-    a chmod that makes an unreadable file readable changes it. A ctime of 0 was stored
-    before ctimes were: size and mtime decide."""
+    stored, or None (never handled). ctime too: a copy that keeps its mtime (cp -p, rsync -a,
+    tar) is a new file, and a chmod that makes an unreadable file readable changes it. A
+    ctime of 0 was stored before ctimes were: size and mtime decide."""
+    if seen is None:
+        return False
     size, mtime, ctime = seen[0], seen[1], seen[2]
     return (size, mtime) == (st.st_size, st.st_mtime_ns) and ctime in (0, st.st_ctime_ns)
 

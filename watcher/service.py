@@ -26,7 +26,7 @@ from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
 from .pipeline import Pipeline, printable, same_version
 from .scheduler import Jobs, next_runs
-from .store import Store
+from .store import Store, sqlite_path
 
 log = logging.getLogger("watcher")
 
@@ -163,7 +163,7 @@ class Service:
             watch = self._first_watchlist()
         self.analyser = Analyser(watch, self.processes)
         self.store = Store(settings.database_url)
-        self._db_file = _sqlite_file(settings.database_url)
+        self._db_file = sqlite_path(settings.database_url)
         self._db_identity = _identity(self._db_file) if self._db_file else None
         self.group = Group(self.store, settings.lease)  # several daemons on one database
         # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
@@ -331,8 +331,7 @@ class Service:
             seen = {}
         for path in batch:
             st = _stat(path)
-            if st is not None and printable(path) in seen and \
-                    same_version(seen[printable(path)], st):
+            if st is not None and same_version(seen.get(printable(path)), st):
                 continue  # handled by its owner, as it is now
             self.adopted.add(path)
             self.queue.put(path)  # through the queue: one worker per path
@@ -422,7 +421,7 @@ class Service:
         known = {} if self.settings.after_processing == "move" else self.store.known_files()
         count = self.inbox.enqueue_tree(
             str(self.settings.inbox),
-            skip=lambda p, st: printable(p) in known and same_version(known[printable(p)], st))
+            skip=lambda p, st: same_version(known.get(printable(p)), st))
         if count:
             log.info("scan found %d new or changed file(s) in %s", count, self.settings.inbox)
         return count
@@ -608,12 +607,6 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path, follow_symlinks=False)
     except OSError:
         return None
-
-
-def _sqlite_file(url: str) -> Path | None:
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url[len("sqlite:///"):])
-    return None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

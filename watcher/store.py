@@ -265,8 +265,9 @@ class Store:
     def __init__(self, url: str, clock: Callable[[], datetime] = utcnow, migrate: bool = True):
         self.url = url
         self.clock = clock  # every timestamp we write; tests pass a controllable one
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         self.postgres = url.startswith("postgresql")
         try:
             self.engine = create_engine(url, connect_args=self._connect_args(url),
@@ -952,6 +953,13 @@ def _hit_dict(hit: HitRow, path: str, sha256: str) -> dict:
             "start": hit.start, "end": hit.end, "text": hit.text, "alias": hit.alias,
             "score": hit.score, "method": hit.method, "detail": hit.detail,
             "found_at": as_utc(hit.found_at).isoformat(timespec="seconds")}
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for another engine or one in memory."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url[len("sqlite:///"):])
+    return None
 
 
 def as_utc(dt: datetime) -> datetime:

@@ -370,10 +370,8 @@ def make_target(key: str, entry: NotifyEntry, config: str = "") -> Target:
         # apprise's reason ("Invalid ~From~ email specified"), without the URLs it quotes: its
         # privacy form still shows a password's first and last letters
         why = "; ".join(_URL.sub("<the URL>", line) for line in capture.lines)
-        for secret in secrets_of([entry]):
-            why = why.replace(secret, "****")
         raise ValueError(f"notify entry {key!r}: not a valid apprise URL (scheme {scheme!r})"
-                         + (f": {why}" if why else ""))
+                         + (f": {mask(why, secrets_of([entry]))}" if why else ""))
     fmt = plugin.notify_format
     fmt = fmt[0] if isinstance(fmt, tuple) else fmt
     dialect = _dialect(plugin)
@@ -548,10 +546,14 @@ class Notifier:
     def redact(self, s: str, parts: bool = False) -> str:
         """`s` with every secret masked; `parts`: only the secret parts of URLs, for a URL
         shown to say which target is meant."""
-        for secret in self.secrets:
-            if not (parts and "://" in secret):
-                s = s.replace(secret, "****")
-        return s
+        return mask(s, [x for x in self.secrets if not (parts and "://" in x)])
+
+
+def mask(s: str, secrets: Sequence[str]) -> str:
+    """`s` with each of `secrets` (longest first: see secrets_of) replaced by ****."""
+    for secret in secrets:
+        s = s.replace(secret, "****")
+    return s
 
 
 def secrets_of(entries: Sequence[NotifyEntry], env_secrets: Sequence[str] = ()) -> list[str]:
@@ -578,9 +580,7 @@ class RedactFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         msg = record.getMessage()
-        masked = msg
-        for secret in self.secrets:
-            masked = masked.replace(secret, "****")
+        masked = mask(msg, self.secrets)
         if masked != msg:
             record.msg, record.args = masked, None
         return True

@@ -454,7 +454,7 @@ class Settings(_Strict):
 
 def _resolve(settings: Settings, base: Path) -> Settings:
     def rel(p: Path | None) -> Path | None:
-        return None if p is None else (base / p.expanduser()).resolve()
+        return None if p is None else _under(base, p)
 
     data_dir = rel(settings.data_dir)
     return settings.model_copy(update={
@@ -465,6 +465,11 @@ def _resolve(settings: Settings, base: Path) -> Settings:
         "failed_dir": rel(settings.failed_dir) or data_dir / "failed",
         "database": _resolve_sqlite(settings.database, base),
     })
+
+
+def _under(base: Path, p: str | Path) -> Path:
+    """A path of the config, relative to its folder."""
+    return (base / Path(p).expanduser()).resolve()
 
 
 def _resolve_sqlite(url: str | None, base: Path) -> str | None:
@@ -584,5 +589,5 @@ def _watchlist_named(path: Path) -> Path | None:
     name = data.get("watchlist") if isinstance(data, dict) else None
     if not isinstance(name, str) or "${" in name:
         return None
-    found = path.parent / os.path.expanduser(name)
+    found = _under(path.parent, name)
     return found if found.is_file() else None

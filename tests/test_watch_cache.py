@@ -52,6 +52,22 @@ def test_a_corrupt_cache_file_is_ignored(tmp_path, wl):
     assert Watch.load(wl, cache).matcher.match("Kyiv")[0].entity_id == "kyiv"
 
 
+def _tables_built(name, text, encoding, hits) -> int:
+    return matcher._word_keys.cache_info().currsize
+
+
+def test_pool_workers_share_the_word_tables_built_before_the_fork(wl):
+    watch = Watch.load(wl)
+    matcher._word_keys.cache_clear()
+    pooled = Analyser(watch, 2)
+    try:
+        # a text without words: the match itself builds nothing
+        _, future = pooled.submit("digits.txt", b"2024 123 456", post=_tables_built)
+        assert future.result() == 1
+    finally:
+        pooled.close()
+
+
 def test_process_pool_gives_the_same_hits_as_inline_matching(wl):
     watch = Watch.load(wl)
     docs = [(f"d{i}.txt", f"Document {i}: Kyiv, then Gazprom and Zelenskyy.".encode())

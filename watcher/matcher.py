@@ -468,6 +468,15 @@ def _word_keys() -> frozenset[str]:
     return frozenset(k for w in common_words() | frequent_names() for k in phonetic_keys(w))
 
 
+def load_tables() -> None:
+    """Build now the word tables a match otherwise builds on first need (frequent words, given
+    names, their keys): a process pool forked after this shares one copy, where each worker
+    would build its own (a tenth of a second and a few MB each)."""
+    _word_keys()
+    first_names()
+    endings()
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _first_name(word: str) -> bool:
     """A given name, common or rare (see first_names)."""

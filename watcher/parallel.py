@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 
 from .extract import extract
+from .matcher import load_tables
 from .models import Hit
 
 _watch = None  # the compiled watchlist (anything with .matcher) a forked child inherits
@@ -138,6 +139,7 @@ class Analyser:
             return None
         global _watch
         _watch = watch
+        load_tables()
         gc.freeze()
         pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_exit_with_parent, initargs=(os.getpid(),))

@@ -104,6 +104,16 @@ Railway Refinery Airlines Flughafen Polizei Regierung Bahnhof Hafen Bürgermeist
 Gouvernement Université Lotnisko Policja Rzeka Uniwersytet Dworzec Rząd Obwód Województwo
 """.split())
 
+# Nouns that open headlines before a name in a case form ("Жена Путина", "Córka Putina":
+# Putin's wife, daughter) and read as given names too (Zhena, Kara): there the capital is the
+# sentence's and the name is his. A given name opening a sentence still names its own person
+# ("Maria Lavrova attended" is Lavrov's wife or daughter, not Lavrov).
+_KIN = frozenset(fold(w) for w in """
+жена дочь дочка сын мать отец брат сестра вдова муж внук внучка зять невестка племянник
+племянница семья дружина донька син мати батько чоловік онук онука родина żona córka syn
+matka ojciec brat siostra wdowa mąż wnuk wnuczka rodzina manželka dcera otec sestra
+""".split())
+
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
 
@@ -386,14 +396,20 @@ def _sentence_start(text: str, start: int) -> bool:
     return k < 0 or text[k] in ".!?…:;\n\r"
 
 
+def _headline_noun(text: str, start: int, prev_fold: str) -> bool:
+    """Whether the word at `start` (folded: prev_fold), before a name in a case form, is a
+    noun opening a sentence (see _KIN), whose capital says nothing of a first name."""
+    return prev_fold in _KIN and _sentence_start(text, start)
+
+
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
                        case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
     ("Dmitry Medvedev": medvedev -> {dmtr}), for these `surnames` (None: all). Given names
     of the shipped list only, so that what one entity's hits are never depends on what else
     is watched; no word in capitals (Louis XI, Charles III), no pair across a line break (a
-    heading's last word), no sentence's first word before a word that `case_form` says is a
-    watched name's case form only ("Жена Путина": see _known_first)."""
+    heading's last word), no noun opening a sentence before a word that `case_form` says is
+    a watched name's case form only ("Жена Путина": see _headline_noun)."""
     out: dict[str, set[str]] = {}
     at = range(1, len(words)) if surnames is None else \
         [k for k, f in enumerate(folds) if f in surnames and k]
@@ -404,7 +420,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 _beside(text[pe:start]) and "\n" not in text[pe:start] and \
                 folds[k - 1] not in _NOT_SURNAME and \
                 folds[k] not in _NOT_SURNAME and _first_name(prev) and \
-                not (case_form(k) and _sentence_start(text, ps)):
+                not (case_form(k) and _headline_noun(text, ps, folds[k - 1])):
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
@@ -449,9 +465,7 @@ def _case_form_only(groups: tuple | None) -> bool:
 
 def _known_first(ctx: _Span, g: tuple) -> bool:
     """Whether the given name before a span names someone else than group g's persons. Not
-    a sentence's first word before a surname in a case form: its capital says nothing, and a
-    first name would take the case too ("Жена Путина", "Córka Putina": Putin's wife,
-    daughter; Zhena and Kara are given names as well)."""
+    a noun opening a sentence before a surname in a case form ("Жена Путина": see _KIN)."""
     return ctx.known and not (ctx.opens and g[1] == "inflection")
 
 
@@ -505,7 +519,7 @@ class _Span:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
         self.first: frozenset[str] | None = None  # skeletons of a capitalised word beside
         self.known = False  # ...which is a first name (watched or common)
-        self.opens = False  # ...which starts a sentence
+        self.opens = False  # ...which is a noun opening a sentence (see _KIN)
         self.prev_initial = False  # an initial before (extends the hit)
         self.prev_named: frozenset[str] | None = None
         self.next_named: frozenset[str] | None = None
@@ -1191,7 +1205,7 @@ class Matcher:
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = any(k in self._watch_first or k in first_names() for k in keys)
-                    ctx.opens = ctx.known and _sentence_start(text, ps)
+                    ctx.opens = ctx.known and _headline_noun(text, ps, fold(prev))
         if j < len(words):
             ns, ne, nxt = words[j]
             ctx.next_end = ne
@@ -1437,8 +1451,8 @@ class Matcher:
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):
             return ""
-        if c.method == "inflection" and _sentence_start(text, ps):
-            return ""  # see _known_first
+        if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
+            return ""
         if any(k in self._watch_first or k in first_names() for k in keys):
             return f"different first name '{prev}' beside surname"
         return ""

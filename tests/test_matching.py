@@ -533,3 +533,20 @@ def test_listed_alias_found_with_exact_span(alias, before, after, sep, case, mar
 def test_text_without_watched_names_gives_no_hit(words, caps, sep):
     words = [w.title() if c else w for w, c in zip(words, caps, strict=False)]
     assert MATCHER.match(sep.join(words)) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[БДКЛМНПРТВЗ][аеиоу][бдклмнртвз][аеи]н?к", fullmatch=True))
+def test_a_name_in_o_is_found_in_its_ukrainian_and_polish_case_forms(stem):
+    """Порошенко, Кличко, Дніпро: Ukrainian declines them (Порошенка, Порошенкові,
+    Порошенком, Дніпрі), as Polish does (Poroszenką, Kliczkę); none is a woman's form."""
+    latin = "".join(_ROMAN.get(c, c) for c in stem) + "o"
+    m = Matcher.compile([Entity(id="him", name=f"Ivan {latin}", type="person",
+                                aliases=(stem + "о",))])
+    for form in (stem + "а", stem + "ові", stem + "ом", stem + "у"):
+        text = f"Вчора заяву {form} оприлюднили."
+        assert [h.entity_id for h in m.match(text)] == ["him"], (form, m.explain(text))
+    for form in (latin[:-1] + "ą", latin[:-1] + "ę", latin + "s"):
+        text = f"Wczoraj z {form} rozmawiano."
+        assert [h.entity_id for h in m.match(text)] == ["him"], (form, m.explain(text))
+    assert m.match(f"Вчора {stem}ой виступила.") == []

@@ -337,7 +337,7 @@ def _word_of_its_own(word: str, wfold: str) -> str:
 
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
-_KINDS = ("cons", "vowel", "adj", "fem")  # of name endings: data/endings.tsv
+_KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 

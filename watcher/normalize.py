@@ -411,12 +411,14 @@ _FEMININE = ("ska", "cka", "zka", "aia")  # key endings of a woman's adjectival 
 
 
 def name_kind(key: str, surname: bool = False) -> str:
-    """cons, vowel, adj or fem (a surname only): how a name's ending declines (see
+    """cons, vowel, o, adj or fem (a surname only): how a name's ending declines (see
     data/endings.tsv). Polska's genitive is Polski, Zelenska's is not Zelenski."""
     if len(key) >= 3 and key[-1] == "i" and key[-2] not in VOWELS:
         return "adj"
     if surname and len(key) >= 5 and key.endswith(_FEMININE):
         return "fem"
+    if key[-1:] == "o":
+        return "o"
     return "vowel" if key[-1:] in VOWELS else "cons"
 
 

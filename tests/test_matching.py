@@ -550,3 +550,17 @@ def test_a_name_in_o_is_found_in_its_ukrainian_and_polish_case_forms(stem):
         text = f"Wczoraj z {form} rozmawiano."
         assert [h.entity_id for h in m.match(text)] == ["him"], (form, m.explain(text))
     assert m.match(f"Вчора {stem}ой виступила.") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(place=st.from_regex(r"[AEIOU][bdklmnrstvz][aeiou][bdklmnrstvz][aeiou]", fullmatch=True),
+       apos=st.sampled_from(["'", "\u2019"]))
+def test_a_french_elision_does_not_hide_the_name_after_it(place, apos):
+    """d'Odessa, l'OTAN, qu'Erdogan: the elided word is not part of the name. O'Brien's
+    O elides nothing."""
+    m = Matcher.compile([Entity(id="p", name=place, type="place"),
+                         Entity(id="o", name="Conor O'Brien", type="person")])
+    for pre in ("d", "l", "qu", "jusqu", "D", "L"):
+        text = f"Le port {pre}{apos}{place} et les membres."
+        assert [(h.entity_id, h.text) for h in m.match(text)] == [("p", place)], m.explain(text)
+    assert [h.text for h in m.match(f"Then O{apos}Brien spoke.")] == [f"O{apos}Brien"]

@@ -65,6 +65,11 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
     for k, (start, end, raw) in enumerate(out):
         if raw[-1] in "sS" and len(raw) > 2 and raw[-2] in "'\u2019\u02bc\u2032":
             out[k] = (start, end, raw[:-2])
+    for m in _ELISION.finditer(text) if "'" in text or "\u2019" in text else ():
+        k = bisect.bisect_left(out, (m.start(), -1, ""))
+        if k < len(out) and out[k][0] == m.start():  # d'Odessa, l'OTAN, qu'Erdogan
+            start, end, core = out[k]
+            out[k] = (m.end(), end, core[m.end() - start:])
     tags = _TAG.finditer(text) if "#" in text or "@" in text else ()  # (a C-speed test first)
     for m in reversed(list(tags)):  # #zelensky, #StandWithKyiv, @ZelenskyyUa
         k = bisect.bisect_left(out, (m.end(), -1, ""))
@@ -80,6 +85,11 @@ def word_spans(text: str) -> list[tuple[int, int, str]]:
             out[k] = (*out[k][:2], unmix(out[k][2]))
     return out
 
+
+# A French (or Italian, Catalan) elided article, pronoun or conjunction before a word: d'Odessa,
+# l'OTAN, qu'Erdogan are Odessa, OTAN, Erdogan. Not O'Brien: "o" elides nothing.
+_ELISION = re.compile(rf"(?<!{_LETTER})(?:[dljmnstc]|qu|jusqu|lorsqu|puisqu){_APOS}(?={_LETTER})",
+                      re.IGNORECASE)
 
 # Cyrillic letters that look like Latin ones. A word that mixes the scripts (Рutin with a
 # Cyrillic Р: an evasion trick, or an OCR slip) is read in the script of most of its letters.

@@ -42,6 +42,7 @@ Syrskyi, not also a misspelt Sikorski.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
 import hashlib
@@ -70,6 +71,7 @@ from .normalize import (
     fold,
     frequent_names,
     given_names,
+    given_spellings,
     is_cyrillic_word,
     name_kind,
     phonetic_keys,
@@ -373,7 +375,7 @@ def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) ->
         return True  # Queen Victoria, Lake Victoria, Port Sudan: another name
     if f in _NOT_SURNAME or (f in _WORD_GIVEN and _sentence_start(text, ps)):
         return False
-    return _given_name(prev)
+    return _given_name(prev) and not _title_word(text, words, i - 1)
 
 
 # Words that make the next word part of another name: a person's (Queen Victoria, Pope
@@ -402,6 +404,35 @@ def _headline_noun(text: str, start: int, prev_fold: str) -> bool:
     return prev_fold in _KIN and _sentence_start(text, start)
 
 
+def _title_word(text: str, words, k: int) -> bool:
+    """Whether capitalised word k has its capital from where it stands, not as a name: in a
+    line of capitals an everyday or short word ("ZELENSKY MEETS TRUMP IN FLORIDA"), in a line
+    of title case a verb's or plural's -s form of one ("Zelensky Meets Trump in Florida":
+    Meets has the key of Mees), and an auxiliary opening a question ("Can Trump win?",
+    "Will Putin attend?": Can and Will are given names too). Never a given name as written.
+    (Everyday words include the surnames most in the news, Putin and Trump: the title case of
+    "Vladimir Putin met Sofia Putin" is no headline's.)"""
+    word = words[k][2]
+    f = fold(word)
+    if f in _AUXILIARY and _sentence_start(text, words[k][0]):
+        return True
+    common = common_words()
+    plural = f[-1:] == "s" and (f[:-1] in common or f[-2:] == "es" and f[:-2] in common)
+    caps = word.isupper()
+    if not (plural or caps and (len(word) <= SHORT_WORD or f in common)) or \
+            f in given_spellings():
+        return False
+    stop = text.find("\n", words[k][1])
+    lo = bisect.bisect_left(words, (text.rfind("\n", 0, words[k][0]) + 1,))
+    hi = bisect.bisect_left(words, (len(text) if stop < 0 else stop,))
+    long = [w for _, _, w in words[lo:hi] if len(w) > SHORT_WORD]
+    return len(long) >= 3 and all(w.isupper() if caps else w[0].isupper() for w in long)
+
+
+_AUXILIARY = frozenset("can could will would shall should may might must do does did is was are "
+                       "were has have had".split())
+
+
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
                        case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
@@ -420,7 +451,8 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 _beside(text[pe:start]) and "\n" not in text[pe:start] and \
                 folds[k - 1] not in _NOT_SURNAME and \
                 folds[k] not in _NOT_SURNAME and _first_name(prev) and \
-                not (case_form(k) and _headline_noun(text, ps, folds[k - 1])):
+                not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
+                not _title_word(text, words, k - 1):
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
@@ -919,12 +951,11 @@ class Matcher:
         mine = self._first_skels.get(entity)
         return mine is not None and not mine.isdisjoint(skels)
 
-    @staticmethod
-    def _name_after(text, words, j: int) -> frozenset[str] | None:
+    def _name_after(self, text, words, j: int) -> frozenset[str] | None:
         """Skeletons of word j when it may be a surname: capitalised, right after word j - 1,
         none of _NOT_SURNAME ("Sofia Tuesday", "Sofia Airport", "Jordan River" name the
-        places; "Sofia Vergara", "Thomas Müller" are people), and not after a possessive
-        ("Sofia's Mayor").
+        places; "Sofia Vergara", "Thomas Müller" are people), not after a possessive
+        ("Sofia's Mayor"), and not capitalised by a headline only (see _surname_like).
 
         Not "no common word": frequent words include the names most in the news, and
         "Vladimir Putin" is no mention of the city of Vladimir."""
@@ -933,11 +964,18 @@ class Matcher:
         ns, _, nxt = words[j]
         ps, pe, prev = words[j - 1]
         gap = text[pe:ns]  # none: a hashtag's words (KalinUa), no name pair
-        if not (gap and nxt[0].isupper() and _beside(gap)) or fold(nxt) in _NOT_SURNAME:
+        if not (gap and nxt[0].isupper() and _beside(gap)) or fold(nxt) in _NOT_SURNAME or \
+                not self._surname_like(text, words, j):
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive
         return frozenset(skeleton(k) for k in phonetic_keys(nxt))
+
+    def _surname_like(self, text, words, j: int) -> bool:
+        """Whether capitalised word j, after a name, may be a surname: a watched name part is,
+        else not a word capitalised by its headline ("Sofia Hosts Summit", "BERAN IN
+        FLORIDA": see _title_word)."""
+        return bool(self._word(words[j][2])[1]) or not _title_word(text, words, j)
 
     # -- a whole text ----------------------------------------------------------------------------
 
@@ -1195,7 +1233,7 @@ class Matcher:
             ps, pe, prev = words[i - 1]
             ctx.prev_start = ps
             gap = text[pe:start]
-            if prev[0].isupper():
+            if prev[0].isupper() and not _title_word(text, words, i - 1):
                 keys = phonetic_keys(prev)
                 if _initial(prev, gap):
                     if gap.startswith("."):
@@ -1204,12 +1242,13 @@ class Matcher:
                 elif _beside(gap):
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
-                    ctx.known = any(k in self._watch_first or k in first_names() for k in keys)
+                    ctx.known = len(prev) > 1 and any(
+                        k in self._watch_first or k in first_names() for k in keys)
                     ctx.opens = ctx.known and _headline_noun(text, ps, fold(prev))
         if j < len(words):
             ns, ne, nxt = words[j]
             ctx.next_end = ne
-            if nxt[0].isupper() and _beside(text[end:ns]):
+            if nxt[0].isupper() and _beside(text[end:ns]) and self._surname_like(text, words, j):
                 ctx.next_named = frozenset(skeleton(k) for k in phonetic_keys(nxt))
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
@@ -1437,7 +1476,7 @@ class Matcher:
             return ""
         ps, pe, prev = words[c.i - 1]
         gap = text[pe:words[c.i][0]]
-        if not prev[0].isupper():
+        if not prev[0].isupper() or _title_word(text, words, c.i - 1):
             return ""
         mine = self._first_names.get(c.entity, ())
         if _initial(prev, gap) and gap.startswith("."):
@@ -1446,7 +1485,7 @@ class Matcher:
             if mine and keys and keys[0][0] not in initials:
                 return f"different initial '{prev}.' beside surname"
             return ""
-        if not _beside(gap):
+        if not _beside(gap) or len(prev) < 2:
             return ""
         keys = phonetic_keys(prev)
         if self._is_first_name_of(keys, mine):

@@ -451,6 +451,13 @@ def first_names() -> frozenset[str]:
     return given_names() | _keys("more_given_name_keys.txt")
 
 
+@lru_cache(maxsize=1)
+def given_spellings() -> frozenset[str]:
+    """The given names of given_names() and first_names() as written, folded (Bill, Maria)."""
+    return frozenset(fold(w) for f in ("given_names.txt", "more_given_names.txt")
+                     for w in _keys(f))
+
+
 def _keys(name: str) -> frozenset[str]:
     text = resources.files("watcher").joinpath("data", name).read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))

@@ -588,3 +588,19 @@ def test_a_headlines_capitals_make_no_first_name(surname):
         assert [h.entity_id for h in m.match(text)] == ["p"], m.explain(text)
     for text in (f"Melania {surname} Visits Kyiv Hospital", f"MELANIA {surname.upper()} VISITS"):
         assert m.match(text) == [], m.explain(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(surname=st.from_regex(r"[BDKLMNPRTVZ][aeiou][lnrst]", fullmatch=True),
+       particle=st.sampled_from(["Le", "de", "van", "Al"]))
+def test_a_short_surname_after_a_particle_is_found_as_two_words(surname, particle):
+    """Marine Le Pen: "Le Pen said", "Mme Le Pen"; Pen alone is too short to be matched
+    (MIN_VARIANT_LEN), Le Pen is not. Jean-Marie Le Pen is another person, and "le pen" in
+    lower case is no name."""
+    m = Matcher.compile([Entity(id="p", name=f"Marine {particle} {surname}", type="person")])
+    for text in (f"{particle} {surname} said on Monday.", f"Mme {particle} {surname} a dit."):
+        assert [h.text for h in m.match(text)] == [f"{particle} {surname}"], m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+    for text in (f"Jean-Marie {particle} {surname} said.",
+                 f"On Monday {particle.lower()} {surname.lower()} was there."):
+        assert m.match(text) == m.match_reference(text) == [], m.explain(text)

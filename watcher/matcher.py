@@ -116,6 +116,11 @@ _KIN = frozenset(fold(w) for w in """
 matka ojciec brat siostra wdowa mąż wnuk wnuczka rodzina manželka dcera otec sestra
 """.split())
 
+# Words that make a short surname after them a surname of two words (Marine Le Pen: "Le Pen
+# said"), where the surname alone is too short to be matched (see MIN_VARIANT_LEN).
+_PARTICLES = frozenset("le la de du des van von der den di da del della dos das ter ten al el "
+                       "bin ibn".split())
+
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
 
@@ -573,6 +578,7 @@ class Matcher:
         # multi-word names: their first two folded words -> their lengths in words
         self._exact_next: dict[tuple[str, str], tuple[int, ...]] = {}
         self._exact_first: set[str] = set()
+        self._pairs: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}  # Le Pen
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
         # distinct spellings of name parts, as parallel lists indexed by form id
         self._f_key: list[str] = []
@@ -657,6 +663,10 @@ class Matcher:
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+                if len(folds) > 2 and folds[-2] in _PARTICLES and \
+                        len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
+                    self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
+                    self._exact_next.setdefault(folds[-2:], set()).add(2)
         if person and len(names) > 1:
             # family name first (Kim Jong Un, with Kim listed alone): the names after it
             singles = {folds[0] for folds in names if len(folds) == 1}
@@ -1023,10 +1033,11 @@ class Matcher:
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
                         break
-                    members = self._exact.get(tuple(info[x][0] for x in range(i, i + k)))
-                    if members:
-                        group = self._group(SCORE["exact"], "exact", "exact name", members)
-                        kept.extend(self._pick(text, words, i, i + k, (group,)))
+                    key = tuple(info[x][0] for x in range(i, i + k))
+                    for members in (self._exact.get(key), self._pair_at(words, i, key)):
+                        if members:
+                            group = self._group(SCORE["exact"], "exact", "exact name", members)
+                            kept.extend(self._pick(text, words, i, i + k, (group,)))
             if own:
                 fold_at[words[i][0]] = f
                 kept.extend(self._pick(text, words, i, i + 1, own))
@@ -1377,6 +1388,13 @@ class Matcher:
             return not _known_first(ctx, g)
         return True
 
+    def _pair_at(self, words, i: int, key: tuple[str, ...]) -> list:
+        """The persons whose surname of two words (Le Pen: see _PARTICLES) words i, i + 1 are,
+        the second capitalised as a name is ("le pen" in a text is no name)."""
+        if len(key) != 2 or not words[i + 1][2][0].isupper():
+            return []
+        return self._pairs.get(key, [])
+
     def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
         word = words[i][2]
         for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
@@ -1390,7 +1408,7 @@ class Matcher:
                 continue
             key = tuple(fold(words[i + k][2]) for k in range(n))
             word_only = n == 1 and not word[0].isupper() and cased and self._lower_is_word(f)
-            for idx, alias, person in self._exact.get(key, ()):
+            for idx, alias, person in [*self._exact.get(key, ()), *self._pair_at(words, i, key)]:
                 c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                           "exact name" if n > 1 else "exact name part", person)
                 if word_only:

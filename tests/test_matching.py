@@ -604,3 +604,14 @@ def test_a_short_surname_after_a_particle_is_found_as_two_words(surname, particl
     for text in (f"Jean-Marie {particle} {surname} said.",
                  f"On Monday {particle.lower()} {surname.lower()} was there."):
         assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
+@pytest.mark.parametrize(("name", "word"), [("Israel Katz", "Kazakh"), ("Israel Katz", "Katzami"),
+                                            ("Sergei Lavrov", "Лавровах")])
+def test_a_plural_ending_makes_no_case_form_of_a_name(name, word):
+    """Persons and places are singular: -akh, -am, -ami (-ах, -ам, -ами) made "Russian and
+    Kazakh authorities" a mention of Israel Katz."""
+    m = Matcher.compile([Entity(id="p", name=name, type="person",
+                                aliases=("Лавров",) if "Lavrov" in name else ())])
+    text = f"Russian and {word} authorities met."
+    assert m.match(text) == m.match_reference(text) == [], m.explain(text)

@@ -615,3 +615,20 @@ def test_a_plural_ending_makes_no_case_form_of_a_name(name, word):
                                 aliases=("Лавров",) if "Lavrov" in name else ())])
     text = f"Russian and {word} authorities met."
     assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(word=st.from_regex(r"[BDKLMNPRTVZ][aeiou][lnrst][aeiou][nvk]", fullmatch=True),
+       number=st.integers(1, 400), other=st.integers(1, 400))
+def test_a_name_ending_in_a_number_needs_that_number(word, number, other):
+    """Power of Siberia 2 is not Power of Siberia (1), nor Nord Stream 2 Nord Stream."""
+    m = Matcher.compile([Entity(id="n", name=f"{word} Stream {number}", type="org")])
+    for text in (f"Gas flows through {word} Stream {number} today.",
+                 f"Gas flows through {word} Stream-{number}."):
+        assert [h.entity_id for h in m.match(text)] == ["n"], m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+    texts = [f"Gas flows through {word} Stream today.", f"{word} Stream {number}.5 bn"]
+    if other != number:
+        texts.append(f"Gas flows through {word} Stream {other} today.")
+    for text in texts:
+        assert m.match(text) == m.match_reference(text) == [], m.explain(text)

@@ -121,6 +121,11 @@ matka ojciec brat siostra wdowa mąż wnuk wnuczka rodzina manželka dcera otec 
 _PARTICLES = frozenset("le la de du des van von der den di da del della dos das ter ten al el "
                        "bin ibn".split())
 
+# A number that ends a name (Nord Stream 2, Power of Siberia 2) is part of it: words skip
+# digits, so the number after a match is checked on its own.
+_LAST_NUMBER = re.compile(r"(?<![\d.,])(\d+)\W*$")
+_NUMBER_AFTER = re.compile(r"[\s\-\u2010-\u2013\u00a0]*(\d+)(?![\d.,]\d)")
+
 # Scores by method; the edit distance lowers them further.
 SCORE = {"exact": 100.0, "translit": 95.0, "inflection": 92.0, "fuzzy": 88.0}
 
@@ -597,6 +602,7 @@ class Matcher:
         self._initials: dict[int, frozenset[str]] = {}
         self._watch_first: set[str] = set()
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
+        self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
         self._given_after: dict[int, tuple[str, ...]] = {}
@@ -625,7 +631,8 @@ class Matcher:
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
         m._special = frozenset(i for i, e in enumerate(m.entities)
-                               if e.threshold is not None or e.exclude or i in m._given_after)
+                               if e.threshold is not None or e.exclude or i in m._given_after
+                               or i in m._numbers)
         by_first: dict[str, set[int]] = {}
         for e, mine in m._first_skels.items():
             for sk in mine:
@@ -682,6 +689,9 @@ class Matcher:
         if ent.exclude:
             self._excludes[idx] = tuple(
                 tuple(fold(w) for _, _, w in word_spans(p)) for p in ent.exclude)
+        numbers = {m.group(1) if m else "" for m in map(_LAST_NUMBER.search, ent.names)}
+        if len(numbers) == 1 and "" not in numbers:  # Nord Stream 2, Power of Siberia 2
+            self._numbers[idx] = numbers.pop()
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
         f = fold(word)
@@ -1466,6 +1476,12 @@ class Matcher:
         for phrase in self._excludes.get(c.entity, ()):
             if self._inside_phrase(words, c.i, c.j, phrase):
                 return f"excluded phrase '{' '.join(phrase)}'"
+        number = self._numbers.get(c.entity)
+        if number:
+            end = words[c.j - 1][1]
+            after = _NUMBER_AFTER.match(text, end, end + 40)
+            if after is None or after.group(1) != number:
+                return f"not followed by its number {number}"
         return ""
 
     def _given_after_reject(self, text, words, c: _Cand) -> str:

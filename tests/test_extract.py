@@ -64,6 +64,18 @@ def test_html_keeps_visible_text_only():
     assert "Kyiv\nLviv" in text
 
 
+@pytest.mark.parametrize("page", [
+    '<html><head><meta charset="utf-8"><title>Lavrov warns</title>\n<body><p>Putin visited '
+    'Mariupol.</p></body></html>',
+    "<html><head><title>Lavrov warns</title>\n<div>Putin visited Mariupol.</div></html>",
+    "<html><head><title>Lavrov warns</title></head><body>Putin visited Mariupol.</body></html>"])
+def test_html_without_a_closed_head_keeps_its_body_and_title(page):
+    """</head> is optional: a parser that leaves the body inside an unclosed head must not
+    lose it with the head; the title is a headline, screened too."""
+    text = html_to_text(page)
+    assert "Putin visited Mariupol." in text and "Lavrov warns" in text, text
+
+
 def test_extract_sniffs_html_without_suffix():
     text, _ = extract("drop.txt", b"<!DOCTYPE html><html><body><p>Kyiv</p></body></html>")
     assert text == "Kyiv"

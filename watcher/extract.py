@@ -49,7 +49,9 @@ _MAGIC = {
 }
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_SNIFF = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.I)
-_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+# Not "head": html.parser leaves a body after an unclosed <head> (</head> is optional) inside
+# it, and the head's only text is its <title>, a headline to screen too.
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg")
 _BLOCK_TAGS = ("p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
                "section", "article", "header", "footer", "blockquote", "pre", "title", "dd",
                "dt", "figcaption", "aside", "nav", "main", "ul", "ol", "table", "hr")

@@ -995,7 +995,9 @@ class Matcher:
         """Whether capitalised word j, after a name, may be a surname: a watched name part is,
         else not a word capitalised by its headline ("Sofia Hosts Summit", "BERAN IN
         FLORIDA": see _title_word)."""
-        return bool(self._word(words[j][2])[1]) or not _title_word(text, words, j)
+        word = words[j][2]
+        return not _title_word(text, words, j) or bool((self._cache.get(word) or
+                                                        self._word(word))[1])
 
     # -- a whole text ----------------------------------------------------------------------------
 

@@ -590,8 +590,11 @@ class Store:
     def outbox_counts(self) -> dict[str, int]:
         """pending (never tried), failed (pending, tried and failed), sent, dead."""
         with self.session() as s:
-            rows = s.exec(select(OutboxRow.status, OutboxRow.attempts > 0, func.count())
-                          .group_by(OutboxRow.status, OutboxRow.attempts > 0)).all()
+            # grouped by the label: PostgreSQL refuses `GROUP BY attempts > $2` for a
+            # `SELECT attempts > $1`, the same expression bound twice
+            tried = (OutboxRow.attempts > 0).label("tried")
+            rows = s.exec(select(OutboxRow.status, tried, func.count())
+                          .group_by(OutboxRow.status, tried)).all()
         out = {"pending": 0, "failed": 0, "sent": 0, "dead": 0}
         for status, tried, n in rows:
             out["failed" if status == "pending" and tried else status] += n

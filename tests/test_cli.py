@@ -11,7 +11,7 @@ import os
 
 import pytest
 import yaml
-from conftest import WATCHLIST, run_cli, wait_for
+from conftest import ENGINES, WATCHLIST, run_cli, wait_for
 
 SCAN_KEYS = {"file", "entity_id", "name", "start", "end", "text", "alias", "score"}
 
@@ -255,6 +255,42 @@ def test_root_never_makes_the_services_database(tmp_path):
         result = run_cli(*command, "--config", str(config))
         assert result.returncode != 0 and "is another user's" in result.stderr, command
     assert not (tmp_path / "data" / "watcher.db").exists()
+
+
+@ENGINES
+def test_every_database_command_works_on_both_engines(tmp_path, db_url):
+    """The operator's commands over a database with documents, hits, failed files and
+    messages in each state (on PostgreSQL `watcher outbox` once crashed on its GROUP BY)."""
+    from watcher.models import Hit, Mention
+    from watcher.store import Store
+
+    store = Store(db_url)
+    hit = Hit("putin", "Vladimir Putin", 0, 5, "Putin", "Putin", 100.0)
+    mention = Mention("Putin", "Putin", 100.0, "exact", "", 0, 5, "", " spoke")
+    store.save_document(path="/in/a.txt", sha256="a" * 64, size=12, mtime_ns=1,
+                        encoding="utf-8", hits=[(hit, mention)], pending=[])
+    store.save_failure(path="/in/b.bin", sha256="", size=3, mtime_ns=1, ctime_ns=1,
+                       error="binary")
+    store.add_messages([{"entry": "e", "title": f"t{k}", "body": "b"} for k in range(3)])
+    ids = [m.id for m in store.outbox()]
+    store.mark_failed(ids[0], "HTTP 500", retry_at=None)
+    store.mark_sent(ids[1])
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({"inbox": str(tmp_path / "in"), "database": db_url,
+                                      "watchlist": str(watchlist(tmp_path))}))
+    cfg = ("--config", str(config))
+    for command, expect in ((["status"], "documents"), (["hits"], "Putin"),
+                            (["hits", "--format", "csv"], "a" * 64), (["files"], "binary"),
+                            (["outbox"], "1 pending, 0 failed, 1 sent, 1 dead"),
+                            (["outbox", "--format", "jsonl"], "HTTP 500"),
+                            (["outbox", "retry"], "1"), (["silence", "add", "--entity", "putin",
+                                                          "--for", "1h"], "silence 1"),
+                            (["silence", "list"], "putin"), (["route-test", "--entity", "putin"],
+                                                             "silenced"),
+                            (["migrate"], "")):
+        result = run_cli(*command, *cfg)
+        assert result.returncode == 0 and expect in result.stdout, (command, result.stdout,
+                                                                    result.stderr)
 
 
 def test_commands_that_send_nothing_run_without_the_notify_secrets(tmp_path, monkeypatch):

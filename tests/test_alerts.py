@@ -406,6 +406,23 @@ def test_a_silence_that_ended_while_a_hit_waited_still_covers_it(world, http_sin
     assert [b["title"] for b in http_sink.received()] == ["watcher: Gazprom in a.txt"]
 
 
+def test_a_silence_also_covers_what_a_cooldown_held(world, http_sink):
+    """A silence added while a cooldown holds a hit: the held hit is silenced too, not sent
+    when the cooldown ends (a desk silences an entity to stop hearing of it)."""
+    w = world([{"url": http_sink.url(), "repeat_interval": "90s"}])
+    w.drop("a.txt", PUTIN.format(n=1))
+    w.tick()
+    w.clock.advance(seconds=3)
+    w.drop("b.txt", PUTIN.format(n=2))
+    w.tick()
+    assert len(http_sink.received()) == 1 and w.store.counts()["waiting"] == 1
+    w.clock.advance(seconds=2)
+    w.store.add_silence("putin", w.clock.now + timedelta(hours=1), "enough")
+    w.clock.advance(seconds=120)
+    w.tick()
+    assert len(http_sink.received()) == 1 and w.store.counts()["waiting"] == 0
+
+
 # -- safe text --------------------------------------------------------------------------------
 
 def test_hostile_document_gives_a_slack_payload_with_nothing_live(world, slack):

@@ -101,7 +101,7 @@ def plan_immediate(entry: NotifyEntry, items: Sequence[Item],
     plan = Plan()
     live = []
     for item in items:
-        if not item.held and is_silenced(silences, item.entity_id, item.created_at, now):
+        if is_silenced(silences, item.entity_id, item.created_at, now):  # held ones too
             plan.silenced.append(item.id)
         else:
             live.append(item)

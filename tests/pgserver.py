@@ -76,8 +76,9 @@ class PgServer:
         for _attempt in range(5):
             self.port = _free_port()
             try:
+                self._options = " ".join(options).format(port=self.port)
                 self._run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
-                          "-t", "60", "-o", " ".join(options).format(port=self.port), "start")
+                          "-t", "60", "-o", self._options, "start")
                 break
             except subprocess.CalledProcessError:
                 time.sleep(0.2)  # the port was taken in between: try another
@@ -115,6 +116,15 @@ class PgServer:
         """Stop and start the server (fast shutdown): every client connection is cut."""
         self._run(str(self._bindir / "pg_ctl"), "-D", str(self.root / "data"), "-l",
                   str(self.root / "server.log"), "-m", "fast", "-w", "-t", "60", "restart")
+
+    def pause(self) -> None:
+        """Stop the server (fast shutdown), keeping its data: an outage, until resume()."""
+        self._run(str(self._bindir / "pg_ctl"), "-D", str(self.root / "data"), "-m", "fast",
+                  "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        self._run(str(self._bindir / "pg_ctl"), "-D", str(self.root / "data"), "-l",
+                  str(self.root / "server.log"), "-w", "-t", "60", "-o", self._options, "start")
 
     def stop(self) -> None:
         if self.root is None:

@@ -190,3 +190,33 @@ def test_a_postgresql_restart_mid_run_loses_nothing(group, pg_server, http_sink,
     assert sum(n - 1 for n in titles.values()) <= 1, titles.most_common(3)
     assert daemon.proc.poll() is None, daemon.log()
     assert daemon.stop() == 0
+
+
+def test_a_database_outage_ends_healthy_and_logs_one_line_per_job(group, pg_server, http_sink,
+                                                                    tmp_path):
+    """PostgreSQL down for seconds while files arrive: every file stored once after, every
+    daemon healthy again (a retry it parked for another daemon kept it "storing fails" for
+    good), and the outbox says so in one line, not a traceback a second."""
+    if os.environ.get("WATCHER_TEST_PG_URL"):
+        pytest.skip("needs the tests' own PostgreSQL server to stop")
+    db_url, start = group
+    daemons = start(2, [{"url": http_sink.url()}], rescan_interval="30s")
+    pg_server.pause()
+    try:
+        names = drop_files(tmp_path / "inbox", 20)
+        wait_for(lambda: all("will retry" in d.log() for d in daemons), timeout=30,
+                 what="storing to fail in each daemon")
+        time.sleep(3)
+    finally:
+        pg_server.resume()
+    titles = wait_stored_and_alerted(db_url, http_sink, 20, timeout=120)
+    assert {t.rsplit(" ", 1)[1] for t in titles} == set(names)
+
+    def healthy(d: Daemon) -> bool:
+        return json.loads((d.data / "status.json").read_text())["healthy"]
+
+    for d in daemons:
+        wait_for(lambda d=d: healthy(d), timeout=30, what="each daemon healthy again")
+        log = d.log()
+        assert log.count("outbox: database unreachable") <= 1, log[-3000:]
+        assert "raised an exception" not in log and "Traceback" not in log, log[-3000:]

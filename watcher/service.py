@@ -26,7 +26,7 @@ from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
 from .pipeline import Pipeline, printable, same_version
 from .scheduler import Jobs, next_runs
-from .store import Store, sqlite_path
+from .store import Store, is_transient, sqlite_path
 
 log = logging.getLogger("watcher")
 
@@ -190,6 +190,7 @@ class Service:
         # second, a busy one at each step of its file (read, each chunk matched, stored)
         self.heartbeats: dict[str, float] = {}
         self._store_failures: dict[str, int] = {}  # path -> database errors in a row
+        self._db_down: set[str] = set()  # jobs (outbox, heartbeat) the database fails
         self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
                       "last_error": "", "reloads": 0, "overflows": 0}
@@ -306,7 +307,10 @@ class Service:
                 if wait > 0:
                     self.queue.put(path, wait, quiet=True)  # takes effect at done()
                     continue
-                if path not in self.adopted and self.group.elsewhere(path):
+                # a file this daemon failed to store is retried here, not parked: else it
+                # would stay a storing failure (unhealthy) after another daemon took it
+                if path not in self.adopted and path not in self._store_failures and \
+                        self.group.elsewhere(path):
                     self.parked.append(path)
                     continue
                 self.adopted.discard(path)
@@ -332,6 +336,7 @@ class Service:
         for path in batch:
             st = _stat(path)
             if st is not None and same_version(seen.get(printable(path)), st):
+                self._store_failures.pop(path, None)
                 continue  # handled by its owner, as it is now
             self.adopted.add(path)
             self.queue.put(path)  # through the queue: one worker per path
@@ -365,8 +370,31 @@ class Service:
 
     def drain_outbox(self) -> int:
         """Due pending notifications become messages (notify policy); due messages are sent."""
-        self.dispatcher.flush()
-        return self.dispatcher.drain(stop=self.stop_event)
+        try:
+            self.dispatcher.flush()
+            sent = self.dispatcher.drain(stop=self.stop_event)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            self._database_fails("outbox", exc)  # the next run (a second) tries again
+            return 0
+        self._database_works("outbox")
+        return sent
+
+    def _database_fails(self, job: str, exc: BaseException) -> None:
+        """One line when a job first finds the database gone (not a traceback a second)."""
+        if job in self._db_down:
+            log.debug("%s: database still unreachable: %s", job, exc)
+            return
+        self._db_down.add(job)
+        cause = getattr(exc, "orig", None) or exc
+        log.warning("%s: database unreachable (%s: %s); trying again", job,
+                    type(cause).__name__, str(cause).strip().splitlines()[0])
+
+    def _database_works(self, job: str) -> None:
+        if job in self._db_down:
+            self._db_down.discard(job)
+            log.info("%s: database reachable again", job)
 
     def run_digest(self, key: str) -> None:
         """A digest entry's scheduled run: once for the whole group of daemons."""
@@ -384,7 +412,12 @@ class Service:
         try:
             self.group.heartbeat(**self._group_stats())
         except Exception as exc:  # noqa: BLE001 - the next beat tries again
-            log.warning("heartbeat failed: %s", exc)
+            if not is_transient(exc):
+                log.warning("heartbeat failed: %s", exc)
+            else:
+                self._database_fails("heartbeat", exc)
+            return
+        self._database_works("heartbeat")
 
     def _group_stats(self) -> dict:
         return {"processed": self.stats["processed"], "failed": self.stats["failed"],

@@ -298,6 +298,30 @@ def test_inbox_deleted_and_recreated(make_daemon):
     assert d.stop() == 0
 
 
+def test_an_inbox_gone_is_unhealthy_and_told_until_it_is_back(make_daemon, http_sink):
+    """A mount lost or a folder moved away: the daemon is blind, so status says unhealthy
+    and the health entries hear it, once; moved back (the same folder, the same inode, which
+    the old watch still follows), it is healthy and the health entries hear that too."""
+    import json
+
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "ops", "health": True}]).start()
+    away = d.inbox.with_name("inbox.away")
+    d.inbox.rename(away)
+    wait_for(lambda: any(m["title"].endswith("inbox gone") for m in http_sink.received()),
+             what="the health alert")
+    status = json.loads((d.data / "status.json").read_text())
+    assert not status["healthy"] and "is gone (since" in status["problems"][0]
+    (away / "meanwhile.txt").write_text("Kyiv, while the inbox was away")
+    away.rename(d.inbox)
+    wait_for(lambda: any(m["title"].endswith("inbox back") for m in http_sink.received()),
+             what="the all-clear")
+    wait_for(lambda: json.loads((d.data / "status.json").read_text())["healthy"],
+             what="healthy again")
+    wait_for(lambda: d.count("documents") == 1, what="what arrived meanwhile screened")
+    assert sum(m["title"].endswith("inbox gone") for m in http_sink.received()) == 1
+    assert d.stop() == 0
+
+
 def _can_mount_tmpfs(where: Path) -> bool:
     where.mkdir(parents=True, exist_ok=True)
     ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)],

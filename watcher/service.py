@@ -199,7 +199,7 @@ class Service:
         self._rescan_wanted = threading.Event()
         self.rescanner: threading.Thread | None = None
         self._inbox_id = None
-        self._inbox_missing = False
+        self._inbox_gone: datetime | None = None  # since when the inbox folder is missing
         self.watchdog_interval = watchdog_interval()
         self._last_ping = 0.0
 
@@ -505,7 +505,9 @@ class Service:
         found += [f"{name} made no progress for {now - beat:.0f} s"
                   for name, beat in list(self.heartbeats.items())
                   if now - beat > self.stall_timeout]
-        if not self.inbox.alive() and not self._inbox_missing:
+        if self._inbox_gone is not None:
+            found.append(_inbox_gone(self.settings.inbox, self._inbox_gone))
+        elif not self.inbox.alive():
             found.append("the inbox observer is not running")
         if not self.jobs.scheduler.running:
             found.append("the scheduler is not running")
@@ -540,7 +542,10 @@ class Service:
         now = time.monotonic()
         if self.watchdog_interval is None or now - self._last_ping < self.watchdog_interval:
             return
-        problems = self.problems()
+        # a vanished inbox makes the daemon unhealthy but not worth a restart: no restart
+        # brings the folder (a mount) back, and the daemon watches for it itself
+        problems = [p for p in self.problems() if self._inbox_gone is None or
+                    p != _inbox_gone(self.settings.inbox, self._inbox_gone)]
         if problems:
             if self._last_ping >= 0:  # log once per unhealthy spell, not at every tick
                 log.error("unhealthy, not pinging the systemd watchdog: %s", "; ".join(problems))
@@ -556,15 +561,23 @@ class Service:
         """Watch the inbox again when it was deleted and recreated, or replaced (a folder
         moved over it): the old watch follows the old folder, or stopped with it."""
         ident = _identity(self.settings.inbox)
-        if ident == self._inbox_id and self.inbox.alive():
-            return
         if ident is None:
-            if not self._inbox_missing:  # say it once; waiting is not a failure
+            if self._inbox_gone is None:  # said once: the health entries hear it too
+                self._inbox_gone = datetime.now(UTC)
                 log.error("inbox %s is gone; waiting for it to be created again",
                           self.settings.inbox)
                 self._error(f"inbox {self.settings.inbox} is gone")
-                self._inbox_missing = True
+                self._health("inbox gone", f"The inbox {self.settings.inbox} is gone: no file "
+                             "is screened until it is back (a mount lost, a folder moved?).")
             return
+        if self._inbox_gone is not None:
+            log.warning("inbox %s is back", self.settings.inbox)
+            self._health("inbox back", f"The inbox {self.settings.inbox} is back; what "
+                         "arrived meanwhile is screened now.")
+            self._inbox_gone = None
+            self.request_rescan()
+        if ident == self._inbox_id and self.inbox.alive():
+            return  # (moved away and back: the watch followed it)
         log.warning("inbox %s was removed or replaced; watching it again",
                     self.settings.inbox)
         try:
@@ -572,7 +585,7 @@ class Service:
         except OSError as exc:
             log.error("cannot watch %s: %s", self.settings.inbox, exc)
             return
-        self._inbox_id, self._inbox_missing = ident, False
+        self._inbox_id = ident
         self.request_rescan()  # what was dropped before the new watch
 
     def tick(self) -> None:
@@ -640,6 +653,10 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path, follow_symlinks=False)
     except OSError:
         return None
+
+
+def _inbox_gone(inbox: Path, since: datetime) -> str:
+    return f"the inbox {inbox} is gone (since {since:%Y-%m-%d %H:%M:%S} UTC)"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

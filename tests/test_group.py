@@ -242,3 +242,30 @@ def test_lease_is_a_config_key(tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - any config error
         (tmp_path / "d.yaml").write_text("inbox: i\nwatchlist: w.yaml\nlease: soon\n")
         load_settings(tmp_path / "d.yaml")
+
+
+@ENGINES
+def test_daemons_split_the_files_of_a_shared_inbox_only(db_url, tmp_path):
+    """Daemons on one inbox (they see each other's marker in it) split its files, each
+    path to one of them; a daemon on an inbox of its own (a folder per host, on the same
+    database) defers none of its files to the others, who cannot see them."""
+    shared, own = tmp_path / "shared", tmp_path / "own"
+    shared.mkdir()
+    own.mkdir()
+    groups = []
+    for name, inbox in (("a", shared), ("b", shared), ("c", own)):
+        group = Group(Store(db_url), LEASE, inbox)
+        group.id = f"{group.id}-{name}"  # three daemons of one process
+        group.join()
+        groups.append(group)
+    a, b, c = groups
+    for group in groups:
+        group._refresh_members()
+    paths = [str(shared / f"f{i}.txt") for i in range(60)]
+    assert all(a.elsewhere(p) != b.elsewhere(p) for p in paths)
+    assert 10 < sum(a.elsewhere(p) for p in paths) < 50
+    assert not any(c.elsewhere(str(own / f"f{i}.txt")) for i in range(60))
+    a.leave()
+    b._refresh_members()
+    assert not any(b.elsewhere(p) for p in paths)  # alone on the inbox now
+    assert [m.name for m in shared.iterdir()] == [b._marker(b.id).name]

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import threading
 import time
 import zlib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from .store import Store, utcnow
 
@@ -35,15 +37,16 @@ def daemon_id(started: datetime) -> str:
 class Group:
     """This daemon's membership of the group that shares the database."""
 
-    def __init__(self, store: Store, lease: timedelta):
+    def __init__(self, store: Store, lease: timedelta, inbox: Path | None = None):
         self.store = store
         self.lease = lease
+        self.inbox = inbox  # shared with the daemons whose marker it shows (see _mark)
         self.started = utcnow()
         self.id = daemon_id(self.started)
         self._local = threading.local()  # per worker thread: the claim it holds
         self._unreleased: set[str] = set()  # claims whose release failed: retried on heartbeat
         self._lock = threading.Lock()
-        self.members: list[str] = []  # ids of the live daemons, refreshed on every heartbeat
+        self.members: list[str] = []  # live daemons on this inbox, refreshed on heartbeats
         self._members_at = 0.0  # time.monotonic() of the last refresh
 
     @property
@@ -55,7 +58,28 @@ class Group:
     def join(self) -> None:
         self.store.register_daemon(self.id, socket.gethostname(), os.getpid(), self.started)
         self._bury_dead_neighbours()
+        self._mark()
         self._refresh_members()
+
+    def _marker(self, daemon: str) -> Path | None:
+        if self.inbox is None:
+            return None
+        return self.inbox / (".watcher-daemon-" + re.sub(r"[^\w.-]", "_", daemon))
+
+    def _mark(self) -> None:
+        """Leave a hidden file in the inbox that says this daemon watches it: the daemons
+        that see each other's markers share one inbox (one folder, or one network share
+        mounted anywhere) and split its files; daemons on separate inboxes (a folder per
+        host, even at the same path) see none and split nothing. Without write access to
+        the inbox, this daemon handles all it sees itself (claims keep that exactly-once)."""
+        marker = self._marker(self.id)
+        if marker is None or marker.exists():
+            return
+        try:
+            marker.touch()
+        except OSError as exc:
+            log.info("inbox not marked as watched by this daemon (%s): it shares its files "
+                     "with no other daemon", exc)
 
     def _bury_dead_neighbours(self) -> None:
         """A daemon of this host whose process is gone (killed, crashed) is dead now, not a
@@ -74,14 +98,20 @@ class Group:
         for sha in pending:
             self._release(sha)
         self.store.heartbeat(self.id, self.lease, **stats)
+        self._mark()  # again after the inbox was recreated
         self._refresh_members()
 
     def _refresh_members(self) -> None:
         self._members_at = time.monotonic()
-        self.members = self.store.live_daemons(self.lease)
+        live = self.store.live_daemons(self.lease)
+        mine = self._marker(self.id)
+        if mine is None or not mine.exists():
+            self.members = []  # nothing to share (or no way to tell with whom)
+            return
+        self.members = [d for d in live if d == self.id or self._marker(d).exists()]
 
     def elsewhere(self, path: str) -> bool:
-        """Whether `path` is another live daemon's share of a shared inbox.
+        """Whether `path` is the share of another live daemon on this inbox.
 
         Each path hashes to one live member. A daemon handles its own share first and the
         others' only when it has nothing else to do: so daemons on one inbox seldom read the
@@ -103,6 +133,9 @@ class Group:
 
     def leave(self, **stats) -> None:
         self.store.leave(self.id, **stats)
+        marker = self._marker(self.id)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
 
     # -- documents -------------------------------------------------------------------------
 

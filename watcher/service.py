@@ -165,7 +165,8 @@ class Service:
         self.store = Store(settings.database_url)
         self._db_file = sqlite_path(settings.database_url)
         self._db_identity = _identity(self._db_file) if self._db_file else None
-        self.group = Group(self.store, settings.lease)  # several daemons on one database
+        # several daemons on one database (and perhaps one inbox)
+        self.group = Group(self.store, settings.lease, settings.inbox)
         # other daemons' share of a shared inbox, done when idle; the oldest are dropped past
         # the cap (their owner does them, or the periodic rescan finds what it could not)
         self.parked: collections.deque[str] = collections.deque(maxlen=PARKED_MAX)
@@ -462,10 +463,10 @@ class Service:
     # -- life cycle ------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.inbox.start()  # (made first if missing: the group marks it as watched)
+        self._inbox_id = _identity(self.settings.inbox)
         self.group.join()
         self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
-        self.inbox.start()
-        self._inbox_id = _identity(self.settings.inbox)
         self._watchlist_observer = watch_file(self.settings.watchlist, self.schedule_reload,
                                               self.watchlist_gone)
         self.jobs.add_drain(self.settings.outbox_interval, self.drain_outbox)

@@ -220,3 +220,30 @@ def test_a_database_outage_ends_healthy_and_logs_one_line_per_job(group, pg_serv
         log = d.log()
         assert log.count("outbox: database unreachable") <= 1, log[-3000:]
         assert "raised an exception" not in log and "Traceback" not in log, log[-3000:]
+
+
+def test_a_daemon_started_before_its_database_server_waits_for_it(pg_server, tmp_path):
+    """A host booting beside the database: the server refuses connections for a while. The
+    daemon waits for it (exiting would make systemd give up within half a minute) and then
+    works as usual; a wrong database name is no reason to wait."""
+    if os.environ.get("WATCHER_TEST_PG_URL"):
+        pytest.skip("needs the tests' own PostgreSQL server to stop")
+    db_url = pg_server.create_db()
+    d = Daemon(tmp_path, database=db_url)
+    pg_server.pause()
+    try:
+        d.start(wait_ready=False)
+        wait_for(lambda: "waiting for it" in d.log(), timeout=30, what="the daemon waiting")
+        assert d.proc.poll() is None, d.log()
+    finally:
+        pg_server.resume()
+    wait_for(lambda: "READY=1" in d.read_notifications(), timeout=60, what="READY=1")
+    d.drop("a.txt", "Vladimir Putin spoke in Kyiv.")
+    wait_for(lambda: pg_query(db_url, "SELECT count(*) FROM documents") == [(1,)],
+             what="the document stored")
+    assert d.stop() == 0
+    pg_server.drop_db(db_url)
+    (tmp_path / "wrong").mkdir()
+    wrong = Daemon(tmp_path / "wrong", database=db_url.rsplit("/", 1)[0] + "/no_such_db")
+    wrong.start(wait_ready=False)
+    assert wrong.proc.wait(timeout=30) != 0 and "waiting for it" not in wrong.log()

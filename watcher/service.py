@@ -6,6 +6,7 @@ import collections
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -162,7 +163,7 @@ class Service:
         with more_start_time(f"loading the watchlist {settings.watchlist}"):
             watch = self._first_watchlist()
         self.analyser = Analyser(watch, self.processes)
-        self.store = Store(settings.database_url)
+        self.store = _open_store(settings.database_url, self.stop_event)
         self._db_file = sqlite_path(settings.database_url)
         self._db_identity = _identity(self._db_file) if self._db_file else None
         # several daemons on one database (and perhaps one inbox)
@@ -654,6 +655,32 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path, follow_symlinks=False)
     except OSError:
         return None
+
+
+DB_WAIT_FOR = 600.0  # seconds a starting daemon waits for a database server not reachable yet
+_UNREACHABLE = re.compile(r"refused|timeout expired|timed out|starting up|shutting down|"
+                          r"could not translate host name|no route to host|network is "
+                          r"unreachable|server closed the connection", re.IGNORECASE)
+
+
+def _open_store(url: str, stop: threading.Event) -> Store:
+    """The store. A database server not reachable yet (booting beside this host, restarting)
+    is waited for, up to DB_WAIT_FOR, with systemd told: exiting would make systemd give up
+    after its StartLimitBurst, within half a minute. A wrong password or database name is
+    no reason to wait."""
+    deadline, delay = time.monotonic() + DB_WAIT_FOR, 1.0
+    while True:
+        try:
+            return Store(url)
+        except StoreError as exc:
+            if not _UNREACHABLE.search(str(exc)) or stop.is_set() or \
+                    time.monotonic() + delay > deadline:
+                raise
+            if delay == 1.0:
+                log.warning("%s; waiting for it (up to %.0f s)", exc, DB_WAIT_FOR)
+            with more_start_time("waiting for the database"):
+                stop.wait(delay)
+            delay = min(delay * 2, 30.0)
 
 
 def _inbox_gone(inbox: Path, since: datetime) -> str:

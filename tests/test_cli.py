@@ -339,3 +339,27 @@ def test_explain_shows_how_each_candidate_matched_or_why_not(tmp_path):
     assert any(line.startswith("no  ") and "<- overlaps a better hit" in line for line in lines)
     none = run_cli("explain", "--watchlist", str(watchlist(tmp_path)), "Nothing here.")
     assert none.stdout.startswith("no candidate")
+
+
+def test_check_reaches_the_database_server_and_names_a_missing_driver(tmp_path, pg_server):
+    """`check` before a deployment: a database server that refuses, a database that does not
+    exist, a driver not installed are problems (exit 2), named without the password; every
+    other command says the same in one line, not a traceback."""
+    good = pg_server.create_db()
+    base = good.rsplit("/", 1)[0]
+    cases = {good: None, base + "/no_such_db": "no_such_db",
+             good.replace("postgresql+psycopg", "postgresql+pg8000"): "driver is not installed"}
+    for k, (url, expect) in enumerate(cases.items()):
+        config = tmp_path / f"c{k}.yaml"
+        config.write_text(yaml.safe_dump({"inbox": "in", "database": url,
+                                          "watchlist": str(watchlist(tmp_path))}))
+        result = run_cli("check", "--config", str(config))
+        if expect is None:
+            assert result.returncode == 0 and result.stdout.startswith("ok:"), result.stdout
+            continue
+        assert result.returncode == 2 and "database:" in result.stdout, result.stdout
+        assert expect in result.stdout, result.stdout
+        status = run_cli("status", "--config", str(config))
+        assert status.returncode != 0 and "Traceback" not in status.stderr, status.stderr
+        assert expect in status.stderr, status.stderr
+    pg_server.drop_db(good)

@@ -192,6 +192,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     # every notify entry valid on its own is tried too, so that a wrong key elsewhere does
     # not hide a bad URL or schedule until it is fixed
     problems += entry_problems(Path(args.config).resolve(), notify_entries(args.config))
+    if settings is not None:
+        problems += _database_problems(settings)
     for p in problems:
         _out(p)
     if problems:
@@ -207,6 +209,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     for note in Notifier.from_settings(settings).burst_notes():
         _out(f"note: {note}")
     return 0
+
+
+def _database_problems(settings) -> list[str]:
+    """A database server that cannot be reached, or a driver not installed. (A SQLite file
+    is made at the daemon's first start.)"""
+    from .store import Store, sqlite_path
+
+    if sqlite_path(settings.database_url) is not None:
+        return []
+    try:
+        Store(settings.database_url, migrate=False).schema_version()
+    except WatcherError as exc:
+        return [f"{settings.config_path}: database: {exc}"]
+    return []
 
 
 def _notifier(settings):

@@ -278,6 +278,10 @@ class Store:
                 _drop_dead_connections(self.engine)
         except SQLAlchemyError as exc:
             raise self._cannot_open(exc) from None
+        except ImportError as exc:  # postgresql+pg8000:// without pg8000
+            raise StoreError(f"cannot open database {_safe_url(url)}: its driver is not "
+                             f"installed (no module {exc.name!r}; psycopg 3 comes with "
+                             "pip install 'entity-watcher[postgres]')") from None
         if migrate:
             self.migrate()
 
@@ -316,8 +320,11 @@ class Store:
     def schema_version(self) -> str | None:
         from .migrations import current
 
-        with self.engine.connect() as conn:
-            return current(conn)
+        try:
+            with self.engine.connect() as conn:
+                return current(conn)
+        except SQLAlchemyError as exc:
+            raise self._cannot_open(exc) from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -157,6 +157,21 @@ def test_watchlist_edit_takes_effect_and_a_bad_edit_keeps_the_old_one(make_daemo
     assert d.stop() == 0
 
 
+def test_a_watchlist_moved_in_from_another_folder_is_reloaded_at_once(make_daemon, tmp_path):
+    """Ansible's copy, "edit elsewhere, then mv": inotify reports the move in as a created
+    file with no close, which a writer's new file also is; with its content already there,
+    it is complete (it waited a minute for a close that never comes)."""
+    d = make_daemon().start()
+    wl = yaml.safe_load(d.watchlist.read_text())
+    wl["entities"].append({"id": "lavrov", "name": "Sergei Lavrov", "type": "person"})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "wl.new").write_text(yaml.safe_dump(wl, allow_unicode=True), encoding="utf-8")
+    (elsewhere / "wl.new").rename(d.watchlist)
+    wait_for(lambda: "watchlist reloaded" in d.log(), timeout=10, what="the reload")
+    assert d.stop() == 0
+
+
 def test_a_watchlist_half_written_emptied_or_deleted_is_not_taken_in_silence(make_daemon):
     """A writer with the file open is waited for (the first half of a list parses too);
     an emptied list serves but says so; a deleted one keeps the loaded list."""

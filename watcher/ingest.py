@@ -286,12 +286,23 @@ class _FileHandler(FileSystemEventHandler):
             return
         elif kind == "closed":
             self.on_change(0.3)
+        elif kind == "created" and _has_content(self.target):
+            # moved in from another folder (ansible, "edit elsewhere, then mv"): complete;
+            # a writer's first write would follow as "modified" and wait for its close
+            self.on_change(0.3)
         elif kind in ("created", "modified"):
             # a writer still has it open: wait for its close (a half-written list parses
             # too), or a minute without a change for one that never closes
             self.on_change(OPEN_WRITE_SETTLE)
         elif kind in ("deleted", "moved"):
             self.on_gone()
+
+
+def _has_content(path: str) -> bool:
+    try:
+        return os.stat(path).st_size > 0
+    except OSError:
+        return False
 
 
 def watch_file(path: Path, on_change: Callable[[float], None],

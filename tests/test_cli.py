@@ -216,6 +216,27 @@ def test_check_notes_an_entry_a_burst_would_flood(tmp_path):
             if noted else [])
 
 
+def test_check_notes_an_entry_routed_by_a_tag_no_entity_has(tmp_path):
+    """A typo in a routing tag makes an entry that receives nothing, with no error."""
+    tags = sorted({t for e in WATCHLIST["entities"] for t in e.get("tags", [])})
+    assert tags  # else the test shows nothing
+    config = tmp_path / "watcher.yaml"
+    config.write_text(yaml.safe_dump({"inbox": "in", "watchlist": str(watchlist(tmp_path)),
+                                      "notify": [{"url": "json://127.0.0.1:1/a", "name": "typo",
+                                                  "tags": [tags[0] + "x"]},
+                                                 {"url": "json://127.0.0.1:1/b", "name": "half",
+                                                  "tags": [tags[0], "nosuchtag"]},
+                                                 {"url": "json://127.0.0.1:1/c", "name": "ok",
+                                                  "tags": tags}]}))
+    result = run_cli("check", "--config", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    notes = [ln for ln in result.stdout.splitlines() if ln.startswith("note:")]
+    assert notes == [f"note: notify entry 'typo': tag(s) '{tags[0]}x' on no entity of the "
+                     "watchlist: it receives no alert",
+                     "note: notify entry 'half': tag(s) 'nosuchtag' on no entity of the "
+                     "watchlist"]
+
+
 def test_a_token_in_a_url_path_or_query_is_never_shown(tmp_path, http_sink):
     """apprise's privacy form masks a password, not /hooks/TOKEN or ?key=TOKEN: what a
     ${VAR} put there is masked too, however short."""

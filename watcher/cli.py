@@ -206,7 +206,8 @@ def cmd_check(args: argparse.Namespace) -> int:
          f"entities; {len(settings.notify)} notify target(s); {inbox}")
     from .notify import Notifier
 
-    for note in Notifier.from_settings(settings).burst_notes():
+    notifier = Notifier.from_settings(settings)
+    for note in notifier.burst_notes() + notifier.tag_notes(entities):
         _out(f"note: {note}")
     return 0
 

@@ -511,6 +511,20 @@ class Notifier:
                              " min; group_wait (e.g. 1m) makes a burst one message")
         return notes
 
+    def tag_notes(self, entities) -> list[str]:
+        """Entries routed by tags no entity of the watchlist has (a typo: `russsia`): such an
+        entry receives nothing, without any error."""
+        known = {t for e in entities for t in e.tags}
+        notes = []
+        for key, target in self.targets.items():
+            missing = [t for t in target.entry.tags if t not in known]
+            if missing and not target.entry.health:
+                alone = len(missing) == len(target.entry.tags)
+                notes.append(f"notify entry {key!r}: tag(s) {', '.join(map(repr, missing))} "
+                             f"on no entity of the watchlist" +
+                             (": it receives no alert" if alone else ""))
+        return notes
+
     def wait_before_send(self, entry_key: str) -> float:
         """Seconds until the entry's service may be sent to again. apprise spaces requests to
         one service (Slack 1.2 s, email 5.5 s) by sleeping in notify(): the drain sends the

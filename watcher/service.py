@@ -490,6 +490,8 @@ class Service:
             self._health("watchlist invalid at start",
                          "The watchlist file is invalid; the last valid one serves until it is "
                          "fixed.\n" + "\n".join(self._start_problems))
+        for note in self.notifier.tag_notes(self.watch().entities.values()):
+            log.warning("%s", note)
         found = self.rescan()  # catch-up: what arrived while we were down
         log.info("watching %s (%d entities, %d notify target(s), %d worker(s)); "
                  "%d file(s) to catch up", self.settings.inbox, len(self.watch().entities),

@@ -457,7 +457,8 @@ class World:
         self.notifier = Notifier(
             entries, backoff=self.settings.get("backoff", timedelta(seconds=30)),
             max_backoff=self.settings.get("max_backoff", timedelta(hours=1)),
-            retry_for=self.settings.get("retry_for", timedelta(hours=48)))
+            retry_for=self.settings.get("retry_for", timedelta(hours=48)),
+            config_path=self.settings.get("config_path"))
         assert not self.notifier.problems, self.notifier.problems
         self.dispatcher = Dispatcher(self.store, self.notifier, clock=self.clock)
         analyser = Analyser(Watch.compile(self.entities))

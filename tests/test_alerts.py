@@ -619,7 +619,7 @@ def test_a_service_apprise_spaces_out_does_not_hold_up_the_other_targets(
 def test_dead_after_retry_for_raises_a_health_alert(world, http_sink, smtp_sink):
     w = world([{"url": http_sink.url(), "name": "hook"},
                {"url": smtp_sink.url(), "name": "ops", "health": True}],
-              retry_for=timedelta(hours=1))
+              retry_for=timedelta(hours=1), config_path=Path("/etc/watcher/watcher.yaml"))
     http_sink.status = 500
     w.drop("a.txt", "Vladimir Putin spoke.")
     for _ in range(30):
@@ -628,7 +628,10 @@ def test_dead_after_retry_for_raises_a_health_alert(world, http_sink, smtp_sink)
     assert [r["status"] for r in w.outbox("kind = 'alert'")] == ["dead"]
     [mail] = wait_for(lambda: smtp_sink.parsed(), what="the health alert")
     assert mail["subject"] == "alert delivery failed"
-    assert "to hook is dead after" in mail.get_body(("plain",)).get_content()
+    body = mail.get_body(("plain",)).get_content()
+    assert "to hook is dead after" in body
+    # the commands it names work on a service host, where no config is found by default
+    assert "watcher outbox retry --config /etc/watcher/watcher.yaml" in body
     assert w.store.retry("dead") == 1
     http_sink.status = 200
     w.tick()

@@ -206,7 +206,7 @@ class Dispatcher:
         self._dead[row.entry] = (now, 0)
         self.on_health("alert delivery failed",
                        f"Message {row.id} ({row.title}) to {row.entry} is dead after "
-                       f"{row.attempts + 1} attempts: {error}. {_RETRY_HINT}")
+                       f"{row.attempts + 1} attempts: {error}. {self._retry_hint()}")
 
     def _tell_dead(self, now: datetime) -> None:
         """One health alert for the messages of each entry that died since its last one,
@@ -217,10 +217,15 @@ class Dispatcher:
             if count:
                 self.on_health("alert delivery failed",
                                f"{count} more message(s) to {entry} died since "
-                               f"{told:%Y-%m-%d %H:%M} UTC. {_RETRY_HINT}")
+                               f"{told:%Y-%m-%d %H:%M} UTC. {self._retry_hint()}")
                 self._dead[entry] = (now, 0)
             else:
                 del self._dead[entry]
+
+    def _retry_hint(self) -> str:
+        config = self.notifier.config_arg
+        return (f"`watcher outbox{config} --status dead` lists the dead messages; `watcher "
+                f"outbox retry{config}` sends them again.")
 
     def queue_health(self, title: str, body: str) -> None:
         messages = self.notifier.health_messages(title, body)
@@ -228,8 +233,6 @@ class Dispatcher:
             self.store.add_messages(messages)
 
 
-_RETRY_HINT = ("`watcher outbox --status dead` lists the dead messages; `watcher outbox retry` "
-               "sends them again.")
 
 
 def _alerts(rows: list[PendingRow], docs: dict, hits: dict) -> list[Alert]:

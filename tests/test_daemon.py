@@ -215,6 +215,17 @@ def test_a_restart_with_an_invalid_watchlist_serves_the_last_valid_one(make_daem
     d.watchlist.write_text(good.replace("Vladimir Putin", "Vladimir V. Putin"),
                            encoding="utf-8")
     wait_for(lambda: "watchlist reloaded" in d.log(), what="the fixed file's reload")
+    wait_for(lambda: any(m["title"].endswith("watchlist fixed") for m in http_sink.received()),
+             what="the all-clear to the health entry")
+
+    # deleted: told (after a grace for an editor's rename and rewrite), and fixed again
+    saved = d.watchlist.read_text(encoding="utf-8")
+    d.watchlist.rename(d.watchlist.with_suffix(".yaml~"))
+    d.watchlist.write_text(saved, encoding="utf-8")  # an editor's save: nothing to tell
+    d.watchlist.unlink()
+    wait_for(lambda: any(m["title"].endswith("watchlist deleted")
+                         for m in http_sink.received()), what="the health alert of a deletion")
+    assert sum(m["title"].endswith("watchlist deleted") for m in http_sink.received()) == 1
     assert d.stop() == 0
 
 

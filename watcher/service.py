@@ -37,6 +37,7 @@ PARKED_MAX = 20_000
 ADOPT_BATCH = 64  # parked paths taken back at once when idle; own new files wait behind them
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
 STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
+GONE_GRACE = 3.0  # seconds a deleted watchlist may take to be replaced before it is told
 STORE_FAILS_UNHEALTHY = 3  # failed tries of one file to store it that make the daemon unhealthy
 STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
 #                    TimeoutStopSec, so systemd never has to SIGKILL a clean stop)
@@ -160,6 +161,8 @@ class Service:
         self.processes = settings.workers or cores()
         self.cache_dir = settings.data_dir / "cache"
         self._start_problems: list[str] = []  # the watchlist was invalid: told once running
+        self._watchlist_told = False  # the health entries heard of a watchlist problem
+        self._gone_timer: threading.Timer | None = None
         with more_start_time(f"loading the watchlist {settings.watchlist}"):
             watch = self._first_watchlist()
         self.analyser = Analyser(watch, self.processes)
@@ -255,12 +258,17 @@ class Service:
             self._health("watchlist edit rejected",
                          "The watchlist was not reloaded; the previous one keeps serving.\n"
                          + "\n".join(exc.problems))
+            self._watchlist_told = True
             return False
         before = len(self.watch().entities)
         self.analyser.replace(watch)
         self._keep_last_good()
         self.stats["reloads"] += 1
         log.info("watchlist reloaded from %s: %d entities", path, len(watch.entities))
+        if self._watchlist_told:  # the all-clear for what the health entries heard
+            self._watchlist_told = False
+            self._health("watchlist fixed", f"The watchlist {path} was reloaded with "
+                         f"{len(watch.entities)} entities; it serves now.")
         if not watch.entities or len(watch.entities) < before / 2:
             # valid, so served; but an emptied or halved list is more often an accident
             what = f"{len(watch.entities)} entities now, {before} before"
@@ -271,8 +279,23 @@ class Service:
         return True
 
     def watchlist_gone(self) -> None:
+        """Deleted or renamed away: told if no new file is there a little later (an editor
+        saves by renaming the old file away and writing a new one)."""
+        if self._gone_timer is not None:
+            self._gone_timer.cancel()
+        self._gone_timer = threading.Timer(GONE_GRACE, self._watchlist_still_gone)
+        self._gone_timer.daemon = True
+        self._gone_timer.start()
+
+    def _watchlist_still_gone(self) -> None:
+        path = self.settings.watchlist
+        if path.exists():
+            return
         log.warning("the watchlist %s was deleted or renamed: the loaded one keeps serving "
-                    "until a new file is put there", self.settings.watchlist)
+                    "until a new file is put there", path)
+        self._health("watchlist deleted", f"The watchlist {path} was deleted or renamed; the "
+                     "loaded one keeps serving until a new file is put there.")
+        self._watchlist_told = True
 
     def schedule_reload(self, delay: float = 0.3) -> None:
         """Editors save in several steps: wait until the writes settle, then reload once."""
@@ -487,6 +510,7 @@ class Service:
         self.jobs.start()
         self._serve_metrics()
         if self._start_problems:
+            self._watchlist_told = True
             self._health("watchlist invalid at start",
                          "The watchlist file is invalid; the last valid one serves until it is "
                          "fixed.\n" + "\n".join(self._start_problems))

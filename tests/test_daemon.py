@@ -226,6 +226,9 @@ def test_a_restart_with_an_invalid_watchlist_serves_the_last_valid_one(make_daem
     wait_for(lambda: any(m["title"].endswith("watchlist deleted")
                          for m in http_sink.received()), what="the health alert of a deletion")
     assert sum(m["title"].endswith("watchlist deleted") for m in http_sink.received()) == 1
+    # a health message is a warning (chats colour it apart), a hit an info
+    types = {("Putin" in m["title"], m["type"]) for m in http_sink.received()}
+    assert types == {(True, "info"), (False, "warning")}, types
     assert d.stop() == 0
 
 

@@ -173,7 +173,7 @@ class Dispatcher:
             if quiet[row.entry] is not None:  # quiet hours: later, not an attempt
                 self.store.defer([row.id], quiet[row.entry])
                 return 0
-        error = self.notifier.send(row.entry, row.title, row.body, row.body_format)
+        error = self.notifier.send(row.entry, row.title, row.body, row.body_format, row.kind)
         if error is None:
             # with its lease: one commit per message sent, not two
             self.store.mark_sent(row.id, self.group.id if self.group else None)

@@ -536,14 +536,18 @@ class Notifier:
             return 0.0
         return max(0.0, self.spacing(entry_key) - (time.monotonic() - last))
 
-    def send(self, entry_key: str, title: str, body: str, body_format: str) -> str | None:
-        """Deliver one message; return None on success or a reason (no secrets in it)."""
+    def send(self, entry_key: str, title: str, body: str, body_format: str,
+             kind: str = "alert") -> str | None:
+        """Deliver one message; return None on success or a reason (no secrets in it). A
+        health message goes as a warning: chats colour it apart from the hits."""
         target = self.targets.get(entry_key)
         if target is None:
             return f"notify entry {entry_key!r} is no longer configured"
+        notify_type = apprise.NotifyType.WARNING if kind == "health" else apprise.NotifyType.INFO
         with _apprise_log() as capture:
             try:
-                ok = target.apprise.notify(title=title, body=body, body_format=body_format)
+                ok = target.apprise.notify(title=title, body=body, body_format=body_format,
+                                           notify_type=notify_type)
             except Exception as exc:  # noqa: BLE001 - a plugin bug must not kill delivery
                 ok, capture.lines = False, [f"{type(exc).__name__}: {exc}"]
             finally:

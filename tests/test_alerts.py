@@ -526,9 +526,9 @@ def test_fuzz_thousands_of_hostile_bodies_give_zero_live_slack_sequences(world, 
     live = [(p["attachments"][0]["text"], _live_slack(p)) for p in slack.payloads
             if _live_slack(p)]
     assert live == []
-    # and every @ a document wrote is broken by the invisible joiner
+    # and every @ a document wrote that could mention is broken by the invisible joiner
     for p in slack.payloads:
-        assert re.search(r"@(?!\u2060)", p["attachments"][0]["text"]) is None
+        assert LIVE_AT.search(p["attachments"][0]["text"]) is None
 
 
 def test_discord_and_telegram_style_mentions_are_broken(world, http_sink):
@@ -538,7 +538,22 @@ def test_discord_and_telegram_style_mentions_are_broken(world, http_sink):
     message = http_sink.received()[0]["message"]
     assert f"@{WORD_JOINER}everyone @{WORD_JOINER}here [Vladimir Putin] " \
            f"<@{WORD_JOINER}123456>" in message
-    assert re.search(r"@(?!\u2060)", message) is None
+    assert LIVE_AT.search(message) is None
+
+
+def test_an_at_inside_a_word_stays_as_written(world, http_sink):
+    """x@evil.org, desk@reuters/: no chat mentions anyone there, and an address or a path
+    copied from an alert must work."""
+    w = world([{"url": http_sink.url()}])
+    (w.inbox / "desk@reuters").mkdir()
+    w.drop("desk@reuters/a.txt", "Vladimir Putin wrote to press@kremlin.ru.")
+    w.tick()
+    message = http_sink.received()[0]["message"]
+    assert "press@kremlin.ru" in message and "desk@reuters/a.txt" in message, message
+
+
+# an @ a chat could read as a mention: at a word's start, or before a broadcast keyword
+LIVE_AT = re.compile(r"(?<!\w)@(?!\u2060)|@(?=(?:channel|here|everyone)\b)", re.I)
 
 
 def test_templates_override_title_and_body_with_escaped_values(world, slack):

@@ -123,9 +123,18 @@ def escape(s: str, fmt: str, dialect: str = CHAT) -> str:
         s = html.escape(s, quote=True)
     elif fmt == MARKDOWN:
         s = _MD_SPECIAL.sub(r"\\\1", s)
-    if dialect != EMAIL:
-        s = s.replace("@", "@" + WORD_JOINER)
-    return s
+    return s if dialect == EMAIL else _unmention(s)
+
+
+def _unmention(s: str) -> str:
+    """An @ that starts a word (@everyone, @here, @name), or any before channel, here or
+    everyone, joined to what follows by an invisible word joiner: read the same, pings no
+    one. Not other ones inside a word (x@evil.org, desk@reuters/): no chat reads those as
+    mentions, and an address or path copied from an alert must still work."""
+    return _MENTION.sub("@" + WORD_JOINER, s)
+
+
+_MENTION = re.compile(r"(?<!\w)@|@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 
 
 def header_safe(s: str) -> str:
@@ -136,7 +145,7 @@ def header_safe(s: str) -> str:
 def escape_title(s: str, dialect: str) -> str:
     """Titles are plain text in every plugin (apprise escapes Slack's & < > itself)."""
     s = header_safe(s)
-    return s if dialect == EMAIL else s.replace("@", "@" + WORD_JOINER)
+    return s if dialect == EMAIL else _unmention(s)
 
 
 @dataclass(frozen=True)

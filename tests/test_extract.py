@@ -84,3 +84,15 @@ def test_extract_sniffs_html_without_suffix():
 @given(st.text(min_size=1).filter(lambda s: "\x00" not in s and s.isprintable()))
 def test_any_printable_utf8_text_round_trips(text):
     assert decode(text.encode("utf-8")) == (text, "utf-8")
+
+
+@pytest.mark.parametrize(("name", "skipped"), [
+    ("a.txt.part", True), (".hidden.txt", True), ("story.txt~", True), ("sedZ5Sf4l", True),
+    ("4913", True), ("#story.txt#", True), ("story.txt", False), ("sediment.txt", False),
+    ("sedation", False), ("49130.txt", False), ("report#1.txt", False)])
+def test_scratch_files_of_editors_and_tools_are_ignored(name, skipped):
+    """sed -i writes sedXXXXXX beside the file, vim tests a folder with 4913, emacs saves
+    #file#: each was read, or recorded as vanished, as a document."""
+    from watcher.extract import ignored
+
+    assert ignored(f"/inbox/{name}") is skipped

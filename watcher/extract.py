@@ -25,10 +25,16 @@ log = logging.getLogger(__name__)
 TEMP_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload", ".download", ".swp", ".swx", "~")
 
 
+# Editors' and tools' scratch files with no telling suffix: sed -i's sedXXXXXX, vim's 4913
+# (its test of the folder), emacs' #autosave#.
+_SCRATCH = re.compile(r"sed[A-Za-z0-9]{6}|4913|#.*#")
+
+
 def ignored(path: str | os.PathLike) -> bool:
     """Temporary and hidden files are ignored until renamed to their final name."""
     name = os.path.basename(path)
-    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES)
+    return not name or name.startswith(".") or name.lower().endswith(TEMP_SUFFIXES) or \
+        _SCRATCH.fullmatch(name) is not None
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

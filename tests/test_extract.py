@@ -41,6 +41,17 @@ def test_decodes_the_encodings_that_arrive(text, encoding, expected):
     assert found.replace("-", "_") == expected.replace("-", "_")
 
 
+@pytest.mark.parametrize("data", [b"Zelensky\xff\xfe in Kyiv and \xd0\x9b\xd0\xb0\xd0\xb2"
+                                  b"\xd1\x80\xd0\xbe\xd0\xb2", "Київ і Львів".encode() + b"\xff"])
+def test_short_utf8_with_a_few_broken_bytes_stays_utf8(data):
+    """Two bad bytes in a short UTF-8 text: decoded as cp1252 it lost every Cyrillic word
+    and the name glued to them, silently. Valid multi-byte characters two to one say it is
+    UTF-8, read with replacements, the encoding saying how many."""
+    text, encoding = decode(data)
+    assert text == data.decode("utf-8", "replace")
+    assert encoding.startswith("utf-8 (") and "replaced" in encoding
+
+
 def test_utf16_without_bom_is_detected():
     text = "Kyiv and Lviv, " * 20
     assert decode(text.encode("utf-16-le"))[0] == text

@@ -190,12 +190,13 @@ def _strict(data: bytes, encoding: str) -> str:
 
 def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
     """UTF-8 with a few invalid bytes: decoded with U+FFFD for them, the encoding saying how
-    many. Only when valid multi-byte characters outnumber the broken ones four to one; a
-    Latin-1 or cp1251 text has next to no valid UTF-8 sequences and goes to detection."""
+    many. Only when valid multi-byte characters outnumber the broken ones two to one; a
+    Latin-1 or cp1251 text has next to no valid UTF-8 sequences (a capital before ё or і in
+    cp1251, one in ten of its broken ones) and goes to detection."""
     text = data.decode("utf-8", "replace")
     broken = text.count("\ufffd") - data.count("\ufffd".encode())
     multibyte = sum(1 for c in text if c > "\x7f") - broken
-    if broken and multibyte >= 4 * broken:
+    if broken and multibyte >= 2 * broken:
         return text, f"utf-8 ({broken} invalid byte sequence{'s' * (broken != 1)} replaced)"
     return None
 

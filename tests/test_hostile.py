@@ -359,3 +359,21 @@ def test_database_disk_full_keeps_hits_and_retries(make_daemon, tmp_path):
         assert d.stop() == 0
     finally:
         subprocess.run(["umount", "-l", str(data)], capture_output=True)
+
+
+def test_files_that_cannot_be_screened_are_told_to_the_health_entries(make_daemon, http_sink):
+    """A document never checked is news to a watchlist desk: the health entries hear of
+    the first at once, of the next ones at most once an hour; an empty file is none."""
+    d = make_daemon(notify=[{"url": http_sink.url(), "name": "ops", "health": True}],
+                    max_file_size=1000).start()
+    d.drop("empty.txt", "")
+    d.drop("blob.bin", b"\x00\x01\x02binary\x00" * 10)
+    wait_for(lambda: http_sink.received(), what="the health alert")
+    d.drop("big.txt", "Kyiv " * 500)
+    wait_for(lambda: d.count("files", "status = 'failed'") == 3, what="three files recorded")
+    time.sleep(1.5)
+    [message] = http_sink.received()
+    assert message["title"].endswith("files not screened") and message["type"] == "warning"
+    assert "blob.bin: binary" in message["message"] and "watcher files --config" in \
+        message["message"]
+    assert d.stop() == 0

@@ -25,7 +25,7 @@ from .ingest import Inbox, WorkQueue, watch_file
 from .matcher import Watch, compiled_before
 from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
-from .pipeline import Pipeline, printable, same_version
+from .pipeline import EMPTY, Pipeline, printable, same_version
 from .scheduler import Jobs, next_runs
 from .store import Store, is_transient, sqlite_path
 
@@ -37,6 +37,7 @@ PARKED_MAX = 20_000
 ADOPT_BATCH = 64  # parked paths taken back at once when idle; own new files wait behind them
 STORE_RETRY = 5.0  # seconds before a file whose hits could not be stored is tried again,
 STORE_RETRY_MAX = 120.0  # doubling up to this (a disk full for hours: not a line every 5 s)
+UNSCREENED_EVERY = 3600.0  # seconds between health alerts about files not screened
 GONE_GRACE = 3.0  # seconds a deleted watchlist may take to be replaced before it is told
 STORE_FAILS_UNHEALTHY = 3  # failed tries of one file to store it that make the daemon unhealthy
 STOP_GRACE = 10.0  # seconds, in all, for workers to finish their file at shutdown (< 30 s
@@ -195,6 +196,9 @@ class Service:
         # second, a busy one at each step of its file (read, each chunk matched, stored)
         self.heartbeats: dict[str, float] = {}
         self._store_failures: dict[str, int] = {}  # path -> database errors in a row
+        self._unscreened_since: list[str] = []  # files failed since the health entries heard
+        self._unscreened_told = -UNSCREENED_EVERY  # time.monotonic() they last did
+        self._unscreened_lock = threading.Lock()
         self._db_down: set[str] = set()  # jobs (outbox, heartbeat) the database fails
         self.stall_timeout = settings.stall_timeout.total_seconds()
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
@@ -388,6 +392,28 @@ class Service:
         self.stats["hits"] += outcome.hits
         if outcome.status == "failed":
             self._error(f"{outcome.path}: {outcome.error}")
+            if outcome.error != EMPTY:  # (an empty file is read when it is written)
+                self._unscreened(f"{outcome.path}: {outcome.error}")
+
+    def _unscreened(self, what: str) -> None:
+        """A file that could not be screened (binary, too large, unreadable) is news to
+        the health entries: at once, then at most once every UNSCREENED_EVERY with how many
+        more there were (see tell_unscreened)."""
+        with self._unscreened_lock:
+            self._unscreened_since.append(what)
+        self.tell_unscreened()
+
+    def tell_unscreened(self) -> None:
+        now = time.monotonic()
+        with self._unscreened_lock:
+            files = self._unscreened_since
+            if not files or now - self._unscreened_told < UNSCREENED_EVERY:
+                return
+            self._unscreened_since, self._unscreened_told = [], now
+        config = self.notifier.config_arg
+        self._health("files not screened",
+                     f"{len(files)} file(s) could not be screened for the watchlist, e.g. "
+                     f"{files[0]}. `watcher files{config}` lists them with why.")
 
     def _error(self, message: str) -> None:
         """The last error, for status: with its time, as it may have been fixed since."""
@@ -619,6 +645,7 @@ class Service:
     def tick(self) -> None:
         """Every loop turn: inbox still there, status file, systemd watchdog."""
         self.check_inbox()
+        self.tell_unscreened()
         self.write_status()
         self.ping_watchdog()
 

@@ -123,6 +123,8 @@ def test_alerts_go_to_the_log_without_notify_targets(make_daemon):
     d = make_daemon().start()
     d.drop("a.txt", ARTICLE)
     wait_for(lambda: "ALERT Volodymyr Zelensky" in d.log(), what="an alert in the log")
+    d.drop("b.txt", "Kyiv. " * 8)  # five mentions shown, the rest counted
+    wait_for(lambda: "and 3 more mentions" in d.log(), what="the count of the others")
     assert d.stop() == 0
 
 

@@ -237,7 +237,8 @@ def render_entity(alerts: Sequence[Alert], st: Style, rollup: Rollup | None = No
         lines.append(f"{e(name)}: “{_snippet(m, st)}” — score {m.score:.0f}"
                      + (f" (+{more} more in it)" if more > 0 else ""))
     if len(alerts) > MAX_DOCUMENTS:
-        lines.append(f"+{len(alerts) - MAX_DOCUMENTS} more documents: "
+        more = len(alerts) - MAX_DOCUMENTS
+        lines.append(f"+{more} more document{'s' * (more != 1)}: "
                      f"{_hits_command(st, first.entity_id, first.found_at)}")
     if rollup:
         lines.append(rollup_line(rollup, st))

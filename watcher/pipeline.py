@@ -279,4 +279,7 @@ def _free_name(dest: Path) -> Path:
 
 def _alert_line(alert: Alert) -> str:
     words = ", ".join(f"{m.text!r} ({m.method} {m.score:.0f})" for m in alert.mentions[:5])
+    more = len(alert.mentions) - 5
+    if more > 0:  # (`watcher hits` lists them all)
+        words += f" and {more} more mention{'s' * (more != 1)}"
     return f"{alert.entity_name} ({alert.entity_type}) in {alert.path}: {words}"

@@ -247,3 +247,33 @@ def test_a_daemon_started_before_its_database_server_waits_for_it(pg_server, tmp
     wrong = Daemon(tmp_path / "wrong", database=db_url.rsplit("/", 1)[0] + "/no_such_db")
     wrong.start(wait_ready=False)
     assert wrong.proc.wait(timeout=30) != 0 and "waiting for it" not in wrong.log()
+
+
+def test_daemons_running_different_watchlists_are_told_apart(pg_server, tmp_path):
+    """Each daemon matches and routes what it processes with its own watchlist: a group
+    member with another one loses hits silently. Each says so in its log, status in a
+    warning, and daemons on the same one say nothing."""
+    from conftest import WATCHLIST
+
+    db_url = pg_server.create_db()
+    other = {"entities": [e for e in WATCHLIST["entities"] if e["id"] != "putin"]}
+    roots = [tmp_path / name for name in ("a", "b", "c")]
+    for root in roots:
+        root.mkdir()
+    daemons = [Daemon(roots[0], database=db_url, lease="3s"),
+               Daemon(roots[1], database=db_url, lease="3s"),
+               Daemon(roots[2], database=db_url, lease="3s", watchlist=other)]
+    try:
+        for d in daemons:
+            d.start()
+        warned = "runs another watchlist or other notify entries"
+        wait_for(lambda: all(warned in d.log() for d in daemons), timeout=30,
+                 what="each daemon's warning")
+        assert daemons[0].log().count(warned) == 1  # only of c: a and b run the same one
+        assert daemons[2].log().count(warned) == 2
+        out = run_cli("status", "--config", str(daemons[0].config)).stdout
+        assert "warning: the daemons alive run different watchlists" in out, out
+    finally:
+        for d in daemons:
+            d.ensure_stopped()
+        pg_server.drop_db(db_url)

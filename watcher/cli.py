@@ -436,7 +436,7 @@ def _group(store, lease_s: float) -> list[dict]:
                     "claims": d["claims"], "sending": d["leases"],
                     "processed": d["processed"], "failed": d["failed"], "queue": d["queue"],
                     "started": d["started_at"].isoformat(timespec="seconds"),
-                    "last_error": d["last_error"]})
+                    "config": d["config_digest"], "last_error": d["last_error"]})
     return out
 
 
@@ -478,7 +478,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         alive = sum(g["state"] == "alive" for g in group)
         _out(f"group: {alive} daemon(s) alive on this database")
         _print_table(live or group, ["id", "state", "heartbeat_s", "claims", "sending",
-                                     "processed", "failed", "queue", "started"])
+                                     "processed", "failed", "queue", "started", "config"])
+        if len({g["config"] for g in group if g["state"] == "alive" and g["config"]}) > 1:
+            _out("warning: the daemons alive run different watchlists or notify entries "
+                 "(column config): each matches and routes what it processes with its own")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import logging
 import os
@@ -163,6 +164,8 @@ class Service:
         self.cache_dir = settings.data_dir / "cache"
         self._start_problems: list[str] = []  # the watchlist was invalid: told once running
         self._watchlist_told = False  # the health entries heard of a watchlist problem
+        self._digest: tuple[object, str] = (None, "")  # (watch, its config digest)
+        self._told_config: set[str] = set()  # daemons told to run another config
         self._gone_timer: threading.Timer | None = None
         with more_start_time(f"loading the watchlist {settings.watchlist}"):
             watch = self._first_watchlist()
@@ -469,11 +472,42 @@ class Service:
                 self._database_fails("heartbeat", exc)
             return
         self._database_works("heartbeat")
+        try:
+            self._check_group_config()
+        except Exception as exc:  # noqa: BLE001 - a warning only; the next beat tries again
+            log.debug("group config not compared: %s", exc)
 
     def _group_stats(self) -> dict:
         return {"processed": self.stats["processed"], "failed": self.stats["failed"],
                 "queue": len(self.queue) + len(self.parked),
-                "last_error": str(self.stats["last_error"])[:500]}
+                "last_error": str(self.stats["last_error"])[:500],
+                "config_digest": self._config_digest()}
+
+    def _config_digest(self) -> str:
+        """What this daemon matches and routes with, the same across a group as it should
+        be: its watchlist's entities and its notify entries' routing (no URL: no secret)."""
+        watch = self.watch()
+        if self._digest[0] is not watch:
+            ents = [(e.id, e.name, e.type, e.aliases, e.tags, e.threshold, e.exact, e.exclude)
+                    for e in sorted(watch.entities.values(), key=lambda e: e.id)]
+            routes = [(k, t.entry.tags, t.entry.types, t.entry.min_score, t.entry.mode,
+                       t.entry.health) for k, t in sorted(self.notifier.targets.items())]
+            digest = hashlib.sha256(repr((ents, routes)).encode()).hexdigest()[:12]
+            self._digest = (watch, digest)
+        return self._digest[1]
+
+    def _check_group_config(self) -> None:
+        """Warn once for each daemon of the group that runs another watchlist or notify
+        entries: a hit it processes is matched and routed with its own, silently."""
+        mine = self._config_digest()
+        others = {d["id"] for d in self.store.daemons(forget_after=self.settings.lease)
+                  if d["id"] != self.group.id and d["stopped_at"] is None
+                  and d["config_digest"] not in ("", mine)}
+        for daemon in sorted(others - self._told_config):
+            log.warning("daemon %s runs another watchlist or other notify entries than this "
+                        "one: each matches and routes what it processes with its own",
+                        daemon)
+        self._told_config = others
 
     def request_rescan(self) -> None:
         self._rescan_wanted.set()
@@ -516,6 +550,7 @@ class Service:
         self.inbox.start()  # (made first if missing: the group marks it as watched)
         self._inbox_id = _identity(self.settings.inbox)
         self.group.join()
+        self.heartbeat()  # the group knows this daemon's config digest at once
         self.jobs.every("heartbeat", self.group.heartbeat_interval, self.heartbeat)
         self._watchlist_observer = watch_file(self.settings.watchlist, self.schedule_reload,
                                               self.watchlist_gone)

@@ -168,6 +168,8 @@ class DaemonRow(SQLModel, table=True):
     failed: int = 0
     queue: int = 0
     last_error: str = ""
+    # the watchlist and notify entries it runs (a digest, no secret): they should not differ
+    config_digest: str = ""
 
 
 class ClaimRow(SQLModel, table=True):

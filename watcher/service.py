@@ -584,10 +584,11 @@ class Service:
         self.write_status()
         sd_notify("READY=1\nSTATUS=watching " + str(self.settings.inbox))
 
-    def problems(self) -> list[str]:
+    def problems(self, restart_helps: bool = False) -> list[str]:
         """Why the daemon is not healthy: a dead thread, or a worker without progress for
         stall_timeout. Empty when healthy. A timer thread alone would keep pinging systemd
-        while a dead worker ignores every file; this is what the pings depend on."""
+        while a dead worker ignores every file; this is what the pings depend on, with
+        `restart_helps`: only the problems a restart can cure."""
         now = time.monotonic()
         threads = [*self.workers, *([self.rescanner] if self.rescanner else [])]
         found = [f"{t.name} died" for t in threads if not t.is_alive()]
@@ -595,7 +596,11 @@ class Service:
                   for name, beat in list(self.heartbeats.items())
                   if now - beat > self.stall_timeout]
         if self._inbox_gone is not None:
-            found.append(_inbox_gone(self.settings.inbox, self._inbox_gone))
+            # unhealthy, but no reason for the watchdog to restart the daemon: no restart
+            # brings the folder (a mount) back, and the daemon watches for it itself
+            if not restart_helps:
+                found.append(f"the inbox {self.settings.inbox} is gone (since "
+                             f"{self._inbox_gone:%Y-%m-%d %H:%M:%S} UTC)")
         elif not self.inbox.alive():
             found.append("the inbox observer is not running")
         if not self.jobs.scheduler.running:
@@ -631,10 +636,7 @@ class Service:
         now = time.monotonic()
         if self.watchdog_interval is None or now - self._last_ping < self.watchdog_interval:
             return
-        # a vanished inbox makes the daemon unhealthy but not worth a restart: no restart
-        # brings the folder (a mount) back, and the daemon watches for it itself
-        problems = [p for p in self.problems() if self._inbox_gone is None or
-                    p != _inbox_gone(self.settings.inbox, self._inbox_gone)]
+        problems = self.problems(restart_helps=True)
         if problems:
             if self._last_ping >= 0:  # log once per unhealthy spell, not at every tick
                 log.error("unhealthy, not pinging the systemd watchdog: %s", "; ".join(problems))
@@ -769,10 +771,6 @@ def _open_store(url: str, stop: threading.Event) -> Store:
             with more_start_time("waiting for the database"):
                 stop.wait(delay)
             delay = min(delay * 2, 30.0)
-
-
-def _inbox_gone(inbox: Path, since: datetime) -> str:
-    return f"the inbox {inbox} is gone (since {since:%Y-%m-%d %H:%M:%S} UTC)"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -252,6 +252,9 @@ def test_daemons_split_the_files_of_a_shared_inbox_only(db_url, tmp_path):
     shared, own = tmp_path / "shared", tmp_path / "own"
     shared.mkdir()
     own.mkdir()
+    stale = shared / ".watcher-daemon-host_1_1"  # of a daemon killed a day ago
+    stale.touch()
+    os.utime(stale, (time.time() - 86400,) * 2)
     groups = []
     for name, inbox in (("a", shared), ("b", shared), ("c", own)):
         group = Group(Store(db_url), LEASE, inbox)
@@ -268,4 +271,4 @@ def test_daemons_split_the_files_of_a_shared_inbox_only(db_url, tmp_path):
     a.leave()
     b._refresh_members()
     assert not any(b.elsewhere(p) for p in paths)  # alone on the inbox now
-    assert [m.name for m in shared.iterdir()] == [b._marker(b.id).name]
+    assert [m.name for m in shared.iterdir()] == [b._marker(b.id).name]  # the stale swept

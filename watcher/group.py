@@ -27,6 +27,7 @@ from .store import Store, utcnow
 
 log = logging.getLogger(__name__)
 
+MARKER_STALE = 3600.0  # seconds untouched after which a daemon's inbox marker is swept
 MEMBERS_MAX_AGE = 1.0  # seconds a view of the group's members is used before it is re-read
 
 
@@ -46,6 +47,7 @@ class Group:
         self._local = threading.local()  # per worker thread: the claim it holds
         self._unreleased: set[str] = set()  # claims whose release failed: retried on heartbeat
         self._lock = threading.Lock()
+        self._unmarked = False  # the inbox could not be marked (told once)
         self.members: list[str] = []  # live daemons on this inbox, refreshed on heartbeats
         self._members_at = 0.0  # time.monotonic() of the last refresh
 
@@ -71,15 +73,26 @@ class Group:
         that see each other's markers share one inbox (one folder, or one network share
         mounted anywhere) and split its files; daemons on separate inboxes (a folder per
         host, even at the same path) see none and split nothing. Without write access to
-        the inbox, this daemon handles all it sees itself (claims keep that exactly-once)."""
+        the inbox, this daemon handles all it sees itself (claims keep that exactly-once).
+        Touched on every heartbeat: the markers of daemons killed long ago are swept."""
         marker = self._marker(self.id)
-        if marker is None or marker.exists():
+        if marker is None:
             return
         try:
             marker.touch()
         except OSError as exc:
-            log.info("inbox not marked as watched by this daemon (%s): it shares its files "
-                     "with no other daemon", exc)
+            if not self._unmarked:
+                log.info("inbox not marked as watched by this daemon (%s): it shares its "
+                         "files with no other daemon", exc)
+            self._unmarked = True
+            return
+        stale = time.time() - max(MARKER_STALE, 10 * self.lease.total_seconds())
+        for other in marker.parent.glob(".watcher-daemon-*"):
+            try:
+                if other.lstat().st_mtime < stale:
+                    other.unlink()
+            except OSError:
+                pass  # swept by another daemon meanwhile
 
     def _bury_dead_neighbours(self) -> None:
         """A daemon of this host whose process is gone (killed, crashed) is dead now, not a
@@ -98,7 +111,7 @@ class Group:
         for sha in pending:
             self._release(sha)
         self.store.heartbeat(self.id, self.lease, **stats)
-        self._mark()  # again after the inbox was recreated
+        self._mark()  # touched (and made again after the inbox was recreated)
         self._refresh_members()
 
     def _refresh_members(self) -> None:

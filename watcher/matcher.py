@@ -422,21 +422,32 @@ def _title_word(text: str, words, k: int) -> bool:
     "Will Putin attend?": Can and Will are given names too). Never a given name as written.
     (Everyday words include the surnames most in the news, Putin and Trump: the title case of
     "Vladimir Putin met Sofia Putin" is no headline's.)"""
-    word = words[k][2]
-    f = fold(word)
-    if f in _AUXILIARY and _sentence_start(text, words[k][0]):
+    aux, kind = _capital_kind(words[k][2])
+    if aux and _sentence_start(text, words[k][0]):
         return True
-    common = common_words()
-    plural = f[-1:] == "s" and (f[:-1] in common or f[-2:] == "es" and f[:-2] in common)
-    caps = word.isupper()
-    if not (plural or caps and (len(word) <= SHORT_WORD or f in common)) or \
-            f in given_spellings():
+    if not kind:
         return False
     stop = text.find("\n", words[k][1])
     lo = bisect.bisect_left(words, (text.rfind("\n", 0, words[k][0]) + 1,))
     hi = bisect.bisect_left(words, (len(text) if stop < 0 else stop,))
     long = [w for _, _, w in words[lo:hi] if len(w) > SHORT_WORD]
+    caps = kind == "caps"
     return len(long) >= 3 and all(w.isupper() if caps else w[0].isupper() for w in long)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _capital_kind(word: str) -> tuple[bool, str]:
+    """(an auxiliary, "caps" | "title" | ""): what a word's capital may owe to its line, not
+    to a name (see _title_word); worked out once per word."""
+    f = fold(word)
+    aux = f in _AUXILIARY
+    if f in given_spellings():
+        return aux, ""
+    common = common_words()
+    if word.isupper() and (len(word) <= SHORT_WORD or f in common):
+        return aux, "caps"
+    plural = f[-1:] == "s" and (f[:-1] in common or f[-2:] == "es" and f[:-2] in common)
+    return aux, "title" if plural else ""
 
 
 _AUXILIARY = frozenset("can could will would shall should may might must do does did is was are "

@@ -700,9 +700,10 @@ class Matcher:
         if ent.exclude:
             self._excludes[idx] = tuple(
                 tuple(fold(w) for _, _, w in word_spans(p)) for p in ent.exclude)
-        numbers = {m.group(1) if m else "" for m in map(_LAST_NUMBER.search, ent.names)}
-        if len(numbers) == 1 and "" not in numbers:  # Nord Stream 2, Power of Siberia 2
-            self._numbers[idx] = numbers.pop()
+        if _LAST_NUMBER.search(ent.name):  # Nord Stream 2, Power of Siberia 2: in every name?
+            numbers = {m.group(1) if m else "" for m in map(_LAST_NUMBER.search, ent.names)}
+            if len(numbers) == 1 and "" not in numbers:
+                self._numbers[idx] = numbers.pop()
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
         f = fold(word)
@@ -1637,7 +1638,10 @@ class Watch:
 
     @classmethod
     def compile(cls, entities: Sequence[Entity]) -> Watch:
-        return _frozen(cls(Matcher.compile(entities), {e.id: e for e in entities}))
+        # frozen before the collector is back: else its first run walks all of it (half a
+        # second at 100k names)
+        with gc_paused():
+            return _frozen(cls(Matcher._compile(entities), {e.id: e for e in entities}))
 
     @classmethod
     def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:

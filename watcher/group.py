@@ -61,6 +61,7 @@ class Group:
         self.store.register_daemon(self.id, socket.gethostname(), os.getpid(), self.started)
         self._bury_dead_neighbours()
         self._mark()
+        self._sweep_markers()
         self._refresh_members()
 
     def _marker(self, daemon: str) -> Path | None:
@@ -74,7 +75,7 @@ class Group:
         mounted anywhere) and split its files; daemons on separate inboxes (a folder per
         host, even at the same path) see none and split nothing. Without write access to
         the inbox, this daemon handles all it sees itself (claims keep that exactly-once).
-        Touched on every heartbeat: the markers of daemons killed long ago are swept."""
+        Touched on every heartbeat (see _sweep_markers)."""
         marker = self._marker(self.id)
         if marker is None:
             return
@@ -85,6 +86,12 @@ class Group:
                 log.info("inbox not marked as watched by this daemon (%s): it shares its "
                          "files with no other daemon", exc)
             self._unmarked = True
+
+    def _sweep_markers(self) -> None:
+        """At start: the markers of daemons killed long ago (untouched for MARKER_STALE)
+        are removed. (Not on every heartbeat: it lists the whole inbox.)"""
+        marker = self._marker(self.id)
+        if marker is None:
             return
         stale = time.time() - max(MARKER_STALE, 10 * self.lease.total_seconds())
         for other in marker.parent.glob(".watcher-daemon-*"):

@@ -260,7 +260,8 @@ def test_move_mode_records_where_each_document_was_moved(make_daemon, http_sink)
     paths = sorted(r[0] for r in d.query("SELECT path FROM documents"))
     processed = d.data / "processed"
     assert paths == [str(processed / "same.1.txt"), str(processed / "same.txt")]
-    assert all(Path(p).exists() for p in paths)
+    # (recorded where it will be before it is moved there: the move follows at once)
+    wait_for(lambda: all(Path(p).exists() for p in paths), what="both files moved there")
     wait_for(lambda: len(http_sink.received()) == 2, what="both alerts")
     assert any(str(processed / "same.1.txt") in m["message"] for m in http_sink.received())
     assert d.stop() == 0

@@ -244,6 +244,17 @@ def test_a_long_group_is_capped_with_plus_n_more_and_how_to_see_them(world, slac
     assert text.count("doc-") == 15  # five documents shown per entity
 
 
+def test_one_document_more_than_a_group_shows_is_one_document(world, http_sink):
+    w = world([{"url": http_sink.url(), "group_wait": "1m"}])
+    for n in range(6):  # MAX_DOCUMENTS + 1
+        w.drop(f"doc-{n}.txt", f"Report {n}: Vladimir Putin met officials.")
+        w.clock.advance(seconds=1)
+    w.clock.advance(minutes=1)  # the group window closes
+    w.tick()
+    [message] = http_sink.received()
+    assert "+1 more document: " in message["message"], message["message"]
+
+
 def _capped_alert(entity: str, n: int, mentions: int = 1) -> Alert:
     m = Mention(text=entity, alias=entity, score=100, method="exact", detail="", start=0,
                 end=3, before="x " * 30, after=" y" * 30)

@@ -541,6 +541,7 @@ def load_tables() -> None:
     would build its own (a tenth of a second and a few MB each)."""
     _word_keys()
     first_names()
+    given_spellings()
     endings()
 
 

@@ -442,15 +442,15 @@ class Notifier:
                  max_backoff: timedelta = timedelta(hours=1), retry_for: timedelta,
                  config_path: Path | None = None, env_secrets: Sequence[str] = ()):
         self.secrets = secrets_of(entries, env_secrets)
-        # " --config FILE" for the commands a message names: a service host has no default
-        self.config_arg = f" --config {shlex.quote(str(config_path))}" if config_path else ""
+        # the config file in the commands a message names: a service host has no default
+        config = shlex.quote(str(config_path)) if config_path else ""
+        self.config_arg = f" --config {config}" if config else ""
         self.targets: dict[str, Target] = {}
         self.problems: list[str] = []
         for i, entry in enumerate(entries):
             key = entry.key(i)
             try:
-                self.targets[key] = make_target(key, entry, shlex.quote(str(config_path))
-                                                if config_path else "")
+                self.targets[key] = make_target(key, entry, config)
             except ValueError as exc:
                 self.problems.append(self.redact(str(exc)))
                 continue

@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from watcher.config import load_watchlist
@@ -409,6 +409,72 @@ def test_after_a_title_or_a_word_like_lake_a_place_name_is_part_of_another(title
     assert [h.start for h in m.match(text)] == [text.index("In Victoria") + 3,
                                                 text.index("East Victoria") + 5]
     assert m.match_reference(text) == m.match(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(place=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]?", fullmatch=True),
+       thing=st.sampled_from(["Gazette", "Herald", "United", "Pact", "Accords", "Telegraph"]),
+       before=st.booleans())
+def test_a_name_inside_the_name_of_another_thing_is_no_mention(place, thing, before):
+    """A watched name inside a listed name of another thing (a newspaper, a club, a treaty) is
+    no mention; beside it across a sentence's end, a dash or in another case, it still is."""
+    # (a given name beside a name is rejected already: Baba Gazette, Herald Boro)
+    assume(not _given_name(place) and not _given_name(thing))
+    other = f"{thing} {place}" if before else f"{place} {thing}"
+    m = Matcher.compile([Entity(id="c", name=place, type="place")], others=[other])
+    lower = f"{thing.lower()} {place}" if before else f"{place} {thing.lower()}"
+    split = f"{thing}. {place}" if before else f"{place}. {thing}"
+    text = (f"As the {other} said, in {place} it rained. Near {split} men waited. "
+            f"A {lower} and {place} \u2014 {thing} too.")
+    hits = m.match(text)
+    assert other not in [text[h.start:h.end + len(thing) + 1] for h in hits]
+    assert len(hits) == 4, m.explain(text)
+    assert m.match_reference(text) == hits
+    at = text.index(other) + other.index(place)
+    notes = [n for n in m.explain(text) if n["start"] == at]
+    assert not any(n["accepted"] for n in notes)
+    assert f"inside '{other}', the name of another thing (data/other_names.txt)" in [
+        n["reason"] for n in notes]
+
+
+def test_a_watchlist_that_lists_the_name_of_another_thing_finds_it_whole():
+    m = Matcher.compile([Entity(id="post", name="Washington Post", type="org"),
+                         Entity(id="dc", name="Washington", type="place")],
+                        others=["Washington Post", "Johnson & Johnson"])
+    text = "The Washington Post's office in Washington."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("post", "Washington Post's"), ("dc", "Washington")]
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_the_gap_inside_the_name_of_another_thing_must_be_as_listed():
+    m = Matcher.compile([Entity(id="j", name="Boris Johnson", type="person"),
+                         Entity(id="g", name="Guinea", type="place")],
+                        others=["Johnson & Johnson", "Guinea-Bissau"])
+    for text, n in [("Johnson & Johnson shares fell.", 0), ("Johnson and Johnson met.", 2),
+                    ("In Guinea-Bissau and Guinea Bissau, and in Guinea - Bissau.", 1),
+                    ("Johnson &\n\nJohnson", 2)]:
+        assert len(m.match(text)) == n, (text, m.explain(text))
+        assert m.match_reference(text) == m.match(text)
+
+
+def test_every_shipped_name_of_another_thing_is_used():
+    """Each line of data/other_names.txt is two words or more, the first capitalised (a line
+    that is not would be skipped), and a watchlist of its watched part does not find it."""
+    from watcher.matcher import _other_name
+    from watcher.normalize import other_names
+
+    names = other_names()
+    assert len(names) > 100
+    assert [n for n in names if _other_name(n) is None] == []
+    watched = Matcher.compile([Entity(id="w", name=w, type="place") for w in
+                               ["Kyiv", "Costa", "Київ", "Azov", "Donetsk"]] +
+                              [Entity(id="j", name="Boris Johnson", type="person")])
+    for text in ["He told the Kyiv Independent.", "Costa Rica", "«Динамо» Київ виграв",
+                 "ships in the Sea of Azov", "Shakhtar Donetsk won", "Johnson & Johnson"]:
+        assert watched.match(text) == [], watched.explain(text)
+    assert {h.text for h in watched.match("Kyiv, Costa, Азов and Johnson")} == {
+        "Kyiv", "Costa", "Азов", "Johnson"}
 
 
 def test_explain_accepts_only_what_match_finds():

@@ -21,7 +21,9 @@ A given name before a capitalised word is that person's first name: "Thomas Mül
 mention of Dylan Thomas, "Sofia Vergara" none of the city of Sofia (but "Sofia Tuesday",
 "Sofia Airport" and "Sofia's Mayor" are: no weekday, month, word like Airport or Police, or
 possessive is a surname). A place or organisation right after a given name is that person's
-surname: "Michael Jordan" is no mention of Jordan.
+surname: "Michael Jordan" is no mention of Jordan. A watched name inside the name of another
+thing (data/other_names.txt: "Kyiv Independent", "Dynamo Kyiv", "Sea of Azov", "Costa Rica")
+is no mention of it.
 
 Name parts: a watched person's surname alone is a mention; the first name beside it must agree
 (Vladimir/Volodymyr/Wladimir agree, Olena does not), an initial must agree (V. Putin), and a first
@@ -74,6 +76,7 @@ from .normalize import (
     given_spellings,
     is_cyrillic_word,
     name_kind,
+    other_names,
     phonetic_keys,
     skeleton,
     stem_of,
@@ -398,6 +401,50 @@ _WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy r
 dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance
 dale holly lane lance mason pearl rod sandy skip win""".split())
 _OPENERS = frozenset(" \t\u00a0\"'“”„«»‘’([—–-")  # between a sentence's end and its first word
+_QUOTES = str.maketrans("", "", "\"'«»„“”‘’‚‹›")
+
+
+def _gap_mark(gap: str) -> str:
+    """What tells the gap between two words of a name apart: "" for spaces, quotes or one
+    hyphen (Guinea-Bissau, «Динамо» Киев), else its other characters ("&", "." of St.)."""
+    g = gap.translate(_QUOTES)
+    if g in ("", "-", "\u2010", "\u2011") or g.isspace():
+        return ""
+    return "".join(g.split())
+
+
+def _other_name(name: str) -> tuple | None:
+    """(folded words, which are capitalised, gap marks, name) of a line of other_names(), or
+    None for a single word (every mention of it would go) or one in lower case."""
+    spans = word_spans(name)
+    if len(spans) < 2 or not spans[0][2][0].isupper():
+        return None
+    gaps = tuple(_gap_mark(name[a[1]:b[0]]) for a, b in zip(spans, spans[1:], strict=False))
+    return (tuple(fold(w) for _, _, w in spans), tuple(w[0].isupper() for _, _, w in spans),
+            gaps, name)
+
+
+def _other_at(text: str, words, fold_of, i: int, other: tuple) -> bool:
+    """Whether the name of another thing (see _other_name) is written at word i."""
+    names, caps, gaps, _ = other
+    if i + len(names) > len(words):
+        return False
+    for k, (f, cap) in enumerate(zip(names, caps, strict=True)):
+        if fold_of(i + k) != f or cap and not words[i + k][2][0].isupper():
+            return False
+    for k, mark in enumerate(gaps):
+        gap = text[words[i + k][1]:words[i + k + 1][0]]
+        if _gap_mark(gap) != mark or gap.count("\n") > 1:
+            return False
+    return True
+
+
+def _inside(spans: list[tuple[int, int, str]], start: int, end: int) -> str:
+    """The name of another thing that strictly holds text[start:end], or ""."""
+    for s, e, name in spans:
+        if s <= start and end <= e and end - start < e - s:
+            return name
+    return ""
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -595,6 +642,9 @@ class Matcher:
         # multi-word names: their first two folded words -> their lengths in words
         self._exact_next: dict[tuple[str, str], tuple[int, ...]] = {}
         self._exact_first: set[str] = set()
+        # names of other things that hold a watched name (Kyiv Independent, Costa Rica), by
+        # their first folded word: see data/other_names.txt
+        self._others: dict[str, tuple[tuple, ...]] = {}
         self._pairs: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}  # Le Pen
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
         # distinct spellings of name parts, as parallel lists indexed by form id
@@ -629,12 +679,15 @@ class Matcher:
     # -- compile --------------------------------------------------------------------------------
 
     @classmethod
-    def compile(cls, entities: Sequence[Entity]) -> Matcher:
+    def compile(cls, entities: Sequence[Entity],
+                others: Sequence[str] | None = None) -> Matcher:
+        """`others`: names of other things a watched name inside is no mention of (default:
+        data/other_names.txt)."""
         with gc_paused():
-            return cls._compile(entities)
+            return cls._compile(entities, other_names() if others is None else others)
 
     @classmethod
-    def _compile(cls, entities: Sequence[Entity]) -> Matcher:
+    def _compile(cls, entities: Sequence[Entity], others: Sequence[str]) -> Matcher:
         m = cls()
         m.entities = tuple(entities)
         for idx, ent in enumerate(m.entities):
@@ -642,6 +695,10 @@ class Matcher:
         m._form_ids = {}  # only needed while compiling
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
+        other_by_first: dict[str, list[tuple]] = {}
+        for other in filter(None, map(_other_name, others)):
+            other_by_first.setdefault(other[0][0], []).append(other)
+        m._others = {f: tuple(v) for f, v in other_by_first.items()}
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude or i in m._given_after
                                or i in m._numbers)
@@ -897,7 +954,8 @@ class Matcher:
 
     def _word(self, word: str) -> tuple:
         """Everything about one word that does not depend on its neighbours, memoised:
-        (fold, its own candidates or None, whether a multi-word name starts with it).
+        (fold, its own candidates or None, whether a multi-word name, watched or of another
+        thing, may start with it).
 
         Its own candidates are ((score, method, detail, members), ...), best first: acronym,
         exact name, then the name-part spellings of the variant tiers (capitalised words only).
@@ -927,7 +985,8 @@ class Matcher:
             if own and self._lower_is_word(f):
                 own = None  # the word, unless match() finds the text uncased
         given = own is not None and word[0].isupper() and _given_name(word)
-        info = (f, own, f in self._exact_first, plain, given)
+        multi = f in self._exact_first or f in self._others and word[0].isupper()
+        info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[word] = info
@@ -1029,6 +1088,8 @@ class Matcher:
         lower = cased = as_words = None
         capital_only = self._capital_only
         fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
+        others = self._others
+        other_at = []  # where a name of another thing may start
         for i, (f, own, multi, plain, given) in enumerate(info):
             if own is None:
                 if plain is not None:  # a one-word name in lower case
@@ -1055,6 +1116,8 @@ class Matcher:
                     if f in as_words:
                         own = _persons_only(own)
             if multi and i + 1 < n:
+                if f in others and words[i][2][0].isupper():
+                    other_at.append(i)
                 for k in self._exact_next.get((f, info[i + 1][0]), ()):
                     if i + k > n:
                         break
@@ -1066,11 +1129,25 @@ class Matcher:
             if own:
                 fold_at[words[i][0]] = f
                 kept.extend(self._pick(text, words, i, i + 1, own))
+        if other_at and kept:
+            spans = self._other_spans(text, words, lambda k: info[k][0], other_at)
+            if spans:
+                kept = [item for item in kept if not _inside(spans, item[0], item[1])]
         bare = {fold_at[item[0]] for item in kept
                 if not item[2] and item[3][4] and item[0] in fold_at}
         if bare:
             kept = self._as_named(text, words, info, kept, fold_at, bare)
         return self._hits(text, kept)
+
+    def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
+        """(start, end, name) of the names of other things written at the given words (each
+        capitalised: so is every such name's first word)."""
+        out = []
+        for i in starts:
+            for other in self._others.get(fold_of(i), ()):
+                if _other_at(text, words, fold_of, i, other):
+                    out.append((words[i][0], words[i + len(other[0]) - 1][1], other[3]))
+        return out
 
     def _as_named(self, text, words, info: list[tuple], kept: list[tuple],
                   fold_at: dict[int, str], bare: set[str]) -> list[tuple]:
@@ -1222,12 +1299,19 @@ class Matcher:
                 methods.setdefault(c.i, set()).add(c.method)
         used = _first_names_used(text, words, folds,
                                  case_form=lambda k: methods.get(k) == {"inflection"})
+        others = self._other_spans(text, words, folds.__getitem__,
+                                   [i for i, f in enumerate(folds) if f in self._others
+                                    and words[i][2][0].isupper()])
         spans = []
         for c in kept:
             span = (*self._extend(text, words, c), c)
             names = used.get(folds[c.i]) if c.person_part and not span[2] else None
+            other = _inside(others, span[0], span[1])
             if names is not None and not self._named_by(c.entity, names):
                 self._note(notes, text, words, c, NAMED_OTHERWISE)  # see _as_named
+            elif other:
+                self._note(notes, text, words, c, f"inside '{other}', the name of another "
+                           "thing (data/other_names.txt)")
             else:
                 spans.append(span)
         return self._resolve(text, spans, notes, words)
@@ -1642,7 +1726,8 @@ class Watch:
         # frozen before the collector is back: else its first run walks all of it (half a
         # second at 100k names)
         with gc_paused():
-            return _frozen(cls(Matcher._compile(entities), {e.id: e for e in entities}))
+            matcher = Matcher._compile(entities, other_names())
+            return _frozen(cls(matcher, {e.id: e for e in entities}))
 
     @classmethod
     def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:

@@ -481,3 +481,10 @@ def frequent_names() -> frozenset[str]:
     misspelling of another."""
     text = resources.files("watcher").joinpath("data", "frequent_names.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def other_names() -> tuple[str, ...]:
+    """Names of other things that hold a watched name: a newspaper, a club, a sea, another
+    country (Kyiv Independent, Dynamo Kyiv, Sea of Azov, Costa Rica; data/other_names.txt)."""
+    return tuple(sorted(_keys("other_names.txt")))

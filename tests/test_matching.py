@@ -477,6 +477,30 @@ def test_every_shipped_name_of_another_thing_is_used():
         "Kyiv", "Costa", "Азов", "Johnson"}
 
 
+@settings(max_examples=40, deadline=None)
+@given(acr=st.from_regex(r"[A-Z]{2,4}", fullmatch=True),
+       handle=st.from_regex(r"[a-z][a-z0-9_]{2,10}", fullmatch=True))
+def test_an_acronym_before_a_handle_marks_a_retweet(acr, handle):
+    """RT @user (a retweet), HT @user: the marker is no mention of RT the broadcaster."""
+    m = Matcher.compile([Entity(id="a", name=acr, type="org")])
+    text = f"{acr} @{handle}: news from home. Later, {acr} said so; {acr}: no comment."
+    hits = m.match(text)
+    assert [h.start for h in hits] == [text.index(f"Later, {acr}") + 7,
+                                       text.index(f"; {acr}") + 2], m.explain(text)
+    assert m.match_reference(text) == hits
+
+
+@pytest.mark.parametrize("name", ["Xi", "Li", "Di", "Vi"])
+def test_a_roman_numeral_after_a_name_is_a_number(name):
+    m = Matcher.compile([Entity(id="p", name=f"{name} Wenming", type="person",
+                                aliases=(name,))])
+    caps = name.upper()
+    text = (f"Chapter {caps} of the report, Pope Pius {caps}. Then {name} spoke.\n"
+            f"{caps} MEETS BIDEN")  # a headline of two long words in capitals
+    assert [h.text for h in m.match(text)] == [name, caps], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

@@ -478,8 +478,9 @@ def _title_word(text: str, words, k: int) -> bool:
     lo = bisect.bisect_left(words, (text.rfind("\n", 0, words[k][0]) + 1,))
     hi = bisect.bisect_left(words, (len(text) if stop < 0 else stop,))
     long = [w for _, _, w in words[lo:hi] if len(w) > SHORT_WORD]
-    caps = kind == "caps"
-    return len(long) >= 3 and all(w.isupper() if caps else w[0].isupper() for w in long)
+    if kind == "caps":  # (two words of capitals are a headline: "XI MEETS PUTIN")
+        return len(long) >= 2 and all(w.isupper() for w in long)
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -603,6 +604,32 @@ def _first_name(word: str) -> bool:
 def _given_name(word: str) -> bool:
     names = given_names()
     return any(k in names for k in phonetic_keys(word))
+
+
+# An acronym before an @handle marks a retweet or a reply (RT @user, HT @user): not RT the
+# broadcaster. A Roman numeral in capitals after a capitalised word is a number (Chapter XI,
+# Louis XI, Super Bowl LI): not Xi, not Li.
+_HANDLE_AFTER = re.compile(r"[ \t]{1,2}@\w")
+_ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+RETWEET = "a retweet's or reply's marker before an @handle (RT @user)"
+NUMERAL = "a Roman numeral after a name (Chapter XI, Louis XI)"
+
+
+def _numeral_after_name(text: str, words, i: int) -> bool:
+    word = words[i][2]
+    if i == 0 or len(word) < 2 or not word.isupper() or not _ROMAN.fullmatch(word):
+        return False
+    prev = words[i - 1][2]
+    return prev[0].isupper() and not prev.isupper() and text[words[i - 1][1]:words[i][0]] == " "
+
+
+def _marker_groups(text: str, words, i: int, groups: tuple) -> tuple | None:
+    """A word in capitals: its groups without those it cannot be here (see _HANDLE_AFTER)."""
+    if _HANDLE_AFTER.match(text, words[i][1]):
+        groups = tuple(g for g in groups if g[2] != "acronym")
+    if _numeral_after_name(text, words, i):
+        groups = tuple(g for g in groups if g[2] == "acronym")
+    return groups or None
 
 
 def _is_acronym(word: str) -> bool:
@@ -1102,6 +1129,8 @@ class Matcher:
                     lower = _lower_folds(info, words)
                 if f in lower:
                     own = plain  # also written in lower case here: a word, not a name variant
+            if own and words[i][2].isupper():
+                own = _marker_groups(text, words, i, own)
             if own:
                 if given:
                     own = self._as_first_name(text, words, i, own)
@@ -1554,6 +1583,11 @@ class Matcher:
         """Why a candidate is refused in its context, or "". `as_words`: see _used_as_words (the
         fast path applies that rule and the given-name one before it gets here)."""
         ent = self.entities[c.entity]
+        if c.j == c.i + 1 and words[c.i][2].isupper():
+            if c.detail == "acronym" and _HANDLE_AFTER.match(text, words[c.i][1]):
+                return RETWEET
+            if c.detail != "acronym" and _numeral_after_name(text, words, c.i):
+                return NUMERAL
         if c.j == c.i + 1 and not c.person_part:
             if c.i and _after_given_name(text, words, c.i):
                 return AFTER_GIVEN_NAME
@@ -1595,7 +1629,7 @@ class Matcher:
             gap = text[words[k - 1][1]:words[k][0]]
             word = words[k][2]
             if not (gap == "-" or _beside(gap) and word[0].isupper()) or \
-                    fold(word) in _NOT_SURNAME:
+                    fold(word) in _NOT_SURNAME or _title_word(text, words, k):
                 break
             after.append(fold(word))
             k += 1

@@ -16,13 +16,16 @@ Corpus: about 5 MB of news-like text in ~5 KB files, made of the lines of ../sha
 the dev documents in a seeded random order, with one line in ten a templated sentence naming a
 Faker person and a city (in the line's language), so capitalised names keep arriving.
 
-Each size runs in a fresh subprocess (its peak RSS is that child's ru_maxrss). In it:
+Each size runs in fresh subprocesses (RSS: the first one's ru_maxrss). In the first:
 - load: YAML parse and validation; compile: Matcher.compile; cold start: Watch.load with an
   empty cache dir (load + compile + write the cache); cached start: Watch.load with the cache.
-- scan: the code path of `watcher scan` (cli.scan_files: read, extract, match, print JSONL to
-  /dev/null) run in-process on the cached watch, with 1 and with 2 processes (the forked pool
-  of parallel.Analyser). The matcher's word cache is emptied before every run, so every run is
-  what a fresh `watcher scan` process does.
+- scan: in another fresh process that loads the compiled watchlist from the cache once, as
+  `watcher scan` does (not in the one above: the copies it compiled and dropped leave free
+  memory among the watchlist's, where the forked children's allocations then copy pages), the
+  code path of `watcher scan` (cli.scan_files: read, extract, match, print JSONL to
+  /dev/null) with 1 and with 2 processes (the forked pool of parallel.Analyser), alternately,
+  --runs rounds; 2p/1p is the median of the rounds' ratios. The matcher's word cache is
+  emptied before every run, so every run is what a fresh `watcher scan` process does.
 - aho: the casefolded names and aliases in a pyahocorasick automaton; per file: read, decode,
   casefold, iterate the matches and keep those on word boundaries (checked in Python).
 Times are medians over --runs runs; the machine is shared, so expect noise.
@@ -238,8 +241,8 @@ class _Lines:
         pass
 
 
-def child(wl: Path, corpus: Path, runs: int, jobs: list[int], score_dev: bool) -> dict:
-    from watcher import cli
+def child(wl: Path, cache: Path, runs: int) -> dict:
+    """Load, compile, cold and cached start; leaves the compiled watchlist in `cache`."""
     from watcher.config import load_watchlist
     from watcher.matcher import Matcher, Watch
 
@@ -251,34 +254,43 @@ def child(wl: Path, corpus: Path, runs: int, jobs: list[int], score_dev: bool) -
     t0 = time.perf_counter()
     Matcher.compile(ents)
     res["compile_s"] = time.perf_counter() - t0
-    cache = Path(tempfile.mkdtemp(prefix="wcache"))
-    try:
+    t0 = time.perf_counter()
+    Watch.load(wl, cache)
+    res["cold_s"] = time.perf_counter() - t0
+    starts = []
+    for _ in range(runs):
         t0 = time.perf_counter()
         Watch.load(wl, cache)
-        res["cold_s"] = time.perf_counter() - t0
-        starts = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            watch = Watch.load(wl, cache)
-            starts.append(time.perf_counter() - t0)
-        res["cached_s"] = _median(starts)
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
+        starts.append(time.perf_counter() - t0)
+    res["cached_s"] = _median(starts)
+    res["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return res
 
+
+def scan_child(wl: Path, corpus: Path, cache: Path, runs: int, score_dev: bool) -> dict:
+    """The scans, in a process that loads the compiled watchlist from the cache once, as
+    `watcher scan` does: 1 and 2 processes alternately, `runs` rounds."""
+    from watcher import cli
+    from watcher.matcher import Watch
+
+    watch = Watch.load(wl, cache)
+    res: dict = {}
     paths = sorted(corpus.glob("*.txt"))
     nbytes = sum(p.stat().st_size for p in paths)
     res["mb"] = nbytes / 1e6
     res["docs"] = len(paths)
     sink = open(os.devnull, "w")  # noqa: SIM115
-    for j in jobs:
-        times = []
-        for _ in range(runs):
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(runs):
+        for j in (1, 2):
             watch.matcher._cache.clear()
             t0 = time.perf_counter()
             with redirect_stdout(sink):
                 cli.scan_files(watch, [str(p) for p in paths], j, "jsonl")
-            times.append(time.perf_counter() - t0)
-        res[f"scan{j}_s"] = _median(times)
+            times[j].append(time.perf_counter() - t0)
+    for j, ts in times.items():
+        res[f"scan{j}_s"] = _median(ts)
+    res["ratios"] = [a / b for a, b in zip(times[1], times[2], strict=True)]
     # hits on the corpus (1 process), for the record
     buf = _Lines()
     watch.matcher._cache.clear()
@@ -288,7 +300,7 @@ def child(wl: Path, corpus: Path, runs: int, jobs: list[int], score_dev: bool) -
 
     if score_dev and (DEV / "gold.jsonl").exists():
         res["dev"] = dev_quality(watch)
-    res["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["scan_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return res
 
 
@@ -338,6 +350,8 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0)
     ap.add_argument("--keep", help="folder for watchlists and corpus (default: a temp folder)")
     ap.add_argument("--child", nargs=2, metavar=("WATCHLIST", "CORPUS"), help=argparse.SUPPRESS)
+    ap.add_argument("--cache", help=argparse.SUPPRESS)
+    ap.add_argument("--scan", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--aho", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--score-dev", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -345,8 +359,13 @@ def main() -> None:
         res = aho_child(Path(args.child[0]), Path(args.child[1]), args.runs)
         print("RESULT " + json.dumps(res, ensure_ascii=False))
         return
+    if args.child and args.scan:
+        res = scan_child(Path(args.child[0]), Path(args.child[1]), Path(args.cache), args.runs,
+                         args.score_dev)
+        print("RESULT " + json.dumps(res, ensure_ascii=False))
+        return
     if args.child:
-        res = child(Path(args.child[0]), Path(args.child[1]), args.runs, [1, 2], args.score_dev)
+        res = child(Path(args.child[0]), Path(args.cache), args.runs)
         print("RESULT " + json.dumps(res, ensure_ascii=False))
         return
 
@@ -365,11 +384,16 @@ def main() -> None:
                 total = write_watchlist(n, wl)
                 print(f"watchlist {n}: {total} entities, {wl.stat().st_size / 1e6:.1f} MB",
                       flush=True)
+            cache = Path(tempfile.mkdtemp(prefix="wcache"))
             cmd = [sys.executable, __file__, "--child", str(wl), str(corpus),
-                   "--runs", str(args.runs)]
-            results[n] = {**_run_child(cmd + ["--aho"]),
-                          **_run_child(cmd + (["--score-dev"] if n == max(sizes) else [])),
-                          **cli_runs(wl, corpus, args.runs)}
+                   "--runs", str(args.runs), "--cache", str(cache)]
+            try:
+                results[n] = {**_run_child(cmd + ["--aho"]), **_run_child(cmd),
+                              **_run_child(cmd + ["--scan"] +
+                                           (["--score-dev"] if n == max(sizes) else [])),
+                              **cli_runs(wl, corpus, args.runs)}
+            finally:
+                shutil.rmtree(cache, ignore_errors=True)
             print(f"  {n}: done", flush=True)
     finally:
         if not args.keep:
@@ -440,8 +464,12 @@ def report(results: dict) -> None:
         print(f"{r['entities']:>9} {r['load_s']:>7.2f} {r['compile_s']:>7.2f} "
               f"{r['cold_s']:>6.2f} {r['cached_s']:>6.2f} {r['rss_mb']:>6.0f} | "
               f"{mb / s1:>7.2f} {docs / s1:>6.0f} {spm:>6.3f} {x:>5.2f} | "
-              f"{mb / s2:>7.2f} {s1 / s2:>5.2f} | {mb / sa:>8.2f} {docs / sa:>6.0f} "
+              f"{mb / s2:>7.2f} {_median(r['ratios']):>5.2f} | {mb / sa:>8.2f} {docs / sa:>6.0f} "
               f"{sa / s1:>8.0%} | {r['hits']:>6} {r['aho_hits']:>8}")
+    for _n, r in sorted(results.items()):
+        print(f"{r['entities']:>9}: 2p/1p each round " +
+              ", ".join(f"{x:.2f}" for x in r["ratios"]) +
+              f"; RSS of the scanning process {r['scan_rss_mb']:.0f} MB")
     print()
     hdr2 = (f"{'entities':>9} | {'CLI cold s':>10} {'RSS MB':>6} | {'CLI warm s':>10} "
             f"{'RSS MB':>6} {'MB/s':>5} | {'CLI start s':>11} | {'hits/MB':>7}")
@@ -457,11 +485,12 @@ def report(results: dict) -> None:
           "cache; warm: from the cache; start: from the cache, one tiny file.")
     print("load: YAML + validation; compile: Matcher.compile; cold: Watch.load, empty cache "
           "(load + compile + write); cached: Watch.load from the cache; RSS: peak of the "
-          "size's bench process (all of the above, several watchlist copies, the scans and "
-          "a buffer of all hits: an upper bound; see the CLI table); aho runs in a process "
-          "of its own.")
-    print("1p/2p: cli.scan_files in-process (read, extract, match, JSONL to /dev/null) with "
-          "1 / 2 processes, the word cache emptied before each run; x1k: time per MB relative "
+          "process that did these (several watchlist copies: an upper bound; see the CLI "
+          "table and the scanning process's RSS above); aho runs in a process of its own.")
+    print("1p/2p: cli.scan_files (read, extract, match, JSONL to /dev/null) with 1 / 2 "
+          "processes, alternately, in a process that loaded the watchlist from the cache once, "
+          "the word cache emptied before each run; 2p/1p: median of the rounds' ratios; "
+          "x1k: time per MB relative "
           "to the smallest list; aho: bare pyahocorasick of casefolded names, boundaries "
           "checked in Python; ours/aho: our throughput as a share of aho's.")
     for _n, r in sorted(results.items()):

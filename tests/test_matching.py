@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from watcher.config import load_watchlist
-from watcher.matcher import LOWER_WORD, Matcher, _given_name, compare, fuzzy_budget
+from watcher.matcher import LOWER_WORD, MIXED, Matcher, _given_name, compare, fuzzy_budget
 from watcher.models import Entity
 from watcher.normalize import common_words, first_names, fold, phonetic_keys
 
@@ -308,10 +308,13 @@ def test_a_lookalike_letter_of_the_other_script_does_not_hide_a_name(name, data)
                          Entity(id="cyr", name="Москва", type="place")])
     k = data.draw(st.sampled_from([i for i, c in enumerate(name) if c in _TWINS]))
     disguised = name[:k] + _TWINS[name[k]] + name[k + 1:]
-    text = f"Yesterday {disguised} spoke in Мoсква."  # a Latin o in the Cyrillic name
+    text = f"Yesterday {disguised} spoke in Мoсква, then {name} in Москва."  # a Latin o
     hits = m.match(text)
-    assert [(h.entity_id, h.text) for h in hits] == [("x", disguised), ("cyr", "Мoсква")]
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("x", disguised), ("cyr", "Мoсква"), ("x", name), ("cyr", "Москва")]
     assert m.match_reference(text) == hits
+    # the analyst sees the disguise: the hit's text looks like the plain name
+    assert [h.detail.endswith(" + " + MIXED) for h in hits] == [True, True, False, False]
 
 
 _ROMAN = dict(zip("БДКЛМНПРТВЗбдклмнртвзаеиоусь", [*"BDKLMNPRTVZbdklmnrtvzaeyous", ""],

@@ -75,6 +75,7 @@ from .normalize import (
     given_names,
     given_spellings,
     is_cyrillic_word,
+    mixed_scripts,
     name_kind,
     other_names,
     phonetic_keys,
@@ -613,6 +614,18 @@ _HANDLE_AFTER = re.compile(r"[ \t]{1,2}@\w")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RETWEET = "a retweet's or reply's marker before an @handle (RT @user)"
 NUMERAL = "a Roman numeral after a name (Chapter XI, Louis XI)"
+
+
+MIXED = "Latin and Cyrillic letters mixed in a word"
+
+
+def _detail(snippet: str, detail: str, extra: str) -> str:
+    """A hit's detail: how it matched, what it grew over, and whether its words mix two
+    scripts (Рutin with a Cyrillic Р: a disguise, or an OCR slip, that an analyst wants to
+    see; the hit's text looks like the plain name)."""
+    if extra:
+        detail = f"{detail} + {extra}"
+    return f"{detail} + {MIXED}" if mixed_scripts(snippet) else detail
 
 
 def _numeral_after_name(text: str, words, i: int) -> bool:
@@ -1222,8 +1235,9 @@ class Matcher:
                     out.append(self._hit(text, item))
                     continue
                 snippet = text[start:end]
+                detail = _detail(snippet, g[2], "")
                 out.extend((start, end, e, Hit(ents[e].id, ents[e].name, start, end, snippet,
-                                                alias, g[0], g[1], g[2])) for e, alias, _ in g[3])
+                                                alias, g[0], g[1], detail)) for e, alias, _ in g[3])
         single = []  # one item per entity and span
         for item in rest:
             if item[4] is None:
@@ -1251,8 +1265,9 @@ class Matcher:
     def _hit(self, text, item: tuple) -> tuple:
         start, end, extra, g, m = item
         ent = self.entities[m[0]]
-        return start, end, m[0], Hit(ent.id, ent.name, start, end, text[start:end], m[1], g[0],
-                                     g[1], f"{g[2]} + {extra}" if extra else g[2])
+        snippet = text[start:end]
+        return start, end, m[0], Hit(ent.id, ent.name, start, end, snippet, m[1], g[0], g[1],
+                                     _detail(snippet, g[2], extra))
 
     def explain(self, text: str) -> list[dict]:
         """Every candidate span considered, accepted or not, with the reason for a rejection."""
@@ -1726,8 +1741,9 @@ class Matcher:
                     continue
                 mine.append((start, end))
             ent = ents[e]
-            hit = Hit(ent.id, ent.name, start, end, text[start:end], c[1], c[4], c[5],
-                      f"{c[6]} + {extra}" if extra else c[6])
+            snippet = text[start:end]
+            hit = Hit(ent.id, ent.name, start, end, snippet, c[1], c[4], c[5],
+                      _detail(snippet, c[6], extra))
             out.append((start, end, e, hit, c))
             if notes is not None:
                 notes.append({**hit.as_dict(), "accepted": True, "reason": ""})

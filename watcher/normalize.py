@@ -104,6 +104,11 @@ _TO_CYRILLIC = str.maketrans(_LAT_LOOKS, _CYR_LOOKS)
 _MIXED = re.compile(r"[\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 
 
+def mixed_scripts(text: str) -> bool:
+    """Whether a word of `text` mixes Latin and Cyrillic letters (Рutin, Zelenskу)."""
+    return not text.isascii() and _MIXED.search(text) is not None
+
+
 def unmix(word: str) -> str:
     """A word of Latin and Cyrillic letters in one script, if its minority letters all look
     like letters of the other (Рutin -> Putin, Мoсква -> Москва); else as it is."""

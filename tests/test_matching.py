@@ -504,6 +504,42 @@ def test_a_roman_numeral_after_a_name_is_a_number(name):
     assert m.match_reference(text) == m.match(text)
 
 
+_PINYIN = ["jin", "ping", "qiang", "yi", "li", "jian", "hu", "ning", "xiao", "ming", "ze",
+           "wen", "bao", "lei", "feng", "hua", "guo", "zhi"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(family=st.sampled_from(["Xi", "Li", "Wang", "Zhang", "Zhao", "Liu", "Chen", "Yang"]),
+       given=st.lists(st.sampled_from(_PINYIN), min_size=1, max_size=2),
+       other=st.lists(st.sampled_from(_PINYIN), min_size=1, max_size=2))
+def test_a_chinese_name_is_written_family_name_first(family, given, other):
+    """Xi Jinping: Xi alone is he (President Xi), Jinping alone is no mention, and Xi with other
+    given names is another person (Xi Mingze)."""
+    assume(given != other)
+    name, another = "".join(given).capitalize(), "".join(other).capitalize()
+    m = Matcher.compile([Entity(id="p", name=f"{family} {name}", type="person")])
+    text = (f"President {family} said so. Then {name} left. {family} {another} came. "
+            f"{family} {name} spoke.")
+    assert [h.text for h in m.match(text)] == [family, f"{family} {name}"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_korean_names_and_western_namesakes_of_their_family_names():
+    """Kim Jong Un is no Kim Yo Jong (Jong is no surname of hers); Kim is a Western given name
+    too, so Kim Wilde is read in Western order; He of He Lifeng is an everyday word."""
+    m = Matcher.compile([Entity(id="kju", name="Kim Jong Un", type="person"),
+                         Entity(id="kyj", name="Kim Yo Jong", type="person"),
+                         Entity(id="wilde", name="Kim Wilde", type="person"),
+                         Entity(id="he", name="He Lifeng", type="person"),
+                         Entity(id="lee", name="Lee Jae-myung", type="person")])
+    text = ("Kim Jong Un met Kim Yo Jong. Jong waited. Wilde sang. He said He Lifeng came. "
+            "Lee Jae-myung spoke; Myung did not.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("kju", "Kim Jong Un"), ("kyj", "Kim Yo Jong"), ("wilde", "Wilde"),
+        ("he", "He Lifeng"), ("lee", "Lee Jae-myung")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

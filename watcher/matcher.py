@@ -68,6 +68,7 @@ from .normalize import (
     VOWELS,
     common_words,
     endings,
+    family_first_names,
     final_vowels,
     first_names,
     fold,
@@ -645,6 +646,31 @@ def _marker_groups(text: str, words, i: int, groups: tuple) -> tuple | None:
     return groups or None
 
 
+# Chinese and Korean given names in romanisation are runs of syllables (pinyin, Wade-Giles,
+# Korean RR and McCune-Reischauer): Jinping, Jong, Jae-myung, Ing-wen, Hsien Loong. Western
+# names seldom are (Kardashian, Harvey, Jones are not; Wilde is: see _family_first).
+_SYLLABLES = re.compile(
+    r"(?:(?:zh|ch|sh|hs|ts|tz|kk|tt|pp|ss|jj|[bpmfdtnlgkhjqxrzcswy])?"
+    r"(?:iang|iong|uang|ueng|yae|yeo|wae|ang|eng|ing|ong|ian|ien|iao|uai|uan|ae|ai|ao|ee|ei|"
+    r"eo|eu|ia|ie|iu|oe|oo|ou|ua|ue|ui|uo|wa|we|wi|wo|ya|ye|yo|yu|a|e|i|o|u|ü)"
+    r"(?:ng|ck|[nklmpthw])?){1,3}")
+
+
+def _family_first(words: Sequence[str]) -> str | None:
+    """The flags (data/family_first.txt) of a person's name written family name first, or
+    None: a Chinese or Korean family name, then one or two given names made of that
+    language's syllables (Xi Jinping, Kim Jong Un, Lee Jae-myung). A family name that is a
+    Western given name too needs two (Kim Wilde is no Korean name)."""
+    if not 2 <= len(words) <= 3:
+        return None
+    flags = family_first_names().get(fold(words[0]))
+    if flags is None or flags == "two" and len(words) < 3:
+        return None
+    if not all(_SYLLABLES.fullmatch(fold(w)) for w in words[1:]):
+        return None
+    return flags
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
@@ -759,6 +785,7 @@ class Matcher:
         person = ent.type == "person"
         first: list[str] = []
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
+        family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         for alias in ent.names:
             words = [w for _, _, w in word_spans(alias)]
             if not words:
@@ -776,6 +803,9 @@ class Matcher:
                 continue
             if len(words) == 1:
                 self._add_part(idx, alias, words[0], person)
+            elif person and (flags := _family_first(words)) is not None:
+                if flags == "alone":  # its last word is a given name, not the surname
+                    family.setdefault(folds[0], alias)
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
@@ -783,9 +813,12 @@ class Matcher:
                         len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
                     self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
                     self._exact_next.setdefault(folds[-2:], set()).add(2)
-        if person and len(names) > 1:
+        for f, alias in family.items():  # a mention alone, as if listed alone
+            if all(m[0] != idx for m in self._exact.get((f,), ())):
+                self._exact.setdefault((f,), []).append((idx, alias, True))
+        if person and (len(names) > 1 or family):
             # family name first (Kim Jong Un, with Kim listed alone): the names after it
-            singles = {folds[0] for folds in names if len(folds) == 1}
+            singles = {folds[0] for folds in names if len(folds) == 1} | family.keys()
             for folds in names:
                 if len(folds) > 1 and folds[0] in singles:
                     self._given_after[idx] = folds[1:]

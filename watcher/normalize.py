@@ -493,3 +493,10 @@ def other_names() -> tuple[str, ...]:
     """Names of other things that hold a watched name: a newspaper, a club, a sea, another
     country (Kyiv Independent, Dynamo Kyiv, Sea of Azov, Costa Rica; data/other_names.txt)."""
     return tuple(sorted(_keys("other_names.txt")))
+
+
+@lru_cache(maxsize=1)
+def family_first_names() -> dict[str, str]:
+    """Chinese and Korean family names (folded) -> their flags, "alone", "two" or ""
+    (data/family_first.txt)."""
+    return dict(line.partition("\t")[::2] for line in _keys("family_first.txt"))

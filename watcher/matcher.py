@@ -511,7 +511,8 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
     of the shipped list only, so that what one entity's hits are never depends on what else
     is watched; no word in capitals (Louis XI, Charles III), no pair across a line break (a
     heading's last word), no noun opening a sentence before a word that `case_form` says is
-    a watched name's case form only ("Жена Путина": see _headline_noun)."""
+    a watched name's case form only ("Жена Путина": see _headline_noun), no Chinese or Korean
+    name, whose given name comes second ("Li Li" is no Li of the given name Li)."""
     out: dict[str, set[str]] = {}
     at = range(1, len(words)) if surnames is None else \
         [k for k, f in enumerate(folds) if f in surnames and k]
@@ -523,7 +524,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 folds[k - 1] not in _NOT_SURNAME and \
                 folds[k] not in _NOT_SURNAME and _first_name(prev) and \
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
-                not _title_word(text, words, k - 1):
+                not _title_word(text, words, k - 1) and _family_first((prev, word)) is None:
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import subprocess
+import sys
+import textwrap
 import time
 import zipfile
 from types import SimpleNamespace
@@ -208,6 +211,22 @@ def test_a_malformed_pdf_is_read_and_pypdf_logs_nothing():
     assert text == "Vladimir Putin in Kyiv."
     assert encoding.startswith("pdf (malformed, read anyway: ") and "startxref" in encoding
     assert [r.getMessage() for r in seen if r.name.startswith("pypdf")] == []
+
+
+def test_pypdf_and_python_docx_are_imported_on_first_use_only():
+    """Most drops are plain text: a daemon or a scan that reads none imports neither."""
+    code = textwrap.dedent(f"""
+        import sys
+        import watcher.cli, watcher.service
+        from watcher.extract import extract
+        extract("a.txt", b"Kyiv")
+        assert not {{"pypdf", "docx"}} & set(sys.modules), "imported before use"
+        assert extract("a.pdf", {make_pdf(["Kyiv"])!r}) == ("Kyiv", "pdf")
+        assert extract("a.docx", {make_docx("Kyiv")!r}) == ("Kyiv", "docx")
+        assert {{"pypdf", "docx"}} <= set(sys.modules)
+        """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_pdf_is_told_by_its_content_and_a_text_quoting_its_header_is_not():

@@ -388,6 +388,17 @@ def _members(data: bytes) -> dict[str, bytes]:
         return {name: z.read(name) for name in z.namelist()}
 
 
+def test_a_parser_error_quoting_the_file_is_one_printable_line():
+    """What pypdf or python-docx raise may quote the file: its message goes into a log line
+    and the files table (PostgreSQL refuses a NUL, an ESC drives the terminal of a tail -f)."""
+    from watcher.extract import _one_line
+
+    error = ValueError("bad name /K\x00yiv\x1b]0;pwned\x07 at\nbyte 12 " + "x" * 300)
+    line = _one_line(error)
+    assert line.startswith("ValueError: bad name /K\ufffdyiv\ufffd]0;pwned\ufffd at byte 12 x")
+    assert line.isprintable() and len(line) == len("ValueError: ") + 200
+
+
 def test_a_word_document_that_unpacks_to_too_much_is_refused(monkeypatch):
     """A zip bomb: the sizes in the ZIP's directory are summed before anything is unpacked
     (and zipfile never unpacks more than they say). MAX_UNPACKED lowered from 256 MB."""

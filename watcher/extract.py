@@ -311,8 +311,18 @@ class _Budget:
 
 def _one_line(exc: BaseException) -> str:
     """An exception of a parser, for a one-line error: its type, its message squeezed."""
-    msg = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {msg[:200]}" if msg else type(exc).__name__
+    msg = _squeeze(str(exc))
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def _squeeze(message: str) -> str:
+    """A parser's message for a log line and the database: one line, at most 200 characters,
+    no control character (a NUL PostgreSQL refuses, an ESC that drives a terminal) even if
+    it quotes the file."""
+    return _UNPRINTABLE.sub("\ufffd", " ".join(message.split()))[:200]
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class _Problems(logging.Handler):
@@ -332,9 +342,9 @@ class _Problems(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if self.first() is None:
             try:
-                self.local.first = " ".join(record.getMessage().split())[:200]
+                self.local.first = _squeeze(record.getMessage())
             except Exception:  # noqa: BLE001 - a malformed message is still a problem
-                self.local.first = str(record.msg)[:200]
+                self.local.first = _squeeze(str(record.msg))
 
 
 _pdf_problems = _Problems()

@@ -237,6 +237,14 @@ def test_a_pdf_is_told_by_its_content_and_a_text_quoting_its_header_is_not():
     assert extract("notes.txt", quoting) == (quoting.decode(), "utf-8")
 
 
+def test_control_characters_in_a_pdf_text_become_spaces(matcher):
+    """A NUL (an unmapped glyph) would make PostgreSQL refuse the hit's context; an ESC
+    would reach a terminal; between two names, either glued them into one word."""
+    text, _ = extract("x.pdf", raw_pdf(b"BT /F1 12 Tf 72 700 Td (Kyiv\\000Gazprom\\033[2J) Tj ET"))
+    assert text == "Kyiv Gazprom [2J"
+    assert set(found(matcher, text)) == {"kyiv", "gazprom"}
+
+
 def test_a_pdf_bomb_is_refused_by_pypdf_limits():
     """80 MB of content in an 80 KB stream: over pypdf's decompression limit."""
     data = raw_pdf(b"BT /F1 12 Tf 72 700 Td (" + b"A" * 80_000_000 + b") Tj ET")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the daemon in the foreground on the bundled example config (config/watcher.yaml):
-# drop .txt/.md/.html files into config/inbox/ and watch the alerts in this terminal.
+# drop .txt/.md/.html/.pdf/.docx files into config/inbox/ and watch the alerts in this terminal.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/venv

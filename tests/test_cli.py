@@ -12,6 +12,9 @@ import os
 import pytest
 import yaml
 from conftest import ENGINES, WATCHLIST, run_cli, wait_for
+from documents import image_pdf, make_docx, make_pdf
+
+from watcher.extract import extract
 
 SCAN_KEYS = {"file", "entity_id", "name", "start", "end", "text", "alias", "score"}
 
@@ -58,6 +61,38 @@ def test_scan_prints_jsonl_by_default_and_explain_keeps_every_line_json(tmp_path
     assert any(n["accepted"] and n["method"] == "translit" for n in notes)
     text = run_cli("scan", "--watchlist", wl, "--format", "text", str(doc))
     assert text.stdout.startswith(f"{doc}:0-9\tzelensky")
+
+
+def test_scan_reads_pdf_and_word_documents_and_says_why_a_scan_is_skipped(tmp_path):
+    """`watcher scan` on an analyst's folder: a PDF and a .docx give hits as a .txt does,
+    offsets into their extracted text, --explain too; a scanned PDF is named on stderr."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "report.pdf").write_bytes(make_pdf(["President Zelen-", "sky spoke in Kijów."],
+                                               ["Gazprom agreed."]))
+    (docs / "brief.docx").write_bytes(make_docx("Vladimir Putin", "Зеленський у Києві."))
+    (docs / "scan.pdf").write_bytes(image_pdf())
+    wl = str(watchlist(tmp_path))
+    result = run_cli("scan", "--watchlist", wl, "--format", "jsonl", str(docs))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    by_file: dict[str, list] = {}
+    for r in rows:
+        by_file.setdefault(r["file"].rsplit("/", 1)[-1], []).append(r)
+    assert set(by_file) == {"report.pdf", "brief.docx"}
+    assert [(r["entity_id"], r["text"]) for r in by_file["report.pdf"]] == [
+        ("zelensky", "Zelensky"), ("kyiv", "Kijów"), ("gazprom", "Gazprom")]
+    assert [(r["entity_id"], r["text"]) for r in by_file["brief.docx"]] == [
+        ("putin", "Vladimir Putin"), ("zelensky", "Зеленський"), ("kyiv", "Києві")]
+    for name, hits in by_file.items():
+        text, _ = extract(name, (docs / name).read_bytes())
+        assert all(text[r["start"]:r["end"]] == r["text"] for r in hits)
+    assert result.stderr == (f"watcher: {docs / 'scan.pdf'}: skipped: a scanned PDF with no "
+                             f"text layer: OCR is not supported\n")
+    explained = run_cli("scan", "--watchlist", wl, "--explain", str(docs / "report.pdf"))
+    notes = [json.loads(line)["explain"] for line in explained.stdout.splitlines()
+             if "explain" in json.loads(line)]
+    assert any(n["accepted"] and n["text"] == "Zelensky" for n in notes)
 
 
 def test_scan_exits_zero_without_hits_and_non_zero_on_errors(tmp_path):

@@ -4,14 +4,18 @@ Tests marked ENGINES run twice: on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import signal
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ENGINES, wait_for
+from conftest import ENGINES, run_cli, wait_for
+from documents import broken_xref, image_pdf, make_docx, make_pdf
 
 ARTICLE = ("Ukrainian President Volodymyr Zelensky met European leaders in Brussels on Monday. "
            "Officials said the talks focused on air defence for Kyiv and other cities.\n")
@@ -317,3 +321,54 @@ def test_move_mode_moves_processed_and_failed_files(make_daemon):
     assert f"; moved to {d.data / 'failed' / 'bad.bin'}" in d.log()
     assert f"; moved to {d.data / 'processed' / 'sub' / 'good.txt'}" in d.log()
     assert d.stop() == 0
+
+
+@ENGINES
+def test_pdf_and_word_reports_are_screened_and_bad_ones_fail_alone(make_daemon, http_sink):
+    """Analysts' reports in the inbox: a PDF (two pages, a name broken at a line end) and a
+    .docx (Ukrainian, a table) alert and store their hits as a text does; a PDF pypdf has to
+    repair is processed with one warning. A scanned PDF, a truncated one and a spreadsheet
+    beside them fail alone, each recorded and logged in one line, as any unreadable file."""
+    d = make_daemon(notify=[{"url": http_sink.url()}]).start()
+    d.drop("scan.pdf", image_pdf())
+    d.drop("cut.pdf", make_pdf(["Gazprom cut supplies."] * 5)[:700])
+    sheet = io.BytesIO()
+    with zipfile.ZipFile(sheet, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    d.drop("sheet.xlsx", sheet.getvalue())
+    d.drop("report.pdf", make_pdf(["President Zelen-", "sky met envoys on Monday."],
+                                  ["Gazprom said the talks went on."]), how="rename")
+    d.drop("brief.docx", make_docx("Зеленський провів зустріч у Києві.",
+                                   table=[["Vladimir Putin", "no comment"]]))
+    d.drop("repaired.pdf", broken_xref(make_pdf(["Air raid sirens in Kyiv overnight."])))
+
+    bodies = wait_for(lambda: len(http_sink.received()) >= 3 and http_sink.received(),
+                      timeout=30, what="three alerts")
+    by_file = {b["title"].rsplit(" in ", 1)[1]: b["message"] for b in bodies}
+    assert sorted(by_file) == ["brief.docx", "repaired.pdf", "report.pdf"]
+    assert "President [Zelensky] met envoys" in by_file["report.pdf"]
+    assert "[Зеленський] провів" in by_file["brief.docx"]
+    rows = d.query("SELECT d.path, d.encoding, h.entity_id, h.text FROM hits h "
+                   "JOIN documents d ON d.id = h.document_id")
+    assert sorted((Path(p).name, enc, e, t) for p, enc, e, t in rows) == [
+        ("brief.docx", "docx", "kyiv", "Києві"), ("brief.docx", "docx", "putin", "Vladimir Putin"),
+        ("brief.docx", "docx", "zelensky", "Зеленський"),
+        ("repaired.pdf", "pdf (malformed, read anyway: incorrect startxref pointer(3))", "kyiv",
+         "Kyiv"),
+        ("report.pdf", "pdf", "gazprom", "Gazprom"), ("report.pdf", "pdf", "zelensky", "Zelensky")]
+
+    wait_for(lambda: d.count("files", "status = 'failed'") == 3, what="three failed files")
+    files = run_cli("files", "--config", str(d.config), "--status", "failed", "--format", "jsonl")
+    failed = {Path(r["path"]).name: r["error"] for r in map(json.loads, files.stdout.splitlines())}
+    assert failed == {
+        "scan.pdf": "a scanned PDF with no text layer: OCR is not supported",
+        "cut.pdf": "a damaged or truncated PDF (PdfStreamError: Stream has ended unexpectedly)",
+        "sheet.xlsx": "an Excel workbook (.xlsx): not screened (text, HTML, PDF and .docx are)"}
+    assert d.stop() == 0
+    log = d.log()
+    for name, error in failed.items():  # one line each, ours
+        assert [line for line in log.splitlines() if name in line] == [
+            line for line in log.splitlines() if f"failed {d.inbox / name}: {error}" in line]
+        assert log.count(name) == 1
+    assert log.count("repaired.pdf: pdf (malformed, read anyway: incorrect startxref") == 1
+    assert "pypdf" not in log and "Traceback" not in log

@@ -153,7 +153,7 @@ class Pipeline:
             watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
             return self._fail(path, shown, sha, st, str(exc))
-        if "invalid" in encoding:  # processed, but say so: the scrape may be truncated
+        if " (" in encoding:  # processed, but say so: a truncated scrape, a damaged PDF
             log.warning("%s: %s", shown, encoding)
         old = _grown_from(path, seen, data, text)
         if old:  # the earlier version's mentions are stored and alerted already

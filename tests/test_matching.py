@@ -540,6 +540,54 @@ def test_korean_names_and_western_namesakes_of_their_family_names():
     assert m.match_reference(text) == m.match(text)
 
 
+def _cyrillic(word: str) -> str:
+    return "".join(_CYRILLIC_OF[c] for c in word.lower()).capitalize()
+
+
+@settings(max_examples=80, deadline=None)
+@given(first=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]", fullmatch=True),
+       second=st.from_regex(r"[BDKLMNPRTVZ][aeiou][nrl]", fullmatch=True),
+       org=st.booleans())
+def test_a_multi_word_name_is_found_word_by_word_in_another_script_or_case(first, second,
+                                                                            org):
+    """Chasiv Yar as Часів Яр, Кривий Ріг as Кривого Рогу: each word of a place's or an
+    organisation's name a variant of its own, in order, beside each other, capitalised."""
+    name, cyr = f"{first} {second}", f"{_cyrillic(first)} {_cyrillic(second)}"
+    m = Matcher.compile([Entity(id="p", name=name, type="org" if org else "place")])
+    genitive = f"{_cyrillic(first)}а {_cyrillic(second)}а"
+    text = (f"{cyr} stood. Near {genitive} too. Only {_cyrillic(first)} here. "
+            f"{_cyrillic(first)}. {_cyrillic(second)} then. {_cyrillic(first)} "
+            f"{_cyrillic(second).lower()} there. At {name} too.")
+    hits = m.match(text)
+    assert [h.text for h in hits] == [cyr, genitive, name], m.explain(text)
+    assert [h.method for h in hits] == ["translit", "inflection", "exact"]
+    assert hits[0].detail.endswith("word by word")
+    assert m.match_reference(text) == hits
+
+
+_MW_WORDS = ["Часів", "Часова", "Chasov", "Яр", "Яру", "Яра", "Кривого", "Кривий", "Рогу",
+             "Ріг", "Rog", "Верховної", "Верховна", "Ради", "Рада", "Rada", "Kyiv", "Oblast"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.tuples(st.sampled_from(_MW_WORDS),
+                                st.sampled_from([" ", " ", "-", ". ", ", ", "\n", " и "]),
+                                st.sampled_from(["same", "same", "lower", "upper"])),
+                      min_size=1, max_size=12))
+def test_word_by_word_matching_takes_the_same_path_in_match_and_reference(words):
+    m = _MW_MATCHER
+    text = "".join((w.lower() if c == "lower" else w.upper() if c == "upper" else w) + sep
+                   for w, sep, c in words)
+    assert m.match(text) == m.match_reference(text)
+
+
+_MW_MATCHER = Matcher.compile([
+    Entity(id="cy", name="Chasiv Yar", type="place"),
+    Entity(id="kr", name="Kryvyi Rih", type="place", aliases=("Кривий Ріг",)),
+    Entity(id="rada", name="Verkhovna Rada", type="org", threshold=93),
+    Entity(id="ko", name="Kyiv Oblast", type="place", exclude=("Kyiv Oblast Rada",))])
+
+
 def test_explain_accepts_only_what_match_finds():
     """A watched person's surname in lower case is no hit; explain must not call it one."""
     m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])

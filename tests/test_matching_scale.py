@@ -45,6 +45,9 @@ CROWD = [
     Entity("excl", "Lviv", "place", ("Lwów", "Lemberg"), exclude=("Lviv Arena",)),
     Entity("nato-2", "NATO", "org", ("North Atlantic Treaty Organization",)),
     Entity("exact-only", "Gazprom Neft", "org", exact=True),
+    Entity("chasiv-yar", "Chasiv Yar", "place"),  # multi-word names, word by word
+    Entity("kryvyi-rih", "Kryvyi Rih", "place", ("Кривий Ріг",)),
+    Entity("rada", "Verkhovna Rada", "org"),
 ]
 ENTITIES = BASE + CROWD
 MATCHER = Matcher.compile(ENTITIES)
@@ -52,7 +55,8 @@ MATCHER = Matcher.compile(ENTITIES)
 NAMES = sorted({w for e in ENTITIES for a in e.names for w in a.split()} | {
     "Kijów", "Києві", "Путина", "Zelenskyy’s", "Smiths", "Smithe", "Moscow", "Montag",
     "Putins", "Kiew", "Sebastopol", "Sontags", "Petrova", "Medvedeva", "V.", "J.", "A.",
-    "Thomas", "Dylan", "Marina", "Martina", "Sofia", "China", "Chanoj", "Marinem"})
+    "Thomas", "Dylan", "Marina", "Martina", "Sofia", "China", "Chanoj", "Marinem",
+    "Часів", "Часова", "Яр", "Яру", "Кривого", "Рогу", "Rog", "Верховної", "Ради"})
 FILLER = ("the said on in of and was were report meeting talks city officials after putting "
           "President General Mr with about").split()
 SEPS = [" ", " ", " ", ", ", ". ", "\n", " (", ") ", "\u00a0", " - "]

@@ -672,6 +672,22 @@ def _family_first(words: Sequence[str]) -> str | None:
     return flags
 
 
+MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
+
+
+def _short_readings(word: str) -> list[tuple[str, tuple[float, str, str]]]:
+    """(phonetic key, grade) a short word of a multi-word name may be read by: its own keys
+    (Яр, Yar), and, in Cyrillic, those of the word without a case ending (Яру, Яра)."""
+    out = [(k, (SCORE["translit"], "translit", "spelling variant")) for k in phonetic_keys(word)]
+    if is_cyrillic_word(word):
+        f = fold(word)
+        for e in endings()[("cyr", "cons")]:
+            if f.endswith(e) and len(f) - len(e) >= 2:
+                out += [(k, (SCORE["inflection"], "inflection", f"case ending -{e}"))
+                        for k in phonetic_keys(f[:-len(e)])]
+    return out
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
@@ -742,6 +758,15 @@ class Matcher:
         # one-word names that are also a frequent or short word (Split, Nice, Shell, More):
         # in lower case, in a text that capitalises names, that is the word (see _cased)
         self._capital_only: frozenset[str] = frozenset()
+        self._min_len = MIN_VARIANT_LEN
+        self._fuzzy = True
+        # multi-word place and organisation names, matched word by word (see _mw_compile)
+        self._mw: Matcher | None = None  # their words, as the names of a matcher of their own
+        self._mw_owner: list[tuple[tuple[int, int], ...]] = []  # its entity -> (name, position)
+        self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
+        self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
+        self._mw_cache: dict[str, dict] = {}
+        self._mw_todo: list[tuple[tuple[int, str, bool], list[str], tuple[str, ...]]] = []
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -776,11 +801,39 @@ class Matcher:
         # compiled, not built on first use: forked workers share it instead of each building
         # (and writing to) a copy
         m._by_first = {sk: frozenset(es) for sk, es in by_first.items()}
+        m._mw_compile()
         m._capital_only = frozenset(
             k[0] for k, members in m._exact.items() if len(k) == 1
             and (len(k[0]) <= SHORT_WORD or _word_like(k[0]))
             and all(alias[:1].isupper() for _, alias, _ in members))
         return m
+
+    def _mw_compile(self) -> None:
+        """Multi-word names of places and organisations (Chasiv Yar, Kryvyi Rih, Verkhovna
+        Rada), to be found in another spelling or case word by word (Часів Яр, Кривого Рогу,
+        Верховної Ради): their words become the names of a matcher of their own, without a
+        fuzzy tier, with variants from three letters (Rih: Рогу), and shorter words (Яр) by
+        their phonetic key."""
+        names, self._mw_todo = self._mw_todo, []  # (member, words, folds): see _add_entity
+        owners: dict[str, list[tuple[int, int]]] = {}
+        for no, (_, ws, fs) in enumerate(names):
+            for pos, (w, f) in enumerate(zip(ws, fs, strict=True)):
+                if len(f) >= MW_MIN_LEN:
+                    owners.setdefault(w, []).append((no, pos))
+                if len(f) <= MW_MIN_LEN:  # (Yar: Яр, a shorter word in the text)
+                    for key in phonetic_keys(w):
+                        self._mw_short.setdefault(key, []).append(((no, pos), f))
+        if not names:
+            return
+        words = list(owners)
+        sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
+        sub._min_len, sub._fuzzy = MW_MIN_LEN, False
+        for k, w in enumerate(words):
+            sub._add_part(k, w, w, False)
+        sub._form_ids = {}
+        self._mw_owner = [tuple(owners[w]) for w in words]
+        self._mw_names = [([member], tuple(w[0].isupper() for w in ws))
+                          for member, ws, _ in names]
 
     def _add_entity(self, idx: int, ent: Entity) -> None:
         person = ent.type == "person"
@@ -802,6 +855,8 @@ class Matcher:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
                 continue
+            if not person and 2 <= len(words) <= 4:
+                self._mw_todo.append(((idx, alias, False), words, folds))
             if len(words) == 1:
                 self._add_part(idx, alias, words[0], person)
             elif person and (flags := _family_first(words)) is not None:
@@ -839,7 +894,7 @@ class Matcher:
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
         f = fold(word)
-        if len(f) < MIN_VARIANT_LEN:
+        if len(f) < self._min_len:
             return
         cyr = is_cyrillic_word(word)
         for key in phonetic_keys(word):
@@ -862,7 +917,7 @@ class Matcher:
             self._index.setdefault(b, []).append(fid)
         for b in _buckets(stem_of(key, kind)):
             self._stem_index.setdefault(f"{b}|{kind}", []).append(fid)
-        if fuzzy_budget(len(key)):
+        if self._fuzzy and fuzzy_budget(len(key)):
             for skel, fc in _fuzzy_buckets(key):
                 if len(skel) >= FUZZY_MIN_CONSONANTS:
                     self._fz_index.setdefault(f"{skel}|{fc}", []).append(fid)
@@ -877,6 +932,7 @@ class Matcher:
         state["_cache"] = {}
         state["_meta"] = {}  # keyed on object ids, which a copy does not keep
         state["_words"] = None
+        state["_mw_cache"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -909,17 +965,20 @@ class Matcher:
         share it."""
         best: dict[int, tuple[int, str, float, str]] = {}
         wfold = fold(word)
-        if len(wfold) < MIN_VARIANT_LEN:
+        if len(wfold) < self._min_len:
             return ()  # as short names, short words only match exactly (His is not Heß)
-        own = _word_of_its_own(word, wfold)
         cyr = is_cyrillic_word(word)
+        # (a Cyrillic word of a multi-word name is matched beside the others: Нова of Нова
+        # Каховка, a given name, may be the Ukrainian of Nova; Logan of Logan City, a Latin
+        # one, is no Iligan)
+        own = _word_of_its_own(word, wfold) if self._fuzzy or not cyr else ""
         for key, ending, kind in self._splits(word):
             for b in _buckets(key):
                 forms = self._stem_index.get(f"{b}|{kind}", ()) if ending else \
                     self._index.get(b, ())
                 for fid in forms:
                     self._try_form(fid, key, ending, kind, wfold, cyr, best, notes)
-        for key in phonetic_keys(word):
+        for key in phonetic_keys(word) if self._fuzzy else ():
             fids = self._fuzzy_candidates(key)
             if notes is None and fids:
                 fids = self._within_budget(key, fids)
@@ -1028,8 +1087,11 @@ class Matcher:
 
     def _word(self, word: str) -> tuple:
         """Everything about one word that does not depend on its neighbours, memoised:
-        (fold, its own candidates or None, whether a multi-word name, watched or of another
-        thing, may start with it).
+        (fold, its own candidates or None, which multi-word names may start with it: 1 a
+        watched one, 2 the name of another thing, 4 a watched place's or organisation's in
+        another spelling or case, if the next word is capitalised too (any capitalised word:
+        see _mw_at); its candidates as the exact words of a name, whether it is a given name
+        as written).
 
         Its own candidates are ((score, method, detail, members), ...), best first: acronym,
         exact name, then the name-part spellings of the variant tiers (capitalised words only).
@@ -1059,7 +1121,8 @@ class Matcher:
             if own and self._lower_is_word(f):
                 own = None  # the word, unless match() finds the text uncased
         given = own is not None and word[0].isupper() and _given_name(word)
-        multi = f in self._exact_first or f in self._others and word[0].isupper()
+        multi = (f in self._exact_first) | (word[0].isupper() and (
+            (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2))
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
@@ -1162,7 +1225,6 @@ class Matcher:
         lower = cased = as_words = None
         capital_only = self._capital_only
         fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
-        others = self._others
         other_at = []  # where a name of another thing may start
         for i, (f, own, multi, plain, given) in enumerate(info):
             if own is None:
@@ -1192,9 +1254,13 @@ class Matcher:
                     if f in as_words:
                         own = _persons_only(own)
             if multi and i + 1 < n:
-                if f in others and words[i][2][0].isupper():
+                if multi & 2:
                     other_at.append(i)
-                for k in self._exact_next.get((f, info[i + 1][0]), ()):
+                for j, members, score, method, detail in self._mw_at(text, words, i) \
+                        if multi & 4 and info[i + 1][2] & 4 else ():
+                    group = self._group(score, method, detail, members)
+                    kept.extend(self._pick(text, words, i, j, (group,)))
+                for k in self._exact_next.get((f, info[i + 1][0]), ()) if multi & 1 else ():
                     if i + k > n:
                         break
                     key = tuple(info[x][0] for x in range(i, i + k))
@@ -1214,6 +1280,79 @@ class Matcher:
         if bare:
             kept = self._as_named(text, words, info, kept, fold_at, bare)
         return self._hits(text, kept)
+
+    def _mw_parts(self, word: str) -> dict[tuple[int, int], tuple[float, str, str]]:
+        """(name, position) -> (score, method, detail): the words of multi-word names this
+        word may be (see _mw_compile), memoised."""
+        got = self._mw_cache.get(word)
+        if got is not None:
+            return got
+        got = {}
+        sub = self._mw
+        # a Latin word of three letters has too many neighbours to be a variant (The is no
+        # Tie): its Cyrillic (Рог) still is
+        latin3 = len(word) < MIN_VARIANT_LEN and not is_cyrillic_word(word)
+        for fid, method, score, detail in sub._word_parts(word) if sub is not None else ():
+            if latin3 and method != "exact":
+                continue
+            for pseudo, _, _ in sub._f_members[fid]:
+                for at in self._mw_owner[pseudo]:
+                    if at not in got or got[at][0] < score:
+                        got[at] = (score, method, detail)
+        if self._mw_short:
+            f = fold(word)
+            for key, how in _short_readings(word):
+                for at, part in self._mw_short.get(key, ()):
+                    if latin3 and f != part:
+                        continue  # In is no Yin
+                    found = ((SCORE["exact"], "exact", "exact name part") if f == part else how)
+                    if at not in got or got[at][0] < found[0]:
+                        got[at] = found
+        if len(self._mw_cache) >= _CACHE_MAX:
+            self._mw_cache.clear()
+        self._mw_cache[word] = got
+        return got
+
+    def _mw_at(self, text, words, i: int) -> list[tuple[int, list, float, str, str]]:
+        """Multi-word names written at word i in another spelling or case, word by word:
+        (end word, members, score, method, detail), the weakest word's grade. All words exact
+        is left to the exact tier. (The names are found from the second word's parts: far
+        fewer than the first's, New or San starting hundreds.)"""
+        word = words[i][2]
+        if self._mw is None and not self._mw_short or not word[0].isupper() or \
+                i + 1 >= len(words) or not self._mw_beside(text, words, i + 1):
+            return []
+        here = self._mw_parts(word)
+        if not here:
+            return []
+        out = []
+        for (no, pos), second in self._mw_parts(words[i + 1][2]).items():
+            first = here.get((no, 0)) if pos == 1 else None
+            if first is None:
+                continue
+            members, caps = self._mw_names[no]
+            if i + len(caps) > len(words) or caps[1] and not words[i + 1][2][0].isupper():
+                continue
+            got = [first, second]
+            for k in range(2, len(caps)):
+                w = words[i + k][2]
+                grade = self._mw_parts(w).get((no, k)) if \
+                    self._mw_beside(text, words, i + k) and (w[0].isupper() or not caps[k]) \
+                    else None
+                if grade is None:
+                    break
+                got.append(grade)
+            else:
+                if any(g[1] != "exact" for g in got):
+                    score, method, detail = min(got)
+                    out.append((i + len(caps), members, score, method,
+                                f"{detail}, word by word"))
+        return out
+
+    @staticmethod
+    def _mw_beside(text, words, k: int) -> bool:
+        gap = text[words[k - 1][1]:words[k][0]]
+        return gap == "-" or _beside(gap)
 
     def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
         """(start, end, name) of the names of other things written at the given words (each
@@ -1365,6 +1504,9 @@ class Matcher:
         cased = _cased(words)
         for i, (_, _, word) in enumerate(words):
             self._exact_at(text, words, i, cands, notes, cased)
+            for j, members, score, method, detail in self._mw_at(text, words, i):
+                idx, alias, _ = members[0]
+                cands.append(_Cand(idx, alias, i, j, score, method, detail, False))
             if word[0].isupper() or notes is not None:
                 self._variants_at(text, words, i, cands, notes, lower)
         kept = []

@@ -526,17 +526,19 @@ def test_a_chinese_name_is_written_family_name_first(family, given, other):
 
 def test_korean_names_and_western_namesakes_of_their_family_names():
     """Kim Jong Un is no Kim Yo Jong (Jong is no surname of hers); Kim is a Western given name
-    too, so Kim Wilde is read in Western order; He of He Lifeng is an everyday word."""
+    too, so Kim Wilde is read in Western order; He of He Lifeng is an everyday word; Manuel
+    and Miranda are syllables, but Western given names."""
     m = Matcher.compile([Entity(id="kju", name="Kim Jong Un", type="person"),
                          Entity(id="kyj", name="Kim Yo Jong", type="person"),
                          Entity(id="wilde", name="Kim Wilde", type="person"),
                          Entity(id="he", name="He Lifeng", type="person"),
-                         Entity(id="lee", name="Lee Jae-myung", type="person")])
+                         Entity(id="lee", name="Lee Jae-myung", type="person"),
+                         Entity(id="lmm", name="Lin-Manuel Miranda", type="person")])
     text = ("Kim Jong Un met Kim Yo Jong. Jong waited. Wilde sang. He said He Lifeng came. "
-            "Lee Jae-myung spoke; Myung did not.")
+            "Lee Jae-myung spoke; Myung did not. Miranda wrote.")
     assert [(h.entity_id, h.text) for h in m.match(text)] == [
         ("kju", "Kim Jong Un"), ("kyj", "Kim Yo Jong"), ("wilde", "Wilde"),
-        ("he", "He Lifeng"), ("lee", "Lee Jae-myung")], m.explain(text)
+        ("he", "He Lifeng"), ("lee", "Lee Jae-myung"), ("lmm", "Miranda")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
 

@@ -661,16 +661,18 @@ def _family_first(words: Sequence[str]) -> str | None:
     """The flags (data/family_first.txt) of a person's name written family name first, or
     None: a Chinese or Korean family name, then one or two given names made of that
     language's syllables (Xi Jinping, Kim Jong Un, Lee Jae-myung), none a Western given
-    name. A family name that is a Western given name too needs two (Kim Wilde is no Korean
-    name)."""
+    name of more than three letters. A family name that is a Western given name too needs
+    two (Kim Wilde is no Korean name)."""
     if not 2 <= len(words) <= 3:
         return None
     flags = family_first_names().get(fold(words[0]))
     if flags is None or flags == "two" and len(words) < 3:
         return None
     given = [fold(w) for w in words[1:]]
-    if not all(map(_SYLLABLES.fullmatch, given)) or not given_spellings().isdisjoint(given):
-        return None  # (Lin-Manuel Miranda: Manuel and Miranda are syllables too)
+    western = given_spellings()
+    if not all(map(_SYLLABLES.fullmatch, given)) or \
+            any(len(g) > 3 and g in western for g in given):
+        return None  # (Lin-Manuel Miranda: Manuel and Miranda are syllables too; Li is both)
     return flags
 
 

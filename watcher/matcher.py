@@ -524,7 +524,8 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 folds[k - 1] not in _NOT_SURNAME and \
                 folds[k] not in _NOT_SURNAME and _first_name(prev) and \
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
-                not _title_word(text, words, k - 1) and _family_first((prev, word)) is None:
+                not _title_word(text, words, k - 1) and \
+                _family_first((prev, word), text[pe:start] == "-") is None:
             out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
@@ -657,22 +658,19 @@ _SYLLABLES = re.compile(
     r"(?:ng|ck|[nklmpthw])?){1,3}")
 
 
-def _family_first(words: Sequence[str]) -> str | None:
+def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
     """The flags (data/family_first.txt) of a person's name written family name first, or
     None: a Chinese or Korean family name, then one or two given names made of that
-    language's syllables (Xi Jinping, Kim Jong Un, Lee Jae-myung), none a Western given
-    name of more than three letters. A family name that is a Western given name too needs
-    two (Kim Wilde is no Korean name)."""
-    if not 2 <= len(words) <= 3:
+    language's syllables (Xi Jinping, Kim Jong Un, Lee Jae-myung). A family name that is a
+    Western given name too needs two (Kim Wilde is no Korean name); one joined to the next
+    word by a hyphen is no family name (Lin-Manuel Miranda)."""
+    if joined or not 2 <= len(words) <= 3:
         return None
     flags = family_first_names().get(fold(words[0]))
     if flags is None or flags == "two" and len(words) < 3:
         return None
-    given = [fold(w) for w in words[1:]]
-    western = given_spellings()
-    if not all(map(_SYLLABLES.fullmatch, given)) or \
-            any(len(g) > 3 and g in western for g in given):
-        return None  # (Lin-Manuel Miranda: Manuel and Miranda are syllables too; Li is both)
+    if not all(_SYLLABLES.fullmatch(fold(w)) for w in words[1:]):
+        return None
     return flags
 
 
@@ -845,7 +843,8 @@ class Matcher:
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         for alias in ent.names:
-            words = [w for _, _, w in word_spans(alias)]
+            spans = word_spans(alias)
+            words = [w for _, _, w in spans]
             if not words:
                 continue
             if len(words) == 1 and _is_acronym(alias):
@@ -863,7 +862,8 @@ class Matcher:
                 self._mw_todo.append(((idx, alias, False), words, folds))
             if len(words) == 1:
                 self._add_part(idx, alias, words[0], person)
-            elif person and (flags := _family_first(words)) is not None:
+            elif person and (flags := _family_first(
+                    words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
                 if flags == "alone":  # its last word is a given name, not the surname
                     family.setdefault(folds[0], alias)
             elif person:

@@ -740,6 +740,7 @@ class Matcher:
         self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         self._f_members: list[list[tuple[int, str, bool]]] = []
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
+        self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
         self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
@@ -786,7 +787,7 @@ class Matcher:
         m.entities = tuple(entities)
         for idx, ent in enumerate(m.entities):
             m._add_entity(idx, ent)
-        m._form_ids = {}  # only needed while compiling
+        m._form_ids, m._part_fids = {}, {}  # only needed while compiling
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
         other_by_first: dict[str, list[tuple]] = {}
@@ -832,7 +833,7 @@ class Matcher:
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
             sub._add_part(k, w, w, False)
-        sub._form_ids = {}
+        sub._form_ids, sub._part_fids = {}, {}
         self._mw_owner = [tuple(owners[w]) for w in words]
         self._mw_names = [([member], tuple(w[0].isupper() for w in ws))
                           for member, ws, _ in names]
@@ -897,16 +898,23 @@ class Matcher:
                 self._numbers[idx] = numbers.pop()
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
+        fids = self._part_fids.get((word, person))
+        if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
+            fids = self._part_fids[word, person] = self._forms_of(word, person)
+        for fid in fids:
+            self._f_members[fid].append((idx, alias, person))
+
+    def _forms_of(self, word: str, person: bool) -> tuple[int, ...]:
         f = fold(word)
         if len(f) < self._min_len:
-            return
+            return ()
         cyr = is_cyrillic_word(word)
+        fids = []
         for key in phonetic_keys(word):
             kind = name_kind(key, surname=person)
             fid = self._form_ids.get((key, kind, cyr, f))
-            if fid is None:
-                fid = self._new_form(key, kind, cyr, f)
-            self._f_members[fid].append((idx, alias, person))
+            fids.append(self._new_form(key, kind, cyr, f) if fid is None else fid)
+        return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str) -> int:
         fid = len(self._f_key)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from watcher.models import Hit, Mention
+from watcher.models import Entity, Hit, Mention
 from watcher.store import Store
 
 
@@ -151,6 +151,29 @@ def test_hits_come_back_as_they_were_stored(db_url, words, alias, detail, before
     assert (row.text, row.alias, row.detail, row.before, row.after, row.method) == (
         words, alias, detail, before, after, "fuzzy")
     assert (row.start, row.end) == (hit.start, hit.end) and row.score == score
+
+
+@ENGINES
+def test_a_nul_deep_in_a_text_is_no_part_of_a_stored_hit(db_url, tmp_path):
+    """Only a text's first 8 KB are looked at for binary data: a NUL or an ESC after them,
+    beside a name, must not reach the database (PostgreSQL refuses a NUL) nor an alert."""
+    from watcher.matcher import Watch
+    from watcher.notify import Notifier
+    from watcher.parallel import Analyser
+    from watcher.pipeline import Pipeline
+
+    store = Store(db_url)
+    watch = Watch.compile([Entity(id="putin", name="Vladimir Putin", type="person")])
+    notifier = Notifier([], backoff=timedelta(seconds=30), retry_for=timedelta(hours=1))
+    pipeline = Pipeline(store, notifier, Analyser(watch), max_size=10**7)
+    path = tmp_path / "deep.txt"
+    path.write_text("Words and more words. " * 500 + "\x00 Vladimir Putin \x1b[31msaid.\x00",
+                    encoding="utf-8")
+    pipeline.process(str(path))
+    with store.engine.connect() as conn:
+        [(name, before, after)] = conn.execute(text("SELECT text, before, after FROM hits"))
+    assert name == "Vladimir Putin"
+    assert before.endswith("words. ") and after == " [31msaid. "
 
 
 @ENGINES

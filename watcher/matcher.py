@@ -617,8 +617,6 @@ _HANDLE_AFTER = re.compile(r"[ \t]{1,2}@\w")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RETWEET = "a retweet's or reply's marker before an @handle (RT @user)"
 NUMERAL = "a Roman numeral after a name (Chapter XI, Louis XI)"
-
-
 MIXED = "Latin and Cyrillic letters mixed in a word"
 
 
@@ -1101,9 +1099,9 @@ class Matcher:
         """Everything about one word that does not depend on its neighbours, memoised:
         (fold, its own candidates or None, which multi-word names may start with it: 1 a
         watched one, 2 the name of another thing, 4 a watched place's or organisation's in
-        another spelling or case, if the next word is capitalised too (any capitalised word:
-        see _mw_at); its candidates as the exact words of a name, whether it is a given name
-        as written).
+        another spelling or case, if the next word is capitalised too or hyphenated to it
+        (any capitalised word: see _mw_at); its candidates as the exact words of a name,
+        whether it is a given name as written).
 
         Its own candidates are ((score, method, detail, members), ...), best first: acronym,
         exact name, then the name-part spellings of the variant tiers (capitalised words only).
@@ -1269,7 +1267,8 @@ class Matcher:
                 if multi & 2:
                     other_at.append(i)
                 for j, members, score, method, detail in self._mw_at(text, words, i) \
-                        if multi & 4 and info[i + 1][2] & 4 else ():
+                        if multi & 4 and (info[i + 1][2] & 4 or
+                                          text[words[i][1]:words[i + 1][0]] == "-") else ():
                     group = self._group(score, method, detail, members)
                     kept.extend(self._pick(text, words, i, j, (group,)))
                 for k in self._exact_next.get((f, info[i + 1][0]), ()) if multi & 1 else ():
@@ -1332,7 +1331,7 @@ class Matcher:
         fewer than the first's, New or San starting hundreds.)"""
         word = words[i][2]
         if self._mw is None and not self._mw_short or not word[0].isupper() or \
-                i + 1 >= len(words) or not self._mw_beside(text, words, i + 1):
+                i + 1 >= len(words) or not self._mw_joined(text, words, i + 1):
             return []
         here = self._mw_parts(word)
         if not here:
@@ -1365,6 +1364,13 @@ class Matcher:
     def _mw_beside(text, words, k: int) -> bool:
         gap = text[words[k - 1][1]:words[k][0]]
         return gap == "-" or _beside(gap)
+
+    @staticmethod
+    def _mw_joined(text, words, k: int) -> bool:
+        """Whether words k - 1 and k may be the first two of a multi-word name: beside each
+        other and the second capitalised, or joined by a hyphen (Ростове-на-Дону)."""
+        gap = text[words[k - 1][1]:words[k][0]]
+        return gap == "-" or words[k][2][0].isupper() and _beside(gap)
 
     def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
         """(start, end, name) of the names of other things written at the given words (each

@@ -25,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 VOWELS = frozenset("aeiou")
+_NO_VOWELS = str.maketrans("", "", "aeiou")
 SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
 
 # -- tokens -------------------------------------------------------------------------------------
@@ -398,7 +399,7 @@ def phonetic_key(s: str) -> str:
 
 def skeleton(key: str) -> str:
     """The consonants of a key, repeats collapsed: the index key for a name part."""
-    return _collapse("".join(c for c in key if c not in VOWELS))
+    return _collapse(key.translate(_NO_VOWELS))
 
 
 def final_vowels(key: str) -> str:

@@ -58,13 +58,9 @@ def mention(text: str, hit: Hit, width: int = CONTEXT_CHARS) -> Mention:
 
 
 def _one_line(s: str) -> str:
-    """Context on one line, without control characters: a NUL deep in a text (its first 8 KB
-    are checked for binary data) would make PostgreSQL refuse the hit, an ESC drive a
-    terminal."""
-    return _SPACES.sub(" ", s)
-
-
-_SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+    """Context on one line, clean()ed: a NUL deep in a text (its first 8 KB are checked for
+    binary data) would make PostgreSQL refuse the hit, an ESC drive a terminal."""
+    return re.sub(r"\s+", " ", clean(s))
 
 
 def routes(entry: NotifyEntry, alert: Alert) -> bool:

@@ -673,6 +673,42 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
 
 
 MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
+SLAVIC_PAIR = "the Russian or Ukrainian form of the other's adjective"
+# The adjective that starts many Ukrainian and Russian place names, in the other language:
+# Kryvyi Rih / Krivoy Rog, Nova Kakhovka / Novaya Kakhovka, Кривий Ріг / Кривой Рог,
+# Новая Каховка / Нова Каховка. (ending -> the other's ending; the stem's vowels and the
+# case forms are the name-part tiers' business: Bila/Belaya, Rih/Rog, Кривого)
+_SLAVIC_ADJ = [
+    (re.compile(r"(?<=[^aeiouy])(?:yi|yy|iy|yj|ij)$", re.I), "oy"),  # Kryvyi -> Krivoy
+    (re.compile(r"(?<=[^aeiouy])(?:oy|oi|oj)$", re.I), "yi"),  # Krivoy -> Kryvyi
+    (re.compile(r"(?<=[^aeiouy])aya$|(?<=[^aeiouy])a[ij]a$", re.I), "a"),  # Novaya -> Nova
+    (re.compile(r"(?<=[^aeiouyj])a$", re.I), "aya"),  # Nova -> Novaya
+    (re.compile(r"(?<=[^aeiouy])o(?:y?e)$", re.I), "e"),  # Novoye -> Nove
+    (re.compile(r"(?<=[^aeiouy])e$", re.I), "oye"),  # Nove -> Novoye
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])(?:ий|ій)$", re.I), "ой"),  # Кривий -> Кривой
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])(?:ой|ый)$", re.I), "ий"),  # Кривой -> Кривий
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])ая$", re.I), "а"),  # Новая -> Нова
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])а$", re.I), "ая"),  # Нова -> Новая
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])ое$", re.I), "е"),  # Новое -> Нове
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])е$", re.I), "ое"),  # Нове -> Новое
+]
+
+
+def _slavic_adjective_pair(word: str) -> str:
+    """The other language's form of a word that may be a Ukrainian or Russian adjective (the
+    first word of a multi-word place or organisation name), or ""."""
+    for rx, other in _SLAVIC_ADJ if len(word) >= 4 else ():
+        m = rx.search(word)
+        if m:
+            return word[:m.start()] + (other.upper() if word.isupper() else other)
+    return ""
+
+
+def _latin3(word: str) -> bool:
+    """A Latin word of three letters has too many neighbours to start a variant of a name
+    (The is no Tie); after a first word that is one, it may be one (Krivoy Rog: Kryvyi Rih).
+    Its Cyrillic (Рог) always may."""
+    return len(word) < MIN_VARIANT_LEN and not is_cyrillic_word(word)
 
 
 def _short_readings(word: str) -> list[tuple[str, tuple[float, str, str]]]:
@@ -817,22 +853,28 @@ class Matcher:
         their phonetic key."""
         names, self._mw_todo = self._mw_todo, []  # (member, words, folds): see _add_entity
         owners: dict[str, list[tuple[int, int]]] = {}
+        others: dict[str, list[tuple[int, int]]] = {}  # the other language's adjectives
         for no, (_, ws, fs) in enumerate(names):
             for pos, (w, f) in enumerate(zip(ws, fs, strict=True)):
                 if len(f) >= MW_MIN_LEN:
                     owners.setdefault(w, []).append((no, pos))
+                other = _slavic_adjective_pair(w) if pos == 0 else ""
+                if other:
+                    others.setdefault(other, []).append((no, pos))
                 if len(f) <= MW_MIN_LEN:  # (Yar: Яр, a shorter word in the text)
                     for key in phonetic_keys(w):
                         self._mw_short.setdefault(key, []).append(((no, pos), f))
         if not names:
             return
-        words = list(owners)
+        words = [*owners, *(w for w in others if w not in owners)]
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
             sub._add_part(k, w, w, False)
         sub._form_ids, sub._part_fids = {}, {}
-        self._mw_owner = [tuple(owners[w]) for w in words]
+        self._mw_owner = [tuple(owners.get(w, ())) for w in words]
+        # (the other language's form of a first word: a variant, however exactly written)
+        self._mw_paired = [tuple(others.get(w, ())) for w in words]
         self._mw_names = [([member], tuple(w[0].isupper() for w in ws))
                           for member, ws, _ in names]
 
@@ -1300,16 +1342,15 @@ class Matcher:
             return got
         got = {}
         sub = self._mw
-        # a Latin word of three letters has too many neighbours to be a variant (The is no
-        # Tie): its Cyrillic (Рог) still is
-        latin3 = len(word) < MIN_VARIANT_LEN and not is_cyrillic_word(word)
+        latin3 = _latin3(word)
         for fid, method, score, detail in sub._word_parts(word) if sub is not None else ():
-            if latin3 and method != "exact":
-                continue
             for pseudo, _, _ in sub._f_members[fid]:
                 for at in self._mw_owner[pseudo]:
                     if at not in got or got[at][0] < score:
                         got[at] = (score, method, detail)
+                for at in self._mw_paired[pseudo]:
+                    if at not in got or got[at][0] < SCORE["translit"]:
+                        got[at] = (min(score, SCORE["translit"]), "translit", SLAVIC_PAIR)
         if self._mw_short:
             f = fold(word)
             for key, how in _short_readings(word):
@@ -1334,6 +1375,8 @@ class Matcher:
                 i + 1 >= len(words) or not self._mw_joined(text, words, i + 1):
             return []
         here = self._mw_parts(word)
+        if here and _latin3(word):
+            here = {at: g for at, g in here.items() if g[1] == "exact"}
         if not here:
             return []
         out = []

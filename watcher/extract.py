@@ -133,12 +133,14 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters but tab, line and page breaks
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    controls = sum(1 for c in sample if c < " " and c not in "\t\n\r\f\v")
-    return controls > max(8, len(sample) // 20)
+    return len(_BINARY.findall(sample)) > max(8, len(sample) // 20)
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -617,6 +617,22 @@ def test_a_three_letter_word_of_a_name_may_be_a_variant_after_the_first():
     assert m.match_reference(text) == m.match(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(before=st.from_regex(r"[бвдклмнпрстз]", fullmatch=True),
+       after=st.from_regex(r"[бвдклмнпрстз]{1,2}", fullmatch=True),
+       start=st.sampled_from(["Ков", "Сем", "Фед", "Сол", "Бар"]))
+def test_a_name_with_yo_is_found_written_with_ye(before, after, start):
+    """Most Russian texts write ё as е: Горбачева for Горбачёв, a case form as good as
+    Горбачёва, and the name itself exact."""
+    name = f"{start}{before}ё{after}ов"
+    plain = name.replace("ё", "е")
+    m = Matcher.compile([Entity(id="p", name=f"Пётр {name}", type="person")])
+    text = f"Сказал {plain}. У {name}а и у {plain}а."
+    assert [(h.text, h.method, h.score) for h in m.match(text)] == [
+        (plain, "exact", 100.0), (f"{name}а", "inflection", 92.0),
+        (f"{plain}а", "inflection", 92.0)], m.explain(text)
+
+
 _MW_WORDS = ["Часів", "Часова", "Chasov", "Яр", "Яру", "Яра", "Кривого", "Кривий", "Рогу",
              "Ріг", "Rog", "Верховної", "Верховна", "Ради", "Рада", "Rada", "Kyiv", "Oblast",
              "Rostov", "Ростове", "on", "na", "Don", "Дону", "Krivoy", "Кривой", "Нова",

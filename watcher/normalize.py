@@ -380,6 +380,12 @@ def phonetic_keys(s: str) -> tuple[str, ...]:
     Uppercase letters S, C, X in the key stand for the sounds sh/zh/shch, ch and kh.
     """
     c = clean(s)
+    if "ё" in c:  # most Russian texts write ё as е: Горбачева for Горбачёв, Бабенки
+        return tuple(dict.fromkeys((*_readings(c), *_readings(c.replace("ё", "е")))))
+    return _readings(c)
+
+
+def _readings(c: str) -> tuple[str, ...]:
     if not c.isascii():
         c = _key_chars(c)
     keys = [_collapse(r) for r in _latin_readings(c) if r]
@@ -501,3 +507,4 @@ def family_first_names() -> dict[str, str]:
     """Chinese and Korean family names (folded) -> their flags, "alone", "two" or ""
     (data/family_first.txt)."""
     return dict(line.partition("\t")[::2] for line in _keys("family_first.txt"))
+

@@ -76,10 +76,12 @@ from .normalize import (
     given_names,
     given_spellings,
     is_cyrillic_word,
+    load_morph,
     mixed_scripts,
     name_kind,
     other_names,
     phonetic_keys,
+    russian_lemmas,
     skeleton,
     stem_of,
     word_spans,
@@ -595,6 +597,7 @@ def load_tables() -> None:
     first_names()
     given_spellings()
     endings()
+    load_morph()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -803,6 +806,8 @@ class Matcher:
         self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
         self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
         self._mw_cache: dict[str, dict] = {}
+        # a Russian common word's candidates where it opens a sentence (_russian_words_only)
+        self._ru_start: dict[str, tuple | None] = {}
         self._mw_todo: list[tuple[tuple[int, str, bool], list[str], tuple[str, ...]]] = []
 
     # -- compile --------------------------------------------------------------------------------
@@ -985,6 +990,7 @@ class Matcher:
         state["_meta"] = {}  # keyed on object ids, which a copy does not keep
         state["_words"] = None
         state["_mw_cache"] = {}
+        state["_ru_start"] = {}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -1061,6 +1067,40 @@ class Matcher:
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
+
+    def _at_start_of(self, word: str, parts: tuple, before: list) -> None:
+        """Note in _ru_start the candidates of a capitalised Cyrillic word at the start of a
+        sentence, if fewer than elsewhere: see _russian_words_only."""
+        kept = self._russian_words_only(word, parts, None)
+        if len(kept) < len(parts):
+            self._ru_start[word] = tuple(before) + tuple(
+                self._group(score, method, detail, self._f_members[fid])
+                for fid, method, score, detail in kept) or None
+
+    def _russian_words_only(self, word: str, found, notes) -> list:
+        """The candidates of a Russian common word (Ночью, Власти, Маски) that are this word,
+        where it starts a sentence (elsewhere its capital makes it a name: у Маска): the exact
+        ones, those of the same key (Мороз: Moroz), and the case forms of a name that is its
+        dictionary form (Лебедя: Lebed). Not a misspelling or case form of another (Власти:
+        Wlazły, Маски: Маск), as a frequent word of a Latin text is none."""
+        lemmas = russian_lemmas(word)
+        if lemmas is None:
+            return list(found)
+        keys = set(phonetic_keys(word))
+        lemma_keys = {k for lemma in lemmas for k in phonetic_keys(lemma)}
+        folds = {fold(lemma) for lemma in lemmas}
+
+        def keep(r) -> bool:
+            fid, method = r[0], r[1]
+            if method == "exact" or method == "translit" and self._f_key[fid] in keys:
+                return True
+            return method == "inflection" and (self._f_fold[fid] in folds or
+                                               self._f_key[fid] in lemma_keys)
+
+        if notes is not None:
+            why = f"a Russian word (dictionary form {'/'.join(sorted(lemmas))}), not this name"
+            notes.extend((r[0], "rejected", 0.0, why) for r in found if not keep(r))
+        return [r for r in found if keep(r)]
 
     def _french_russian(self, wfold: str, r: tuple) -> bool:
         """A frequent French word that is the French spelling of a Cyrillic name in -ин
@@ -1159,13 +1199,16 @@ class Matcher:
         own = plain = None
         if word[0].isupper():
             n = len(groups)
-            for fid, method, score, detail in self._word_parts(word):
+            parts = self._word_parts(word)
+            for fid, method, score, detail in parts:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
                 n += method == "exact"
             own = tuple(groups) or None
             if n < len(groups):  # the exact groups alone, for a text that has it in lower case
                 plain = tuple(g for g in groups if g[1] == "exact") or None
+                if self._fuzzy and is_cyrillic_word(word):
+                    self._at_start_of(word, parts, groups[:len(groups) - len(parts)])
             else:
                 plain = own
         else:
@@ -1178,6 +1221,7 @@ class Matcher:
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
+            self._ru_start.clear()
         self._cache[word] = info
         return info
 
@@ -1276,6 +1320,7 @@ class Matcher:
         kept = []
         lower = cased = as_words = None
         capital_only = self._capital_only
+        ru_start = self._ru_start
         fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
         other_at = []  # where a name of another thing may start
         for i, (f, own, multi, plain, given) in enumerate(info):
@@ -1290,6 +1335,9 @@ class Matcher:
                     lower = _lower_folds(info, words)
                 if f in lower:
                     own = plain  # also written in lower case here: a word, not a name variant
+            if own and ru_start and own is info[i][1] and words[i][2] in ru_start and \
+                    _sentence_start(text, words[i][0]):
+                own = ru_start[words[i][2]]  # a Russian word opening a sentence
             if own and words[i][2].isupper():
                 own = _marker_groups(text, words, i, own)
             if own:
@@ -1811,6 +1859,8 @@ class Matcher:
         sub_notes: list = []
         found = self._word_parts(word, sub_notes)
         capital = word[0].isupper()
+        if capital and is_cyrillic_word(word) and _sentence_start(text, words[i][0]):
+            found = self._russian_words_only(word, found, sub_notes)
         lower_too = "also written in lower case in this text: a word, not a name variant" \
             if fold(word) in lower else ""
         for fid, method, score, detail in found:

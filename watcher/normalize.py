@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import pymorphy3
+
 VOWELS = frozenset("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
 SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
@@ -508,3 +510,30 @@ def family_first_names() -> dict[str, str]:
     (data/family_first.txt)."""
     return dict(line.partition("\t")[::2] for line in _keys("family_first.txt"))
 
+
+# Grammemes of pymorphy3's Russian dictionary (OpenCorpora) that mark a proper name
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def russian_lemmas(word: str) -> frozenset[str] | None:
+    """The dictionary forms (casefolded) of a word of Russian's dictionary that is no proper
+    name in any of its readings (Ночью, Власти, Маски: ночь, власть, маска), or None: a name
+    (Путина, Москвы, Трампа), or a word the dictionary does not know."""
+    low = word.casefold()
+    morph = _morph()
+    if not morph.word_is_known(low):
+        return None
+    parses = morph.parse(low)
+    if any(_PROPER & p.tag.grammemes for p in parses):
+        return None
+    return frozenset(p.normal_form for p in parses)
+
+
+def load_morph() -> None:
+    """Load Russian's dictionary now (about 30 MB, shared by a pool forked after this)."""
+    _morph()

@@ -651,8 +651,11 @@ def _common_feminine_nouns(prefix: str) -> list[tuple[str, str]]:
                 or not p.word.endswith("а") or len(p.word) < 5 or _PROPER & tag.grammemes:
             continue
         gen = p.inflect({"gent"})
-        if gen and gen.word[:-1] == p.word[:-1] and not any(
-                _PROPER & q.tag.grammemes for w in (p.word, gen.word) for q in _MORPH.parse(w)):
+        if not gen or gen.word[:-1] != p.word[:-1]:
+            continue
+        readings = [q for w in (p.word, gen.word) for q in _MORPH.parse(w)]
+        # (and the stem, the other name, is no dictionary form of it: туберкулы, туберкул)
+        if not any(_PROPER & q.tag.grammemes or q.normal_form == p.word[:-1] for q in readings):
             out.append((p.word, gen.word))
     return out
 

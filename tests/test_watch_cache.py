@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import pytest
 import yaml
 from conftest import WATCHLIST
 
 from watcher import matcher
 from watcher.matcher import Watch
+from watcher.models import Entity
 from watcher.parallel import Analyser
 
 
@@ -83,3 +87,10 @@ def test_process_pool_gives_the_same_hits_as_inline_matching(wl):
                 assert a.result() == b.result()
     finally:
         pooled.close()
+
+
+def test_an_entity_is_pickled_with_every_field():
+    """Entity pickles by hand (__reduce__, for speed): a field added to it must be added there
+    too, or the cached watchlist would lose it."""
+    ent = Entity(**{f.name: f"value {k}" for k, f in enumerate(dataclasses.fields(Entity))})
+    assert pickle.loads(pickle.dumps(ent)) == ent

@@ -636,6 +636,25 @@ def test_a_name_with_yo_is_found_written_with_ye(before, after, start):
         (f"{plain}а", "inflection", 92.0)], m.explain(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdlmnrstvz][iou][v]?", fullmatch=True),
+       last=st.sampled_from(["к", "г", "х"]), feminine=st.booleans(),
+       kind=st.sampled_from(["place", "org", "person"]))
+def test_a_ukrainian_locative_softens_the_names_last_consonant(stem, last, feminine, kind):
+    """Авдіївці, Празі, Волновасі are the dative and locative of Авдіївка, Прага, Волноваха;
+    Кременчуці, Розі of Кременчук, Ріг: к, г, х become ц, з, с before -і; so does a woman's
+    name (Ользі of Ольга). A man's surname never takes this form (Кравчукові): none tested."""
+    assume(feminine or kind != "person")
+    soft = {"к": "ц", "г": "з", "х": "с"}[last]
+    name = _cyrillic(stem) + last + ("а" if feminine else "")
+    m = Matcher.compile([Entity(id="p", name=name, type=kind)])
+    said = _cyrillic(stem) + soft + "і"
+    text = f"Новини: у {said} тихо."
+    assert [(h.text, h.method, h.detail) for h in m.match(text)] == [
+        (said, "inflection", "case ending -і")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 _MORPH = pymorphy3.MorphAnalyzer(lang="ru")
 _PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
 

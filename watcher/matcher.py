@@ -675,6 +675,10 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
     return flags
 
 
+# Ukrainian's dative and locative in -і soften a name's last к, г, х: Авдіївці, Празі, Волновасі
+# (Авдіївка, Прага, Волноваха), Кременчуці, Розі (Кременчук, Ріг). (Polish does so too, Pradze,
+# Awdijiwce; but in Latin letters -ce, -ze are too common an ending: Vance, Giese.)
+_UK_SOFTENED = {"ц": "к", "з": "г", "с": "х"}
 MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
 SLAVIC_PAIR = "the Russian or Ukrainian form of the other's adjective"
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
@@ -1009,6 +1013,9 @@ class Matcher:
                 for e in table[("cyr", kind)]:
                     if f.endswith(e) and len(f) - len(e) >= 3:
                         out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
+            if f[-2:-1] in _UK_SOFTENED and f[-1] == "і" and len(f) >= 4:
+                out.extend((k, "і", kind) for k in phonetic_keys(f[:-2] + _UK_SOFTENED[f[-2]])
+                           for kind in ("vowel", "cons"))
         else:
             for k in keys:
                 for kind in _KINDS:

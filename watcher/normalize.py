@@ -418,8 +418,11 @@ def final_vowels(key: str) -> str:
     return key[i:]
 
 
+_CYRILLIC = re.compile("[\u0400-\u052f]")
+
+
 def is_cyrillic_word(s: str) -> bool:
-    return any(_is_cyrillic(c) for c in s)
+    return not s.isascii() and _CYRILLIC.search(s) is not None
 
 
 # -- case endings -------------------------------------------------------------------------------

@@ -190,12 +190,29 @@ def clean(s: str) -> str:
     return unicodedata.normalize("NFKC", s).casefold()
 
 
+_TABLE_MAX = 1 << 16
+
+
+class _FoldTable(dict):
+    """_fold_char as a str.translate table, filled on first sight of each character (a
+    character at a time in Python was most of fold()'s time on a Cyrillic word)."""
+
+    def __missing__(self, code: int) -> str:
+        out = _fold_char(chr(code))
+        if len(self) < _TABLE_MAX:  # (a text of every letter there is grows it no further)
+            self[code] = out
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold(s: str) -> str:
     """The exact-match form: clean(), Latin diacritics removed, Cyrillic kept (ё -> е)."""
     c = clean(s)
     if c.isascii():
         return c
-    return "".join(_fold_char(ch) for ch in c)
+    return c.translate(_FOLD)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -359,20 +376,31 @@ def _collapse(s: str) -> str:
     return "".join(out)
 
 
+def _key_char(ch: str) -> str:
+    cyr = _cyr_key_map()
+    if ch in cyr:
+        return cyr[ch]
+    if ch in _LATIN_KEY_CHAR:
+        return _LATIN_KEY_CHAR[ch]
+    return ch if ch.isascii() else _fold_char(ch)
+
+
+class _KeyTable(dict):
+    """_key_char as a str.translate table, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        out = _key_char(chr(code))
+        if len(self) < _TABLE_MAX:  # (a text of every letter there is grows it no further)
+            self[code] = out
+        return out
+
+
+_KEY_CHARS = _KeyTable()
+
+
 def _key_chars(s: str) -> str:
     """Cyrillic to key letters, Latin diacritics folded: what the unit rules then read."""
-    cyr = _cyr_key_map()
-    out = []
-    for ch in s:
-        if ch in cyr:
-            out.append(cyr[ch])
-        elif ch in _LATIN_KEY_CHAR:
-            out.append(_LATIN_KEY_CHAR[ch])
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            out.append(_fold_char(ch))
-    return "".join(out)
+    return s.translate(_KEY_CHARS)
 
 
 @lru_cache(maxsize=65536)

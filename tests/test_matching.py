@@ -535,6 +535,37 @@ def test_a_chinese_name_is_written_family_name_first(family, given, other):
     assert m.match_reference(text) == m.match(text)
 
 
+_PALLADIUS = ["цзинь", "пин", "цян", "и", "ли", "цзянь", "ху", "нин", "сяо", "мин", "цзэ",
+              "вэнь", "бао", "лэй", "фэн", "хуа", "го", "чжи", "юань", "сюэ"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(family=st.sampled_from(["Си", "Ли", "Ван", "Чжан", "Чжао", "Лю", "Чэнь", "Сюй"]),
+       given=st.lists(st.sampled_from(_PALLADIUS), min_size=1, max_size=2),
+       other=st.lists(st.sampled_from(_PALLADIUS), min_size=1, max_size=2))
+def test_a_chinese_name_in_cyrillic_is_written_family_name_first(family, given, other):
+    """Си Цзиньпин, as Russian and Ukrainian news write Xi Jinping: Си alone is he, Цзиньпин
+    alone is no mention, Си with other given names is another person."""
+    assume(given != other and "".join(given) != family.lower())
+    name, another = "".join(given).capitalize(), "".join(other).capitalize()
+    m = Matcher.compile([Entity(id="p", name=f"{family} {name}", type="person")])
+    text = (f"Председатель {family} сказал так. Потом {name} ушёл. {family} {another} пришёл. "
+            f"{family} {name} выступил.")
+    assert [h.text for h in m.match(text)] == [family, f"{family} {name}"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_korean_names_in_cyrillic():
+    """Ким Чен Ын, Юн Сок Ёль: the family name alone is the person (Юн), unless it is a
+    Russian word or given name too (Ким needs two given names: Ким Александр is Russian)."""
+    m = Matcher.compile([Entity(id="kju", name="Ким Чен Ын", type="person"),
+                         Entity(id="yoon", name="Юн Сок Ёль", type="person")])
+    text = "Ким Чен Ын и Юн Сок Ёль. Юн заявил, Ын промолчал, Ёль тоже. Ким ушёл."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("kju", "Ким Чен Ын"), ("yoon", "Юн Сок Ёль"), ("yoon", "Юн")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_korean_names_and_western_namesakes_of_their_family_names():
     """Kim Jong Un is no Kim Yo Jong (Jong is no surname of hers); Kim is a Western given name
     too, so Kim Wilde is read in Western order; He of He Lifeng is an everyday word; Manuel

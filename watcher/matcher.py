@@ -657,6 +657,12 @@ _SYLLABLES = re.compile(
     r"(?:iang|iong|uang|ueng|yae|yeo|wae|ang|eng|ing|ong|ian|ien|iao|uai|uan|ae|ai|ao|ee|ei|"
     r"eo|eu|ia|ie|iu|oe|oo|ou|ua|ue|ui|uo|wa|we|wi|wo|ya|ye|yo|yu|a|e|i|o|u|ü)"
     r"(?:ng|ck|[nklmpthw])?){1,3}")
+# ... and in Cyrillic (Palladius for Chinese, Kontsevich for Korean): Цзиньпин, Кэцян, Чен Ын,
+# Чжэ Ин, Сок Ёль. Folded (ё read е).
+_SYLLABLES_CYR = re.compile(
+    r"(?:(?:чж|цз|чх|кх|тх|пх|кк|тт|пп|сс|чч|[бвгджзйклмнпрстфхцчш])?"
+    r"(?:уань|юань|уай|уэй|ань|энь|ень|инь|янь|юнь|унь|уан|ао|ай|эй|ей|оу|яо|уа|уй|уо|юй|юэ|"
+    r"эр|ый|[аоэеиыуяю])(?:нь|ль|[кмнплт])?){1,3}")
 
 
 def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
@@ -670,7 +676,8 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
     flags = family_first_names().get(fold(words[0]))
     if flags is None or flags == "two" and len(words) < 3:
         return None
-    if not all(_SYLLABLES.fullmatch(fold(w)) for w in words[1:]):
+    syllables = _SYLLABLES_CYR if is_cyrillic_word(words[0]) else _SYLLABLES
+    if not all(syllables.fullmatch(fold(w)) for w in words[1:]):
         return None
     return flags
 

@@ -566,6 +566,47 @@ def test_korean_names_in_cyrillic():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_family_name_first_is_found_before_a_case_form_of_the_given_name():
+    """Russian declines the last word of Си Цзиньпин (Си Цзиньпина, Си Цзиньпину): still he,
+    not another person of the family (Си Минцзэ)."""
+    m = Matcher.compile([Entity(id="xi", name="Си Цзиньпин", type="person")])
+    text = "Визит Си Цзиньпина. Письмо Си Цзиньпину. Дочь Си Минцзэ."
+    assert [h.start for h in m.match(text)] == [6, 27], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+_GIVEN_PATRONYMIC = [("Иван", "Иванович"), ("Сергей", "Сергеевич"), ("Пётр", "Петрович"),
+                     ("Мария", "Ивановна"), ("Олег", "Олегович"), ("Ivan", "Ivanovich"),
+                     ("Oleksandr", "Oleksandrovych"), ("Olena", "Petrivna")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz]", fullmatch=True),
+       cyr=st.booleans(), person=st.sampled_from(_GIVEN_PATRONYMIC),
+       other=st.sampled_from(["Борис", "Anna", "Павел", "Taras"]))
+def test_a_name_written_surname_given_name_patronymic_has_its_surname_first(
+        stem, cyr, person, other):
+    """Иванов Иван Иванович, as Russian documents and sanctions lists write names: the
+    surname alone is he, the patronymic alone is no one, another given name before the
+    surname is another person."""
+    given, patronymic = person
+    surname = (_cyrillic(stem) + "ов") if cyr else (stem + "ov")
+    m = Matcher.compile([Entity(id="p", name=f"{surname} {given} {patronymic}", type="person")])
+    text = (f"Then {surname} spoke. {patronymic} left. Later {given} {surname} came; "
+            f"{other} {surname} did not.")
+    assert [h.text for h in m.match(text)] == [surname, f"{given} {surname}"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_surname_ending_like_a_patronymic_stays_last_after_a_given_name():
+    """Roman Arkadyevich Abramovich, Слободан Милошевич: a given name first, so the surname
+    is last, whatever its ending."""
+    m = Matcher.compile([Entity(id="ra", name="Roman Arkadyevich Abramovich", type="person"),
+                         Entity(id="dd", name="Дмитрий Дмитриевич Шостакович", type="person")])
+    text = "Abramovich said. Arkadyevich left. Шостакович играл. Дмитриевич ушёл."
+    assert [h.text for h in m.match(text)] == ["Abramovich", "Шостакович"], m.explain(text)
+
+
 def test_korean_names_and_western_namesakes_of_their_family_names():
     """Kim Jong Un is no Kim Yo Jong (Jong is no surname of hers); Kim is a Western given name
     too, so Kim Wilde is read in Western order; He of He Lifeng is an everyday word; Manuel

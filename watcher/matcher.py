@@ -682,6 +682,29 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
     return flags
 
 
+def _given_form(said: str, given: str) -> bool:
+    """Whether a folded word is this folded given name of a name written family name first,
+    or in Cyrillic its case form: Russian declines the last one (Си Цзиньпина, Ким Чен Ына)."""
+    return said == given or said.startswith(given) and \
+        said[len(given):] in endings()[("cyr", "cons")] and is_cyrillic_word(said)
+
+
+# A Russian, Ukrainian or Belarusian patronymic: Иванович, Сергеевна, Ильич, Ivanovich,
+# Volodymyrovych, Oleksandrivna
+_PATRONYMIC = re.compile(r"(?:ович|евич|[ьи]ич|[ауыя]ич|овна|евна|ична|ивна|ovich|evich|ovych|"
+                         r"evych|ovna|evna|ivna|ichna|ychna)$")
+
+
+def _surname_first(words: Sequence[str], folds: Sequence[str]) -> bool:
+    """Whether a person's name is written surname, given name, patronymic, as Russian and
+    Ukrainian documents and sanctions lists do (Иванов Иван Иванович, Zykov Mitrofan
+    Ilyich): not a given name first, a given name next. (Roman Arkadyevich Abramovich, Dmitri
+    Dmitriyevich Shostakovich start with a given name: their surname is last.)"""
+    return len(words) == 3 and _PATRONYMIC.search(folds[2]) is not None and \
+        _PATRONYMIC.search(folds[1]) is None and _first_name(words[1]) and \
+        not _first_name(words[0])
+
+
 # Ukrainian's dative and locative in -і soften a name's last к, г, х: Авдіївці, Празі, Волновасі
 # (Авдіївка, Прага, Волноваха), Кременчуці, Розі (Кременчук, Ріг). (Polish does so too, Pradze,
 # Awdijiwce; but in Latin letters -ce, -ze are too common an ending: Vance, Giese.)
@@ -923,6 +946,9 @@ class Matcher:
                     words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
                 if flags == "alone":  # its last word is a given name, not the surname
                     family.setdefault(folds[0], alias)
+            elif person and _surname_first(words, folds):  # Иванов Иван Иванович
+                self._add_part(idx, alias, words[0], True)
+                first.extend(k for w in words[1:] for k in phonetic_keys(w))
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
@@ -1949,7 +1975,7 @@ class Matcher:
                 break
             after.append(fold(word))
             k += 1
-        if after and after != list(mine[:len(after)]):
+        if after and not all(map(_given_form, after, mine)):
             return f"another person of this family name: {' '.join(w for _, _, w in words[c.i:k])}"
         return ""
 

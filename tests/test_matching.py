@@ -566,6 +566,13 @@ def test_korean_names_in_cyrillic():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_chinese_family_name_that_is_a_russian_given_name_needs_two_given_names():
+    """Ян is Yang and a Russian given name: Ян Савин is Russian, surname last."""
+    m = Matcher.compile([Entity(id="ys", name="Ян Савин", type="person")])
+    text = "Савин сказал. Ян ушёл."
+    assert [h.text for h in m.match(text)] == ["Савин"], m.explain(text)
+
+
 def test_a_family_name_first_is_found_before_a_case_form_of_the_given_name():
     """Russian declines the last word of Си Цзиньпин (Си Цзиньпина, Си Цзиньпину): still he,
     not another person of the family (Си Минцзэ)."""

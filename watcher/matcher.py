@@ -691,8 +691,8 @@ def _given_form(said: str, given: str) -> bool:
 
 # A Russian, Ukrainian or Belarusian patronymic: Иванович, Сергеевна, Ильич, Ivanovich,
 # Volodymyrovych, Oleksandrivna
-_PATRONYMIC = re.compile(r"(?:ович|евич|[ьи]ич|[ауыя]ич|овна|евна|ична|ивна|ovich|evich|ovych|"
-                         r"evych|ovna|evna|ivna|ichna|ychna)$")
+_PATRONYMIC = re.compile(r"(?:ич|овна|евна|ична|ивна|ovich|evich|ovych|evych|yich|ovna|evna|"
+                         r"ivna|ichna|ychna)$")
 
 
 def _surname_first(words: Sequence[str], folds: Sequence[str]) -> bool:
@@ -837,6 +837,8 @@ class Matcher:
         # multi-word place and organisation names, matched word by word (see _mw_compile)
         self._mw: Matcher | None = None  # their words, as the names of a matcher of their own
         self._mw_owner: list[tuple[tuple[int, int], ...]] = []  # its entity -> (name, position)
+        self._mw_paired: list[tuple[tuple[int, int], ...]] = []  # the same, as the other
+        # language's form of a name's first word (see _slavic_adjective_pair)
         self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
         self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
         self._mw_cache: dict[str, dict] = {}
@@ -912,8 +914,7 @@ class Matcher:
             sub._add_part(k, w, w, False)
         sub._form_ids, sub._part_fids = {}, {}
         self._mw_owner = [tuple(owners.get(w, ())) for w in words]
-        # (the other language's form of a first word: a variant, however exactly written)
-        self._mw_paired = [tuple(others.get(w, ())) for w in words]
+        self._mw_paired = [tuple(others.get(w, ())) for w in words]  # (a variant, always)
         self._mw_names = [([member], tuple(w[0].isupper() for w in ws))
                           for member, ws, _ in names]
 

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import pymorphy3
-
 VOWELS = frozenset("aeiou")
 _NO_VOWELS = str.maketrans("", "", "aeiou")
 SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
@@ -547,7 +545,9 @@ _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
 @lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
+def _morph():
+    import pymorphy3  # (here: only a Cyrillic text needs it, and its import takes 20 ms)
+
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 

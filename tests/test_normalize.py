@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 import pytest
@@ -150,3 +151,11 @@ def test_given_name_keys_are_in_sync_with_the_names():
 def test_a_word_mixing_scripts_is_read_in_its_majority_script(word, read):
     assert nz.unmix(word) == read
     assert nz.word_spans(f"x {word}’s y")[1] == (2, 2 + len(word) + 2, read)
+
+
+def test_loading_russians_dictionary_logs_nothing(caplog):
+    """pymorphy3 says where it loads its dictionary from, at INFO: not in our log."""
+    nz._morph.cache_clear()
+    with caplog.at_level(logging.INFO):
+        nz.load_morph()
+    assert [r for r in caplog.records if r.name.startswith("pymorphy3")] == []

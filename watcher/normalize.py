@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -548,6 +549,7 @@ _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 def _morph():
     import pymorphy3  # (here: only a Cyrillic text needs it, and its import takes 20 ms)
 
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # (where it loads from, at INFO)
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 

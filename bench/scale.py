@@ -491,7 +491,8 @@ def report(results: dict) -> None:
           ">/dev/null`, a fresh process each, wall time and peak RSS (wait4); cold: empty "
           "cache; warm: from the cache; start: from the cache, one tiny file.")
     print("load: YAML + validation; compile: Matcher.compile; cold: Watch.load, empty cache "
-          "(load + compile + write); cached: Watch.load from the cache; RSS: peak of the "
+          "(load + compile + write), median of the runs; cached: Watch.load from the cache; "
+          "RSS: peak of the "
           "process that did these (several watchlist copies: an upper bound; see the CLI "
           "table and the scanning process's RSS above); aho runs in a process of its own.")
     print("1p/2p: cli.scan_files (read, extract, match, JSONL to /dev/null) with 1 / 2 "

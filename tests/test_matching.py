@@ -556,8 +556,8 @@ def test_a_chinese_name_in_cyrillic_is_written_family_name_first(family, given, 
 
 
 def test_korean_names_in_cyrillic():
-    """Ким Чен Ын, Юн Сок Ёль: the family name alone is the person (Юн), unless it is a
-    Russian word or given name too (Ким needs two given names: Ким Александр is Russian)."""
+    """Ким Чен Ын, Юн Сок Ёль: read family name first; the family name alone is the person
+    (Юн), unless it is a Russian given name too (Ким), and the last word alone is not (Ын)."""
     m = Matcher.compile([Entity(id="kju", name="Ким Чен Ын", type="person"),
                          Entity(id="yoon", name="Юн Сок Ёль", type="person")])
     text = "Ким Чен Ын и Юн Сок Ёль. Юн заявил, Ын промолчал, Ёль тоже. Ким ушёл."
@@ -606,8 +606,8 @@ def test_a_name_written_surname_given_name_patronymic_has_its_surname_first(
 
 
 def test_a_surname_ending_like_a_patronymic_stays_last_after_a_given_name():
-    """Roman Arkadyevich Abramovich, Слободан Милошевич: a given name first, so the surname
-    is last, whatever its ending."""
+    """Roman Arkadyevich Abramovich, Дмитрий Дмитриевич Шостакович: a given name first, so
+    the surname is last, whatever its ending."""
     m = Matcher.compile([Entity(id="ra", name="Roman Arkadyevich Abramovich", type="person"),
                          Entity(id="dd", name="Дмитрий Дмитриевич Шостакович", type="person")])
     text = "Abramovich said. Arkadyevich left. Шостакович играл. Дмитриевич ушёл."

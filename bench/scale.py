@@ -25,8 +25,11 @@ Each size runs in fresh subprocesses (RSS: the first one's ru_maxrss). In the fi
   memory among the watchlist's, where the forked children's allocations then copy pages), the
   code path of `watcher scan` (cli.scan_files: read, extract, match, print JSONL to
   /dev/null) with 1 and with 2 processes (the forked pool of parallel.Analyser), alternately,
-  --runs rounds; 2p/1p is the median of the rounds' ratios. The matcher's word cache is
-  emptied before every run, so every run is what a fresh `watcher scan` process does.
+  --runs rounds; 2p/1p is the median of the rounds' ratios. Every memo of words seen (the
+  matcher's and its module's: Matcher.forget) is emptied before every run, so every run is
+  what a fresh `watcher scan` process does: until stop 17 only the matcher's word cache was,
+  and from the second round on the one process ran with warm module caches, that the forked
+  children inherited but then copied page by page as they touched them.
 - aho: the casefolded names and aliases in a pyahocorasick automaton; per file: read, decode,
   casefold, iterate the matches and keep those on word boundaries (checked in Python).
 Times are medians over --runs runs; the machine is shared, so expect noise.
@@ -289,7 +292,7 @@ def scan_child(wl: Path, corpus: Path, cache: Path, runs: int, score_dev: bool) 
     times: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(runs):
         for j in (1, 2):
-            watch.matcher._cache.clear()
+            watch.matcher.forget()
             t0 = time.perf_counter()
             with redirect_stdout(sink):
                 cli.scan_files(watch, [str(p) for p in paths], j, "jsonl")
@@ -299,7 +302,7 @@ def scan_child(wl: Path, corpus: Path, cache: Path, runs: int, score_dev: bool) 
     res["ratios"] = [a / b for a, b in zip(times[1], times[2], strict=True)]
     # hits on the corpus (1 process), for the record
     buf = _Lines()
-    watch.matcher._cache.clear()
+    watch.matcher.forget()
     with redirect_stdout(buf):
         cli.scan_files(watch, [str(p) for p in paths], 1, "jsonl")
     res["hits"] = buf.n
@@ -319,7 +322,7 @@ def dev_quality(watch) -> dict:
 
     dev_ids = {e["id"] for e in dev_entities()}
     docs = sorted((DEV / "docs").glob("*.txt"))
-    watch.matcher._cache.clear()
+    watch.matcher.forget()
     dev_lines, namesake, other = [], [], []
     for p in docs:
         hits = watch.matcher.match(p.read_text("utf-8"))
@@ -413,6 +416,8 @@ def cli_runs(wl: Path, corpus: Path, runs: int) -> dict:
 
     cold: no cache yet (load, compile, write the cache, scan the corpus with 1 process);
     warm: the same with the cache; start: the cached start alone (scan of one tiny file).
+    Warm and start with --jobs 1 and --jobs 2, alternately, `runs` rounds: the scan's own time
+    is warm - start, and 2p/1p the median of the rounds' ratios of it.
     """
     res: dict = {}
     cache = Path(tempfile.mkdtemp(prefix="wcache"))
@@ -433,11 +438,18 @@ def cli_runs(wl: Path, corpus: Path, runs: int) -> dict:
 
     try:
         res["cli_cold_s"], res["cli_cold_rss"] = run(["--jobs", "1", str(corpus)])
-        warm = [run(["--jobs", "1", str(corpus)]) for _ in range(runs)]
-        res["cli_warm_s"] = _median([w[0] for w in warm])
-        res["cli_warm_rss"] = max(w[1] for w in warm)
-        starts = [run([str(tiny)]) for _ in range(runs)]
-        res["cli_start_s"] = _median([w[0] for w in starts])
+        warm: dict[int, list] = {1: [], 2: []}
+        starts: dict[int, list] = {1: [], 2: []}
+        for _ in range(runs):
+            for j in (1, 2):
+                warm[j].append(run(["--jobs", str(j), str(corpus)]))
+                starts[j].append(run(["--jobs", str(j), str(tiny)]))
+        res["cli_warm_s"] = _median([w[0] for w in warm[1]])
+        res["cli_warm_rss"] = max(w[1] for w in warm[1])
+        res["cli_start_s"] = _median([w[0] for w in starts[1]])
+        res["cli_warm2_s"] = _median([w[0] for w in warm[2]])
+        res["cli_ratios"] = [(w1[0] - s1[0]) / (w2[0] - s2[0]) for w1, s1, w2, s2 in
+                             zip(warm[1], starts[1], warm[2], starts[2], strict=True)]
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     return res
@@ -479,17 +491,24 @@ def report(results: dict) -> None:
               f" s; RSS of the scanning process {r['scan_rss_mb']:.0f} MB")
     print()
     hdr2 = (f"{'entities':>9} | {'CLI cold s':>10} {'RSS MB':>6} | {'CLI warm s':>10} "
-            f"{'RSS MB':>6} {'MB/s':>5} | {'CLI start s':>11} | {'hits/MB':>7}")
+            f"{'RSS MB':>6} {'MB/s':>5} | {'CLI start s':>11} | {'2p warm s':>9} "
+            f"{'2p/1p':>5} | {'hits/MB':>7}")
     print(hdr2)
     print("-" * len(hdr2))
     for _n, r in sorted(results.items()):
         print(f"{r['entities']:>9} | {r['cli_cold_s']:>10.2f} {r['cli_cold_rss']:>6.0f} | "
               f"{r['cli_warm_s']:>10.2f} {r['cli_warm_rss']:>6.0f} "
               f"{r['mb'] / r['cli_warm_s']:>5.2f} | {r['cli_start_s']:>11.2f} | "
+              f"{r['cli_warm2_s']:>9.2f} {_median(r['cli_ratios']):>5.2f} | "
               f"{r['hits'] / r['mb']:>7.0f}")
+    for _n, r in sorted(results.items()):
+        print(f"{r['entities']:>9}: CLI 2p/1p each round " +
+              ", ".join(f"{x:.2f}" for x in r["cli_ratios"]))
     print("CLI: `python -m watcher.cli scan --jobs 1 --cache-dir C --format jsonl CORPUS "
           ">/dev/null`, a fresh process each, wall time and peak RSS (wait4); cold: empty "
-          "cache; warm: from the cache; start: from the cache, one tiny file.")
+          "cache; warm: from the cache; start: from the cache, one tiny file; 2p: --jobs 2; "
+          "2p/1p: the scan's own time (warm - start) with 1 over 2 processes, median of the "
+          "rounds.")
     print("load: YAML + validation; compile: Matcher.compile; cold: Watch.load, empty cache "
           "(load + compile + write), median of the runs; cached: Watch.load from the cache; "
           "RSS: peak of the "
@@ -497,8 +516,8 @@ def report(results: dict) -> None:
           "table and the scanning process's RSS above); aho runs in a process of its own.")
     print("1p/2p: cli.scan_files (read, extract, match, JSONL to /dev/null) with 1 / 2 "
           "processes, alternately, in a process that loaded the watchlist from the cache once, "
-          "the word cache emptied before each run; 2p/1p: median of the rounds' ratios; "
-          "x1k: time per MB relative "
+          "every memo of words seen emptied before each run (Matcher.forget); 2p/1p: "
+          "median of the rounds' ratios; x1k: time per MB relative "
           "to the smallest list; aho: bare pyahocorasick of casefolded names, boundaries "
           "checked in Python; ours/aho: our throughput as a share of aho's.")
     for _n, r in sorted(results.items()):

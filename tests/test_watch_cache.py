@@ -94,3 +94,15 @@ def test_an_entity_is_pickled_with_every_field():
     too, or the cached watchlist would lose it."""
     ent = Entity(**{f.name: f"value {k}" for k, f in enumerate(dataclasses.fields(Entity))})
     assert pickle.loads(pickle.dumps(ent)) == ent
+
+
+def test_forget_leaves_no_memo_of_words_and_the_same_hits(wl):
+    """Matcher.forget: a benchmark's every run starts as a fresh process would."""
+    from watcher.normalize import phonetic_keys
+
+    m = Watch.load(wl).matcher
+    text = "Zelenskyy met Putin in Kyiv; Власти Києва молчат."
+    before = m.match(text)
+    m.forget()
+    assert not m._cache and not m._meta and phonetic_keys.cache_info().currsize == 0
+    assert m.match(text) == before

@@ -1020,6 +1020,15 @@ class Matcher:
                         self._del_index.setdefault(f"{d}|{fc}", []).append(fid)
         return fid
 
+    def forget(self) -> None:
+        """Drop every memo of the words seen, this matcher's and the module's, as a fresh
+        process has none (for a benchmark of a fresh scan)."""
+        for m in (self, self._mw) if self._mw is not None else (self,):
+            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start):
+                memo.clear()
+        for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys):
+            f.cache_clear()
+
     # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
 
     def __getstate__(self) -> dict:

@@ -526,11 +526,17 @@ _PINYIN = ["jin", "ping", "qiang", "yi", "li", "jian", "hu", "ning", "xiao", "mi
 def test_a_chinese_name_is_written_family_name_first(family, given, other):
     """Xi Jinping: Xi alone is he (President Xi), Jinping alone is no mention, and Xi with other
     given names is another person (Xi Mingze)."""
+    _family_name_first(family, given, other, "President {f} said so. Then {n} left. "
+                       "{f} {a} came. {f} {n} spoke.")
+
+
+def _family_name_first(family: str, given: list[str], other: list[str], template: str):
+    """The text (template: {f} family, {n} the given names, {a} others) names the person by
+    the family name alone and in full; not by the given names alone, nor the other person."""
     assume(given != other and "".join(given) != family.lower())  # Li Li: Li alone is he
     name, another = "".join(given).capitalize(), "".join(other).capitalize()
     m = Matcher.compile([Entity(id="p", name=f"{family} {name}", type="person")])
-    text = (f"President {family} said so. Then {name} left. {family} {another} came. "
-            f"{family} {name} spoke.")
+    text = template.format(f=family, n=name, a=another)
     assert [h.text for h in m.match(text)] == [family, f"{family} {name}"], m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
@@ -546,13 +552,8 @@ _PALLADIUS = ["цзинь", "пин", "цян", "и", "ли", "цзянь", "х�
 def test_a_chinese_name_in_cyrillic_is_written_family_name_first(family, given, other):
     """Си Цзиньпин, as Russian and Ukrainian news write Xi Jinping: Си alone is he, Цзиньпин
     alone is no mention, Си with other given names is another person."""
-    assume(given != other and "".join(given) != family.lower())
-    name, another = "".join(given).capitalize(), "".join(other).capitalize()
-    m = Matcher.compile([Entity(id="p", name=f"{family} {name}", type="person")])
-    text = (f"Председатель {family} сказал так. Потом {name} ушёл. {family} {another} пришёл. "
-            f"{family} {name} выступил.")
-    assert [h.text for h in m.match(text)] == [family, f"{family} {name}"], m.explain(text)
-    assert m.match_reference(text) == m.match(text)
+    _family_name_first(family, given, other, "Председатель {f} сказал так. Потом {n} ушёл. "
+                       "{f} {a} пришёл. {f} {n} выступил.")
 
 
 def test_korean_names_in_cyrillic():

@@ -192,18 +192,23 @@ def clean(s: str) -> str:
 _TABLE_MAX = 1 << 16
 
 
-class _FoldTable(dict):
-    """_fold_char as a str.translate table, filled on first sight of each character (a
-    character at a time in Python was most of fold()'s time on a Cyrillic word)."""
+class _CharTable(dict):
+    """A function of one character as a str.translate table, filled on first sight of each
+    character (a character at a time in Python was most of fold()'s time on a Cyrillic
+    word)."""
+
+    def __init__(self, of_char) -> None:
+        super().__init__()
+        self.of_char = of_char
 
     def __missing__(self, code: int) -> str:
-        out = _fold_char(chr(code))
+        out = self.of_char(chr(code))
         if len(self) < _TABLE_MAX:  # (a text of every letter there is grows it no further)
             self[code] = out
         return out
 
 
-_FOLD = _FoldTable()
+_FOLD = _CharTable(_fold_char)
 
 
 def fold(s: str) -> str:
@@ -384,17 +389,7 @@ def _key_char(ch: str) -> str:
     return ch if ch.isascii() else _fold_char(ch)
 
 
-class _KeyTable(dict):
-    """_key_char as a str.translate table, filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> str:
-        out = _key_char(chr(code))
-        if len(self) < _TABLE_MAX:  # (a text of every letter there is grows it no further)
-            self[code] = out
-        return out
-
-
-_KEY_CHARS = _KeyTable()
+_KEY_CHARS = _CharTable(_key_char)
 
 
 def _key_chars(s: str) -> str:

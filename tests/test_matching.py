@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pymorphy3
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from watcher.config import load_watchlist
@@ -19,6 +19,7 @@ from watcher.matcher import (
     MIXED,
     SLAVIC_PAIR,
     Matcher,
+    _family_first,
     _given_name,
     compare,
     fuzzy_budget,
@@ -546,6 +547,8 @@ _PALLADIUS = ["цзинь", "пин", "цян", "и", "ли", "цзянь", "х�
 
 
 @settings(max_examples=60, deadline=None)
+@example(family="Си", given=["пин"], other=["пин", "и"])  # Пини is no case form of Пин
+@example(family="Си", given=["цзинь"], other=["цзинь", "и"])
 @given(family=st.sampled_from(["Си", "Ли", "Ван", "Чжан", "Чжао", "Лю", "Чэнь", "Сюй"]),
        given=st.lists(st.sampled_from(_PALLADIUS), min_size=1, max_size=2),
        other=st.lists(st.sampled_from(_PALLADIUS), min_size=1, max_size=2))
@@ -576,10 +579,45 @@ def test_a_chinese_family_name_that_is_a_russian_given_name_needs_two_given_name
 
 def test_a_family_name_first_is_found_before_a_case_form_of_the_given_name():
     """Russian declines the last word of Си Цзиньпин (Си Цзиньпина, Си Цзиньпину): still he,
-    not another person of the family (Си Минцзэ)."""
+    found whole, not another person of the family (Си Минцзэ)."""
     m = Matcher.compile([Entity(id="xi", name="Си Цзиньпин", type="person")])
     text = "Визит Си Цзиньпина. Письмо Си Цзиньпину. Дочь Си Минцзэ."
-    assert [h.start for h in m.match(text)] == [6, 27], m.explain(text)
+    assert [(h.text, h.method, h.detail) for h in m.match(text)] == [
+        ("Си Цзиньпина", "inflection", "case ending -а"),
+        ("Си Цзиньпину", "inflection", "case ending -у")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(family=st.sampled_from(["Си", "Ли", "Ван", "Лю", "Ким", "Юн", "Пак", "Мун"]),
+       first=st.lists(st.sampled_from(_PALLADIUS), min_size=0, max_size=2),
+       last=st.sampled_from(["пин", "цян", "нин", "мин", "фэн", "ын", "сок", "чен", "цзянь",
+                             "лэй"]),
+       other=st.sampled_from(["пин", "цян", "нин", "мин", "фэн", "ын", "сок", "чен", "цзянь",
+                              "лэй"]),
+       ending=st.sampled_from(["а", "у", "ом", "е"]))
+def test_a_name_written_family_name_first_is_found_whole_in_a_case_form(
+        family, first, last, other, ending):
+    """Ким Чен Ына, Си Цзиньпину, Ли Цзяня: Russian declines the last given name of a
+    Chinese or Korean name; the whole name in that case is the person, with another last
+    given name it is someone else."""
+    assume(other != last)
+    given = [w.capitalize() for w in [*(["".join(first)] if first else []), last]]
+    name = " ".join([family, *given])
+    assume(_family_first(name.split()) is not None)
+    m = Matcher.compile([Entity(id="p", name=name, type="person")])
+    soft = {"а": "я", "у": "ю", "ом": "ем", "е": "е"}  # after -ь, -й, which they replace
+
+    def declined(words: str) -> tuple[str, str]:
+        if words[-1] in "ьй":
+            return words[:-1] + soft[ending], soft[ending]
+        return words + ending, ending
+
+    said, said_ending = declined(name)
+    namesake = declined(" ".join([family, *given[:-1], other.capitalize()]))[0]
+    text = f"Визит {said} завершён. Говорил {namesake} тоже."
+    assert [(h.text, h.method, h.detail) for h in m.match(text)] == [
+        (said, "inflection", f"case ending -{said_ending}")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
 
@@ -656,6 +694,27 @@ def test_a_multi_word_name_is_found_word_by_word_in_another_script_or_case(first
     assert [h.method for h in hits] == ["translit", "inflection", "exact"]
     assert hits[0].detail.endswith("word by word")
     assert m.match_reference(text) == hits
+
+
+@settings(max_examples=80, deadline=None)
+@given(stem=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz]", fullmatch=True),
+       noun=st.from_regex(r"[BDKLMNPRTVZ][aeiou][nrl]", fullmatch=True),
+       ending=st.sampled_from(["ого", "ому", "им", "ім"]), cyr=st.booleans(),
+       org=st.booleans())
+def test_a_ukrainian_possessive_starting_a_name_declines_as_an_adjective(stem, noun, ending,
+                                                                         cyr, org):
+    """Часів Яр (Chasiv Yar) in its cases: до Часового Яру, у Часовому Яру, під Часовим
+    Яром: the possessive declines as an adjective, its -ів becoming -ов-. Not alone, nor
+    before another noun."""
+    stem_c, noun_c = _cyrillic(stem), _cyrillic(noun)
+    name = f"{stem_c}ів {noun_c}" if cyr else f"{stem}iv {noun}"
+    m = Matcher.compile([Entity(id="p", name=name, type="org" if org else "place")])
+    said = f"{stem_c}ов{ending} {noun_c}у"
+    text = (f"Бої біля {said} тривають. Лише {stem_c}ов{ending} тут. "
+            f"{stem_c}ов{ending} Замку немає.")
+    assert [(h.text, h.method) for h in m.match(text)] == [(said, "inflection")], \
+        m.explain(text)
+    assert m.match_reference(text) == m.match(text)
 
 
 _ADJ_ENDINGS = {  # gender: (Ukrainian, Russian) endings, Latin and Cyrillic

@@ -682,11 +682,30 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
     return flags
 
 
+# The singular case endings of a man's name in Russian and Ukrainian (Цзиньпина, Цзіньпінові),
+# and of one in -ь or -й, which they replace (Цзянь: Цзяня, Цзяневі)
+_GIVEN_ENDINGS = frozenset(("а", "у", "ом", "е", "ові", "і"))
+_SOFT_ENDINGS = frozenset(("я", "ю", "ем", "ём", "е", "еві", "і"))
+_CYR_VOWELS = frozenset("аеёєиіїоуыэюя")
+
+
 def _given_form(said: str, given: str) -> bool:
     """Whether a folded word is this folded given name of a name written family name first,
-    or in Cyrillic its case form: Russian declines the last one (Си Цзиньпина, Ким Чен Ына)."""
-    return said == given or said.startswith(given) and \
-        said[len(given):] in endings()[("cyr", "cons")] and is_cyrillic_word(said)
+    or in Cyrillic its case form (see _given_ending)."""
+    return said == given or bool(_given_ending(said, given))
+
+
+def _given_ending(said: str, given: str) -> str:
+    """The case ending of a folded word that is a Russian case form of the last given name of
+    a name written family name first, or "": Russian declines it (Си Цзиньпина, Ким Чен Ына,
+    Цзянь: Цзяня), unless it ends in a vowel (Ван И)."""
+    if not is_cyrillic_word(said) or not given or given[-1] in _CYR_VOWELS:
+        return ""
+    if given[-1] in "ьй":
+        ending = said[len(given) - 1:]
+        return ending if said.startswith(given[:-1]) and ending in _SOFT_ENDINGS else ""
+    ending = said[len(given):]
+    return ending if said.startswith(given) and ending in _GIVEN_ENDINGS else ""
 
 
 # A Russian, Ukrainian or Belarusian patronymic: Иванович, Сергеевна, Ильич, Ivanovich,
@@ -738,6 +757,24 @@ def _slavic_adjective_pair(word: str) -> str:
         m = rx.search(word)
         if m:
             return word[:m.start()] + (other.upper() if word.isupper() else other)
+    return ""
+
+
+# A Ukrainian possessive in -ів before a noun declines as an adjective: Часів Яр, Часового
+# Яру, у Часовому Яру (in -ов- as in Харків, Харкова). Read as the adjective it declines as
+# (Часовий), whose case forms the name-part tiers know; Chasiv as Chasovyi likewise.
+_POSSESSIVE = [
+    (re.compile(r"(?<=[^аеєиіїоуыэюяь])ів$", re.I), "овий"),
+    (re.compile(r"(?<=[^aeiouy])iv$", re.I), "ovyi"),
+]
+
+
+def _possessive_adjective(word: str) -> str:
+    """The adjective a possessive that starts a multi-word name declines as, or ""."""
+    for rx, adjective in _POSSESSIVE if len(word) >= 5 else ():
+        m = rx.search(word)
+        if m:
+            return word[:m.start()] + (adjective.upper() if word.isupper() else adjective)
     return ""
 
 
@@ -798,6 +835,9 @@ class Matcher:
         # multi-word names: their first two folded words -> their lengths in words
         self._exact_next: dict[tuple[str, str], tuple[int, ...]] = {}
         self._exact_first: set[str] = set()
+        # names written family name first in Cyrillic, by first word: Russian declines their
+        # last word (Ким Чен Ына, Си Цзиньпину); see _declined
+        self._declined_names: dict[str, tuple[tuple[str, ...], ...]] = {}
         # names of other things that hold a watched name (Kyiv Independent, Costa Rica), by
         # their first folded word: see data/other_names.txt
         self._others: dict[str, tuple[tuple, ...]] = {}
@@ -902,6 +942,9 @@ class Matcher:
                 other = _slavic_adjective_pair(w) if pos == 0 else ""
                 if other:
                     others.setdefault(other, []).append((no, pos))
+                declined = _possessive_adjective(w) if pos == 0 and len(ws) > 1 else ""
+                if declined:  # its case forms are this word's own: its grade, not a pair's
+                    owners.setdefault(declined, []).append((no, pos))
                 if len(f) <= MW_MIN_LEN:  # (Yar: Яр, a shorter word in the text)
                     for key in phonetic_keys(w):
                         self._mw_short.setdefault(key, []).append(((no, pos), f))
@@ -947,6 +990,10 @@ class Matcher:
                     words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
                 if flags == "alone":  # its last word is a given name, not the surname
                     family.setdefault(folds[0], alias)
+                if is_cyrillic_word(words[-1]):
+                    known = self._declined_names.get(folds[0], ())
+                    if folds not in known:
+                        self._declined_names[folds[0]] = (*known, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
                 self._add_part(idx, alias, words[0], True)
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
@@ -1371,6 +1418,7 @@ class Matcher:
         lower = cased = as_words = None
         capital_only = self._capital_only
         ru_start = self._ru_start
+        declined = self._declined_names
         fold_at: dict[int, str] = {}  # start -> fold of the words with candidates
         other_at = []  # where a name of another thing may start
         for i, (f, own, multi, plain, given) in enumerate(info):
@@ -1419,6 +1467,10 @@ class Matcher:
                         if members:
                             group = self._group(SCORE["exact"], "exact", "exact name", members)
                             kept.extend(self._pick(text, words, i, i + k, (group,)))
+                for j, members, ending in self._declined(words, i) if f in declined else ():
+                    group = self._group(SCORE["inflection"], "inflection",
+                                        f"case ending -{ending}", members)
+                    kept.extend(self._pick(text, words, i, j, (group,)))
             if own:
                 fold_at[words[i][0]] = f
                 kept.extend(self._pick(text, words, i, i + 1, own))
@@ -1883,6 +1935,20 @@ class Matcher:
             return []
         return self._pairs.get(key, [])
 
+    def _declined(self, words, i: int) -> list[tuple[int, list, str]]:
+        """(end word, members, ending) of the names written family name first that words i...
+        are with a Russian case ending on the last (Ким Чен Ына, Си Цзиньпину)."""
+        out = []
+        for name in self._declined_names.get(fold(words[i][2]), ()):
+            n = len(name)
+            if i + n > len(words):
+                continue
+            said = [fold(words[i + k][2]) for k in range(1, n)]
+            ending = _given_ending(said[-1], name[-1])
+            if ending and said[:-1] == list(name[1:-1]):
+                out.append((i + n, self._exact[name], ending))
+        return out
+
     def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
         word = words[i][2]
         for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
@@ -1903,6 +1969,9 @@ class Matcher:
                     self._note(notes, text, words, c, LOWER_WORD)
                 else:
                     cands.append(c)
+        for j, members, ending in self._declined(words, i):
+            cands.extend(_Cand(idx, alias, i, j, SCORE["inflection"], "inflection",
+                               f"case ending -{ending}", person) for idx, alias, person in members)
 
     def _variants_at(self, text, words, i, cands, notes, lower=frozenset()) -> None:
         word = words[i][2]
@@ -1987,6 +2056,10 @@ class Matcher:
             k += 1
         if after and not all(map(_given_form, after, mine)):
             return f"another person of this family name: {' '.join(w for _, _, w in words[c.i:k])}"
+        if after and after != list(mine) and any(
+                j == k and any(m[0] == c.entity for m in members)
+                for j, members, _ in self._declined(words, c.i)):
+            return "part of this person's whole name in a case form, found whole"
         return ""
 
     def _first_name_reject(self, text, words, c: _Cand) -> str:

@@ -676,6 +676,31 @@ def _cyrillic(word: str) -> str:
 
 
 @settings(max_examples=80, deadline=None)
+@given(words=st.lists(st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]",
+                                    fullmatch=True), min_size=2, max_size=3, unique=True),
+       kind=st.sampled_from(["person", "place", "org"]), mark=st.sampled_from(".,;:!?"),
+       at=st.integers(0, 1), joined=st.sampled_from([" ", "\n", "-", "  "]))
+def test_a_name_is_no_mention_when_a_stop_or_comma_parts_its_words(words, kind, mark, at,
+                                                                   joined):
+    """"moved north. Korea said" is no North Korea: a mark between two words ends a name,
+    spaces and hyphens do not; a mark the name itself has there does not either (St.
+    Petersburg, Washington, D.C.). (A person's surname alone is still a mention of him.)"""
+    at = min(at, len(words) - 2)
+    name = " ".join(words)
+    marked = " ".join(w + (mark if k == at else "") for k, w in enumerate(words))
+    m = Matcher.compile([Entity(id="n", name=name, type=kind)])
+    apart = f"Then {marked} came."
+    together = f"Then {joined.join(words)} came."
+    assert not any(mark in h.text for h in m.match(apart)), m.explain(apart)
+    assert m.match_reference(apart) == m.match(apart)
+    assert [h.text for h in m.match(together)] == [joined.join(words)], m.explain(together)
+    assert m.match_reference(together) == m.match(together)
+    with_mark = Matcher.compile([Entity(id="n", name=marked, type=kind)])
+    assert [h.text for h in with_mark.match(apart + " " + together)] == [
+        marked, joined.join(words)], with_mark.explain(apart + " " + together)
+
+
+@settings(max_examples=80, deadline=None)
 @given(first=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]", fullmatch=True),
        second=st.from_regex(r"[BDKLMNPRTVZ][aeiou][nrl]", fullmatch=True),
        org=st.booleans())

@@ -48,6 +48,7 @@ import bisect
 import functools
 import gc
 import hashlib
+import itertools
 import logging
 import operator
 import os
@@ -93,6 +94,9 @@ ACRONYM_MAX_LEN = 6
 _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"
+# what may join two words of a name besides spaces, whatever the name's own spelling: Kim
+# Jong-un, #North_Korea (a stop or a comma ends the name: "moved north. Korea said")
+_JOINERS = frozenset("-\u2010\u2011_")
 _POSSESSIVE = ("'s", "\u2019s")
 # Words never a surname after a given name (folded), in the languages we read: weekdays and
 # months ("Sofia Tuesday"), and what follows a place to name its parts and institutions
@@ -162,6 +166,11 @@ def _vowel_groups(key: str) -> int:
 def _beside(gap: str) -> bool:
     """Two words separated by `gap` stand side by side in one name (only spaces between)."""
     return len(gap) <= _MAX_GAP and all(ch in _GAP_CHARS for ch in gap)
+
+
+def _marks(gap: str) -> str:
+    """What is between two words besides spaces and joiners."""
+    return "".join(ch for ch in gap if not ch.isspace() and ch not in _JOINERS)
 
 
 def _unsoften(group: str) -> str:
@@ -730,6 +739,7 @@ def _surname_first(words: Sequence[str], folds: Sequence[str]) -> bool:
 _UK_SOFTENED = {"ц": "к", "з": "г", "с": "х"}
 MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
 SLAVIC_PAIR = "the Russian or Ukrainian form of the other's adjective"
+APART = "its words are apart (a stop or a comma between them): not one name"
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
 # Kryvyi Rih / Krivoy Rog, Nova Kakhovka / Novaya Kakhovka, Кривий Ріг / Кривой Рог,
 # Новая Каховка / Нова Каховка. (ending -> the other's ending; the stem's vowels and the
@@ -838,6 +848,9 @@ class Matcher:
         # names written family name first in Cyrillic, by first word: Russian declines their
         # last word (Ким Чен Ына, Си Цзиньпину); see _declined
         self._declined_names: dict[str, tuple[tuple[str, ...], ...]] = {}
+        # the marks between the words of a name with more than spaces in them (St. Petersburg,
+        # Washington, D.C.): the folded words -> per gap, the marks one of its names has there
+        self._marks: dict[tuple[str, ...], tuple[str, ...]] = {}
         # names of other things that hold a watched name (Kyiv Independent, Costa Rica), by
         # their first folded word: see data/other_names.txt
         self._others: dict[str, tuple[tuple, ...]] = {}
@@ -978,6 +991,7 @@ class Matcher:
             folds = tuple(fold(w) for w in words)
             names.append(folds)
             self._exact.setdefault(folds, []).append((idx, alias, person and len(folds) == 1))
+            self._add_marks(folds, [alias[a[1]:b[0]] for a, b in itertools.pairwise(spans)])
             if len(folds) > 1:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
@@ -1026,6 +1040,24 @@ class Matcher:
             numbers = {m.group(1) if m else "" for m in map(_LAST_NUMBER.search, ent.names)}
             if len(numbers) == 1 and "" not in numbers:
                 self._numbers[idx] = numbers.pop()
+
+    def _add_marks(self, folds: tuple[str, ...], gaps: list[str]) -> None:
+        marks = [_marks(gap) for gap in gaps]
+        if any(marks):
+            known = self._marks.get(folds, ("",) * len(marks))
+            self._marks[folds] = tuple(a + b for a, b in zip(known, marks, strict=True))
+
+    def _gaps_fit(self, text: str, words, i: int, folds: tuple[str, ...]) -> bool:
+        """Whether words i... are written as one name: only spaces and joiners between them,
+        or the marks one of its names has there (St. Petersburg). "moved north. Korea" is no
+        North Korea."""
+        allowed = self._marks.get(folds)
+        for k in range(1, len(folds)):
+            gap = text[words[i + k - 1][1]:words[i + k][0]]
+            if gap != " " and _marks(gap) and not set(_marks(gap)) <= set(
+                    allowed[k - 1] if allowed else ""):
+                return False
+        return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
         fids = self._part_fids.get((word, person))
@@ -1464,10 +1496,11 @@ class Matcher:
                         break
                     key = tuple(info[x][0] for x in range(i, i + k))
                     for members in (self._exact.get(key), self._pair_at(words, i, key)):
-                        if members:
+                        if members and self._gaps_fit(text, words, i, key):
                             group = self._group(SCORE["exact"], "exact", "exact name", members)
                             kept.extend(self._pick(text, words, i, i + k, (group,)))
-                for j, members, ending in self._declined(words, i) if f in declined else ():
+                for j, members, ending in self._declined(text, words, i) if f in declined \
+                        else ():
                     group = self._group(SCORE["inflection"], "inflection",
                                         f"case ending -{ending}", members)
                     kept.extend(self._pick(text, words, i, j, (group,)))
@@ -1935,7 +1968,7 @@ class Matcher:
             return []
         return self._pairs.get(key, [])
 
-    def _declined(self, words, i: int) -> list[tuple[int, list, str]]:
+    def _declined(self, text, words, i: int) -> list[tuple[int, list, str]]:
         """(end word, members, ending) of the names written family name first that words i...
         are with a Russian case ending on the last (Ким Чен Ына, Си Цзиньпину)."""
         out = []
@@ -1945,7 +1978,7 @@ class Matcher:
                 continue
             said = [fold(words[i + k][2]) for k in range(1, n)]
             ending = _given_ending(said[-1], name[-1])
-            if ending and said[:-1] == list(name[1:-1]):
+            if ending and said[:-1] == list(name[1:-1]) and self._gaps_fit(text, words, i, name):
                 out.append((i + n, self._exact[name], ending))
         return out
 
@@ -1962,14 +1995,15 @@ class Matcher:
                 continue
             key = tuple(fold(words[i + k][2]) for k in range(n))
             word_only = n == 1 and not word[0].isupper() and cased and self._lower_is_word(f)
+            apart = n > 1 and not self._gaps_fit(text, words, i, key)
             for idx, alias, person in [*self._exact.get(key, ()), *self._pair_at(words, i, key)]:
                 c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
                           "exact name" if n > 1 else "exact name part", person)
-                if word_only:
-                    self._note(notes, text, words, c, LOWER_WORD)
+                if word_only or apart:
+                    self._note(notes, text, words, c, LOWER_WORD if word_only else APART)
                 else:
                     cands.append(c)
-        for j, members, ending in self._declined(words, i):
+        for j, members, ending in self._declined(text, words, i):
             cands.extend(_Cand(idx, alias, i, j, SCORE["inflection"], "inflection",
                                f"case ending -{ending}", person) for idx, alias, person in members)
 
@@ -2058,7 +2092,7 @@ class Matcher:
             return f"another person of this family name: {' '.join(w for _, _, w in words[c.i:k])}"
         if after and after != list(mine) and any(
                 j == k and any(m[0] == c.entity for m in members)
-                for j, members, _ in self._declined(words, c.i)):
+                for j, members, _ in self._declined(text, words, c.i)):
             return "part of this person's whole name in a case form, found whole"
         return ""
 

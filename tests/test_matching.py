@@ -570,6 +570,22 @@ def test_korean_names_in_cyrillic():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_chinese_and_korean_names_in_ukrainian():
+    """Сі Цзіньпін, Ден Сяопін, Кім Чен Ин, Юн Сок Йоль: Ukrainian's spelling of them is
+    read family name first too, in its own cases (Цзіньпінові); Ці ("these") is no one."""
+    m = Matcher.compile([Entity(id="xi", name="Сі Цзіньпін", type="person"),
+                         Entity(id="deng", name="Ден Сяопін", type="person"),
+                         Entity(id="kju", name="Кім Чен Ин", type="person"),
+                         Entity(id="yoon", name="Юн Сок Йоль", type="person"),
+                         Entity(id="ci", name="Ці Хуа", type="person")])
+    text = ("Сі заявив. Цзіньпін пішов. Лист Сі Цзіньпінові. Реформи Ден Сяопіна. Дочка Сі "
+            "Міньцзе. Зустріч з Кім Чен Ином. Кім пішов. Юн Сок Йоль і Юн. Ці слова.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("xi", "Сі"), ("xi", "Сі Цзіньпінові"), ("deng", "Ден Сяопіна"),
+        ("kju", "Кім Чен Ином"), ("yoon", "Юн Сок Йоль"), ("yoon", "Юн")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_chinese_family_name_that_is_a_russian_given_name_needs_two_given_names():
     """Ян is Yang and a Russian given name: Ян Савин is Russian, surname last."""
     m = Matcher.compile([Entity(id="ys", name="Ян Савин", type="person")])

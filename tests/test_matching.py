@@ -17,6 +17,7 @@ from watcher.config import load_watchlist
 from watcher.matcher import (
     LOWER_WORD,
     MIXED,
+    OTHER_ACRONYM,
     SLAVIC_PAIR,
     Matcher,
     _family_first,
@@ -25,7 +26,7 @@ from watcher.matcher import (
     fuzzy_budget,
 )
 from watcher.models import Entity
-from watcher.normalize import common_words, first_names, fold, phonetic_keys
+from watcher.normalize import common_words, first_names, fold, phonetic_keys, russian_lemmas
 
 HERE = Path(__file__).parent
 ENTITIES = load_watchlist(HERE / "matching_watchlist.yaml")
@@ -503,6 +504,52 @@ def test_an_acronym_before_a_handle_marks_a_retweet(acr, handle):
     assert [h.start for h in hits] == [text.index(f"Later, {acr}") + 7,
                                        text.index(f"; {acr}") + 2], m.explain(text)
     assert m.match_reference(text) == hits
+
+
+_LATIN_CYRILLIC_CAPS = dict(zip("ABVGDEZIKLMNOPRSTUF", "АБВГДЕЗІКЛМНОПРСТУФ", strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(acr=st.text(alphabet=sorted(_LATIN_CYRILLIC_CAPS), min_size=2, max_size=6),
+       listed_cyrillic=st.booleans())
+def test_an_acronym_is_found_in_the_other_scripts_letters(acr, listed_cyrillic):
+    """НАТО is NATO, SBU is СБУ, ФСБ is FSB: an acronym of three letters or more is read
+    letter for letter in the other script (two letters are too many other acronyms: ЄС is
+    no ES), unless it is a Russian word (АГА); not before a handle (RT @user), as in its
+    own script."""
+    cyr = "".join(_LATIN_CYRILLIC_CAPS[c] for c in acr)
+    listed, said = (cyr, acr) if listed_cyrillic else (acr, cyr)
+    m = Matcher.compile([Entity(id="a", name=listed, type="org")])
+    text = f"Report: {said} said so. {said} @someone: retweeted."
+    found = [(h.text, h.method, h.detail) for h in m.match(text)]
+    if len(acr) < 3 or not listed_cyrillic and russian_lemmas(cyr) is not None:
+        assert found == [], m.explain(text)
+    else:
+        assert found == [(said, "translit", OTHER_ACRONYM)], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_cyrillic_acronym_has_each_reading_of_its_letters():
+    """Ukrainian Г is H (ГУР: HUR), Russian Г is G (ГРУ: GRU), Х is Kh or H (ХАМАС: HAMAS);
+    an acronym has no language of its own, so each is read both ways. Another acronym is not
+    (ГУР is no GUM)."""
+    m = Matcher.compile([Entity(id="hur", name="ГУР", type="org"),
+                         Entity(id="gru", name="ГРУ", type="org"),
+                         Entity(id="hamas", name="HAMAS", type="org")])
+    text = "HUR and GRU said. ХАМАС заявил. GUM and ХАМАСУ did not."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("hur", "HUR"), ("gru", "GRU"), ("hamas", "ХАМАС")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_russian_abbreviation_of_everyday_words_is_no_acronym_of_the_other_script():
+    """СМИ ("the media"), ПВО (air defence), ГАЗ (gas) are words of Russian's dictionary that
+    name no one thing: not SMI, PVO, GAZ. НАТО and ФСБ name one: NATO, FSB."""
+    m = Matcher.compile([Entity(id=a.lower(), name=a, type="org")
+                         for a in ["SMI", "PVO", "GAZ", "NATO", "FSB"]])
+    text = "СМИ сообщают: ПВО сбила дрон. ГАЗ подорожал. НАТО и ФСБ молчат."
+    assert [h.entity_id for h in m.match(text)] == ["nato", "fsb"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
 
 
 @pytest.mark.parametrize("name", ["Xi", "Li", "Di", "Vi"])

@@ -67,6 +67,7 @@ from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     VOWELS,
+    acronym_readings,
     common_words,
     endings,
     family_first_names,
@@ -91,6 +92,7 @@ from .normalize import (
 MIN_VARIANT_LEN = 4  # shorter names (Xi, Un, Kim) only match exactly
 FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
 ACRONYM_MAX_LEN = 6
+MIN_ACRONYM_READ = 3  # letters: an acronym read in the other script (see _other_script_acronym)
 _CACHE_MAX = 200_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"
@@ -652,9 +654,9 @@ def _numeral_after_name(text: str, words, i: int) -> bool:
 def _marker_groups(text: str, words, i: int, groups: tuple) -> tuple | None:
     """A word in capitals: its groups without those it cannot be here (see _HANDLE_AFTER)."""
     if _HANDLE_AFTER.match(text, words[i][1]):
-        groups = tuple(g for g in groups if g[2] != "acronym")
+        groups = tuple(g for g in groups if not g[2].startswith(ACRONYM))
     if _numeral_after_name(text, words, i):
-        groups = tuple(g for g in groups if g[2] == "acronym")
+        groups = tuple(g for g in groups if g[2].startswith(ACRONYM))
     return groups or None
 
 
@@ -739,6 +741,8 @@ def _surname_first(words: Sequence[str], folds: Sequence[str]) -> bool:
 _UK_SOFTENED = {"ц": "к", "з": "г", "с": "х"}
 MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
 SLAVIC_PAIR = "the Russian or Ukrainian form of the other's adjective"
+ACRONYM = "acronym"
+OTHER_ACRONYM = "acronym in the other script's letters"
 APART = "its words are apart (a stop or a comma between them): not one name"
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
 # Kryvyi Rih / Krivoy Rog, Nova Kakhovka / Novaya Kakhovka, Кривий Ріг / Кривой Рог,
@@ -856,6 +860,7 @@ class Matcher:
         self._others: dict[str, tuple[tuple, ...]] = {}
         self._pairs: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}  # Le Pen
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
+        self._cyrillic_acronyms: dict[str, list[tuple[int, str, bool]]] = {}  # by Latin reading
         # distinct spellings of name parts, as parallel lists indexed by form id
         self._f_key: list[str] = []
         self._f_fold: list[str] = []
@@ -987,6 +992,8 @@ class Matcher:
             if len(words) == 1 and _is_acronym(alias):
                 key = unicodedata.normalize("NFKC", words[0])
                 self._acronyms.setdefault(key, []).append((idx, alias, False))
+                for reading in acronym_readings(key) if is_cyrillic_word(key) else ():
+                    self._cyrillic_acronyms.setdefault(reading, []).append((idx, alias, False))
                 continue
             folds = tuple(fold(w) for w in words)
             names.append(folds)
@@ -1321,7 +1328,11 @@ class Matcher:
         groups: list[tuple] = []
         acr = self._acronyms.get(unicodedata.normalize("NFKC", word)) if self._acronyms else None
         if acr:
-            groups.append(self._group(SCORE["exact"], "exact", "acronym", acr))
+            groups.append(self._group(SCORE["exact"], "exact", ACRONYM, acr))
+        elif self._acronyms and word.isupper():
+            acr = self._other_script_acronym(word)
+            if acr:
+                groups.append(self._group(SCORE["translit"], "translit", OTHER_ACRONYM, acr))
         exact = self._exact.get((f,))
         if exact:
             groups.append(self._group(SCORE["exact"], "exact", "exact name part", exact))
@@ -1353,6 +1364,22 @@ class Matcher:
             self._ru_start.clear()
         self._cache[word] = info
         return info
+
+    def _other_script_acronym(self, word: str) -> list[tuple[int, str, bool]]:
+        """The members of the acronyms this one in capitals is in the other script's letters:
+        НАТО is NATO, SBU is СБУ, ГУР is HUR (three letters at least: two are too many). Not a
+        Russian word or abbreviation that names no one thing (СМИ, "the media", is no SMI).
+        """
+        if not MIN_ACRONYM_READ <= len(word) <= ACRONYM_MAX_LEN:
+            return []
+        if not is_cyrillic_word(word):
+            return self._cyrillic_acronyms.get(word, [])
+        if russian_lemmas(word) is not None:
+            return []
+        found: list[tuple[int, str, bool]] = []
+        for reading in acronym_readings(word):
+            found.extend(m for m in self._acronyms.get(reading, ()) if m not in found)
+        return found
 
     def _lower_is_word(self, f: str) -> bool:
         """Whether a one-word name written in lower case is a word, not the name, where the
@@ -1985,7 +2012,10 @@ class Matcher:
     def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
         word = words[i][2]
         for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
-            cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", "acronym", False))
+            cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", ACRONYM, False))
+        if not self._acronyms.get(unicodedata.normalize("NFKC", word)) and word.isupper():
+            cands.extend(_Cand(idx, alias, i, i + 1, SCORE["translit"], "translit", OTHER_ACRONYM,
+                               False) for idx, alias, _ in self._other_script_acronym(word))
         f = fold(word)
         lens = (1,)
         if i + 1 < len(words):
@@ -2039,9 +2069,9 @@ class Matcher:
         fast path applies that rule and the given-name one before it gets here)."""
         ent = self.entities[c.entity]
         if c.j == c.i + 1 and words[c.i][2].isupper():
-            if c.detail == "acronym" and _HANDLE_AFTER.match(text, words[c.i][1]):
+            if c.detail.startswith(ACRONYM) and _HANDLE_AFTER.match(text, words[c.i][1]):
                 return RETWEET
-            if c.detail != "acronym" and _numeral_after_name(text, words, c.i):
+            if not c.detail.startswith(ACRONYM) and _numeral_after_name(text, words, c.i):
                 return NUMERAL
         if c.j == c.i + 1 and not c.person_part:
             if c.i and _after_given_name(text, words, c.i):

@@ -447,6 +447,33 @@ def is_cyrillic_word(s: str) -> bool:
     return not s.isascii() and _CYRILLIC.search(s) is not None
 
 
+# -- acronyms in the other script --------------------------------------------------------------
+
+# The Latin letters a Cyrillic capital stands for in an acronym (НАТО: NATO, ФСБ: FSB, and
+# Ukrainian Г: H, ГУР: HUR), the likelier first
+_ACRONYM_LATIN = {
+    "А": ("A",), "Б": ("B",), "В": ("V",), "Г": ("G", "H"), "Ґ": ("G",), "Д": ("D",),
+    "Е": ("E",), "Є": ("YE", "E"), "Ё": ("YO",), "Ж": ("ZH", "J"), "З": ("Z",),
+    "И": ("I", "Y"), "І": ("I",), "Ї": ("YI", "I"), "Й": ("Y", "J"), "К": ("K",), "Л": ("L",),
+    "М": ("M",), "Н": ("N",), "О": ("O",), "П": ("P",), "Р": ("R",), "С": ("S",), "Т": ("T",),
+    "У": ("U",), "Ф": ("F",), "Х": ("KH", "H", "X"), "Ц": ("TS", "C"), "Ч": ("CH",),
+    "Ш": ("SH",), "Щ": ("SHCH",), "Ъ": ("",), "Ы": ("Y",), "Ь": ("",), "Э": ("E",),
+    "Ю": ("YU",), "Я": ("YA",)}
+_MAX_READINGS = 8
+
+
+def acronym_readings(word: str) -> list[str]:
+    """The Latin spellings of a Cyrillic acronym in capitals (ХАМАС: KHAMAS, HAMAS, XAMAS), at
+    most eight; [] for a word with any other letter."""
+    out = [""]
+    for ch in word:
+        latin = _ACRONYM_LATIN.get(ch)
+        if latin is None:
+            return []
+        out = [r + x for r in out for x in latin][:_MAX_READINGS]
+    return out
+
+
 # -- case endings -------------------------------------------------------------------------------
 
 

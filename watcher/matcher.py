@@ -601,10 +601,10 @@ def _word_keys() -> frozenset[str]:
 
 
 def load_tables() -> None:
-    """Build now the word tables a match otherwise builds on first need (frequent words, given
-    names, their keys): a process pool forked after this shares one copy, where each worker
-    would build its own (a tenth of a second and a few MB each)."""
-    _word_keys()
+    """Build now the word tables a match otherwise builds on first need (given names, their
+    keys, Russian's dictionary): a process pool forked after this shares one copy, where each
+    worker would build its own (a tenth of a second and a few MB each). (The keys of frequent
+    words are the compiler's: see _f_latin_word.)"""
     first_names()
     given_spellings()
     endings()
@@ -867,6 +867,8 @@ class Matcher:
         self._f_kind: list[str] = []
         self._f_cyr: list[bool] = []
         self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
+        # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
+        self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
@@ -1093,6 +1095,7 @@ class Matcher:
         self._f_kind.append(kind)
         self._f_cyr.append(cyr)
         self._f_word.append(_word_like(f))
+        self._f_latin_word.append(cyr and key in _word_keys())
         self._f_members.append([])
         for b in _buckets(key):
             self._index.setdefault(b, []).append(fid)
@@ -1291,7 +1294,7 @@ class Matcher:
                 notes.append((fid, "rejected", 0.0, WOMANS_FORM))
             return
         if dist and (self._f_word[fid] and cyr == self._f_cyr[fid] or
-                     not cyr and self._f_cyr[fid] and self._f_key[fid] in _word_keys()):
+                     not cyr and self._f_latin_word[fid]):
             # Shell, Nice, Split: so many words of its script lie a letter or a vowel away
             # (Scholz, Necas) that only its own vowels are this name (Трампа still is Trump);
             # Путин read in Latin is Putin, whose vowels are its own too (Puten is a word)

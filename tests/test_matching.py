@@ -167,6 +167,16 @@ def test_a_word_that_is_no_surname_leaves_a_given_name_the_place(word):
         assert m.match(f"Reports from {name} Vergara came in.") == []
 
 
+def test_a_possessive_given_name_is_no_first_name_of_the_word_after_it():
+    """"Sofia's Vergara", "Jordan’s Hussein": a name with a possessive is no one's first name;
+    the place stays."""
+    m = Matcher.compile([Entity(id="sofia", name="Sofia", type="place"),
+                         Entity(id="jordan", name="Jordan", type="place")])
+    text = "Reports from Sofia's Vergara came in. Jordan’s Hussein spoke."
+    assert [h.text for h in m.match(text)] == ["Sofia's", "Jordan’s"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @settings(max_examples=60, deadline=None)
 @given(stem=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrtvz][aeiou]?[nlrv]", fullmatch=True),
        feminine=st.sampled_from(["ska", "aya"]))

@@ -777,7 +777,7 @@ def _slavic_adjective_pair(word: str) -> str:
 # A Ukrainian possessive in -ів before a noun declines as an adjective: Часів Яр, Часового
 # Яру, у Часовому Яру (in -ов- as in Харків, Харкова). Read as the adjective it declines as
 # (Часовий), whose case forms the name-part tiers know; Chasiv as Chasovyi likewise.
-_POSSESSIVE = [
+_UK_POSSESSIVE = [
     (re.compile(r"(?<=[^аеєиіїоуыэюяь])ів$", re.I), "овий"),
     (re.compile(r"(?<=[^aeiouy])iv$", re.I), "ovyi"),
 ]
@@ -785,7 +785,7 @@ _POSSESSIVE = [
 
 def _possessive_adjective(word: str) -> str:
     """The adjective a possessive that starts a multi-word name declines as, or ""."""
-    for rx, adjective in _POSSESSIVE if len(word) >= 5 else ():
+    for rx, adjective in _UK_POSSESSIVE if len(word) >= 5 else ():
         m = rx.search(word)
         if m:
             return word[:m.start()] + (adjective.upper() if word.isupper() else adjective)

@@ -751,7 +751,7 @@ def _cyrillic(word: str) -> str:
 @settings(max_examples=80, deadline=None)
 @given(words=st.lists(st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]",
                                     fullmatch=True), min_size=2, max_size=3, unique=True),
-       kind=st.sampled_from(["person", "place", "org"]), mark=st.sampled_from(".,;:!?"),
+       kind=st.sampled_from(["person", "place", "org"]), mark=st.sampled_from(".,;:!?1"),
        at=st.integers(0, 1), joined=st.sampled_from([" ", "\n", "-", "  "]))
 def test_a_name_is_no_mention_when_a_stop_or_comma_parts_its_words(words, kind, mark, at,
                                                                    joined):

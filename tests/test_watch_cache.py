@@ -73,7 +73,7 @@ def test_pool_workers_share_the_word_tables_built_before_the_fork(wl):
 
 
 def test_a_watchlist_from_the_cache_matches_without_the_frequent_words_keys(tmp_path):
-    """The keys of 19,000 frequent words (a tenth of a second to build) are the compiler's
+    """The keys of 19,000 frequent words (65 ms to build) are the compiler's
     business: a scan that loads a compiled watchlist never builds them, and the Latin reading
     of a Cyrillic name that is a frequent word still keeps its own vowels (Путин: Puten is no
     variant)."""

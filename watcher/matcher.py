@@ -99,6 +99,7 @@ _MAX_GAP = 4  # longer gaps between words are never "beside"
 # what may join two words of a name besides spaces, whatever the name's own spelling: Kim
 # Jong-un, #North_Korea (a stop or a comma ends the name: "moved north. Korea said")
 _JOINERS = frozenset("-\u2010\u2011_")
+_MARK_CHAR = re.compile(r"[^\w\s\u2010\u2011-]|\d")  # what _marks() may find
 _POSSESSIVE = ("'s", "\u2019s")
 # Words never a surname after a given name (folded), in the languages we read: weekdays and
 # months ("Sofia Tuesday"), and what follows a place to name its parts and institutions
@@ -1000,7 +1001,8 @@ class Matcher:
             folds = tuple(fold(w) for w in words)
             names.append(folds)
             self._exact.setdefault(folds, []).append((idx, alias, person and len(folds) == 1))
-            self._add_marks(folds, [alias[a[1]:b[0]] for a, b in itertools.pairwise(spans)])
+            if len(spans) > 1 and _MARK_CHAR.search(alias):  # (seldom: a cheap test first)
+                self._add_marks(folds, [alias[a[1]:b[0]] for a, b in itertools.pairwise(spans)])
             if len(folds) > 1:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
@@ -1063,8 +1065,8 @@ class Matcher:
         allowed = self._marks.get(folds)
         for k in range(1, len(folds)):
             gap = text[words[i + k - 1][1]:words[i + k][0]]
-            if gap != " " and _marks(gap) and not set(_marks(gap)) <= set(
-                    allowed[k - 1] if allowed else ""):
+            marks = _marks(gap) if gap != " " else ""
+            if marks and not set(marks) <= set(allowed[k - 1] if allowed else ""):
                 return False
         return True
 

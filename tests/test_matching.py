@@ -773,6 +773,16 @@ def test_a_name_is_no_mention_when_a_stop_or_comma_parts_its_words(words, kind, 
         marked, joined.join(words)], with_mark.explain(apart + " " + together)
 
 
+def test_a_name_with_an_elided_word_is_found_with_either_apostrophe():
+    """Côte d'Ivoire, Conseil d’État: what stands between the words (d') is the name's own,
+    in a straight or a curly apostrophe."""
+    m = Matcher.compile([Entity(id="ci", name="Côte d'Ivoire", type="place"),
+                         Entity(id="ce", name="Conseil d’État", type="org")])
+    text = "Côte d’Ivoire and Côte d'Ivoire. Le Conseil d'État, le Conseil d’État."
+    assert [h.entity_id for h in m.match(text)] == ["ci", "ci", "ce", "ce"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @settings(max_examples=80, deadline=None)
 @given(first=st.from_regex(r"[BDKLMNPRTVZ][aeiou][bdklmnrstvz][aeiou][nrv]", fullmatch=True),
        second=st.from_regex(r"[BDKLMNPRTVZ][aeiou][nrl]", fullmatch=True),

@@ -100,6 +100,7 @@ _MAX_GAP = 4  # longer gaps between words are never "beside"
 # Jong-un, #North_Korea (a stop or a comma ends the name: "moved north. Korea said")
 _JOINERS = frozenset("-\u2010\u2011_")
 _MARK_CHAR = re.compile(r"[^\w\s\u2010\u2011-]|\d")  # what _marks() may find
+_APOSTROPHES = str.maketrans("\u2019\u02bc\u2032", "'''")
 _POSSESSIVE = ("'s", "\u2019s")
 # Words never a surname after a given name (folded), in the languages we read: weekdays and
 # months ("Sofia Tuesday"), and what follows a place to name its parts and institutions
@@ -172,8 +173,10 @@ def _beside(gap: str) -> bool:
 
 
 def _marks(gap: str) -> str:
-    """What is between two words besides spaces and joiners."""
-    return "".join(ch for ch in gap if not ch.isspace() and ch not in _JOINERS)
+    """What is between two words besides spaces and joiners, any apostrophe as ' (Côte
+    d’Ivoire is Côte d'Ivoire)."""
+    return "".join(ch for ch in gap.translate(_APOSTROPHES)
+                   if not ch.isspace() and ch not in _JOINERS)
 
 
 def _unsoften(group: str) -> str:

@@ -1334,13 +1334,9 @@ class Matcher:
         """
         f = fold(word)
         groups: list[tuple] = []
-        acr = self._acronyms.get(unicodedata.normalize("NFKC", word)) if self._acronyms else None
+        acr = self._acronym(word)
         if acr:
-            groups.append(self._group(SCORE["exact"], "exact", ACRONYM, acr))
-        elif self._acronyms and word.isupper():
-            acr = self._other_script_acronym(word)
-            if acr:
-                groups.append(self._group(SCORE["translit"], "translit", OTHER_ACRONYM, acr))
+            groups.append(self._group(*acr))
         exact = self._exact.get((f,))
         if exact:
             groups.append(self._group(SCORE["exact"], "exact", "exact name part", exact))
@@ -1372,6 +1368,17 @@ class Matcher:
             self._ru_start.clear()
         self._cache[word] = info
         return info
+
+    def _acronym(self, word: str) -> tuple[float, str, str, list] | None:
+        """(score, method, detail, members) of the acronyms this word is: one as listed, or
+        else one in the other script's letters; None for none."""
+        if not self._acronyms:
+            return None
+        listed = self._acronyms.get(unicodedata.normalize("NFKC", word))
+        if listed:
+            return SCORE["exact"], "exact", ACRONYM, listed
+        other = self._other_script_acronym(word) if word.isupper() else []
+        return (SCORE["translit"], "translit", OTHER_ACRONYM, other) if other else None
 
     def _other_script_acronym(self, word: str) -> list[tuple[int, str, bool]]:
         """The members of the acronyms this one in capitals is in the other script's letters:
@@ -2019,11 +2026,9 @@ class Matcher:
 
     def _exact_at(self, text, words, i, cands, notes, cased: bool) -> None:
         word = words[i][2]
-        for idx, alias, _ in self._acronyms.get(unicodedata.normalize("NFKC", word), ()):
-            cands.append(_Cand(idx, alias, i, i + 1, SCORE["exact"], "exact", ACRONYM, False))
-        if not self._acronyms.get(unicodedata.normalize("NFKC", word)) and word.isupper():
-            cands.extend(_Cand(idx, alias, i, i + 1, SCORE["translit"], "translit", OTHER_ACRONYM,
-                               False) for idx, alias, _ in self._other_script_acronym(word))
+        score, method, detail, members = self._acronym(word) or (0.0, "", "", ())
+        cands.extend(_Cand(idx, alias, i, i + 1, score, method, detail, False)
+                     for idx, alias, _ in members)
         f = fold(word)
         lens = (1,)
         if i + 1 < len(words):

@@ -34,6 +34,12 @@ from .extract import ignored, walk_files
 
 log = logging.getLogger(__name__)
 
+# The events on_event reads. Asked of watchdog, which then asks inotify for no others: every
+# read of a file (this daemon's, and in a group every other daemon's) would otherwise wake the
+# watcher thread twice (opened, closed unwritten), and each file queue a folder-modified event.
+EVENTS = (FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent,
+          DirCreatedEvent, DirMovedEvent)
+
 
 class _StopRace(logging.Filter):
     """watchdog's inotify emitter, stopping, may look for events once more after its watch
@@ -165,7 +171,6 @@ class Inbox:
         self.settle = settle
         self.skip_dirs = tuple(str(d) + os.sep for d in skip_dirs)
         self.observer: Observer | None = None
-        self.last_event = time.monotonic()
         self._overflow_hook = _OverflowHook(on_overflow) if on_overflow else None
         self._state: dict[str, str] = {}  # path -> CREATED or WRITING, until closed or read
 
@@ -173,7 +178,6 @@ class Inbox:
         return not ignored(path) and not path.startswith(self.skip_dirs)
 
     def on_event(self, event: FileSystemEvent) -> None:
-        self.last_event = time.monotonic()
         if isinstance(event, (DirCreatedEvent, DirMovedEvent)):
             # A folder moved or copied in may already hold files: inotify reports none of them.
             target = event.dest_path if isinstance(event, DirMovedEvent) else event.src_path
@@ -238,7 +242,8 @@ class Inbox:
             log.warning("inbox %s did not exist: created it (check the `inbox` setting if "
                         "files were expected there)", self.root)
         self.observer = Observer()
-        self.observer.schedule(_Handler(self), str(self.root), recursive=True)
+        self.observer.schedule(_Handler(self), str(self.root), recursive=True,
+                               event_filter=list(EVENTS))
         self.observer.start()
         if self._overflow_hook:
             watchdog_log = logging.getLogger("watchdog")

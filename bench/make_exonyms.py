@@ -12,8 +12,10 @@ with its language and reviewed by native speakers; unlabelled lists of alternate
 One line per place: its names in en, de, fr, pl, ru, uk, tab-separated, English first.
 Left out: a name that another of the line transliterates to (Торонто, Лагос: found anyway);
 names that CLDR words as a description rather than a name ("Congo - Kinshasa", "Фарерские
-о-ва"); and a name that is a frequent word of another of these languages (wordfreq's top
-10,000): German Island (Iceland) would be every English "Island".
+о-ва"); a name that is a frequent word of another of these languages (wordfreq's top
+10,000): German Island (Iceland) would be every English "Island"; a name other than the
+English one that is a common given name (French Maurice for Mauritius, Malte for Malta); and
+the zones whose exemplar city is another place than the zone's name (SKIP_ZONES).
 
 usage: .venv/bin/python bench/make_exonyms.py
 """
@@ -27,7 +29,7 @@ from babel import Locale
 from babel.core import get_global
 from wordfreq import top_n_list
 
-from watcher.normalize import phonetic_key
+from watcher.normalize import fold, given_spellings, phonetic_key
 
 OUT = Path(__file__).resolve().parent.parent / "watcher" / "data" / "exonyms.tsv"
 LANGUAGES = ("en", "de", "fr", "pl", "ru", "uk")
@@ -36,6 +38,11 @@ NAME = re.compile(r"^[A-Za-zÀ-ɏЀ-ӿ][A-Za-zÀ-ɏЀ-ӿ .'’-]*[A-Za-zÀ-ɏЀ-
 # Congo - Kinshasa, Hong Kong SAR China, Фарерские о-ва (islands)
 DESCRIPTION = re.compile(r" [-–] |\bSAR\b|(?<!\w)о-ва?(?!\w)")
 TOP = 10_000
+# America/Bahia's city is Salvador, Asia/Kamchatka's Petropavlovsk, America/Miquelon's
+# Saint-Pierre; America/Coral_Harbour's is Atikokan in English only; and one language spells
+# Asia/Jayapura's city as Jaipur
+SKIP_ZONES = frozenset(("America/Bahia", "Asia/Kamchatka", "America/Miquelon",
+                        "America/Coral_Harbour", "Asia/Jayapura"))
 
 
 def _name(value) -> str | None:
@@ -59,8 +66,9 @@ def _keep(row: list[str | None], top: dict[str, set[str]]) -> list[str]:
                    for other in LANGUAGES if other != lang)
 
     kept, keys = [], set()
+    given = given_spellings()
     for lang, name in zip(LANGUAGES, row, strict=True):
-        if not name or lang != "en" and word_elsewhere(lang, name):
+        if not name or lang != "en" and (word_elsewhere(lang, name) or fold(name) in given):
             continue
         key = " ".join(phonetic_key(w) for w in name.split())
         if key not in keys:  # (Торонто is found from Toronto by transliteration)
@@ -88,7 +96,8 @@ def cities() -> list[list[str]]:
                    set(get_global("zone_territories")))
     rows = []
     for zone in zones:
-        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/", "Canada/")):
+        if "/" not in zone or zone.startswith(("Etc/", "SystemV/", "US/", "Canada/")) or \
+                zone in SKIP_ZONES:
             continue
         default = zone.rsplit("/", 1)[1].replace("_", " ")
         row = []

@@ -353,9 +353,10 @@ def _distinct(items: list[tuple]) -> bool:
 
 def _names_of(ent: Entity) -> tuple[str, ...]:
     """An entity's names and aliases; a place's also in the other languages we read (Warschau,
-    Varsovie, Варшава for Warsaw: normalize.place_names), which no spelling or case rule
-    reaches. Found by its name, not by an alias: a list of alternate names (Dania for Dania
-    Beach) is no list of places. Not an exact entity's: it matches what it lists."""
+    Varsovie, Warszawa for Warsaw; Deutschland, Niemcy, Германия for Germany:
+    normalize.place_names), which no spelling or case rule reaches. Found by its name, not
+    by an alias: a list of alternate names (Dania for Dania Beach) is no list of places. Not
+    an exact entity's: it matches what it lists."""
     known = place_names().get(fold(ent.name)) if ent.type == "place" else None
     if not known or ent.exact:
         return ent.names
@@ -436,8 +437,8 @@ _TITLES = frozenset("""queen king prince princess pope tsar emperor empress sult
 lake mount cape port fort""".split()) | frozenset(fold(w) for w in """королева королевы королеве
 королеву королевой королеви королеві королевою король короля королю королём королем принц
 принца принцу принцем принцесса принцессы принцессе принцессу папа папы папе папу папой папи
-папі папою царь царя царю царём цар озеро озера озере озеру озером озері гора горы горе горы
-гору горой гори горі мыс мыса мис""".split())
+папі папою царь царя царю царём цар озеро озера озере озеру озером озері гора горы горе гору
+горой гори горі мыс мыса мис""".split())
 # Given names that are English words too, and may start a sentence as such
 _WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy ray don art pat gene
 dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance

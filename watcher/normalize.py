@@ -542,9 +542,9 @@ def _keys(name: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def place_names() -> dict[str, tuple[str, ...]]:
-    """Folded name -> the names of the places it names in en, de, fr, pl, ru and uk (Warsaw:
-    Warschau, Varsovie, Warszawa, Варшава): data/exonyms.tsv, from the Unicode CLDR by
-    bench/make_exonyms.py."""
+    """Folded name -> the names of the places it names in en, de, fr, pl, ru and uk (Germany:
+    Deutschland, Allemagne, Niemcy, Германия, Німеччина): data/exonyms.tsv, from the Unicode
+    CLDR by bench/make_exonyms.py."""
     out: dict[str, list[str]] = {}
     for names in _read_tsv("exonyms.tsv"):
         for name in names:

@@ -1329,3 +1329,17 @@ def test_a_lower_case_russian_title_makes_the_next_word_part_of_another_name():
     text = "Портрет королевы Виктории. Озеро Виктория и озеро Виктория. В Виктории выборы."
     assert [h.start for h in m.match(text)] == [text.index("В Виктории") + 2], m.explain(text)
     assert m.match_reference(text) == m.match(text)
+
+
+def test_a_place_named_by_an_everyday_word_keeps_its_case_forms():
+    """Rosja and Ukraina (Polish names of Russia and Ukraine) are everyday words, and so are
+    their case forms (Rosji, Ukrainie): those are the places' case forms, not words that
+    only match a name spelt as they are. Not for a place of another name that such a word
+    looks declined from (China is no case form of Chin)."""
+    m = Matcher.compile([Entity(id="ru", name="Russia", type="place"),
+                         Entity(id="ua", name="Ukraine", type="place"),
+                         Entity(id="chin", name="Chin", type="place")])
+    text = "Rozmawiali o Rosji i Ukrainie. China said so."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("ru", "Rosji"), ("ua", "Ukrainie")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)

@@ -71,6 +71,7 @@ from .normalize import (
     common_words,
     cyrillic_given_names,
     endings,
+    exonyms,
     family_first_names,
     final_vowels,
     first_names,
@@ -1231,11 +1232,13 @@ class Matcher:
                     return True
                 if common and r[1] == "translit" and self._french_russian(wfold, r):
                     return True
-                # a name that is a frequent word itself (Trump, King) keeps its -s genitive,
-                # a frequent word too (Trumps, Kings): the same word, no other name's variant
+                # a name that is a frequent word itself keeps its -s genitive, a frequent word
+                # too (Trumps, Kings), and a place's name that is a frequent word or name its
+                # case forms (Rosja, Ukraina, Polish for Russia, Ukraine: Rosji, Ukrainie): the
+                # same word, no other name's variant
                 name = self._f_fold[r[0]]
-                return common and r[1] == "inflection" and wfold == name + "s" \
-                    and _word_like(name)
+                return common and r[1] == "inflection" and (
+                    wfold == name + "s" and _word_like(name) or self._frequent_place(r[0]))
 
             own = own or "a frequent name of its own: no case form or misspelling of another"
             if notes is not None:
@@ -1278,6 +1281,13 @@ class Matcher:
             why = f"a Russian word (dictionary form {'/'.join(sorted(lemmas))}), not this name"
             notes.extend((r[0], "rejected", 0.0, why) for r in found if not keep(r))
         return [r for r in found if keep(r)]
+
+    def _frequent_place(self, fid: int) -> bool:
+        """Whether a form is the name of places (no person's) that is itself a frequent word,
+        or a country's or city's name in a language that declines it (exonyms: Ukraina)."""
+        name = self._f_fold[fid]
+        return (name in common_words() or name in exonyms()) and \
+            not any(part for _, _, part in self._f_members[fid])
 
     def _same_surname(self, r: tuple, word: str, cyr: bool) -> bool:
         """Whether a given name's candidate is the surname of watched persons only, spelt in

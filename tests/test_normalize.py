@@ -159,3 +159,23 @@ def test_loading_russians_dictionary_logs_nothing(caplog):
     with caplog.at_level(logging.INFO):
         nz.load_morph()
     assert [r for r in caplog.records if r.name.startswith("pymorphy3")] == []
+
+
+@pytest.mark.parametrize(("pinyin", "russian"), [
+    ("Xi Jinping", "Си Цзиньпин"), ("Li Keqiang", "Ли Кэцян"), ("Hu Jintao", "Ху Цзиньтао"),
+    ("Deng Xiaoping", "Дэн Сяопин"), ("Mao Zedong", "Мао Цзэдун"), ("Zhou Enlai", "Чжоу Эньлай"),
+    ("Jiang Zemin", "Цзян Цзэминь"), ("Han Zheng", "Хань Чжэн"), ("Zhao Leji", "Чжао Лэцзи"),
+    ("Wang Huning", "Ван Хунин"), ("Cai Qi", "Цай Ци"), ("Ding Xuexiang", "Дин Сюэсян"),
+    ("Qin Gang", "Цинь Ган"), ("Wen Jiabao", "Вэнь Цзябао"), ("Liu Shaoqi", "Лю Шаоци"),
+    ("Zhu Rongji", "Чжу Жунцзи"), ("Hua Guofeng", "Хуа Гофэн"), ("Peng Liyuan", "Пэн Лиюань"),
+    ("Hu Chunhua", "Ху Чуньхуа"), ("Wang Qishan", "Ван Цишань"), ("Yang Jiechi", "Ян Цзечи"),
+    ("Zhang Youxia", "Чжан Юся"), ("He Lifeng", "Хэ Лифэн"), ("Dong Jun", "Дун Цзюнь"),
+    ("Wei Fenghe", "Вэй Фэнхэ"), ("Lü Buwei", "Люй Бувэй"), ("Sun Zi", "Сунь Цзы"),
+    ("Liu Huiqi", "Лю Хуэйци"), ("Xi'an", "Сиань"),
+    ("Kim Jong Un", None), ("Tsai Ing-wen", None), ("Chiang Kai-shek", None),
+])
+def test_a_chinese_name_in_pinyin_is_spelt_in_russian_as_palladius_did(pinyin, russian):
+    """Russian's spelling of Chinese names (the Palladius system), syllable by syllable, as
+    the Russian press writes these names; none for a name that is no pinyin (Korean, or
+    Wade-Giles)."""
+    assert nz.palladius(pinyin) == russian

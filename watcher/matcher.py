@@ -84,6 +84,7 @@ from .normalize import (
     mixed_scripts,
     name_kind,
     other_names,
+    palladius,
     phonetic_key,
     phonetic_keys,
     place_names,
@@ -356,12 +357,35 @@ def _names_of(ent: Entity) -> tuple[str, ...]:
     """An entity's names and aliases; a place's also in the other languages we read (Warschau,
     Varsovie, Warszawa for Warsaw; Deutschland, Niemcy, Германия for Germany:
     normalize.place_names), which no spelling or case rule reaches. Found by its name, not
-    by an alias: a list of alternate names (Dania for Dania Beach) is no list of places. Not
-    an exact entity's: it matches what it lists."""
-    known = place_names().get(fold(ent.name)) if ent.type == "place" else None
-    if not known or ent.exact:
+    by an alias: a list of alternate names (Dania for Dania Beach) is no list of places. A
+    Chinese person's also in Cyrillic (_in_cyrillic). Not an exact entity's: it matches what it
+    lists."""
+    if ent.exact:
         return ent.names
-    return tuple(dict.fromkeys((*ent.names, *known)))
+    if ent.type == "person":
+        return tuple(dict.fromkeys((*ent.names, *(n for name in ent.names
+                                                    for n in _in_cyrillic(name)))))
+    known = place_names().get(fold(ent.name)) if ent.type == "place" else None
+    return tuple(dict.fromkeys((*ent.names, *known))) if known else ent.names
+
+
+_UK_PALLADIUS = str.maketrans("иыэИЫЭ", "іиеІИЕ")
+
+
+def _in_cyrillic(name: str) -> tuple[str, ...]:
+    """A Chinese name listed in pinyin, family name first, in Russian's and Ukrainian's
+    spelling of it (Xi Jinping: Си Цзиньпин, Сі Цзіньпін), which transliteration cannot
+    reach: names of the person as if listed, with all that a Cyrillic listing brings (Си
+    Цзиньпина, Председатель Си). Only a spelling that reads family name first itself (not Ян
+    Цзинь: Ян is a Slavic given name too, see _family_first), and none with a word of one
+    letter (Ван И, Wang Yi, would be every "Ван и", "Wang and")."""
+    if is_cyrillic_word(name) or _family_first(name.split()) is None:
+        return ()
+    russian = palladius(name)
+    if russian is None or any(len(w) == 1 for w in russian.split()):
+        return ()
+    return tuple(n for n in (russian, russian.translate(_UK_PALLADIUS))
+                 if _family_first(n.split()) is not None)
 
 
 def _lower_folds(info, words) -> set[str]:
@@ -920,7 +944,9 @@ class Matcher:
         self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
-        self._given_after: dict[int, tuple[str, ...]] = {}
+        # a person's given names after a family name that comes first, one tuple per name
+        # (Kim Jong Un, Ким Чен Ын)
+        self._given_after: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
@@ -1070,9 +1096,10 @@ class Matcher:
         if person and (len(names) > 1 or family):
             # family name first (Kim Jong Un, with Kim listed alone): the names after it
             singles = {folds[0] for folds in names if len(folds) == 1} | family.keys()
-            for folds in names:
-                if len(folds) > 1 and folds[0] in singles:
-                    self._given_after[idx] = folds[1:]
+            after = tuple(dict.fromkeys(folds[1:] for folds in names
+                                        if len(folds) > 1 and folds[0] in singles))
+            if after:
+                self._given_after[idx] = after
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
@@ -2174,9 +2201,14 @@ class Matcher:
         """A family name that comes first (Kim of Kim Jong Un, Xi of Xi Jinping, listed
         alone) followed by given names other than the person's: a relative or a namesake
         (Kim Jong-il, Kim Yo Jong, Xi Mingze)."""
-        mine = self._given_after.get(c.entity)
-        if mine is None or c.j != c.i + 1:
+        names = self._given_after.get(c.entity)
+        if names is None or c.j != c.i + 1:
             return ""
+        reasons = [self._given_after_other(text, words, c, mine) for mine in names]
+        return "" if "" in reasons else reasons[0]
+
+    def _given_after_other(self, text, words, c: _Cand, mine: tuple[str, ...]) -> str:
+        """_given_after_reject for one of the person's names (its given names `mine`)."""
         after, k = [], c.j
         while k < len(words) and len(after) < len(mine):
             gap = text[words[k - 1][1]:words[k][0]]

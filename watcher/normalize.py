@@ -328,6 +328,85 @@ def to_cyrillic(text: str) -> str:
     return res[:1].upper() + res[1:] if text[:1].isupper() else res
 
 
+# -- Chinese names in Russian (Palladius) -----------------------------------------------------
+
+# Russian writes a Chinese name by the Palladius system, syllable by syllable (Xi Jinping: Си
+# Цзиньпин, Zhou Enlai: Чжоу Эньлай), which no letter-by-letter key reaches (j is цз, x is с).
+_PY_INITIALS = (("zh", "чж"), ("ch", "ч"), ("sh", "ш"), ("b", "б"), ("p", "п"), ("m", "м"),
+                ("f", "ф"), ("d", "д"), ("t", "т"), ("n", "н"), ("l", "л"), ("g", "г"),
+                ("k", "к"), ("h", "х"), ("j", "цз"), ("q", "ц"), ("x", "с"), ("r", "ж"),
+                ("z", "цз"), ("c", "ц"), ("s", "с"))
+_PY_FINALS = {"a": "а", "o": "о", "e": "э", "ai": "ай", "ei": "эй", "ao": "ао", "ou": "оу",
+              "an": "ань", "en": "энь", "ang": "ан", "eng": "эн", "ong": "ун", "i": "и",
+              "ia": "я", "iao": "яо", "ie": "е", "iu": "ю", "ian": "янь", "in": "инь",
+              "iang": "ян", "ing": "ин", "iong": "юн", "u": "у", "ua": "уа", "uo": "о",
+              "uai": "уай", "ui": "уй", "uan": "уань", "un": "унь", "uang": "уан", "v": "юй",
+              "ve": "юэ", "van": "юань", "vn": "юнь"}
+_PY_ALONE = {"a": "а", "ai": "ай", "an": "ань", "ang": "ан", "ao": "ао", "e": "э", "ei": "эй",
+             "en": "энь", "eng": "эн", "er": "эр", "o": "о", "ou": "оу", "yi": "и", "ya": "я",
+             "yao": "яо", "ye": "е", "you": "ю", "yan": "янь", "yin": "инь", "yang": "ян",
+             "ying": "ин", "yong": "юн", "yu": "юй", "yue": "юэ", "yuan": "юань", "yun": "юнь",
+             "wu": "у", "wa": "ва", "wo": "во", "wai": "вай", "wei": "вэй", "wan": "вань",
+             "wen": "вэнь", "wang": "ван", "weng": "вэн"}
+
+
+_PY_U_AS_V = {"u": "v", "un": "vn", "uan": "van"}  # after j, q, x: ju is цзюй, xuan сюань
+
+
+def _pinyin_syllables() -> dict[str, str]:
+    """Pinyin syllable -> its Palladius spelling."""
+    out = dict(_PY_ALONE)
+    for ini, cyr in _PY_INITIALS:
+        for fin, tail in _PY_FINALS.items():
+            if ini in ("j", "q", "x"):
+                if fin[0] in "uo" and fin not in _PY_U_AS_V:
+                    continue  # no jua, jo, jong
+                tail = _PY_FINALS[_PY_U_AS_V.get(fin, fin)]
+            elif fin[0] == "v" and ini not in ("n", "l"):
+                continue  # ü only after n and l (nü, lüe)
+            elif fin == "i" and ini in ("z", "c", "s"):
+                tail = "ы"  # zi, ci, si: цзы, цы, сы
+            out[ini + fin.replace("v", "ü")] = cyr + tail
+            out.setdefault(ini + fin.replace("v", "u"), cyr + tail)  # lüe is written lue too
+    out.update(hui="хуэй", jue="цзюэ", que="цюэ", xue="сюэ")  # (gui, kui: гуй, куй)
+    return out
+
+
+_PY = _pinyin_syllables()
+_PY_LONGEST = max(map(len, _PY))
+
+
+def _pinyin_split(word: str) -> list[str] | None:
+    """A pinyin word in syllables (jinping: jin ping; xi'an: xi an), longest first; None if
+    it is no run of pinyin syllables."""
+    if not word:
+        return []
+    if word[0] in "'’-":
+        return _pinyin_split(word[1:])
+    for n in range(min(_PY_LONGEST, len(word)), 0, -1):
+        if word[:n] in _PY:
+            rest = _pinyin_split(word[n:])
+            if rest is not None:
+                return [word[:n], *rest]
+    return None
+
+
+def palladius(name: str) -> str | None:
+    """A Chinese name in pinyin, in Russian's Palladius spelling (Xi Jinping: Си Цзиньпин,
+    Deng Xiaoping: Дэн Сяопин); None if a word is no run of pinyin syllables (Kim Jong Un is
+    Korean, Tsai Ing-wen Wade-Giles)."""
+    out = []
+    for word in name.split():
+        low = unicodedata.normalize("NFD", word.casefold().replace("ü", "v")).encode(
+            "ascii", "ignore").decode().replace("v", "ü")
+        syllables = _pinyin_split(low)
+        if not syllables:
+            return None
+        cyr = "".join(_PY[s] for s in syllables)
+        out.append(cyr[0].upper() + cyr[1:])
+    return " ".join(out) or None
+
+
 # -- phonetic keys ------------------------------------------------------------------------------
 
 # Latin letters with a sound the key keeps apart (S = sh/zh, C = ch); others lose their marks.

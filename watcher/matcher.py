@@ -85,6 +85,7 @@ from .normalize import (
     name_kind,
     other_names,
     palladius,
+    palladius_ukrainian,
     phonetic_key,
     phonetic_keys,
     place_names,
@@ -369,9 +370,6 @@ def _names_of(ent: Entity) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*ent.names, *known))) if known else ent.names
 
 
-_UK_PALLADIUS = str.maketrans("иыэИЫЭ", "іиеІИЕ")
-
-
 def _in_cyrillic(name: str) -> tuple[str, ...]:
     """A Chinese name listed in pinyin, family name first, in Russian's and Ukrainian's
     spelling of it (Xi Jinping: Си Цзиньпин, Сі Цзіньпін), which transliteration cannot
@@ -384,7 +382,7 @@ def _in_cyrillic(name: str) -> tuple[str, ...]:
     russian = palladius(name)
     if russian is None or any(len(w) == 1 for w in russian.split()):
         return ()
-    return tuple(n for n in (russian, russian.translate(_UK_PALLADIUS))
+    return tuple(n for n in (russian, palladius_ukrainian(russian))
                  if _family_first(n.split()) is not None)
 
 
@@ -661,6 +659,7 @@ def load_tables() -> None:
     first_names()
     given_spellings()
     cyrillic_given_names()
+    exonyms()
     endings()
     load_morph()
 

@@ -22,7 +22,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 VOWELS = frozenset("aeiou")
@@ -407,6 +407,15 @@ def palladius(name: str) -> str | None:
     return " ".join(out) or None
 
 
+_UK_PALLADIUS = str.maketrans("иыэИЫЭ", "іиеІИЕ")
+
+
+def palladius_ukrainian(russian: str) -> str:
+    """Ukrainian's spelling of a Chinese name from Russian's: і for и, и for ы, е for э (Си
+    Цзиньпин: Сі Цзіньпін, Дэн Сяопин: Ден Сяопін)."""
+    return russian.translate(_UK_PALLADIUS)
+
+
 # -- phonetic keys ------------------------------------------------------------------------------
 
 # Latin letters with a sound the key keeps apart (S = sh/zh, C = ch); others lose their marks.
@@ -614,6 +623,7 @@ def given_spellings() -> frozenset[str]:
                      for w in _keys(f))
 
 
+@cache  # (given_names.txt serves two tables)
 def _keys(name: str) -> frozenset[str]:
     text = resources.files("watcher").joinpath("data", name).read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
@@ -625,7 +635,7 @@ def place_names() -> dict[str, tuple[str, ...]]:
     Deutschland, Allemagne, Niemcy, Германия, Німеччина): data/exonyms.tsv, from the Unicode
     CLDR by bench/make_exonyms.py."""
     out: dict[str, list[str]] = {}
-    for names in _read_tsv("exonyms.tsv"):
+    for names in _places():
         for name in names:
             out.setdefault(fold(name), []).extend(names)
     return {f: tuple(dict.fromkeys(names)) for f, names in out.items()}
@@ -635,7 +645,13 @@ def place_names() -> dict[str, tuple[str, ...]]:
 def exonyms() -> frozenset[str]:
     """The folded names of place_names() other than the English ones (Rosja, Ukraina, Niemcy):
     each a word of a language that declines it."""
-    return frozenset(fold(name) for names in _read_tsv("exonyms.tsv") for name in names[1:])
+    return frozenset(fold(name) for names in _places() for name in names[1:])
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[tuple[str, ...], ...]:
+    """The lines of data/exonyms.tsv: the names of one place each, English first."""
+    return tuple(map(tuple, _read_tsv("exonyms.tsv")))
 
 
 @lru_cache(maxsize=1)

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
+import select
+import signal
+import threading
+import time
 
 import pytest
 import yaml
@@ -25,7 +30,8 @@ def wl(tmp_path):
 def test_unchanged_watchlist_is_loaded_from_the_cache(tmp_path, wl, monkeypatch):
     cache = tmp_path / "cache"
     first = Watch.load(wl, cache)
-    assert len(list(cache.glob("watchlist-*.pickle"))) == 1
+    assert matcher.cache_written(timeout=60)
+    assert len(list(cache.glob("watchlist-*.marshal"))) == 1
 
     def no_compile(entities):
         raise AssertionError("compiled although the cache was valid")
@@ -45,14 +51,16 @@ def test_an_edit_compiles_afresh_and_replaces_the_cache(tmp_path, wl):
     wl.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     watch = Watch.load(wl, cache)
     assert [h.entity_id for h in watch.matcher.match("Sergei Lavrov spoke.")] == ["lavrov"]
-    assert len(list(cache.glob("watchlist-*.pickle"))) == 1
+    assert matcher.cache_written(timeout=60)
+    assert len(list(cache.glob("watchlist-*.marshal"))) == 1
 
 
 def test_a_corrupt_cache_file_is_ignored(tmp_path, wl):
     cache = tmp_path / "cache"
     Watch.load(wl, cache)
-    (cached,) = cache.glob("watchlist-*.pickle")
-    cached.write_bytes(b"not a pickle")
+    assert matcher.cache_written(timeout=60)
+    (cached,) = cache.glob("watchlist-*.marshal")
+    cached.write_bytes(b"not marshal data")
     assert Watch.load(wl, cache).matcher.match("Kyiv")[0].entity_id == "kyiv"
 
 
@@ -80,6 +88,7 @@ def test_a_watchlist_from_the_cache_matches_without_the_frequent_words_keys(tmp_
     wl = tmp_path / "wl.yaml"
     wl.write_text("entities:\n  - {id: putin, name: Путин, type: person}\n")
     Watch.load(wl, tmp_path / "cache")
+    assert matcher.cache_written(timeout=60)
     matcher._word_keys.cache_clear()
     watch = Watch.load(wl, tmp_path / "cache")
     text = "Путина видели. Puten said."
@@ -104,10 +113,11 @@ def test_process_pool_gives_the_same_hits_as_inline_matching(wl):
         pooled.close()
 
 
-def test_an_entity_is_pickled_with_every_field():
-    """Entity pickles by hand (__reduce__, for speed): a field added to it must be added there
-    too, or the cached watchlist would lose it."""
+def test_an_entity_is_stored_with_every_field():
+    """Entity is turned into a tuple by hand (as_tuple, for speed): a field added to it must be
+    added there too, or the cached watchlist would lose it."""
     ent = Entity(**{f.name: f"value {k}" for k, f in enumerate(dataclasses.fields(Entity))})
+    assert Entity(*ent.as_tuple()) == ent
     assert pickle.loads(pickle.dumps(ent)) == ent
 
 
@@ -121,3 +131,115 @@ def test_forget_leaves_no_memo_of_words_and_the_same_hits(wl):
     m.forget()
     assert not m._cache and not m._meta and phonetic_keys.cache_info().currsize == 0
     assert m.match(text) == before
+
+
+@pytest.fixture
+def held_writer(tmp_path, monkeypatch):
+    """The cache writer (a forked child) waits for the file this returns to exist."""
+    gate = tmp_path / "go"
+    write = matcher._write
+
+    def held(*args):
+        deadline = time.monotonic() + 60
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        write(*args)
+
+    monkeypatch.setattr(matcher, "_write", held)
+    yield gate
+    gate.touch()
+    matcher.cache_written(timeout=60)
+
+
+def test_the_watchlist_serves_while_a_child_writes_its_cache(tmp_path, wl, held_writer):
+    cache = tmp_path / "cache"
+    watch = Watch.load(wl, cache)
+    assert watch.matcher.match("Kyiv")[0].entity_id == "kyiv"
+    assert not list(cache.glob("*.marshal"))
+    assert matcher.compiled_before(wl.read_bytes(), cache)  # (a valid version: keep it)
+    assert not matcher.cache_written(timeout=0.2)
+    held_writer.touch()
+    assert matcher.cache_written(timeout=60)
+    assert [p.suffix for p in cache.iterdir()] == [".marshal"]
+    assert Watch.load(wl, cache).matcher.match("Kyiv")[0].entity_id == "kyiv"
+
+
+def test_the_cache_writer_holds_none_of_the_parents_files(tmp_path, wl, held_writer):
+    """Else a reader of the daemon's output would wait for the writer to end, and a lock
+    would outlive the daemon."""
+    r, w = os.pipe()
+    try:
+        Watch.load(wl, tmp_path / "cache")
+        os.close(w)
+        assert select.select([r], [], [], 10)[0] == [r]  # at once: no copy of `w` is left
+        assert os.read(r, 1) == b""
+        assert not matcher.cache_written(timeout=0)  # (the writer was still there)
+    finally:
+        os.close(r)
+
+
+def test_a_stop_kills_the_cache_writer_not_runs_the_daemons_handler(tmp_path, wl, held_writer,
+                                                                    monkeypatch, caplog):
+    in_child = matcher._write_in_child
+
+    def slow_start(*args):  # the stop arrives before the child lets go of the handlers
+        time.sleep(0.3)
+        return in_child(*args)
+
+    monkeypatch.setattr(matcher, "_write_in_child", slow_start)
+    before = signal.signal(signal.SIGTERM, lambda *_: None)
+    try:
+        Watch.load(wl, tmp_path / "cache")
+        (pid,) = matcher._writing
+        os.kill(pid, signal.SIGTERM)
+        assert matcher.cache_written(timeout=10)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    assert list((tmp_path / "cache").iterdir()) == []  # (its temporary file removed)
+    assert "could not cache the compiled watchlist" in caplog.text
+
+
+def test_a_failed_cache_write_is_told_and_the_next_load_compiles(tmp_path, wl, monkeypatch,
+                                                                 caplog):
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(matcher, "_write", full_disk)
+    cache = tmp_path / "cache"
+    assert Watch.load(wl, cache).matcher.match("Kyiv")
+    assert matcher.cache_written(timeout=60)
+    assert list(cache.iterdir()) == []
+    assert "could not cache the compiled watchlist" in caplog.text
+    monkeypatch.undo()
+    Watch.load(wl, cache)
+    assert matcher.cache_written(timeout=60)
+    assert len(list(cache.glob("*.marshal"))) == 1
+
+
+def test_temporary_files_of_killed_writers_are_removed(tmp_path, wl):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old, recent = cache / "watchlist-0a.tmp4242", cache / "watchlist-0b.tmp4343"
+    for f in (old, recent):
+        f.write_bytes(b"half")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    Watch.load(wl, cache)
+    assert matcher.cache_written(timeout=60)
+    assert not old.exists() and recent.exists()  # (recent: a writer may still be at it)
+
+
+def test_an_unwritable_cache_folder_is_told_and_the_watchlist_serves(tmp_path, wl, caplog):
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the folder should be")
+    assert Watch.load(wl, cache).matcher.match("Kyiv")[0].entity_id == "kyiv"
+    assert "could not cache the compiled watchlist" in caplog.text
+
+
+def test_a_watchlist_compiled_in_another_thread_is_cached(tmp_path, wl):
+    """The daemon reloads in a thread of its own: the forked child then has only that one."""
+    cache = tmp_path / "cache"
+    loader = threading.Thread(target=Watch.load, args=(wl, cache))
+    loader.start()
+    loader.join()
+    assert matcher.cache_written(timeout=60)
+    assert len(list(cache.glob("*.marshal"))) == 1

@@ -61,7 +61,7 @@ def _read_all(paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    from .matcher import Watch
+    from .matcher import Watch, cache_written
 
     cache = Path(args.cache_dir) if args.cache_dir else None
     watch = Watch.load(Path(args.watchlist), cache)
@@ -72,6 +72,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             status = 1
     paths = list(_scan_paths([p for p in args.paths if os.path.lexists(p)]))
     scan_files(watch, paths, args.jobs or _jobs_for(paths), args.format, args.explain)
+    cache_written()  # (a first scan of a new watchlist caches it while it scans)
     return status
 
 

@@ -45,15 +45,20 @@ Syrskyi, not also a misspelt Sikorski.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import gc
 import hashlib
 import itertools
 import logging
+import marshal
 import operator
 import os
-import pickle
 import re
+import signal
+import sys
+import threading
+import time
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -1181,19 +1186,30 @@ class Matcher:
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys):
             f.cache_clear()
 
-    # -- pickling: the word cache is rebuilt, not stored -----------------------------------------
+    # -- the cache's format: plain containers, the memos of words seen left out -----------------
 
-    def __getstate__(self) -> dict:
+    def to_state(self) -> dict:
+        """Everything compiled, as dicts, lists, tuples, sets and strings only: marshal reads
+        that in half the time pickle takes for the objects (0.3 s against 0.7 at 100k names)."""
         state = dict(self.__dict__)
-        state["_cache"] = {}
-        state["_meta"] = {}  # keyed on object ids, which a copy does not keep
-        state["_words"] = None
-        state["_mw_cache"] = {}
-        state["_ru_start"] = {}
+        state.update(_cache={}, _ru_start={}, _mw_cache={}, _words=None,
+                     _meta={})  # (keyed on object ids, which a copy does not keep)
+        state["entities"] = [e.as_tuple() for e in self.entities]
+        if self._mw is not None:
+            state["_mw"] = self._mw.to_state()
         return state
 
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+    @classmethod
+    def from_state(cls, state: dict) -> Matcher:
+        m = cls.__new__(cls)
+        m.__dict__.update(state)
+        m.entities = tuple(Entity(*e) for e in state["entities"])
+        if m._mw is not None:
+            m._mw = cls.from_state(m._mw)
+        return m
+
+    def __reduce__(self):
+        return Matcher.from_state, (self.to_state(),)
 
     # -- one word against the name parts ---------------------------------------------------------
 
@@ -2356,8 +2372,8 @@ class Watch:
     def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
         """Load and compile a watchlist, through a cache keyed on its bytes and our code.
 
-        A restart with an unchanged 100k-name watchlist then unpickles in a second instead of
-        compiling for many; any edit (or a new watcher version) compiles afresh.
+        A restart with an unchanged 100k-name watchlist then reads it in under a second
+        instead of compiling for many; any edit (or a new watcher version) compiles afresh.
         """
         if cache_dir is None:
             return cls.compile(load_watchlist(path))
@@ -2366,23 +2382,32 @@ class Watch:
         except OSError:
             return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
         try:
-            with open(cached, "rb") as f, gc_paused():
-                return _frozen(pickle.load(f))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
+            data = cached.read_bytes()  # (marshal.load reads a file a few bytes at a time)
+            with gc_paused():
+                matcher = Matcher.from_state(marshal.loads(data))
+                return _frozen(cls(matcher, {e.id: e for e in matcher.entities}))
+        except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+            pass  # none yet, or unreadable (a disk error, a kill mid-write): compile
         watch = cls.compile(load_watchlist(path))
         _write_cache(cached, watch)
         return watch
 
 
 def compiled_before(data: bytes, cache_dir: Path) -> bool:
-    """Whether a watchlist of exactly these bytes was compiled (so: was valid) here."""
-    return _cache_file(data, cache_dir).is_file()
+    """Whether a watchlist of exactly these bytes was compiled (so: was valid) here: its
+    cache is there, or being written."""
+    cached = _cache_file(data, cache_dir)
+    with _lock:
+        return cached in _writing.values() or cached.is_file()
 
 
 def _cache_file(data: bytes, cache_dir: Path) -> Path:
     key = hashlib.sha256(_code_version() + data).hexdigest()[:24]
-    return cache_dir / f"watchlist-{key}.pickle"
+    return cache_dir / f"watchlist-{key}{_CACHE_SUFFIX}"
+
+
+_CACHE_SUFFIX = ".marshal"
+_OLD_SUFFIXES = (_CACHE_SUFFIX, ".pickle")  # (.pickle: the format before marshal)
 
 
 def _frozen(watch: Watch) -> Watch:
@@ -2394,25 +2419,118 @@ def _frozen(watch: Watch) -> Watch:
     return watch
 
 
+# -- writing the cache: from a forked child, so that the daemon serves (and `watcher scan`
+# scans) the second it takes at 100k names ---------------------------------------------------
+
+_lock = threading.Lock()
+_writing: dict[int, Path] = {}  # pid of a child writing a cache -> the file it writes
+_written = threading.Condition(_lock)
+
+
 def _write_cache(cached: Path, watch: Watch) -> None:
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(cached.parent)
         tmp = cached.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as f:
-            pickle.dump(watch, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cached)
-        for old in cached.parent.glob("watchlist-*.pickle"):
-            if old != cached:
-                old.unlink(missing_ok=True)
+        with open(tmp, "wb") as f, _lock:  # (opened here: no permission, no space say so now)
+            _written.wait_for(lambda: not _writing)  # one at a time: each removes the others'
+            pid = _fork()
+            if pid == 0:
+                os._exit(_write_in_child(f, tmp, cached, watch))
+            if pid is None:
+                _write(f, tmp, cached, watch)
+                return
+            _writing[pid] = cached
     except OSError as exc:
         log.warning("could not cache the compiled watchlist: %s", exc)
+        return
+    threading.Thread(target=_reap, args=(pid, tmp), name="cache-writer", daemon=True).start()
+
+
+_STOPS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+
+def _fork() -> int | None:
+    """os.fork(), or None where there is none or it failed (no memory): write inline."""
+    if not hasattr(os, "fork"):
+        return None
+    # a stop sent to the child before it lets go of the daemon's handlers waits until it has:
+    # blocked across the fork, unblocked by the child in _write_in_child
+    was = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pid = os.fork()
+    except OSError:
+        pid = None
+    if pid != 0:
+        signal.pthread_sigmask(signal.SIG_SETMASK, was)
+    return pid
+
+
+def _write_in_child(f, tmp: Path, cached: Path, watch: Watch) -> int:
+    """In the forked child: write, and exit. It owns nothing of the parent's: its signal
+    handlers (a stop would run the daemon's shutdown here) and open files (a pipe's reader
+    would wait for this child's copy to close, a lock would outlive the daemon) go first."""
+    try:
+        for sig in _STOPS:
+            signal.signal(sig, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+        keep = f.fileno()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, keep)
+        os.closerange(keep + 1, null)
+        os.closerange(null + 1, 1 << 20)
+        _write(f, tmp, cached, watch)
+        return 0
+    except BaseException:  # noqa: BLE001 (nothing may escape into the parent's code)
+        return 1
+
+
+def _write(f, tmp: Path, cached: Path, watch: Watch) -> None:
+    marshal.dump(watch.matcher.to_state(), f)
+    f.close()
+    tmp.replace(cached)
+    for old in cached.parent.glob("watchlist-*"):
+        if old != cached and old.suffix in _OLD_SUFFIXES:
+            old.unlink(missing_ok=True)
+
+
+def _reap(pid: int, tmp: Path) -> None:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # (reaped by someone else: SIGCHLD ignored)
+        status = 0 if not tmp.exists() else 1
+    if status:
+        tmp.unlink(missing_ok=True)
+        log.warning("could not cache the compiled watchlist in %s (its writer exited with "
+                    "status %s): the next start compiles it again", tmp.parent, status)
+    with _lock:
+        del _writing[pid]
+        _written.notify_all()
+
+
+def _remove_stale(cache_dir: Path) -> None:
+    """Temporary files of writers killed mid-write (a stop, a power cut); a write takes
+    seconds at most."""
+    now = time.time()
+    for tmp in cache_dir.glob("watchlist-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > 600:
+                tmp.unlink()
+
+
+def cache_written(timeout: float | None = None) -> bool:
+    """Wait until the caches being written are; False if the timeout came first."""
+    with _lock:
+        return _written.wait_for(lambda: not _writing, timeout)
 
 
 @functools.cache
 def _code_version() -> bytes:
     """A digest of the matching code and its data: a change invalidates every cache."""
     here = Path(__file__).parent
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{sys.version} {marshal.version}".encode())  # (marshal's format)
     for f in sorted([here / "matcher.py", here / "normalize.py", here / "models.py",
                      *(here / "data").glob("*")]):
         if f.is_file():

@@ -23,7 +23,7 @@ from .config import Settings, notify_entries
 from .errors import ConfigError, StoreError
 from .group import Group
 from .ingest import Inbox, WorkQueue, watch_file
-from .matcher import Watch, compiled_before
+from .matcher import Watch, cache_written, compiled_before
 from .notify import Notifier, RedactFilter, make_target
 from .parallel import Analyser, cores
 from .pipeline import EMPTY, Pipeline, printable, same_version
@@ -732,6 +732,9 @@ class Service:
             log.warning("stopping without waiting for %s, still on a file", ", ".join(stuck))
         self.jobs.shutdown()
         self.analyser.close(wait=not stuck)
+        if not cache_written(timeout=max(1.0, deadline - time.monotonic())):
+            log.warning("stopping while the compiled watchlist is still being cached: the "
+                        "next start compiles it again")
         try:
             self.group.leave(**self._group_stats())  # hand back claims and leases now
         except Exception as exc:  # noqa: BLE001 - they expire after the lease anyway

@@ -1345,6 +1345,45 @@ def test_a_place_named_by_an_everyday_word_keeps_its_case_forms():
     assert m.match_reference(text) == m.match(text)
 
 
+@settings(max_examples=60, deadline=None)
+@given(stem=st.from_regex(r"[BDKLMNPRTWZ][aeiou][lmnrsw][aeiou]", fullmatch=True),
+       case=st.sampled_from([("ka", "ce"), ("ga", "dze"), ("da", "dzie"), ("ta", "cie"),
+                             ("ra", "rze"), ("cy", "czech"), ("chy", "szech"), ("ry", "rzech"),
+                             ("ice", "icach"), ("ki", "kach"), ("ny", "nach")]))
+def test_a_places_polish_locative_that_changes_its_last_consonant(stem, case):
+    """w Polsce, w Pradze, na Węgrzech, w Katowicach: the place; not a person of that name,
+    nor an entity listed exact, nor the word spelt so in lower case in the same text."""
+    end, loc = case
+    name, located = stem + end, stem + loc
+    assume(located.casefold() not in common_words())
+    places = Matcher.compile([Entity(id="p", name=name, type="place")])
+    text = f"Mieszkał w {located} od lat."
+    hits = places.match(text)
+    assert [(h.text, h.method, h.detail) for h in hits] == [
+        (located, "inflection", "Polish locative")], places.explain(text)
+    assert places.match_reference(text) == hits
+    lower = f"{text} Czytał o {located.lower()} wczoraj."
+    assert places.match(lower) == places.match_reference(lower) == []
+    others = Matcher.compile([Entity(id="x", name=f"Jan {name}", type="person"),
+                              Entity(id="e", name=name, type="place", exact=True)])
+    assert others.match(text) == others.match_reference(text) == []
+
+
+def test_polish_locatives_of_countries_that_are_everyday_words():
+    """Polsce and Niemczech are everyday Polish words, the locatives of Polska and Niemcy,
+    Polish names of Poland and Germany (CLDR: normalize.place_names)."""
+    m = Matcher.compile([Entity(id="pl", name="Poland", type="place"),
+                         Entity(id="de", name="Germany", type="place"),
+                         Entity(id="it", name="Italy", type="place"),
+                         Entity(id="hu", name="Hungary", type="place"),
+                         Entity(id="cz", name="Prague", type="place")])
+    text = "W Polsce, w Niemczech, we Włoszech, na Węgrzech i w Pradze."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("pl", "Polsce"), ("de", "Niemczech"), ("it", "Włoszech"), ("hu", "Węgrzech"),
+        ("cz", "Pradze")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_place_is_found_from_any_of_its_names():
     """A place watched by another of its names than CLDR's English one (Turkey for Türkiye,
     Deutschland for Germany) has them all; an everyday word among them (Türkei, Irak) is

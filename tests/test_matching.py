@@ -31,6 +31,7 @@ from watcher.normalize import (
     common_words,
     first_names,
     fold,
+    is_cyrillic_word,
     phonetic_keys,
     russian_lemmas,
     to_cyrillic,
@@ -1328,6 +1329,30 @@ def test_a_lower_case_russian_title_makes_the_next_word_part_of_another_name():
     m = Matcher.compile([Entity(id="v", name="Victoria", type="place")])
     text = "Портрет королевы Виктории. Озеро Виктория и озеро Виктория. В Виктории выборы."
     assert [h.start for h in m.match(text)] == [text.index("В Виктории") + 2], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@pytest.mark.parametrize("country", ["России", "Росії", "Rosji", "Германии", "Индии", "Сирии",
+                                     "Danii"])
+def test_a_country_before_a_surname_is_no_first_name(country):
+    """"президент России Путин": России has the key of the given name Rosi (Германии that of
+    Hermanni, Индии of Indy), but no given name is written so: a country (normalize.
+    place_keys) is no first name of another Putin."""
+    m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person",
+                                aliases=("Путин", "Путін"))])
+    putin = "Путін" if country == "Росії" else "Путин" if is_cyrillic_word(country) else "Putin"
+    for text, found in ((f"Президент {country} {putin} приехал.", True),
+                        (f"Then Rosi {putin} said so.", False)):
+        assert bool(m.match(text)) is found, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+
+
+def test_a_watched_country_before_a_surname_is_found_with_it():
+    m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person",
+                                aliases=("Путин",)),
+                         Entity(id="ru", name="Russia", type="place")])
+    text = "Президент России Путин приехал. Prezydent Rosji Putin."
+    assert [h.text for h in m.match(text)] == ["России", "Путин", "Rosji", "Putin"]
     assert m.match_reference(text) == m.match(text)
 
 

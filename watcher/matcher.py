@@ -93,6 +93,7 @@ from .normalize import (
     palladius_ukrainian,
     phonetic_key,
     phonetic_keys,
+    place_keys,
     place_names,
     polish_locatives,
     russian_lemmas,
@@ -456,7 +457,7 @@ def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) ->
     if not prev[0].isupper() or f in _NOT_SURNAME or \
             (f in _WORD_GIVEN and _sentence_start(text, ps)):
         return False
-    return _given_name(prev) and not _title_word(text, words, i - 1)
+    return _given_name(prev) and not _place_word(prev) and not _title_word(text, words, i - 1)
 
 
 # Words that make the next word part of another name: a person's (Queen Victoria, Pope
@@ -592,7 +593,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
         if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
                 _beside(text[pe:start]) and "\n" not in text[pe:start] and \
                 folds[k - 1] not in _NOT_SURNAME and \
-                folds[k] not in _NOT_SURNAME and _first_name(prev) and \
+                folds[k] not in _NOT_SURNAME and _first_name(prev) and not _place_word(prev) and \
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
                 not _title_word(text, words, k - 1) and \
                 _family_first((prev, word), text[pe:start] == "-") is None:
@@ -666,6 +667,7 @@ def load_tables() -> None:
     given_spellings()
     cyrillic_given_names()
     exonyms()
+    place_keys()
     endings()
     load_morph()
 
@@ -681,6 +683,16 @@ def _first_name(word: str) -> bool:
 def _given_name(word: str) -> bool:
     names = given_names()
     return any(k in names for k in phonetic_keys(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _place_word(word: str) -> bool:
+    """A word with the key of a country's or a big city's name in some case, that is no given
+    name as written: before a surname it is no first name ("президент России Путин",
+    "prezydent Rosji Putin" name no Rosi Putin), though its key be one's. (Still a given name
+    for the variant tiers: Tula, a given name's key, is no misspelt Tuluá.)"""
+    return fold(word) not in given_spellings() and \
+        any(k in place_keys() for k in phonetic_keys(word))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1478,7 +1490,8 @@ class Matcher:
             own = plain = tuple(groups) or None
             if own and self._lower_is_word(f):
                 own = None  # the word, unless match() finds the text uncased
-        given = own is not None and word[0].isupper() and _given_name(word)
+        given = own is not None and word[0].isupper() and _given_name(word) and \
+            not _place_word(word)
         multi = (f in self._exact_first) | (word[0].isupper() and (
             (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2))
         info = (f, own, multi, plain, given)
@@ -1988,7 +2001,8 @@ class Matcher:
                     skels = frozenset(skeleton(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = len(prev) > 1 and any(
-                        k in self._watch_first or k in first_names() for k in keys)
+                        k in self._watch_first or k in first_names() for k in keys) and \
+                        not _place_word(prev)
                     ctx.opens = ctx.known and _headline_noun(text, ps, fold(prev))
         if j < len(words):
             ns, ne, nxt = words[j]
@@ -2219,7 +2233,8 @@ class Matcher:
             if word[0].isupper() and fold(word) in as_words and \
                     _sentence_start(text, words[c.i][0]):
                 return SENTENCE_START
-        if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper():
+        if c.j == c.i + 1 and _given_name(words[c.i][2]) and words[c.i][2][0].isupper() and \
+                not _place_word(words[c.i][2]):
             after = self._name_after(text, words, c.j)
             if after is not None and not self._named_by(c.entity, after):
                 return "a given name before a name: that person's first name"
@@ -2292,7 +2307,8 @@ class Matcher:
             return ""
         if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
             return ""
-        if any(k in self._watch_first or k in first_names() for k in keys):
+        if any(k in self._watch_first or k in first_names() for k in keys) and \
+                not _place_word(prev):
             return f"different first name '{prev}' beside surname"
         return ""
 

@@ -95,7 +95,7 @@ from .normalize import (
     phonetic_keys,
     place_keys,
     place_names,
-    polish_locatives,
+    polish_case_forms,
     russian_lemmas,
     skeleton,
     stem_of,
@@ -815,12 +815,12 @@ def _surname_first(words: Sequence[str], folds: Sequence[str]) -> bool:
 # Ukrainian's dative and locative in -і soften a name's last к, г, х: Авдіївці, Празі, Волновасі
 # (Авдіївка, Прага, Волноваха), Кременчуці, Розі (Кременчук, Ріг). (Polish does so too, Pradze,
 # but in Latin letters -ce, -ze are too common an ending to read back (Vance, Giese): a place's
-# Polish locatives are spelt out from its names instead, see _add_polish_locatives.)
+# Polish case forms are spelt out from its names instead, see _add_polish_cases.)
 _UK_SOFTENED = {"ц": "к", "з": "г", "с": "х"}
 MW_MIN_LEN = 3  # words of multi-word names this long have variants (Rih: Рогу)
 SLAVIC_PAIR = "the Russian or Ukrainian form of the other's adjective"
 ACRONYM = "acronym"
-POLISH_LOCATIVE = "Polish locative"
+POLISH_CASE = "Polish case form"
 OTHER_ACRONYM = "acronym in the other script's letters"
 APART = "its words are apart (a stop or a comma between them): not one name"
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
@@ -939,8 +939,8 @@ class Matcher:
         self._others: dict[str, tuple[tuple, ...]] = {}
         self._pairs: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}  # Le Pen
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
-        # a place's Polish locative where it changes more than the ending (Polsce: Polska)
-        self._pl_locatives: dict[str, list[tuple[int, str, bool]]] = {}
+        # a place's Polish case forms that change more than the ending (Polsce: Polska)
+        self._pl_cases: dict[str, list[tuple[int, str, bool]]] = {}
         self._cyrillic_acronyms: dict[str, list[tuple[int, str, bool]]] = {}  # by Latin reading
         # distinct spellings of name parts, as parallel lists indexed by form id
         self._f_key: list[str] = []
@@ -1094,7 +1094,7 @@ class Matcher:
             if len(words) == 1:
                 self._add_part(idx, alias, words[0], person)
                 if ent.type == "place" and not is_cyrillic_word(words[0]):
-                    self._add_polish_locatives(idx, alias, folds[0])
+                    self._add_polish_cases(idx, alias, folds[0])
             elif person and (flags := _family_first(
                     words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
                 if flags == "alone":  # its last word is a given name, not the surname
@@ -1137,13 +1137,13 @@ class Matcher:
             if len(numbers) == 1 and "" not in numbers:
                 self._numbers[idx] = numbers.pop()
 
-    def _add_polish_locatives(self, idx: int, alias: str, f: str) -> None:
-        """Those that are everyday words (Polsce, Niemczech) only of a name that is one too,
-        or another language's name of the place (Polska, Niemcy): see _frequent_place."""
-        everyday = f in common_words() or f in exonyms()
-        for loc in polish_locatives(f):
-            if everyday or loc not in common_words():
-                members = self._pl_locatives.setdefault(loc, [])
+    def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
+        """Those that are everyday words (Polsce, Niemczech) only of another language's name of
+        the place (Polska, Niemcy: see normalize.exonyms): Nice's genitive would be nic."""
+        foreign = f in exonyms()
+        for form in polish_case_forms(f):
+            if foreign or form not in common_words():
+                members = self._pl_cases.setdefault(form, [])
                 if all(m[0] != idx for m in members):
                     members.append((idx, alias, False))
 
@@ -1474,10 +1474,10 @@ class Matcher:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
                 n += method == "exact"
-            located = self._pl_locatives.get(f)
-            if located:  # (a Latin word: not one _at_start_of reads the groups of, below)
-                groups.append(self._group(SCORE["inflection"], "inflection", POLISH_LOCATIVE,
-                                          located))
+            polish = self._pl_cases.get(f)
+            if polish:  # (a Latin word: not one _at_start_of reads the groups of, below)
+                groups.append(self._group(SCORE["inflection"], "inflection", POLISH_CASE,
+                                          polish))
                 groups.sort(key=lambda g: -g[0])
             own = tuple(groups) or None
             if n < len(groups):  # the exact groups alone, for a text that has it in lower case
@@ -2203,8 +2203,8 @@ class Matcher:
                     self._note(notes, text, words, c, lower_too)
                 else:
                     cands.append(c)
-        for idx, alias, person in self._pl_locatives.get(fold(word), ()) if capital else ():
-            c = _Cand(idx, alias, i, i + 1, SCORE["inflection"], "inflection", POLISH_LOCATIVE,
+        for idx, alias, person in self._pl_cases.get(fold(word), ()) if capital else ():
+            c = _Cand(idx, alias, i, i + 1, SCORE["inflection"], "inflection", POLISH_CASE,
                       person)
             if lower_too:
                 self._note(notes, text, words, c, lower_too)

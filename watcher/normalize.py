@@ -574,31 +574,31 @@ def endings() -> dict[tuple[str, str], tuple[str, ...]]:
     return table
 
 
-# Polish puts a place name in the locative with its last consonant changed, where the other
-# cases (data/endings.tsv) keep it: Polska, Ameryka, Praga, Kanada, Malta, Ankara are w Polsce,
-# Ameryce, Pradze, Kanadzie, Malcie, Ankarze; a plural name takes -ach (Katowice, Suwałki,
-# Chiny, Karpaty: w Katowicach, Suwałkach, Chinach, Karpatach) or, softening it, -ech (Niemcy,
-# Włochy, Węgry: w Niemczech, we Włoszech, na Węgrzech). Only the endings of Polish plurals
-# take -ach: Derby, Bari, Celle are singular, and Derbach, Barach a German place and a word.
-# (the name's folded end, its locative's)
-_PL_LOCATIVES = (("ka", "ce"), ("ga", "dze"), ("da", "dzie"), ("ta", "cie"), ("ra", "rze"),
-                 ("cy", "czech"), ("chy", "szech"), ("ry", "rzech"),
-                 ("ce", "cach"), ("ki", "kach"), ("ny", "nach"), ("chy", "chach"), ("ry", "rach"),
-                 ("ty", "tach"), ("dy", "dach"), ("my", "mach"), ("wy", "wach"))
+# Polish declines a place name in ways a stem and an ending (data/endings.tsv) cannot read
+# back. Its locative changes a name's last consonant: Polska, Ameryka, Praga, Kanada, Malta,
+# Ankara are w Polsce, Ameryce, Pradze, Kanadzie, Malcie, Ankarze. A plural name (Katowice,
+# Suwałki, Chiny, Karpaty, Niemcy, Włochy, Węgry) has plural endings: -om, -ami, -ach or a
+# softened -ech (Niemcom, Niemcami, w Chinach, w Niemczech, we Włoszech, na Węgrzech), and one in
+# -ce a genitive without one (z Katowic, z Gliwic). The ends of plurals are Polish ones only:
+# Derby, Bari, Celle are singular (Derbach is a German town, Barach a Polish word).
+_PL_SOFTENED = (("ka", "ce"), ("ga", "dze"), ("da", "dzie"), ("ta", "cie"), ("ra", "rze"))
+_PL_PLURAL_ENDS = ("ce", "ki", "ny", "chy", "ry", "ty", "dy", "my", "wy", "cy")
+_PL_PLURAL_SOFTENED = (("cy", "czech"), ("chy", "szech"), ("ry", "rzech"))
 
 
-_PL_BY_LAST = {c: tuple(r for r in _PL_LOCATIVES if r[0][-1] == c) for c in "aeiy"}
-
-
-def polish_locatives(f: str) -> tuple[str, ...]:
-    """The Polish locatives of a folded one-word place name, where they change more than its
-    ending: ('wegrzech', 'wegrach') for wegry (one of them is a word; the other finds nothing).
-    """
-    rules = _PL_BY_LAST.get(f[-1:])  # (most names end otherwise: a compile meets 100,000)
-    if not rules:
-        return ()
-    return tuple(dict.fromkeys(f[: -len(end)] + loc for end, loc in rules
-                               if f.endswith(end) and len(f) - len(end) >= 3))
+def polish_case_forms(f: str) -> tuple[str, ...]:
+    """Polish case forms of a folded one-word place name that change more than its ending:
+    ('wegrom', 'wegrami', 'wegrach', 'wegrzech') for wegry. (Some are no words: Węgrach.)"""
+    if f[-1:] not in ("a", "y", "e", "i") or len(f) < 5:
+        return ()  # (most names end otherwise: a compile meets 100,000)
+    out = [f[: -len(end)] + form for end, form in _PL_SOFTENED if f.endswith(end)]
+    if f.endswith(_PL_PLURAL_ENDS):
+        stem = f[:-1]
+        out += [stem + "om", stem + "ami", stem + "ach"]
+        out += [f[: -len(end)] + form for end, form in _PL_PLURAL_SOFTENED if f.endswith(end)]
+        if f.endswith("ce"):
+            out.append(stem)
+    return tuple(dict.fromkeys(out))
 
 
 _FEMININE = ("ska", "cka", "zka", "aia")  # key endings of a woman's adjectival surname

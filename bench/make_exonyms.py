@@ -17,7 +17,8 @@ names that CLDR words as a description rather than a name ("Congo - Kinshasa", "
 10,000): German Island (Iceland) would be every English "Island"; a name other than the
 English one that is a common given name (French Maurice for Mauritius, Malte for Malta); and
 the zones whose exemplar city is another place than the zone's name (SKIP_ZONES). Added:
-English names that CLDR keeps as alternatives (Turkey beside Türkiye: ENGLISH_ALSO).
+English names that CLDR keeps as alternatives (Turkey beside Türkiye: ENGLISH_ALSO), and the
+United States' acronyms in the languages that write them for it (USA, США: SHORT_ALSO).
 
 usage: .venv/bin/python bench/make_exonyms.py
 """
@@ -51,6 +52,10 @@ ENGLISH_ALSO = {"TR": "Turkey", "CZ": "Czech Republic", "CI": "Ivory Coast", "MM
                 "SZ": "Swaziland", "MK": "Macedonia", "TL": "East Timor",
                 "CD": "Democratic Republic of the Congo", "CG": "Republic of the Congo",
                 "PS": "Palestine"}
+# Short names CLDR keeps as alternatives ("alt=short"), where the news of a language writes
+# them more often than the name: the United States' acronyms (matched as acronyms are,
+# letter for letter and case-sensitive)
+SHORT_ALSO = {"US": (("de", "USA"), ("pl", "USA"), ("ru", "США"), ("uk", "США"))}
 
 
 def _name(value) -> str | None:
@@ -79,8 +84,9 @@ def _keep(row: list[tuple[str, str]], top: dict[str, set[str]]) -> list[str]:
     kept, keys = [], set()
     given = given_spellings()
     for lang, name in sorted(row, key=lambda pair: pair[0] != "en"):  # (stable: English first)
-        if name in kept or lang != "en" and (word_elsewhere(lang, name) or fold(name) in given):
-            continue
+        if name in kept or lang != "en" and not name.isupper() and (
+                word_elsewhere(lang, name) or fold(name) in given):
+            continue  # (an acronym matches in capitals only: wordfreq's usa is no USA)
         key = " ".join(phonetic_key(w) for w in name.split())
         # (Торонто is found from Toronto by transliteration; Türkei, an everyday word, is only
         # found spelt as it is)
@@ -110,6 +116,7 @@ def territories() -> list[list[tuple[str, str]]]:
                 row.append((lang, name))
             if lang == "en" and code in ENGLISH_ALSO:
                 row.append(("en", ENGLISH_ALSO[code]))
+        row.extend(SHORT_ALSO.get(code, ()))
         rows.append(row)
     return rows
 

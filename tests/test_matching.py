@@ -1412,6 +1412,15 @@ def test_polish_case_forms_of_countries_that_are_everyday_words():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_the_united_states_is_found_by_the_acronyms_its_news_use():
+    """USA (German, Polish), США (Russian, Ukrainian): acronyms, in capitals only; not inside
+    the name of a newspaper (data/other_names.txt)."""
+    m = Matcher.compile([Entity(id="us", name="United States", type="place")])
+    text = "Sanktionen der USA. В США заявили. Told USA Today. Wir sind die usa-Fans."
+    assert [h.text for h in m.match(text)] == ["USA", "США"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_place_is_found_from_any_of_its_names():
     """A place watched by another of its names than CLDR's English one (Turkey for Türkiye,
     Deutschland for Germany) has them all; an everyday word among them (Türkei, Irak) is

@@ -23,6 +23,7 @@ from watcher.matcher import (
     Matcher,
     _family_first,
     _given_name,
+    _place_word,
     compare,
     fuzzy_budget,
 )
@@ -1242,6 +1243,9 @@ def test_a_surname_that_is_a_given_name_is_found_in_the_other_script(name, liste
     assume(phonetic_keys(cyr)[0] == phonetic_keys(name)[0])
     assume(fold(name) not in common_words() and fold(cyr) not in common_words())
     listed, said = (cyr, name) if listed_cyrillic else (name, cyr)
+    # (one written like a country in a case is that country before a surname: Данны is read
+    # as Дании, "президент Дании Смирнов"; 15 of the 4,832 names, see _place_word)
+    assume(not _place_word(said))
     first = "Олег" if listed_cyrillic else "Oleg"
     m = Matcher.compile([Entity(id="p", name=f"{first} {listed}", type="person")])
     text = f"Вчера {said} заявил о встрече. Потом {said} Смирнов уехал."
@@ -1418,6 +1422,17 @@ def test_the_united_states_is_found_by_the_acronyms_its_news_use():
     m = Matcher.compile([Entity(id="us", name="United States", type="place")])
     text = "Sanktionen der USA. В США заявили. Told USA Today. Wir sind die usa-Fans."
     assert [h.text for h in m.match(text)] == ["USA", "США"], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+def test_a_word_of_a_multi_word_name_that_is_an_everyday_word_keeps_its_case_forms():
+    """Wielka Brytania (Polish for the United Kingdom) in the genitive, Wielkiej Brytanii: two
+    everyday words, each a case form of its word of the name, beside each other. Not a given
+    name's (Santa Teresa is no Sainte-Thérèse)."""
+    m = Matcher.compile([Entity(id="uk", name="United Kingdom", type="place"),
+                         Entity(id="st", name="Sainte-Thérèse", type="place")])
+    text = "Premier Wielkiej Brytanii przyjechał. In Santa Teresa del Tuy it rained."
+    assert [h.text for h in m.match(text)] == ["Wielkiej Brytanii"], m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
 

@@ -687,12 +687,19 @@ def _given_name(word: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _place_word(word: str) -> bool:
-    """A word with the key of a country's or a big city's name in some case, that is no given
+    """A word with the key of a country's or a big city's name in a case, that is no given
     name as written: before a surname it is no first name ("президент России Путин",
-    "prezydent Rosji Putin" name no Rosi Putin), though its key be one's. (Still a given name
-    for the variant tiers: Tula, a given name's key, is no misspelt Tuluá.)"""
-    return fold(word) not in given_spellings() and \
+    "prezydent Rosji Putin" name no Rosi Putin), though its key be one's. Only in a case that
+    a country before a surname is in (Чита Смирнов may be a person). (Still a given name for
+    the variant tiers: Tula, a given name's key, is no misspelt Tuluá.)"""
+    f = fold(word)
+    return f[-1:] in _CASE_VOWELS and f not in given_spellings() and \
         any(k in place_keys() for k in phonetic_keys(word))
+
+
+# how the genitive, dative, locative of a place's name end (России, Rosji, Німеччини, Korei);
+# not -a, -я, a consonant: the name as it is (Чита Смирнов may be a person)
+_CASE_VOWELS = frozenset("iyueиіїыуюейё")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1297,7 +1304,11 @@ class Matcher:
             common = own == COMMON_WORD
 
             def keep(r) -> bool:
-                if r[1] in allowed:
+                if r[1] in allowed or r[1] == "inflection" and not self._fuzzy and (
+                        common or _place_word(word)):
+                    # (not fuzzy: a word of a multi-word name, found only beside the others:
+                    # Wielkiej Brytanii, Korei Południowej, as in Cyrillic; not a given name
+                    # that is not a place's, Santa Teresa is no Sainte-Thérèse)
                     return True
                 if own == GIVEN_WORD and self._same_surname(r, word, cyr):
                     return True

@@ -673,24 +673,28 @@ def place_keys() -> frozenset[str]:
     """Phonetic keys of the places of data/exonyms.tsv by every name, in every case form:
     России, Rosji, Росії (of Russia) have the key of the given name Rosi, Германии that of
     Hermanni; a word with such a key that is no given name as written names the place."""
-    table = endings()
     out: set[str] = set()
     for names in _places():
         for name in names:
             f = fold(name)
-            if " " in f or "-" in f:
-                continue
-            keys = phonetic_keys(f)
-            out.update(keys)
-            for k in keys:
-                kind = name_kind(k)
-                out.update(stem_of(k, kind) + e for e in table[("lat", kind)])
-            if is_cyrillic_word(f):
-                kind = name_kind(keys[0])
-                stems = {f[:-1], f[: len(f) - len(f) + len(f.rstrip("аеєиіїоуыэюяь"))]}
-                out.update(k for stem in stems for e in table[("cyr", kind)]
-                           for k in phonetic_keys(stem + e))
+            if " " not in f and "-" not in f:
+                out |= _case_keys(f)
     return frozenset(out)
+
+
+def _case_keys(f: str) -> set[str]:
+    """The keys of a folded name and of its case forms (data/endings.tsv)."""
+    table = endings()
+    keys = phonetic_keys(f)
+    out = set(keys)
+    for k in keys:
+        kind = name_kind(k)
+        out.update(stem_of(k, kind) + e for e in table[("lat", kind)])
+    if is_cyrillic_word(f):
+        kind = name_kind(keys[0])
+        out.update(k for stem in {f[:-1], f.rstrip("аеєиіїоуыэюяь")}
+                   for e in table[("cyr", kind)] for k in phonetic_keys(stem + e))
+    return out
 
 
 @lru_cache(maxsize=1)

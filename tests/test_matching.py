@@ -1443,6 +1443,18 @@ def test_a_word_of_a_multi_word_name_that_is_an_everyday_word_keeps_its_case_for
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_multi_word_name_in_the_plural_keeps_its_case_forms():
+    """Stany Zjednoczone, Соединенные Штаты, Сполучені Штати, Vereinigte Staaten (the United
+    States) in the plural's cases, word by word (data/endings.tsv: plural)."""
+    m = Matcher.compile([Entity(id="us", name="United States", type="place")])
+    said = ["Stanach Zjednoczonych", "Stanów Zjednoczonych", "Stanami Zjednoczonymi",
+            "Соединенных Штатах", "Соединенным Штатам", "Сполучених Штатів",
+            "Vereinigten Staaten"]
+    text = ". ".join(f"Mowa o {s}" for s in said) + ". Stany i Zjednoczone."
+    assert [h.text for h in m.match(text)] == said, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_place_is_found_from_any_of_its_names():
     """A place watched by another of its names than CLDR's English one (Turkey for Türkiye,
     Deutschland for Germany) has them all; an everyday word among them (Türkei, Irak) is

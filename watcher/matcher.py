@@ -420,6 +420,7 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
+_PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
@@ -1254,10 +1255,12 @@ class Matcher:
         keys = phonetic_keys(word)
         out = [(k, "", "") for k in keys]
         table = endings()
+        plural = _PLURAL_KINDS if not self._fuzzy else ()  # (the word-by-word matcher's)
         if is_cyrillic_word(word):
             f = fold(word)
             for kind in _KINDS:
-                for e in table[("cyr", kind)]:
+                for e in (*table[("cyr", kind)], *(table[("cyr", "plural")]
+                                                   if kind in plural else ())):
                     if f.endswith(e) and len(f) - len(e) >= 3:
                         out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
             if f[-2:-1] in _UK_SOFTENED and f[-1] == "і" and len(f) >= 4:
@@ -1266,7 +1269,8 @@ class Matcher:
         else:
             for k in keys:
                 for kind in _KINDS:
-                    for e in table[("lat", kind)]:
+                    for e in (*table[("lat", kind)], *(table[("lat", "plural")]
+                                                       if kind in plural else ())):
                         if k.endswith(e) and len(k) - len(e) >= 3:
                             out.append((k[: -len(e)], e, kind))
         return out
@@ -1451,7 +1455,10 @@ class Matcher:
         if how == "fuzzy":
             return "fuzzy", SCORE["fuzzy"] - 8 * dist, f"edit distance {dist}"
         if ending:
-            return "inflection", SCORE["inflection"] - 4 * dist, f"case ending -{ending}"
+            # (a Latin ending is a phonetic key's, its capitals classes of sounds: -aC may be
+            # Polish -ach, -acz or -ać, so it goes unsaid)
+            said = "" if any(c.isupper() for c in ending) else f" -{ending}"
+            return "inflection", SCORE["inflection"] - 4 * dist, f"case ending{said}"
         if wfold == self._f_fold[fid]:
             return "exact", SCORE["exact"], "exact name part"
         script = "Cyrillic" if cyr != self._f_cyr[fid] else "spelling"

@@ -1408,15 +1408,16 @@ def test_a_places_polish_case_form_that_changes_more_than_its_ending(stem, case)
 def test_polish_case_forms_of_countries_that_are_everyday_words():
     """Polsce and Niemczech are everyday Polish words, case forms of Polska and Niemcy, Polish
     names of Poland and Germany (CLDR: normalize.place_names). Not a case form of a place
-    whose name is an everyday word of another language only: Nice's genitive would be Nic."""
+    whose name is an everyday word of another language only: a place named Space would have
+    Spac (Polish spać, to sleep) for its genitive."""
     m = Matcher.compile([Entity(id="pl", name="Poland", type="place"),
                          Entity(id="de", name="Germany", type="place"),
                          Entity(id="it", name="Italy", type="place"),
                          Entity(id="hu", name="Hungary", type="place"),
                          Entity(id="cz", name="Prague", type="place"),
-                         Entity(id="po", name="Police", type="place")])
+                         Entity(id="sp", name="Space", type="place")])
     text = ("W Polsce, w Niemczech, we Włoszech, na Węgrzech i w Pradze. Niemcom i Węgrom. "
-            "Nic nie wiem.")
+            "Spac nie mógł.")
     assert [(h.entity_id, h.text) for h in m.match(text)] == [
         ("pl", "Polsce"), ("de", "Niemczech"), ("it", "Włoszech"), ("hu", "Węgrzech"),
         ("cz", "Pradze"), ("de", "Niemcom"), ("hu", "Węgrom")], m.explain(text)

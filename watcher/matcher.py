@@ -1147,7 +1147,8 @@ class Matcher:
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of
-        the place (Polska, Niemcy: see normalize.exonyms): Nice's genitive would be nic."""
+        the place (Polska, Niemcy: see normalize.exonyms), not of a name that is an everyday
+        word elsewhere: a place named Space would have Spac (spać, to sleep) for genitive."""
         foreign = f in exonyms()
         for form in polish_case_forms(f):
             if foreign or form not in common_words():

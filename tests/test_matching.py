@@ -1435,12 +1435,16 @@ def test_the_united_states_is_found_by_the_acronyms_its_news_use():
 
 def test_a_word_of_a_multi_word_name_that_is_an_everyday_word_keeps_its_case_forms():
     """Wielka Brytania (Polish for the United Kingdom) in the genitive, Wielkiej Brytanii: two
-    everyday words, each a case form of its word of the name, beside each other. Not a given
-    name's (Santa Teresa is no Sainte-Thérèse)."""
+    everyday words, each a case form of its word of the name, beside each other; Korea
+    Południowa's Korei has a given name's key, but is written as Korea's case form. Not a
+    given name's (Santa Teresa is no Sainte-Thérèse)."""
     m = Matcher.compile([Entity(id="uk", name="United Kingdom", type="place"),
+                         Entity(id="kr", name="South Korea", type="place"),
                          Entity(id="st", name="Sainte-Thérèse", type="place")])
-    text = "Premier Wielkiej Brytanii przyjechał. In Santa Teresa del Tuy it rained."
-    assert [h.text for h in m.match(text)] == ["Wielkiej Brytanii"], m.explain(text)
+    text = ("Premier Wielkiej Brytanii przyjechał do Korei Południowej. In Santa Teresa del "
+            "Tuy it rained.")
+    assert [h.text for h in m.match(text)] == ["Wielkiej Brytanii", "Korei Południowej"], \
+        m.explain(text)
     assert m.match_reference(text) == m.match(text)
 
 

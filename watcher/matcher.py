@@ -95,6 +95,7 @@ from .normalize import (
     phonetic_keys,
     place_keys,
     place_names,
+    place_word_keys,
     polish_case_forms,
     russian_lemmas,
     skeleton,
@@ -669,6 +670,7 @@ def load_tables() -> None:
     cyrillic_given_names()
     exonyms()
     place_keys()
+    place_word_keys()
     endings()
     load_morph()
 
@@ -696,6 +698,16 @@ def _place_word(word: str) -> bool:
     f = fold(word)
     return f[-1:] in _CASE_VOWELS and f not in given_spellings() and \
         any(k in place_keys() for k in phonetic_keys(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _multi_word_place(word: str) -> bool:
+    """A word of a place's name of several words (Korea Południowa), in a case (Korei), that
+    is no given name as written: its case forms count beside the name's other words. Not a
+    first-name rule's: Pierre of Saint-Pierre is a first name before a surname."""
+    f = fold(word)
+    return f[-1:] in _CASE_VOWELS and f not in given_spellings() and \
+        any(k in place_word_keys() for k in phonetic_keys(word))
 
 
 # how the genitive, dative, locative of a place's name end (России, Rosji, Німеччини, Korei);
@@ -1310,7 +1322,7 @@ class Matcher:
 
             def keep(r) -> bool:
                 if r[1] in allowed or r[1] == "inflection" and not self._fuzzy and (
-                        common or _place_word(word)):
+                        common or _place_word(word) or _multi_word_place(word)):
                     # (not fuzzy: a word of a multi-word name, found only beside the others:
                     # Wielkiej Brytanii, Korei Południowej, as in Cyrillic; not a given name
                     # that is not a place's, Santa Teresa is no Sainte-Thérèse)

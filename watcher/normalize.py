@@ -682,6 +682,21 @@ def place_keys() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def place_word_keys() -> frozenset[str]:
+    """The same for the words of a name of several words in a language that declines them
+    (Korea Południowa: Korei), not the English ones (North, New, Saint)."""
+    out: set[str] = set()
+    for names in _places():
+        for name in names[1:]:
+            f = fold(name)
+            if " " in f or "-" in f:
+                for word in re.split(r"[ -]", f):
+                    if len(word) >= 4:
+                        out |= _case_keys(word)
+    return frozenset(out)
+
+
 def _case_keys(f: str) -> set[str]:
     """The keys of a folded name and of its case forms (data/endings.tsv)."""
     table = endings()

@@ -695,9 +695,7 @@ def _place_word(word: str) -> bool:
     "prezydent Rosji Putin" name no Rosi Putin), though its key be one's. Only in a case that
     a country before a surname is in (Чита Смирнов may be a person). (Still a given name for
     the variant tiers: Tula, a given name's key, is no misspelt Tuluá.)"""
-    f = fold(word)
-    return f[-1:] in _CASE_VOWELS and f not in given_spellings() and \
-        any(k in place_keys() for k in phonetic_keys(word))
+    return _declined(word, place_keys())
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -705,9 +703,14 @@ def _multi_word_place(word: str) -> bool:
     """A word of a place's name of several words (Korea Południowa), in a case (Korei), that
     is no given name as written: its case forms count beside the name's other words. Not a
     first-name rule's: Pierre of Saint-Pierre is a first name before a surname."""
+    return _declined(word, place_word_keys())
+
+
+def _declined(word: str, keys: frozenset[str]) -> bool:
+    """Whether a word, not written as a given name, has one of these keys in a case ending."""
     f = fold(word)
     return f[-1:] in _CASE_VOWELS and f not in given_spellings() and \
-        any(k in place_word_keys() for k in phonetic_keys(word))
+        any(k in keys for k in phonetic_keys(word))
 
 
 # how the genitive, dative, locative of a place's name end (России, Rosji, Німеччини, Korei);
@@ -1267,13 +1270,10 @@ class Matcher:
         """(key, ending, kind) readings of a word: whole, and with each case ending removed."""
         keys = phonetic_keys(word)
         out = [(k, "", "") for k in keys]
-        table = endings()
-        plural = _PLURAL_KINDS if not self._fuzzy else ()  # (the word-by-word matcher's)
         if is_cyrillic_word(word):
             f = fold(word)
             for kind in _KINDS:
-                for e in (*table[("cyr", kind)], *(table[("cyr", "plural")]
-                                                   if kind in plural else ())):
+                for e in self._endings("cyr", kind):
                     if f.endswith(e) and len(f) - len(e) >= 3:
                         out.extend((k, e, kind) for k in phonetic_keys(f[: -len(e)]))
             if f[-2:-1] in _UK_SOFTENED and f[-1] == "і" and len(f) >= 4:
@@ -1282,11 +1282,19 @@ class Matcher:
         else:
             for k in keys:
                 for kind in _KINDS:
-                    for e in (*table[("lat", kind)], *(table[("lat", "plural")]
-                                                       if kind in plural else ())):
+                    for e in self._endings("lat", kind):
                         if k.endswith(e) and len(k) - len(e) >= 3:
                             out.append((k[: -len(e)], e, kind))
         return out
+
+    def _endings(self, script: str, kind: str) -> tuple[str, ...]:
+        """data/endings.tsv's endings of a kind of name; in the word-by-word matcher (not
+        fuzzy), a name ending in a vowel or as an adjective also has the plural's (Stany,
+        Zjednoczone, Штаты: each found only beside the name's other words)."""
+        table = endings()
+        if self._fuzzy or kind not in _PLURAL_KINDS:
+            return table[(script, kind)]
+        return table[(script, kind)] + table[(script, "plural")]
 
     def _word_parts(self, word: str, notes: list | None = None) -> tuple:
         """Spellings of name parts this word may be: ((form id, method, score, detail), ...),

@@ -66,6 +66,21 @@ def test_case_table(expect, entity, method, text):
         assert [h for h in MATCHER.match(text) if h.entity_id == entity] == []
 
 
+def test_a_latin_h_is_russian_kh_only_in_a_russian_looking_word():
+    """Russian writes a Latin h х (Хиба for Hiba), Ukrainian г (Гіба): a word with a Ukrainian
+    letter keeps its х (Хіба, 'is it really', opens many a Ukrainian question), and in a Latin
+    text an h is no kh (Khiba is another name). A guessed letter is not also misspelt."""
+    m = Matcher.compile([Entity(id="hiba", name="Omar Hiba", type="person")])
+    text = "Посол Омар Хиба прибыл. Посол Омар Гіба прибув. Позиция Хибы известна."
+    assert [(h.text, h.method) for h in m.match(text)] == [
+        ("Омар Хиба", "translit"), ("Омар Гіба", "translit"), ("Хибы", "inflection")]
+    assert m.match("Хіба це правда? А Хіба прийде?") == []
+    assert m.match("Khiba said so. Then Khiba left.") == []
+    # nor is a word read so a misspelling: Хендертон is one letter from Хендерсон
+    m = Matcher.compile([Entity(id="henderson", name="Henderson", type="place")])
+    assert [h.text for h in m.match("Город Хендерсон, не Хендертон.")] == ["Хендерсон"]
+
+
 def test_a_frequent_french_word_can_be_the_french_spelling_of_a_russian_name():
     """"poutine" is among the 5,000 most frequent French words, so only the listed spelling
     of a common word matches; the French spelling of a Cyrillic -ин name is one."""

@@ -179,3 +179,17 @@ def test_a_chinese_name_in_pinyin_is_spelt_in_russian_as_palladius_did(pinyin, r
     the Russian press writes these names; none for a name that is no pinyin (Korean, or
     Wade-Giles)."""
     assert nz.palladius(pinyin) == russian
+
+
+@pytest.mark.parametrize("word, keys", [
+    ("Harris", ("Xaris",)),  # Харрис
+    ("Netanyahu", ("netaniaXu",)),  # between vowels: Нетаньяху
+    ("Hezbollah", ("Xesbola",)),  # silent at the end: Хезболла
+    ("Lehmann", ()),  # before a consonant: Леман
+    ("Khamenei", ()), ("Shoigu", ()), ("Thomas", ()),  # a digraph's h
+    ("Noah", ()),  # without its h, a name of one consonant
+    ("Хамас", ()),  # not Latin
+])
+def test_kh_keys_read_a_lone_latin_h_as_russian_kh(word, keys):
+    assert nz.kh_keys(word) == keys
+    assert not set(keys) & set(nz.phonetic_keys(word))

@@ -82,10 +82,13 @@ from .normalize import (
     first_names,
     fold,
     frequent_names,
+    given_keys,
     given_names,
     given_spellings,
     is_cyrillic_word,
+    kh_keys,
     load_morph,
+    looks_ukrainian,
     mixed_scripts,
     name_kind,
     other_names,
@@ -599,7 +602,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
                 not _title_word(text, words, k - 1) and \
                 _family_first((prev, word), text[pe:start] == "-") is None:
-            out.setdefault(folds[k], set()).update(skeleton(x) for x in phonetic_keys(prev))
+            out.setdefault(folds[k], set()).update(skeleton(x) for x in given_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
 
@@ -974,6 +977,7 @@ class Matcher:
         # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
+        self._kh_forms: set[int] = set()  # a Latin h read as х: for Cyrillic words (kh_keys)
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
@@ -1206,9 +1210,16 @@ class Matcher:
             kind = name_kind(key, surname=person)
             fid = self._form_ids.get((key, kind, cyr, f))
             fids.append(self._new_form(key, kind, cyr, f) if fid is None else fid)
+        for key in kh_keys(word) if not cyr else ():
+            kind = name_kind(key, surname=person)
+            fid = self._form_ids.get((key, kind, cyr, f))
+            if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
+                fid = self._new_form(key, kind, cyr, f, fuzzy=False)
+                self._kh_forms.add(fid)
+            fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
-    def _new_form(self, key: str, kind: str, cyr: bool, f: str) -> int:
+    def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True) -> int:
         fid = len(self._f_key)
         self._form_ids[(key, kind, cyr, f)] = fid
         self._f_key.append(key)
@@ -1222,7 +1233,7 @@ class Matcher:
             self._index.setdefault(b, []).append(fid)
         for b in _buckets(stem_of(key, kind)):
             self._stem_index.setdefault(f"{b}|{kind}", []).append(fid)
-        if self._fuzzy and fuzzy_budget(len(key)):
+        if fuzzy and self._fuzzy and fuzzy_budget(len(key)):
             for skel, fc in _fuzzy_buckets(key):
                 if len(skel) >= FUZZY_MIN_CONSONANTS:
                     self._fz_index.setdefault(f"{skel}|{fc}", []).append(fid)
@@ -1439,6 +1450,8 @@ class Matcher:
         return sorted({fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k]))})
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
+        if fid in self._kh_forms and (not cyr or looks_ukrainian(wfold)):
+            return  # a Latin h read as х is Russian's, of a name as written (see kh_keys)
         akey = self._f_key[fid]
         if ending:
             target = stem_of(akey, kind)
@@ -1636,7 +1649,7 @@ class Matcher:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive
-        return frozenset(skeleton(k) for k in phonetic_keys(nxt))
+        return frozenset(skeleton(k) for k in given_keys(nxt))
 
     def _surname_like(self, text, words, j: int) -> bool:
         """Whether capitalised word j, after a name, may be a surname: a watched name part is,
@@ -2031,7 +2044,7 @@ class Matcher:
             ctx.prev_start = ps
             gap = text[pe:start]
             if prev[0].isupper() and not _title_word(text, words, i - 1):
-                keys = phonetic_keys(prev)
+                keys = given_keys(prev)
                 if _initial(prev, gap):
                     if gap.startswith("."):
                         ctx.initial = keys[0][0] if keys else ""
@@ -2047,7 +2060,7 @@ class Matcher:
             ns, ne, nxt = words[j]
             ctx.next_end = ne
             if nxt[0].isupper() and _beside(text[end:ns]) and self._surname_like(text, words, j):
-                ctx.next_named = frozenset(skeleton(k) for k in phonetic_keys(nxt))
+                ctx.next_named = frozenset(skeleton(k) for k in given_keys(nxt))
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
@@ -2335,13 +2348,13 @@ class Matcher:
         mine = self._first_names.get(c.entity, ())
         if _initial(prev, gap) and gap.startswith("."):
             initials = {k[0] for k in mine}
-            keys = phonetic_keys(prev)
+            keys = given_keys(prev)
             if mine and keys and keys[0][0] not in initials:
                 return f"different initial '{prev}.' beside surname"
             return ""
         if not _beside(gap) or len(prev) < 2:
             return ""
-        keys = phonetic_keys(prev)
+        keys = given_keys(prev)
         if self._is_first_name_of(keys, mine):
             return ""
         if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
@@ -2378,13 +2391,13 @@ class Matcher:
             if prev[0].isupper() and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
             if _beside(gap) and prev[0].isupper() and \
-                    self._is_first_name_of(phonetic_keys(prev), mine):
+                    self._is_first_name_of(given_keys(prev), mine):
                 return ps, end, "first name"
         if c.j < len(words):
             ns, ne, nxt = words[c.j]
             gap = text[end:ns]
             if _beside(gap) and nxt[0].isupper() and \
-                    self._is_first_name_of(phonetic_keys(nxt), mine):
+                    self._is_first_name_of(given_keys(nxt), mine):
                 return start, ne, "first name after surname"
         return start, end, ""
 

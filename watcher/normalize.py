@@ -291,7 +291,7 @@ def to_latin(text: str, system: str = "bgn_pcgn") -> str:
         at_start = not prev or not prev.isalpha() or (
             system != "uk_national" and prev.lower() in _SOFTENERS)
         latin = initial if at_start else medial
-        if system == "uk_national" and low == "г" and not _looks_ukrainian(text):
+        if system == "uk_national" and low == "г" and not looks_ukrainian(text):
             latin = "g"  # Russian г is g in every convention; only Ukrainian г is h
         if ch != low and latin:
             latin = latin[0].upper() + latin[1:] if not text.isupper() else latin.upper()
@@ -300,7 +300,7 @@ def to_latin(text: str, system: str = "bgn_pcgn") -> str:
     return "".join(out)
 
 
-def _looks_ukrainian(text: str) -> bool:
+def looks_ukrainian(text: str) -> bool:
     return any(c in "іїєґІЇЄҐ" for c in text)
 
 
@@ -435,11 +435,13 @@ _REPLACE = (
 _AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")), ("j", ("i", "S")))
 _SINGLE = str.maketrans({"y": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
-_MAX_READINGS = 6
+_MAX_READINGS = 8
+# A lone h (no digraph's) at the start or between vowels, or silent at the end: see kh_keys
+_LONE_H = re.compile(r"^h(?=[aeiouy])|(?<=[aeiouy])h(?=[aeiouy])|(?<=[aeiouy])h$")
 _POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
 
 
-def _latin_readings(s: str) -> list[str]:
+def _latin_readings(s: str, kh: bool = False) -> list[str]:
     for a, b in _REPLACE:
         if a in s:
             s = s.replace(a, b)
@@ -447,6 +449,8 @@ def _latin_readings(s: str) -> list[str]:
     for spelling, alts in _AMBIGUOUS:
         if spelling in s:
             readings = [r.replace(spelling, alt) for r in readings for alt in alts]
+    if kh:  # (see kh_keys)
+        readings = [_LONE_H.sub(_kh_or_silent, r) for r in readings]
     out = []
     for r in readings[:_MAX_READINGS]:
         if "c" in r:  # soft c is s; hard c is k in English, ts in Polish and scholarly spelling
@@ -455,6 +459,10 @@ def _latin_readings(s: str) -> list[str]:
             r = r.replace("c", "s")
         out.append(r.translate(_SINGLE))
     return out
+
+
+def _kh_or_silent(m: re.Match) -> str:
+    return "" if m.end() == len(m.string) else "X"
 
 
 def _collapse(s: str) -> str:
@@ -510,6 +518,46 @@ def _readings(c: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+@lru_cache(maxsize=65536)
+def kh_keys(s: str) -> tuple[str, ...]:
+    """The readings of a Latin word with h read as х, for comparing it with Cyrillic only.
+
+    phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian (Гамбург);
+    Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h that ends
+    a word after a vowel (Hezbollah: Хезболла, Sarah: Сара). Only a lone h at the start or
+    between vowels: before or after a consonant it is silent or г (Lehmann: Леман, Ghana:
+    Гана). Within Latin, h is no kh (Hefei is no Chefoo), and Ukrainian writes г (Гантер,
+    Гейлі): the matcher compares these only with Russian-looking words, and never as a
+    misspelling. () for a word with no such h, or not Latin.
+    """
+    if "h" not in s and "H" not in s:
+        return ()  # (most words: before the cost of clean)
+    c = clean(s)
+    if "h" not in c or _CYRILLIC.search(c):
+        return ()
+    c = _key_chars(c) if not c.isascii() else c
+    for a, b in _REPLACE:  # (the digraphs' h: kh, sh, zh, th, ph, ch are not lone)
+        if a in c:
+            c = c.replace(a, b)
+    if not _LONE_H.search(c.replace("ch", "C")):
+        return ()
+    keys = [_collapse(r) for r in _latin_readings(c, kh=True) if r]
+    # (without its h, Noah or Leah would be a name of one consonant: any In, On or Le)
+    return tuple(k for k in dict.fromkeys(keys) if k not in phonetic_keys(s) and
+                 len(skeleton(k)) > 1)
+
+
+@lru_cache(maxsize=65536)
+def given_keys(s: str) -> tuple[str, ...]:
+    """phonetic_keys, and for a Cyrillic word with х, its readings with х as a Latin h (г):
+    a text's word to compare with the given names of watched people (Хантер: Hunter, as
+    Гантер is). The other way round would be kh_keys, which in Latin make Oxana a Hanna."""
+    keys = phonetic_keys(s)
+    if "х" not in s and "Х" not in s:
+        return keys
+    return tuple(dict.fromkeys((*keys, *(k.replace("X", "g") for k in keys))))
+
+
 def phonetic_key(s: str) -> str:
     keys = phonetic_keys(s)
     return keys[0] if keys else ""
@@ -547,7 +595,7 @@ _ACRONYM_LATIN = {
     "У": ("U",), "Ф": ("F",), "Х": ("KH", "H", "X"), "Ц": ("TS", "C"), "Ч": ("CH",),
     "Ш": ("SH",), "Щ": ("SHCH",), "Ъ": ("",), "Ы": ("Y",), "Ь": ("",), "Э": ("E",),
     "Ю": ("YU",), "Я": ("YA",)}
-_MAX_READINGS = 8
+_MAX_ACRONYM_READINGS = 8
 
 
 def acronym_readings(word: str) -> list[str]:
@@ -558,7 +606,7 @@ def acronym_readings(word: str) -> list[str]:
         latin = _ACRONYM_LATIN.get(ch)
         if latin is None:
             return []
-        out = [r + x for r in out for x in latin][:_MAX_READINGS]
+        out = [r + x for r in out for x in latin][:_MAX_ACRONYM_READINGS]
     return out
 
 

@@ -18,7 +18,8 @@ names that CLDR words as a description rather than a name ("Congo - Kinshasa", "
 English one that is a common given name (French Maurice for Mauritius, Malte for Malta); and
 the zones whose exemplar city is another place than the zone's name (SKIP_ZONES). Added:
 English names that CLDR keeps as alternatives (Turkey beside Türkiye: ENGLISH_ALSO), and the
-United States' acronyms in the languages that write them for it (USA, США: SHORT_ALSO).
+United States' acronyms in the languages that write them for it (USA, США: SHORT_ALSO), and
+the Koreas' Russian names in the news where CLDR has the formal ones (NEWS_ALSO).
 
 usage: .venv/bin/python bench/make_exonyms.py
 """
@@ -56,6 +57,9 @@ ENGLISH_ALSO = {"TR": "Turkey", "CZ": "Czech Republic", "CI": "Ivory Coast", "MM
 # them more often than the name: the United States' acronyms (matched as acronyms are,
 # letter for letter and case-sensitive)
 SHORT_ALSO = {"US": (("de", "USA"), ("pl", "USA"), ("ru", "США"), ("uk", "США"))}
+# Names the news of a language writes where CLDR gives the state's formal one (Russian КНДР,
+# Республика Корея): not CLDR's, the press's
+NEWS_ALSO = {"KP": (("ru", "Северная Корея"),), "KR": (("ru", "Южная Корея"),)}
 
 
 def _name(value) -> str | None:
@@ -117,6 +121,7 @@ def territories() -> list[list[tuple[str, str]]]:
             if lang == "en" and code in ENGLISH_ALSO:
                 row.append(("en", ENGLISH_ALSO[code]))
         row.extend(SHORT_ALSO.get(code, ()))
+        row.extend(NEWS_ALSO.get(code, ()))
         rows.append(row)
     return rows
 

@@ -424,6 +424,14 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
+_E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
+
+
+def _in_ea(key: str) -> bool:
+    """Whether a name's key ends in -ea or -eia (Korea, Корея, Гвинея), not -e or -ei (Cole,
+    Carey: not declined so)."""
+    end = final_vowels(key)
+    return end[:1] == "e" and end[-1:] == "a"
 _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
@@ -1453,6 +1461,8 @@ class Matcher:
         if fid in self._kh_forms and (not cyr or looks_ukrainian(wfold)):
             return  # a Latin h read as х is Russian's, of a name as written (see kh_keys)
         akey = self._f_key[fid]
+        if ending in _E_ENDINGS and not _in_ea(akey):
+            return  # (Кореи is Корея's; Ранее no Рана's, Корее no Carey's)
         if ending:
             target = stem_of(akey, kind)
         else:

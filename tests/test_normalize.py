@@ -193,3 +193,16 @@ def test_a_chinese_name_in_pinyin_is_spelt_in_russian_as_palladius_did(pinyin, r
 def test_kh_keys_read_a_lone_latin_h_as_russian_kh(word, keys):
     assert nz.kh_keys(word) == keys
     assert not set(keys) & set(nz.phonetic_keys(word))
+
+
+@pytest.mark.parametrize("word, keys, with_kh", [
+    ("Steinmeier", ("Stainmaier",), ()),  # Штайнмайер
+    ("Neumann", ("noiman",), ()),  # Нойман
+    ("Heusgen", ("goisgen",), ("Xoisgen",)),  # Ukrainian Гойсген, Russian Хойсген
+    ("Carey", (), ()), ("Neveu", (), ()),  # at the end, English -ey and French -eu
+    ("Stoltenberg", ("Stoltenberg",), ()),  # beside phonetic_keys' Столтенберг
+    ("Штайнмайер", (), ()),  # not Latin
+])
+def test_german_keys_read_a_latin_name_as_a_german_one(word, keys, with_kh):
+    assert nz.german_keys(word) == keys
+    assert nz.german_keys(word, kh=True) == with_kh

@@ -82,6 +82,7 @@ from .normalize import (
     first_names,
     fold,
     frequent_names,
+    german_keys,
     given_keys,
     given_names,
     given_spellings,
@@ -424,6 +425,10 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
+# readings of a Latin name in Cyrillic (Matcher._cyrillic_reading): kh_keys' (Russian's),
+# german_keys' (Russian's and Ukrainian's, vowels as read), both (Russian's, as read)
+KH, GERMAN, GERMAN_KH = "kh", "german", "german kh"
+_UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 
 
@@ -985,7 +990,9 @@ class Matcher:
         # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
-        self._kh_forms: set[int] = set()  # a Latin h read as х: for Cyrillic words (kh_keys)
+        # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
+        # which reading: KH, GERMAN or GERMAN_KH
+        self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
@@ -1218,13 +1225,17 @@ class Matcher:
             kind = name_kind(key, surname=person)
             fid = self._form_ids.get((key, kind, cyr, f))
             fids.append(self._new_form(key, kind, cyr, f) if fid is None else fid)
-        for key in kh_keys(word) if not cyr else ():
-            kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f))
-            if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
-                fid = self._new_form(key, kind, cyr, f, fuzzy=False)
-                self._kh_forms.add(fid)
-            fids.append(fid)
+        if not cyr:
+            readings = [(k, GERMAN) for k in german_keys(word)]
+            readings += [(k, KH) for k in kh_keys(word)]
+            readings += [(k, GERMAN_KH) for k in german_keys(word, kh=True)]
+            for key, reading in readings:
+                kind = name_kind(key, surname=person)
+                fid = self._form_ids.get((key, kind, cyr, f))
+                if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
+                    fid = self._new_form(key, kind, cyr, f, fuzzy=False)
+                    self._cyrillic_reading[fid] = reading
+                fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True) -> int:
@@ -1458,8 +1469,12 @@ class Matcher:
         return sorted({fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k]))})
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
-        if fid in self._kh_forms and (not cyr or looks_ukrainian(wfold)):
-            return  # a Latin h read as х is Russian's, of a name as written (see kh_keys)
+        reading = self._cyrillic_reading.get(fid)
+        if reading is not None:  # a Latin name read as Cyrillic writes it
+            if not cyr or reading != GERMAN and looks_ukrainian(wfold):
+                return  # (see kh_keys)
+            if reading != KH:  # its vowels as written, but for a softening я, ю (Ляйен)
+                key = _UNGLIDE.sub("", key)
         akey = self._f_key[fid]
         if ending in _E_ENDINGS and not _in_ea(akey):
             return  # (Кореи is Корея's; Ранее no Рана's, Корее no Carey's)
@@ -1472,6 +1487,8 @@ class Matcher:
         # names by sound (Трампа), so any vowel may change there.
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
+        if dist and reading in (GERMAN, GERMAN_KH):
+            how, reason = "reject", "a German name's reading: its vowels as they are"
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
                 notes.append((fid, "rejected", 0.0, reason))

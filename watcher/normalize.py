@@ -530,21 +530,64 @@ def kh_keys(s: str) -> tuple[str, ...]:
     Гейлі): the matcher compares these only with Russian-looking words, and never as a
     misspelling. () for a word with no such h, or not Latin.
     """
-    if "h" not in s and "H" not in s:
-        return ()  # (most words: before the cost of clean)
-    c = clean(s)
-    if "h" not in c or _CYRILLIC.search(c):
+    return _cyrillic_readings(s, german=False, kh=True)
+
+
+@lru_cache(maxsize=65536)
+def german_keys(s: str, kh: bool = False) -> tuple[str, ...]:
+    """The readings of a Latin word as Russian and Ukrainian write a German name, for
+    comparing it with Cyrillic only: st and sp at the start шт, шп (Steinmeier: Штайнмайер,
+    Spiegel: Шпигель), ei and ey ай (Weidel: Вайдель, Leyen: Ляйен), eu ой (Neumann: Нойман).
+    Beside phonetic_keys' readings, not instead: Stoltenberg is Столтенберг, Rheinmetall
+    Рейнметалл. With `kh`, its h is also х, as in kh_keys (Heinz: Хайнц, Heusgen: Хойсген).
+    () if none applies, or not Latin."""
+    return _cyrillic_readings(s, german=True, kh=kh)
+
+
+def _cyrillic_readings(s: str, german: bool, kh: bool) -> tuple[str, ...]:
+    # (most words have neither: said before the cost of clean)
+    if kh and "h" not in s and "H" not in s or german and not _GERMAN_HINT.search(s):
         return ()
-    c = _key_chars(c) if not c.isascii() else c
-    for a, b in _REPLACE:  # (the digraphs' h: kh, sh, zh, th, ph, ch are not lone)
-        if a in c:
-            c = c.replace(a, b)
-    if not _LONE_H.search(c.replace("ch", "C")):
+    c = _latin_word(s)
+    if c is not None and german:
+        c = _german(c)
+    if c is None or kh and not _LONE_H.search(_digraphs(c)):
         return ()
-    keys = [_collapse(r) for r in _latin_readings(c, kh=True) if r]
+    keys = [_collapse(r) for r in _latin_readings(c, kh=kh) if r]
     # (without its h, Noah or Leah would be a name of one consonant: any In, On or Le)
     return tuple(k for k in dict.fromkeys(keys) if k not in phonetic_keys(s) and
                  len(skeleton(k)) > 1)
+
+
+def _latin_word(s: str) -> str | None:
+    """A word clean()ed, in key letters (Latin diacritics folded); None if it is Cyrillic."""
+    c = clean(s)
+    if _CYRILLIC.search(c):
+        return None
+    return _key_chars(c) if not c.isascii() else c
+
+
+_GERMAN_START = re.compile(r"^s(?=[tp])")
+_GERMAN_HINT = re.compile(r"^[Ss][TtPp]|[Ee][IiYyUu]")
+# ei, ey, eu inside a word (at its end they are English -ey, French -eu: Carey, Neveu)
+_GERMAN_VOWELS = ((re.compile(r"e[iy](?!$)"), "ai"), (re.compile(r"eu(?!$)"), "oi"))
+
+
+def _german(c: str) -> str | None:
+    """A Latin word's letters as a German name sounds (see german_keys); None if the same."""
+    out = _GERMAN_START.sub("S", c)
+    for spelling, sound in _GERMAN_VOWELS:
+        out = spelling.sub(sound, out)
+    return out if out != c else None
+
+
+def _digraphs(c: str) -> str:
+    """The spellings of _REPLACE and ch in key letters: what is left of h is a lone h (no
+    kh, sh, zh, th, ph or ch)."""
+    for a, b in _REPLACE:
+        if a in c:
+            c = c.replace(a, b)
+    return c.replace("ch", "C")
 
 
 @lru_cache(maxsize=65536)

@@ -71,10 +71,14 @@ from rapidfuzz.distance import Levenshtein
 from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
+    GERMAN,
+    GERMAN_KH,
+    KH,
     VOWELS,
     acronym_readings,
     common_words,
     cyrillic_given_names,
+    cyrillic_readings,
     endings,
     exonyms,
     family_first_names,
@@ -82,12 +86,10 @@ from .normalize import (
     first_names,
     fold,
     frequent_names,
-    german_keys,
     given_keys,
     given_names,
     given_spellings,
     is_cyrillic_word,
-    kh_keys,
     load_morph,
     looks_ukrainian,
     mixed_scripts,
@@ -425,9 +427,6 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
-# readings of a Latin name in Cyrillic (Matcher._cyrillic_reading): kh_keys' (Russian's),
-# german_keys' (Russian's and Ukrainian's, vowels as read), both (Russian's, as read)
-KH, GERMAN, GERMAN_KH = "kh", "german", "german kh"
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 
@@ -991,7 +990,7 @@ class Matcher:
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
-        # which reading: KH, GERMAN or GERMAN_KH
+        # which reading: KH, GERMAN or GERMAN_KH (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
@@ -1225,17 +1224,13 @@ class Matcher:
             kind = name_kind(key, surname=person)
             fid = self._form_ids.get((key, kind, cyr, f))
             fids.append(self._new_form(key, kind, cyr, f) if fid is None else fid)
-        if not cyr:
-            readings = [(k, GERMAN) for k in german_keys(word)]
-            readings += [(k, KH) for k in kh_keys(word)]
-            readings += [(k, GERMAN_KH) for k in german_keys(word, kh=True)]
-            for key, reading in readings:
-                kind = name_kind(key, surname=person)
-                fid = self._form_ids.get((key, kind, cyr, f))
-                if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
-                    fid = self._new_form(key, kind, cyr, f, fuzzy=False)
-                    self._cyrillic_reading[fid] = reading
-                fids.append(fid)
+        for key, reading in cyrillic_readings(word) if not cyr else ():
+            kind = name_kind(key, surname=person)
+            fid = self._form_ids.get((key, kind, cyr, f))
+            if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
+                fid = self._new_form(key, kind, cyr, f, fuzzy=False)
+                self._cyrillic_reading[fid] = reading
+            fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True) -> int:
@@ -1472,7 +1467,7 @@ class Matcher:
         reading = self._cyrillic_reading.get(fid)
         if reading is not None:  # a Latin name read as Cyrillic writes it
             if not cyr or reading != GERMAN and looks_ukrainian(wfold):
-                return  # (see kh_keys)
+                return  # (see cyrillic_readings)
             if reading != KH:  # its vowels as written, but for a softening я, ю (Ляйен)
                 key = _UNGLIDE.sub("", key)
         akey = self._f_key[fid]

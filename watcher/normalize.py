@@ -436,7 +436,8 @@ _AMBIGUOUS = (("ch", ("C", "X", "S")), ("x", ("ks", "X")), ("j", ("i", "S")))
 _SINGLE = str.maketrans({"y": "i", "w": "v", "h": "g", "q": "k", "z": "s"})
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _MAX_READINGS = 8
-# A lone h (no digraph's) at the start or between vowels, or silent at the end: see kh_keys
+# A lone h (no digraph's) at the start or between vowels, or silent at the end (see
+# cyrillic_readings)
 _LONE_H = re.compile(r"^h(?=[aeiouy])|(?<=[aeiouy])h(?=[aeiouy])|(?<=[aeiouy])h$")
 _POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
 
@@ -449,7 +450,7 @@ def _latin_readings(s: str, kh: bool = False) -> list[str]:
     for spelling, alts in _AMBIGUOUS:
         if spelling in s:
             readings = [r.replace(spelling, alt) for r in readings for alt in alts]
-    if kh:  # (see kh_keys)
+    if kh:  # (see cyrillic_readings)
         readings = [_LONE_H.sub(_kh_or_silent, r) for r in readings]
     out = []
     for r in readings[:_MAX_READINGS]:
@@ -518,45 +519,48 @@ def _readings(c: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-@lru_cache(maxsize=65536)
-def kh_keys(s: str) -> tuple[str, ...]:
-    """The readings of a Latin word with h read as х, for comparing it with Cyrillic only.
+# How a reading of a Latin name in Cyrillic came about (see cyrillic_readings)
+KH, GERMAN, GERMAN_KH = "kh", "german", "german kh"
+# (what may make one: h first or after a vowel, st or sp first, ei, ey, eu; or diacritics)
+_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^s[tp]|e[iyu]|[^\x00-\x7f]")
 
-    phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian (Гамбург);
-    Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h that ends
-    a word after a vowel (Hezbollah: Хезболла, Sarah: Сара). Only a lone h at the start or
-    between vowels: before or after a consonant it is silent or г (Lehmann: Леман, Ghana:
-    Гана). Within Latin, h is no kh (Hefei is no Chefoo), and Ukrainian writes г (Гантер,
-    Гейлі): the matcher compares these only with Russian-looking words, and never as a
-    misspelling. () for a word with no such h, or not Latin.
+
+def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
+    """Keys of a Latin word as Cyrillic writes it where phonetic_keys reads it otherwise,
+    for comparing it with Cyrillic words only: (key, KH, GERMAN or GERMAN_KH), () for most.
+
+    KH: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
+    (Гамбург); Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h
+    that ends a word after a vowel (Hezbollah: Хезболла, Sarah: Сара). Only a lone h at the
+    start or between vowels: before or after a consonant it is silent or г (Lehmann: Леман,
+    Ghana: Гана). Within Latin, h is no kh (Hefei is no Chefoo), and Ukrainian writes г
+    (Гантер, Гейлі): the matcher compares these only with Russian-looking words, and never
+    as a misspelling.
+
+    GERMAN: as Russian and Ukrainian write a German name: st and sp at the start шт, шп
+    (Steinmeier: Штайнмайер, Spiegel: Шпигель), ei and ey ай (Weidel: Вайдель, Leyen:
+    Ляйен), eu ой (Neumann: Нойман), inside a word (at its end they are English -ey, French
+    -eu: Carey, Neveu). Beside the plain reading, not instead: Stoltenberg is Столтенберг.
+    GERMAN_KH: both (Heinz: Хайнц, Heusgen: Хойсген), Russian's.
     """
-    return _cyrillic_readings(s, german=False, kh=True)
-
-
-@lru_cache(maxsize=65536)
-def german_keys(s: str, kh: bool = False) -> tuple[str, ...]:
-    """The readings of a Latin word as Russian and Ukrainian write a German name, for
-    comparing it with Cyrillic only: st and sp at the start шт, шп (Steinmeier: Штайнмайер,
-    Spiegel: Шпигель), ei and ey ай (Weidel: Вайдель, Leyen: Ляйен), eu ой (Neumann: Нойман).
-    Beside phonetic_keys' readings, not instead: Stoltenberg is Столтенберг, Rheinmetall
-    Рейнметалл. With `kh`, its h is also х, as in kh_keys (Heinz: Хайнц, Heusgen: Хойсген).
-    () if none applies, or not Latin."""
-    return _cyrillic_readings(s, german=True, kh=kh)
-
-
-def _cyrillic_readings(s: str, german: bool, kh: bool) -> tuple[str, ...]:
-    # (most words have neither: said before the cost of clean)
-    if kh and "h" not in s and "H" not in s or german and not _GERMAN_HINT.search(s):
-        return ()
+    if not _READING_HINT.search(s):
+        return ()  # (most words: before the cost of clean)
     c = _latin_word(s)
-    if c is not None and german:
-        c = _german(c)
-    if c is None or kh and not _LONE_H.search(_digraphs(c)):
+    if c is None:
         return ()
-    keys = [_collapse(r) for r in _latin_readings(c, kh=kh) if r]
-    # (without its h, Noah or Leah would be a name of one consonant: any In, On or Le)
-    return tuple(k for k in dict.fromkeys(keys) if k not in phonetic_keys(s) and
-                 len(skeleton(k)) > 1)
+    german = _german(c)
+    lone_h = "h" in c and _LONE_H.search(_digraphs(c)) is not None
+    plain = phonetic_keys(s)
+    out: dict[str, str] = {}
+    for spelling, kh, kind in ((german, False, GERMAN), (c, True, KH), (german, True, GERMAN_KH)):
+        if spelling is None or kh and not lone_h:
+            continue
+        for r in _latin_readings(spelling, kh=kh):
+            key = _collapse(r)
+            # (without its h, Noah or Leah would be a name of one consonant: In, On, Le)
+            if key and key not in plain and len(skeleton(key)) > 1:
+                out.setdefault(key, kind)
+    return tuple(out.items())
 
 
 def _latin_word(s: str) -> str | None:
@@ -568,13 +572,13 @@ def _latin_word(s: str) -> str | None:
 
 
 _GERMAN_START = re.compile(r"^s(?=[tp])")
-_GERMAN_HINT = re.compile(r"^[Ss][TtPp]|[Ee][IiYyUu]")
 # ei, ey, eu inside a word (at its end they are English -ey, French -eu: Carey, Neveu)
 _GERMAN_VOWELS = ((re.compile(r"e[iy](?!$)"), "ai"), (re.compile(r"eu(?!$)"), "oi"))
 
 
 def _german(c: str) -> str | None:
-    """A Latin word's letters as a German name sounds (see german_keys); None if the same."""
+    """A Latin word's letters as a German name sounds (see cyrillic_readings); None if the
+    same."""
     out = _GERMAN_START.sub("S", c)
     for spelling, sound in _GERMAN_VOWELS:
         out = spelling.sub(sound, out)
@@ -594,7 +598,8 @@ def _digraphs(c: str) -> str:
 def given_keys(s: str) -> tuple[str, ...]:
     """phonetic_keys, and for a Cyrillic word with х, its readings with х as a Latin h (г):
     a text's word to compare with the given names of watched people (Хантер: Hunter, as
-    Гантер is). The other way round would be kh_keys, which in Latin make Oxana a Hanna."""
+    Гантер is). The other way round would be cyrillic_readings, which in Latin make Oxana a
+    Hanna."""
     keys = phonetic_keys(s)
     if "х" not in s and "Х" not in s:
         return keys

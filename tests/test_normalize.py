@@ -193,9 +193,12 @@ def _readings(word: str, kind: str) -> tuple[str, ...]:
     ("Khamenei", ()), ("Shoigu", ()), ("Thomas", ()),  # a digraph's h
     ("Noah", ()),  # without its h, a name of one consonant
     ("Хамас", ()),  # not Latin
+    ("Williams", ("uiliams",)), ("Whitmer", ("uitmer",)),  # an English w: Уильямс, Уитмер
+    ("Wright", ()),  # no vowel after it: Райт
+    ("White", ()),  # Уайт: a name of one consonant
 ])
-def test_a_lone_latin_h_reads_as_russian_kh(word, keys):
-    assert _readings(word, nz.KH) == keys
+def test_russian_reads_a_lone_latin_h_as_kh_and_an_english_w_as_u(word, keys):
+    assert _readings(word, nz.RUSSIAN) == keys
     assert not set(keys) & set(nz.phonetic_keys(word))
 
 
@@ -209,4 +212,10 @@ def test_a_lone_latin_h_reads_as_russian_kh(word, keys):
 ])
 def test_a_latin_name_reads_as_a_german_one(word, keys, with_kh):
     assert _readings(word, nz.GERMAN) == keys
-    assert _readings(word, nz.GERMAN_KH) == with_kh
+    assert _readings(word, nz.GERMAN_RUSSIAN) == with_kh
+
+
+@pytest.mark.parametrize("word, also", [
+    ("Хантер", ("ganter",)), ("Уильям", ("viliam",)), ("Удача", ()), ("Ivan", ())])
+def test_given_keys_read_a_cyrillic_kh_and_u_as_latin_h_and_w(word, also):
+    assert nz.given_keys(word) == (*nz.phonetic_keys(word), *also)

@@ -72,8 +72,8 @@ from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
     GERMAN,
-    GERMAN_KH,
-    KH,
+    GERMAN_RUSSIAN,
+    RUSSIAN,
     VOWELS,
     acronym_readings,
     common_words,
@@ -990,7 +990,7 @@ class Matcher:
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
-        # which reading: KH, GERMAN or GERMAN_KH (cyrillic_readings)
+        # which reading: RUSSIAN, GERMAN or GERMAN_RUSSIAN (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
@@ -1468,7 +1468,7 @@ class Matcher:
         if reading is not None:  # a Latin name read as Cyrillic writes it
             if not cyr or reading != GERMAN and looks_ukrainian(wfold):
                 return  # (see cyrillic_readings)
-            if reading != KH:  # its vowels as written, but for a softening я, ю (Ляйен)
+            if reading != RUSSIAN:  # its vowels as written, but a softening я, ю (Ляйен)
                 key = _UNGLIDE.sub("", key)
         akey = self._f_key[fid]
         if ending in _E_ENDINGS and not _in_ea(akey):
@@ -1482,7 +1482,7 @@ class Matcher:
         # names by sound (Трампа), so any vowel may change there.
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
-        if dist and reading in (GERMAN, GERMAN_KH):
+        if dist and reading in (GERMAN, GERMAN_RUSSIAN):
             how, reason = "reject", "a German name's reading: its vowels as they are"
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):

@@ -440,9 +440,10 @@ _MAX_READINGS = 8
 # cyrillic_readings)
 _LONE_H = re.compile(r"^h(?=[aeiouy])|(?<=[aeiouy])h(?=[aeiouy])|(?<=[aeiouy])h$")
 _POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
+_ENGLISH_W = re.compile(r"^wh?(?=[aeiouy])")  # Russian's у of William, White (see there)
 
 
-def _latin_readings(s: str, kh: bool = False) -> list[str]:
+def _latin_readings(s: str, kh: bool = False, w: bool = False) -> list[str]:
     for a, b in _REPLACE:
         if a in s:
             s = s.replace(a, b)
@@ -452,6 +453,8 @@ def _latin_readings(s: str, kh: bool = False) -> list[str]:
             readings = [r.replace(spelling, alt) for r in readings for alt in alts]
     if kh:  # (see cyrillic_readings)
         readings = [_LONE_H.sub(_kh_or_silent, r) for r in readings]
+    if w:
+        readings = [_ENGLISH_W.sub("u", r) for r in readings]
     out = []
     for r in readings[:_MAX_READINGS]:
         if "c" in r:  # soft c is s; hard c is k in English, ts in Polish and scholarly spelling
@@ -520,28 +523,29 @@ def _readings(c: str) -> tuple[str, ...]:
 
 
 # How a reading of a Latin name in Cyrillic came about (see cyrillic_readings)
-KH, GERMAN, GERMAN_KH = "kh", "german", "german kh"
-# (what may make one: h first or after a vowel, st or sp first, ei, ey, eu; or diacritics)
-_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^s[tp]|e[iyu]|[^\x00-\x7f]")
+RUSSIAN, GERMAN, GERMAN_RUSSIAN = "russian", "german", "german, russian"
+# (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu; diacritics)
+_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|[^\x00-\x7f]")
 
 
 def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     """Keys of a Latin word as Cyrillic writes it where phonetic_keys reads it otherwise,
-    for comparing it with Cyrillic words only: (key, KH, GERMAN or GERMAN_KH), () for most.
+    for comparing it with Cyrillic words only: (key, RUSSIAN, GERMAN or GERMAN_RUSSIAN), ()
+    for most.
 
-    KH: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
+    RUSSIAN: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
     (Гамбург); Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h
     that ends a word after a vowel (Hezbollah: Хезболла, Sarah: Сара). Only a lone h at the
     start or between vowels: before or after a consonant it is silent or г (Lehmann: Леман,
-    Ghana: Гана). Within Latin, h is no kh (Hefei is no Chefoo), and Ukrainian writes г
-    (Гантер, Гейлі): the matcher compares these only with Russian-looking words, and never
-    as a misspelling.
+    Ghana: Гана). So too an English w or wh that opens a word before a vowel: у (Уильямс,
+    Уитмер, Уолц), where Ukrainian writes в. Within Latin, h is no kh (Hefei is no Chefoo):
+    the matcher compares these only with Russian-looking words, and never as a misspelling.
 
     GERMAN: as Russian and Ukrainian write a German name: st and sp at the start шт, шп
     (Steinmeier: Штайнмайер, Spiegel: Шпигель), ei and ey ай (Weidel: Вайдель, Leyen:
     Ляйен), eu ой (Neumann: Нойман), inside a word (at its end they are English -ey, French
     -eu: Carey, Neveu). Beside the plain reading, not instead: Stoltenberg is Столтенберг.
-    GERMAN_KH: both (Heinz: Хайнц, Heusgen: Хойсген), Russian's.
+    GERMAN_RUSSIAN: both, but a German w is в (Heinz: Хайнц, Heusgen: Хойсген).
     """
     if not _READING_HINT.search(s):
         return ()  # (most words: before the cost of clean)
@@ -550,12 +554,16 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
         return ()
     german = _german(c)
     lone_h = "h" in c and _LONE_H.search(_digraphs(c)) is not None
+    english_w = _ENGLISH_W.search(c) is not None
     plain = phonetic_keys(s)
     out: dict[str, str] = {}
-    for spelling, kh, kind in ((german, False, GERMAN), (c, True, KH), (german, True, GERMAN_KH)):
-        if spelling is None or kh and not lone_h:
+    for spelling, kh, w, kind in ((german, False, False, GERMAN),
+                                  (c, lone_h, english_w, RUSSIAN),
+                                  (c, lone_h, False, RUSSIAN),  # (Wahid: Вахид)
+                                  (german, lone_h, False, GERMAN_RUSSIAN)):
+        if spelling is None or kind != GERMAN and not (kh or w):
             continue
-        for r in _latin_readings(spelling, kh=kh):
+        for r in _latin_readings(spelling, kh=kh, w=w):
             key = _collapse(r)
             # (without its h, Noah or Leah would be a name of one consonant: In, On, Le)
             if key and key not in plain and len(skeleton(key)) > 1:
@@ -596,14 +604,19 @@ def _digraphs(c: str) -> str:
 
 @lru_cache(maxsize=65536)
 def given_keys(s: str) -> tuple[str, ...]:
-    """phonetic_keys, and for a Cyrillic word with х, its readings with х as a Latin h (г):
-    a text's word to compare with the given names of watched people (Хантер: Hunter, as
-    Гантер is). The other way round would be cyrillic_readings, which in Latin make Oxana a
-    Hanna."""
+    """phonetic_keys, and for a Cyrillic word with х or one opening with у and a vowel, its
+    readings with х as a Latin h (г) and у as w (в): a text's word to compare with the given
+    names of watched people (Хантер: Hunter, as Гантер is; Уильям: William). The other way
+    round would be cyrillic_readings, which in Latin make Oxana a Hanna."""
     keys = phonetic_keys(s)
-    if "х" not in s and "Х" not in s:
-        return keys
-    return tuple(dict.fromkeys((*keys, *(k.replace("X", "g") for k in keys))))
+    if "х" in s or "Х" in s:
+        keys = tuple(dict.fromkeys((*keys, *(k.replace("X", "g") for k in keys))))
+    if s[:1] in "Уу" and s[1:2] in _CYRILLIC_VOWELS:
+        keys = tuple(dict.fromkeys((*keys, *("v" + k[1:] for k in keys if k[:1] == "u"))))
+    return keys
+
+
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 
 
 def phonetic_key(s: str) -> str:

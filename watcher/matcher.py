@@ -427,8 +427,10 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
-_UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
+_PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
+_UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
+SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
 def _in_ea(key: str) -> bool:
@@ -436,8 +438,6 @@ def _in_ea(key: str) -> bool:
     Carey: not declined so)."""
     end = final_vowels(key)
     return end[:1] == "e" and end[-1:] == "a"
-_PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
-SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
 def _cased(words) -> bool:

@@ -440,7 +440,7 @@ _MAX_READINGS = 8
 # cyrillic_readings)
 _LONE_H = re.compile(r"^h(?=[aeiouy])|(?<=[aeiouy])h(?=[aeiouy])|(?<=[aeiouy])h$")
 _POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
-_ENGLISH_W = re.compile(r"^wh?(?=[aeiouy])")  # Russian's у of William, White (see there)
+_ENGLISH_W = re.compile(r"^wh?(?=[aeiouy])")  # Russian's у: Уильям, Уитмер (cyrillic_readings)
 
 
 def _latin_readings(s: str, kh: bool = False, w: bool = False) -> list[str]:
@@ -556,11 +556,12 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     lone_h = "h" in c and _LONE_H.search(_digraphs(c)) is not None
     english_w = _ENGLISH_W.search(c) is not None
     plain = phonetic_keys(s)
+    passes = [(german, False, False, GERMAN), (c, lone_h, english_w, RUSSIAN)]
+    if lone_h and english_w:
+        passes.append((c, True, False, RUSSIAN))  # (Wahid: Вахид too)
+    passes.append((german, lone_h, False, GERMAN_RUSSIAN))
     out: dict[str, str] = {}
-    for spelling, kh, w, kind in ((german, False, False, GERMAN),
-                                  (c, lone_h, english_w, RUSSIAN),
-                                  (c, lone_h, False, RUSSIAN),  # (Wahid: Вахид)
-                                  (german, lone_h, False, GERMAN_RUSSIAN)):
+    for spelling, kh, w, kind in passes:
         if spelling is None or kind != GERMAN and not (kh or w):
             continue
         for r in _latin_readings(spelling, kh=kh, w=w):
@@ -602,6 +603,9 @@ def _digraphs(c: str) -> str:
     return c.replace("ch", "C")
 
 
+_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
+
+
 @lru_cache(maxsize=65536)
 def given_keys(s: str) -> tuple[str, ...]:
     """phonetic_keys, and for a Cyrillic word with х or one opening with у and a vowel, its
@@ -614,9 +618,6 @@ def given_keys(s: str) -> tuple[str, ...]:
     if s[:1] in "Уу" and s[1:2] in _CYRILLIC_VOWELS:
         keys = tuple(dict.fromkeys((*keys, *("v" + k[1:] for k in keys if k[:1] == "u"))))
     return keys
-
-
-_CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 
 
 def phonetic_key(s: str) -> str:

@@ -444,9 +444,7 @@ _ENGLISH_W = re.compile(r"^wh?(?=[aeiouy])")  # Russian's у: Уильям, Уи
 
 
 def _latin_readings(s: str, kh: bool = False, w: bool = False) -> list[str]:
-    for a, b in _REPLACE:
-        if a in s:
-            s = s.replace(a, b)
+    s = _digraphs(s)
     readings = [s]
     for spelling, alts in _AMBIGUOUS:
         if spelling in s:
@@ -553,7 +551,8 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     if c is None:
         return ()
     german = _german(c)
-    lone_h = "h" in c and _LONE_H.search(_digraphs(c)) is not None
+    # (what is left of h once the digraphs and ch are read is a lone h)
+    lone_h = "h" in c and _LONE_H.search(_digraphs(c).replace("ch", "C")) is not None
     english_w = _ENGLISH_W.search(c) is not None
     plain = phonetic_keys(s)
     passes = [(german, False, False, GERMAN), (c, lone_h, english_w, RUSSIAN)]
@@ -595,12 +594,11 @@ def _german(c: str) -> str | None:
 
 
 def _digraphs(c: str) -> str:
-    """The spellings of _REPLACE and ch in key letters: what is left of h is a lone h (no
-    kh, sh, zh, th, ph or ch)."""
+    """The spellings of _REPLACE in key letters, in its order."""
     for a, b in _REPLACE:
         if a in c:
             c = c.replace(a, b)
-    return c.replace("ch", "C")
+    return c
 
 
 _CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")

@@ -66,6 +66,8 @@ def test_a_document_is_claimed_by_one_daemon_and_taken_over_after_its_lease(db_u
                     hits=[], pending=[])
     b.release_document(sha, "b")
     assert a.claim_document(sha, "a", "/in/y.txt", LEASE) == ("done", None)  # stored already
+    # and that look left no claim of a's behind, which would make b wait for its lease
+    assert b.claim_document(sha, "b", "/in/z.txt", LEASE) == ("done", None)
 
 
 @ENGINES

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from select import POLLIN, POLLPRI, poll
 
-from sqlalchemy import BigInteger, Index, case, delete, event, func, insert, text, update
+from sqlalchemy import BigInteger, Index, bindparam, delete, event, func, insert, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import (
@@ -261,6 +261,36 @@ def _has_input(dbapi_conn) -> bool:
         return True
 
 
+class _Statements:
+    """The statements every file or message runs, built once. Built on each call, SQLAlchemy
+    coerces every value and computes the statement's cache key again: more CPU than the
+    database spends on the statement (and several daemons share a host's cores)."""
+
+    def __init__(self, dialect):
+        files, docs, claims = FileRow.__table__, DocumentRow.__table__, ClaimRow.__table__
+        outbox, leases = OutboxRow.__table__, MessageLeaseRow.__table__
+        upsert = dialect.insert(files)  # one statement: merge() would SELECT first
+        self.upsert_file = upsert.on_conflict_do_update(
+            index_elements=["path"],
+            set_={c.name: upsert.excluded[c.name] for c in files.c if c.name != "path"})
+        self.file_seen = select(files.c.size, files.c.mtime_ns, files.c.ctime_ns,
+                                files.c.status, files.c.sha256).where(
+            files.c.path == bindparam("path"))
+        self.document_id = select(docs.c.id).where(docs.c.sha256 == bindparam("sha256"))
+        # the unique SHA-256 decides: the same content twice is one document
+        self.add_document = dialect.insert(docs).on_conflict_do_nothing(
+            index_elements=["sha256"]).returning(docs.c.id)
+        self.add_claim = dialect.insert(claims).on_conflict_do_nothing().returning(
+            claims.c.sha256)
+        self.drop_claim = delete(claims).where(claims.c.sha256 == bindparam("sha256"),
+                                               claims.c.owner == bindparam("owner"))
+        self.sent = update(outbox).where(outbox.c.id == bindparam("message")).values(
+            status="sent", sent_at=bindparam("now"), attempts=outbox.c.attempts + 1,
+            last_error="")
+        self.drop_lease = delete(leases).where(leases.c.message_id == bindparam("message"),
+                                               leases.c.owner == bindparam("owner"))
+
+
 class Store:
     """The database: documents, hits and the outbox of alerts to send."""
 
@@ -271,6 +301,8 @@ class Store:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self.postgres = url.startswith("postgresql")
+        self._dialect = postgresql if self.postgres else sqlite  # for INSERT ... ON CONFLICT
+        self._sql = _Statements(self._dialect)
         try:
             self.engine = create_engine(url, connect_args=self._connect_args(url),
                                         **self._engine_args(url))
@@ -350,14 +382,9 @@ class Store:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
             yield
 
-    def _upsert_file(self, s: Session, **values) -> None:
-        """Insert or replace the files row of a path, in one statement (merge() would first
-        SELECT it)."""
-        values = {"error": "", **values, "seen_at": self.clock()}
-        dialect = postgresql if self.postgres else sqlite
-        stmt = dialect.insert(FileRow.__table__).values(**values)
-        s.connection().execute(stmt.on_conflict_do_update(
-            index_elements=["path"], set_={k: v for k, v in values.items() if k != "path"}))
+    def _upsert_file(self, conn, **values) -> None:
+        """Insert or replace the files row of a path."""
+        conn.execute(self._sql.upsert_file, {"error": "", **values, "seen_at": self.clock()})
 
     # -- documents -------------------------------------------------------------------------
 
@@ -369,11 +396,8 @@ class Store:
     def file_seen(self, path: str):
         """What was last handled at this path: a row with size, mtime_ns, ctime_ns, status
         and sha256, or None."""
-        files = FileRow.__table__
         with self.engine.begin() as conn:  # Core: once per file, the ORM's get costs more
-            return conn.execute(select(files.c.size, files.c.mtime_ns, files.c.ctime_ns,
-                                       files.c.status, files.c.sha256).where(
-                files.c.path == path)).first()
+            return conn.execute(self._sql.file_seen, {"path": path}).first()
 
     def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int, int]]:
         """path -> (size, mtime_ns, ctime_ns) as handled, for those of `paths` that were."""
@@ -400,8 +424,8 @@ class Store:
     def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str,
                     ctime_ns: int = 0) -> None:
         with self.session() as s:
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
-                              sha256=sha256, status=status)
+            self._upsert_file(s.connection(), path=path, size=size, mtime_ns=mtime_ns,
+                              ctime_ns=ctime_ns, sha256=sha256, status=status)
 
     @_retry_on_conflict
     def save_document(self, *, path: str, sha256: str, size: int, mtime_ns: int, encoding: str,
@@ -418,38 +442,39 @@ class Store:
         `claim_owner`: that daemon's claim on the document is let go in the same transaction
         (one commit less per document than releasing it after).
         """
-        with self.session() as s:
-            existing = s.exec(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)).first()
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
-                              sha256=sha256, status="processed")
+        # Core in one transaction, with statements built once (_Statements): the ORM's
+        # session and unit of work cost more CPU than the statements
+        with self.engine.begin() as conn:
+            self._upsert_file(conn, path=path, size=size, mtime_ns=mtime_ns,
+                              ctime_ns=ctime_ns, sha256=sha256, status="processed")
             if claim_owner is not None:
-                s.exec(delete(ClaimRow).where(ClaimRow.sha256 == sha256,
-                                              ClaimRow.owner == claim_owner))
-            if existing is not None:
-                return existing, False
+                conn.execute(self._sql.drop_claim, {"sha256": sha256, "owner": claim_owner})
             now = self.clock()
-            conn = s.connection()  # Core inserts: the ORM's unit of work costs more CPU
-            doc_id = conn.execute(insert(DocumentRow.__table__).values(
-                sha256=sha256, path=location or path, size=size, encoding=encoding,
-                status="processed",
-                error="", hit_count=len(hits), processed_at=now)).inserted_primary_key[0]
-            # The hits go by COPY on PostgreSQL (_copy_rows). Elsewhere, RETURNING makes
-            # SQLAlchemy send rows as one multi-row INSERT ("insertmanyvalues"), not one
-            # statement per row.
+            doc_id = conn.execute(self._sql.add_document, {
+                "sha256": sha256, "path": location or path, "size": size,
+                "encoding": encoding, "status": "processed", "error": "",
+                "hit_count": len(hits), "processed_at": now}).scalar()
+            if doc_id is None:  # stored already
+                return conn.execute(self._sql.document_id, {"sha256": sha256}).scalar_one(), \
+                    False
             if hits:
-                rows = [_hit_values(doc_id, hit, mention, now) for hit, mention in hits]
-                if self.postgres:
-                    _copy_rows(conn, HitRow.__table__, rows)
-                else:
-                    hit_table = HitRow.__table__
-                    conn.execute(insert(hit_table).returning(hit_table.c.id), rows)
+                self._add_rows(conn, HitRow.__table__,
+                               [_hit_values(doc_id, hit, mention, now) for hit, mention in hits])
             if pending:
-                pending_table = PendingRow.__table__
-                conn.execute(insert(pending_table).returning(pending_table.c.id), [
+                self._add_rows(conn, PendingRow.__table__, [
                     {"entity_type": "other", "mentions": 0, "score": 0, **p,
                      "document_id": doc_id, "state": "new", "created_at": now,
                      "decided_at": None, "message_id": None} for p in pending])
             return doc_id, True
+
+    def _add_rows(self, conn, table, rows: list[dict]) -> None:
+        """Insert rows of one shape: by COPY on PostgreSQL (_copy_rows); elsewhere RETURNING
+        makes SQLAlchemy send them as one multi-row INSERT ("insertmanyvalues"), not one
+        statement per row."""
+        if self.postgres:
+            _copy_rows(conn, table, rows)
+        else:
+            conn.execute(insert(table).returning(table.c.id), rows)
 
     @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
@@ -457,8 +482,8 @@ class Store:
         """Record a document that could not be processed (kept for `watcher status`);
         `location` as for save_document."""
         with self.session() as s:
-            self._upsert_file(s, path=path, size=size, mtime_ns=mtime_ns, ctime_ns=ctime_ns,
-                              sha256=sha256, status="failed", error=error[:2000])
+            self._upsert_file(s.connection(), path=path, size=size, mtime_ns=mtime_ns,
+                              ctime_ns=ctime_ns, sha256=sha256, status="failed", error=error[:2000])
             if sha256 and not s.exec(select(DocumentRow.id).where(
                     DocumentRow.sha256 == sha256)).first():
                 s.add(DocumentRow(sha256=sha256, path=location or path, size=size,
@@ -557,14 +582,10 @@ class Store:
 
     def mark_sent(self, message_id: int, owner: str | None = None) -> None:
         """A message was delivered. `owner`: its lease is let go in the same transaction."""
-        outbox, leases = OutboxRow.__table__, MessageLeaseRow.__table__
         with self.engine.begin() as conn:  # Core: one per message sent, the ORM's update costs
-            conn.execute(update(outbox).where(outbox.c.id == message_id).values(
-                status="sent", sent_at=self.clock(), attempts=outbox.c.attempts + 1,
-                last_error=""))
+            conn.execute(self._sql.sent, {"message": message_id, "now": self.clock()})
             if owner is not None:
-                conn.execute(delete(leases).where(leases.c.message_id == message_id,
-                                                  leases.c.owner == owner))
+                conn.execute(self._sql.drop_lease, {"message": message_id, "owner": owner})
 
     def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> OutboxRow:
         """Count a failed attempt; with no retry time the message is dead."""
@@ -681,9 +702,8 @@ class Store:
         wanted = {i for _, ids in messages for i in ids}
         wanted.update(i for ids in states.values() for i in ids)
         pending = PendingRow.__table__
-        with self.session() as s:
-            free = self._undecided(s, wanted)  # id -> state, locked
-            conn = s.connection()
+        with self.engine.begin() as conn:  # Core: once per flush, see save_document
+            free = self._undecided(conn, wanted)  # id -> state, locked
             batches = []
             for message, row_ids in messages:
                 rows = [i for i in row_ids if free.pop(i, None) is not None]
@@ -694,13 +714,13 @@ class Store:
                 ids = conn.execute(
                     insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
                     [_outbox_values(m, now) for m, _ in batches]).scalars().all()
-                carried = [(r, m) for (_, rows), m in zip(batches, ids, strict=True)
-                           for r in rows]
-                for k in range(0, len(carried), 1000):  # one statement, bounded parameters
-                    chunk = dict(carried[k:k + 1000])
-                    conn.execute(update(pending).where(pending.c.id.in_(list(chunk))).values(
-                        state="sent", decided_at=now,
-                        message_id=case(chunk, value=pending.c.id)))
+                # one statement for every row, run with each row's parameters: the same
+                # SQL each time, so compiled once (not a CASE of literal ids per flush)
+                conn.execute(update(pending).where(pending.c.id == bindparam("row"))
+                             .values(state="sent", decided_at=now,
+                                     message_id=bindparam("message")),
+                             [{"row": r, "message": m}
+                              for (_, rows), m in zip(batches, ids, strict=True) for r in rows])
             for state, row_ids in states.items():
                 change = [i for i in row_ids if free.get(i, state) != state]
                 for i in row_ids:
@@ -710,17 +730,18 @@ class Store:
                         state=state, decided_at=now))
         return len(batches)
 
-    def _undecided(self, s: Session, row_ids: set[int]) -> dict[int, str]:
+    def _undecided(self, conn, row_ids: set[int]) -> dict[int, str]:
         """Rows still to decide (id -> state), locked: a second daemon flushing the same rows
         waits, then finds them decided (PostgreSQL re-checks the condition after the lock;
         SQLite's BEGIN IMMEDIATE serialises the whole flush)."""
         if not row_ids:
             return {}
-        query = select(PendingRow.id, PendingRow.state).where(
-            PendingRow.id.in_(row_ids), PendingRow.state.in_(("new", "held")))
+        pending = PendingRow.__table__
+        query = select(pending.c.id, pending.c.state).where(
+            pending.c.id.in_(row_ids), pending.c.state.in_(("new", "held")))
         if self.postgres:
             query = query.with_for_update()
-        return dict(s.exec(query).all())
+        return dict(conn.execute(query).all())
 
     # -- silences --------------------------------------------------------------------------
 
@@ -809,24 +830,30 @@ class Store:
         ("busy", expiry) while another daemon's lease runs, ("done", None) when the document
         is stored already (claimed and finished by another daemon since we last looked).
 
-        The claim row is looked at (and locked) before the documents: a holder saves its
-        document before it lets go of the claim, so no claim and no document means nobody
+        The claim row is written or locked before the documents are looked at: a holder saves
+        its document before it lets go of the claim, so no claim and no document means nobody
         processed it.
         """
         now = utcnow()
-        claims, docs = ClaimRow.__table__, DocumentRow.__table__
+        claims = ClaimRow.__table__
         mine = {"owner": owner, "path": path, "claimed_at": now, "expires_at": now + lease}
         with self.engine.begin() as conn:  # Core: once per file, the ORM's unit of work costs
+            # most hashes are new: a claim row inserted where none was makes the document ours
+            # unless it was stored meanwhile (its holder stores it, then lets go of the claim)
+            if conn.execute(self._sql.add_claim, {"sha256": sha256, **mine}).first():
+                if conn.execute(self._sql.document_id, {"sha256": sha256}).first():
+                    conn.execute(self._sql.drop_claim, {"sha256": sha256, "owner": owner})
+                    return "done", None
+                return "mine", None
             row = conn.execute(select(claims.c.owner, claims.c.expires_at)
                                .where(claims.c.sha256 == sha256).with_for_update()).first()
             if row is not None and row.owner != owner and as_utc(row.expires_at) > now:
                 return "busy", as_utc(row.expires_at)
-            if conn.execute(select(docs.c.id).where(docs.c.sha256 == sha256)).first():
+            if conn.execute(self._sql.document_id, {"sha256": sha256}).first():
                 if row is not None:
                     conn.execute(delete(claims).where(claims.c.sha256 == sha256))
                 return "done", None
-            if row is None:
-                # a concurrent claim of the same hash fails here: run again
+            if row is None:  # let go since the INSERT: a race with another claim fails here
                 conn.execute(insert(claims).values(sha256=sha256, **mine))
                 return "mine", None
             if row.owner != owner:
@@ -870,8 +897,7 @@ class Store:
                 MessageLeaseRow.expires_at > now, MessageLeaseRow.owner != owner)))
             mine = {i for i in locked if i not in taken}
             if mine:
-                dialect = postgresql if self.postgres else sqlite
-                stmt = dialect.insert(MessageLeaseRow.__table__)
+                stmt = self._dialect.insert(MessageLeaseRow.__table__)
                 s.connection().execute(stmt.on_conflict_do_update(
                     index_elements=["message_id"],
                     set_={"owner": stmt.excluded.owner, "expires_at": stmt.excluded.expires_at}),

@@ -145,7 +145,7 @@ class Pipeline:
         state = "mine" if self.claims is None else self.claims.claim(sha, shown)
         if state == "busy":
             return Outcome(shown, "busy", sha)  # another daemon of the group has it
-        if state == "done" or (self.claims is None and self.store.document_by_sha(sha)):
+        if state == "done" or (self.claims is None and self.store.has_document(sha)):
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed",
                                    st.st_ctime_ns)
             return Outcome(shown, "duplicate", sha)

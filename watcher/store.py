@@ -289,6 +289,25 @@ class _Statements:
             last_error="")
         self.drop_lease = delete(leases).where(leases.c.message_id == bindparam("message"),
                                                leases.c.owner == bindparam("owner"))
+        # a drain pass, twice at least: the messages due, after `after` by id
+        self.due = select(outbox).where(
+            outbox.c.status == "pending", outbox.c.next_attempt_at <= bindparam("now"),
+            outbox.c.id > bindparam("after"),
+            outbox.c.entry.not_in(bindparam("skip", expanding=True)),
+        ).order_by(outbox.c.id).limit(bindparam("limit"))
+        # ... and not leased by another daemon (it is sending them)
+        self.due_free = self.due.where(~select(leases.c.message_id).where(
+            leases.c.message_id == outbox.c.id, leases.c.expires_at > bindparam("now"),
+            leases.c.owner != bindparam("owner")).exists())
+        pending = PendingRow.__table__  # a flush
+        self.pending = select(pending).where(
+            pending.c.state.in_(bindparam("states", expanding=True))).order_by(
+            pending.c.created_at, pending.c.id)
+        self.pending_of = self.pending.where(
+            pending.c.entry.in_(bindparam("entries", expanding=True)))
+        silences = SilenceRow.__table__  # a flush, too: seldom any
+        self.silences = select(silences).order_by(silences.c.id)
+        self.silences_at = self.silences.where(silences.c.until > bindparam("at"))
 
 
 class Store:
@@ -417,9 +436,10 @@ class Store:
                           seen_at=self.clock()))
             return True
 
-    def document_by_sha(self, sha256: str) -> DocumentRow | None:
-        with self.session() as s:
-            return s.exec(select(DocumentRow).where(DocumentRow.sha256 == sha256)).first()
+    def has_document(self, sha256: str) -> bool:
+        """Whether a document with this content is stored."""
+        with self.engine.begin() as conn:
+            return conn.execute(self._sql.document_id, {"sha256": sha256}).first() is not None
 
     def record_file(self, path: str, size: int, mtime_ns: int, sha256: str, status: str,
                     ctime_ns: int = 0) -> None:
@@ -565,20 +585,15 @@ class Store:
 
     def due_messages(self, now: datetime | None = None, limit: int = 100,
                      skip_entries: Sequence[str] = (), after_id: int = 0,
-                     free_for: str | None = None) -> list[OutboxRow]:
-        """Messages due to be sent; `free_for`: not those another daemon holds a lease on
-        (it is sending them: reading them would be wasted, lease_messages refuses them)."""
-        now = now or self.clock()
-        query = (select(OutboxRow)
-                 .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= now,
-                        OutboxRow.id > after_id, OutboxRow.entry.not_in(skip_entries))
-                 .order_by(OutboxRow.id).limit(limit))
-        if free_for is not None:
-            query = query.where(~select(MessageLeaseRow.message_id).where(
-                MessageLeaseRow.message_id == OutboxRow.id, MessageLeaseRow.expires_at > now,
-                MessageLeaseRow.owner != free_for).exists())
-        with self.session() as s:
-            return list(s.exec(query))
+                     free_for: str | None = None) -> list[Row]:
+        """Messages due to be sent (rows with OutboxRow's columns as attributes); `free_for`:
+        not those another daemon holds a lease on (it is sending them: reading them would be
+        wasted, lease_messages refuses them)."""
+        params = {"now": now or self.clock(), "after": after_id, "skip": list(skip_entries),
+                  "limit": limit, "owner": free_for}
+        with self.engine.begin() as conn:
+            return list(conn.execute(self._sql.due if free_for is None else self._sql.due_free,
+                                     params))
 
     def mark_sent(self, message_id: int, owner: str | None = None) -> None:
         """A message was delivered. `owner`: its lease is let go in the same transaction."""
@@ -649,12 +664,13 @@ class Store:
     # -- pending notifications -------------------------------------------------------------
 
     def pending(self, states: Sequence[str] = ("new", "held"),
-                entries: Sequence[str] | None = None) -> list[PendingRow]:
-        query = select(PendingRow).where(PendingRow.state.in_(states))
-        if entries is not None:
-            query = query.where(PendingRow.entry.in_(entries))
-        with self.session() as s:
-            return list(s.exec(query.order_by(PendingRow.created_at, PendingRow.id)))
+                entries: Sequence[str] | None = None) -> list[Row]:
+        """Pending rows in these states (rows with PendingRow's columns as attributes), oldest
+        first; of these entries only, if given."""
+        params = {"states": list(states), "entries": list(entries or ())}
+        with self.engine.begin() as conn:
+            return list(conn.execute(
+                self._sql.pending if entries is None else self._sql.pending_of, params))
 
     def last_alerts(self, entries: Sequence[str], entities: Iterable[str],
                     since: datetime) -> dict[tuple[str, str], datetime]:
@@ -753,12 +769,13 @@ class Store:
             s.flush()
             return row
 
-    def silences(self, active_at: datetime | None = None) -> list[SilenceRow]:
-        query = select(SilenceRow).order_by(SilenceRow.id)
-        if active_at is not None:
-            query = query.where(SilenceRow.until > active_at)
-        with self.session() as s:
-            return list(s.exec(query))
+    def silences(self, active_at: datetime | None = None) -> list[Row]:
+        """Silences (rows with SilenceRow's columns as attributes); those that end after
+        `active_at`, if given."""
+        with self.engine.begin() as conn:
+            if active_at is None:
+                return list(conn.execute(self._sql.silences))
+            return list(conn.execute(self._sql.silences_at, {"at": active_at}))
 
     def remove_silence(self, silence_id: int) -> bool:
         with self.session() as s:
@@ -867,7 +884,7 @@ class Store:
             s.exec(delete(ClaimRow).where(ClaimRow.sha256 == sha256, ClaimRow.owner == owner))
 
     def claim_messages(self, owner: str, lease: timedelta, now: datetime | None = None,
-                       limit: int = 100) -> list[OutboxRow]:
+                       limit: int = 100) -> list[Row]:
         """Due outbox messages, each leased to `owner` so that no other daemon sends it."""
         rows = self.due_messages(now or utcnow(), limit=limit)
         mine = self.lease_messages([r.id for r in rows], owner, lease, now)

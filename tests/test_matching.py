@@ -66,6 +66,16 @@ def test_case_table(expect, entity, method, text):
         assert [h for h in MATCHER.match(text) if h.entity_id == entity] == []
 
 
+def test_a_double_first_name_does_not_reach_across_a_line():
+    """The line before may end with another name (a heading's last word, a byline)..."""
+    text = "Встреча: Жан\nКлод Юнкер приехал."
+    assert [h.text for h in MATCHER.match(text) if h.entity_id == "juncker"] == ["Клод Юнкер"]
+    # nor is the same name twice a double one (Volodymyr is Ukrainian's Vladimir)
+    m = Matcher.compile([Entity(id="putin", name="Vladimir Putin", type="person")])
+    text = "Asked Volodymyr\nVladimir Putin. Then Volodymyr Vladimir Putin"
+    assert [h.text for h in m.match(text)] == ["Vladimir Putin", "Vladimir Putin"]
+
+
 def test_a_latin_h_is_russian_kh_only_in_a_russian_looking_word():
     """Russian writes a Latin h х (Хиба for Hiba), Ukrainian г (Гіба): a word with a Ukrainian
     letter keeps its х (Хіба, 'is it really', opens many a Ukrainian question), and in a Latin

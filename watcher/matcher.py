@@ -662,6 +662,22 @@ def _known_first(ctx: _Span, g: tuple) -> bool:
     return ctx.known and not (ctx.opens and g[1] == "inflection")
 
 
+def _word_before(text: str, words, k: int, named: frozenset[str]
+                 ) -> tuple[int, frozenset[str] | None]:
+    """(start, skeletons of its given-name keys) of the capitalised word joined to word k by a
+    hyphen or spaces on the same line, if it is not the name `named` (word k's skeletons)
+    again, else (0, None): the first half of a double first name (Frank-Walter)."""
+    if k < 1:
+        return 0, None
+    start, end, word = words[k - 1]
+    gap = text[end:words[k][0]]
+    if len(word) < 2 or not word[0].isupper() or word.isupper() or \
+            not (gap == "-" or _beside(gap) and "\n" not in gap):
+        return 0, None
+    skels = frozenset(skeleton(x) for x in given_keys(word))
+    return (start, skels) if skels.isdisjoint(named) else (0, None)
+
+
 def _initial(prev: str, gap: str) -> bool:
     """Whether the word before a name, with the gap after it, is an initial ("V. Putin").
     Not French "M." (Monsieur: "M. Macron a répondu"), which names no one's first name."""
@@ -2127,7 +2143,7 @@ class Matcher:
                     continue
                 seen.add(e)
                 if m[2] and ctx.can_name:
-                    kept.append((*self._extend_in(ctx, e), g, m))
+                    kept.append((*self._extend_in(text, words, i, ctx, e), g, m))
                 else:
                     kept.append((start, end, "", g, m))
             if g[1] == "exact" and (len(kept) > n or len(plain) == len(g[3])):
@@ -2169,13 +2185,17 @@ class Matcher:
         found = [by_first[sk] for sk in skels if sk in by_first]
         return found[0] if len(found) == 1 else frozenset().union(*found)
 
-    def _extend_in(self, ctx: _Span, entity: int) -> tuple[int, int, str]:
+    def _extend_in(self, text, words, i: int, ctx: _Span, entity: int
+                   ) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""
         mine = self._first_skels.get(entity)
         if mine:
             if ctx.prev_initial:
                 return ctx.prev_start, ctx.end, "initial"
             if ctx.prev_named and not mine.isdisjoint(ctx.prev_named):
+                first_start, first_named = _word_before(text, words, i - 1, ctx.prev_named)
+                if first_named and not mine.isdisjoint(first_named):
+                    return first_start, ctx.end, "first name"
                 return ctx.prev_start, ctx.end, "first name"
             if ctx.next_named and not mine.isdisjoint(ctx.next_named):
                 return ctx.start, ctx.next_end, "first name after surname"
@@ -2414,6 +2434,10 @@ class Matcher:
                 return ps, end, "initial"
             if _beside(gap) and prev[0].isupper() and \
                     self._is_first_name_of(given_keys(prev), mine):
+                first_start, first_named = _word_before(
+                    text, words, c.i - 1, frozenset(skeleton(k) for k in given_keys(prev)))
+                if first_named and not first_named.isdisjoint(skeleton(m) for m in mine):
+                    return first_start, end, "first name"
                 return ps, end, "first name"
         if c.j < len(words):
             ns, ne, nxt = words[c.j]

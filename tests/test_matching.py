@@ -77,6 +77,19 @@ def test_a_double_first_name_does_not_reach_across_a_line():
     assert [h.text for h in m.match(text)] == ["Vladimir Putin", "Vladimir Putin"]
 
 
+def test_a_short_first_name_is_told_apart_by_its_opening_vowel():
+    """Ian, Jan and Anna share their one consonant; one is no variant of the other."""
+    m = Matcher.compile([Entity(id="ian", name="Ian Smith", type="person"),
+                         Entity(id="jan", name="Jan Kowalski", type="person"),
+                         Entity(id="eva", name="Eva Braun", type="person")])
+    others = "Ann Smith said. Anna Kowalski said. Ava Braun said."
+    assert m.match(others) == m.match_reference(others) == []
+    same = "Ian Smith, Ян Ковальский, Ewa Braun, Єва Браун and Ева Браун said."
+    assert [h.text for h in m.match(same)] == [
+        "Ian Smith", "Ян Ковальский", "Ewa Braun", "Єва Браун", "Ева Браун"]
+    assert m.match_reference(same) == m.match(same)
+
+
 def test_a_latin_h_is_russian_kh_only_in_a_russian_looking_word():
     """Russian writes a Latin h х (Хиба for Hiba), Ukrainian г (Гіба): a word with a Ukrainian
     letter keeps its х (Хіба, 'is it really', opens many a Ukrainian question), and in a Latin

@@ -592,6 +592,19 @@ _AUXILIARY = frozenset("can could will would shall should may might must do does
                        "were has have had".split())
 
 
+def _given_skel(key: str) -> str:
+    """What two given names must share to be one: the key's consonants (Dmitry, Dmytro,
+    Дмитрий: dmtr) and, when it has fewer than two, the vowel it opens with too: Ian, Jan
+    and Ян are one name, Ann and Anna another (one consonant, n, would make them all one).
+    An opening ie is e (Єва is Eva)."""
+    skel = skeleton(key)
+    if len(skel) > 1 or not key:
+        return skel
+    if key[:2] == "ie":
+        key = key[1:]
+    return skel if key[0] == skel[:1] else key[0] + skel
+
+
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
                        case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
@@ -614,7 +627,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
                 not _title_word(text, words, k - 1) and \
                 _family_first((prev, word), text[pe:start] == "-") is None:
-            out.setdefault(folds[k], set()).update(skeleton(x) for x in given_keys(prev))
+            out.setdefault(folds[k], set()).update(_given_skel(x) for x in given_keys(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
 
@@ -674,7 +687,7 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
     if len(word) < 2 or not word[0].isupper() or word.isupper() or \
             not (gap == "-" or _beside(gap) and "\n" not in gap):
         return 0, None
-    skels = frozenset(skeleton(x) for x in given_keys(word))
+    skels = frozenset(_given_skel(x) for x in given_keys(word))
     return (start, skels) if skels.isdisjoint(named) else (0, None)
 
 
@@ -1183,7 +1196,7 @@ class Matcher:
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
-            self._first_skels[idx] = frozenset(skeleton(k) for k in mine)
+            self._first_skels[idx] = frozenset(_given_skel(k) for k in mine)
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
@@ -1687,7 +1700,7 @@ class Matcher:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive
-        return frozenset(skeleton(k) for k in given_keys(nxt))
+        return frozenset(_given_skel(k) for k in given_keys(nxt))
 
     def _surname_like(self, text, words, j: int) -> bool:
         """Whether capitalised word j, after a name, may be a surname: a watched name part is,
@@ -2088,7 +2101,7 @@ class Matcher:
                         ctx.initial = keys[0][0] if keys else ""
                     ctx.prev_initial = len(gap) <= 3
                 elif _beside(gap):
-                    skels = frozenset(skeleton(k) for k in keys)
+                    skels = frozenset(_given_skel(k) for k in keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = len(prev) > 1 and any(
                         k in self._watch_first or k in first_names() for k in keys) and \
@@ -2098,7 +2111,7 @@ class Matcher:
             ns, ne, nxt = words[j]
             ctx.next_end = ne
             if nxt[0].isupper() and _beside(text[end:ns]) and self._surname_like(text, words, j):
-                ctx.next_named = frozenset(skeleton(k) for k in given_keys(nxt))
+                ctx.next_named = frozenset(_given_skel(k) for k in given_keys(nxt))
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
@@ -2408,9 +2421,9 @@ class Matcher:
 
     @staticmethod
     def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
-        # compare(k, m) accepts only keys with the same consonants, so this is the same as
-        # any(compare(k, m, False)[0] != "reject" or skeleton(k) == skeleton(m))
-        return not {skeleton(k) for k in keys}.isdisjoint(skeleton(m) for m in mine)
+        # the same consonants (compare() accepts no others) and, for a name of one
+        # consonant, the same opening vowel (_given_skel)
+        return not {_given_skel(k) for k in keys}.isdisjoint(_given_skel(m) for m in mine)
 
     @staticmethod
     def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:
@@ -2435,8 +2448,8 @@ class Matcher:
             if _beside(gap) and prev[0].isupper() and \
                     self._is_first_name_of(given_keys(prev), mine):
                 first_start, first_named = _word_before(
-                    text, words, c.i - 1, frozenset(skeleton(k) for k in given_keys(prev)))
-                if first_named and not first_named.isdisjoint(skeleton(m) for m in mine):
+                    text, words, c.i - 1, frozenset(_given_skel(k) for k in given_keys(prev)))
+                if first_named and not first_named.isdisjoint(_given_skel(m) for m in mine):
                     return first_start, end, "first name"
                 return ps, end, "first name"
         if c.j < len(words):

@@ -605,6 +605,12 @@ def _given_skel(key: str) -> str:
     return skel if key[0] == skel[:1] else key[0] + skel
 
 
+def _given_skels(keys) -> frozenset[str]:
+    """_given_skel of each of a word's given-name keys: two words name one given name when
+    these sets meet (compare() accepts no keys with other consonants)."""
+    return frozenset(_given_skel(k) for k in keys)
+
+
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
                        case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
@@ -627,7 +633,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
                 not _title_word(text, words, k - 1) and \
                 _family_first((prev, word), text[pe:start] == "-") is None:
-            out.setdefault(folds[k], set()).update(_given_skel(x) for x in given_keys(prev))
+            out.setdefault(folds[k], set()).update(_given_skels(given_keys(prev)))
     return {f: frozenset(s) for f, s in out.items()}
 
 
@@ -687,7 +693,7 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
     if len(word) < 2 or not word[0].isupper() or word.isupper() or \
             not (gap == "-" or _beside(gap) and "\n" not in gap):
         return 0, None
-    skels = frozenset(_given_skel(x) for x in given_keys(word))
+    skels = _given_skels(given_keys(word))
     return (start, skels) if skels.isdisjoint(named) else (0, None)
 
 
@@ -1196,7 +1202,7 @@ class Matcher:
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
-            self._first_skels[idx] = frozenset(_given_skel(k) for k in mine)
+            self._first_skels[idx] = _given_skels(mine)
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
@@ -1700,7 +1706,7 @@ class Matcher:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive
-        return frozenset(_given_skel(k) for k in given_keys(nxt))
+        return _given_skels(given_keys(nxt))
 
     def _surname_like(self, text, words, j: int) -> bool:
         """Whether capitalised word j, after a name, may be a surname: a watched name part is,
@@ -2101,7 +2107,7 @@ class Matcher:
                         ctx.initial = keys[0][0] if keys else ""
                     ctx.prev_initial = len(gap) <= 3
                 elif _beside(gap):
-                    skels = frozenset(_given_skel(k) for k in keys)
+                    skels = _given_skels(keys)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = len(prev) > 1 and any(
                         k in self._watch_first or k in first_names() for k in keys) and \
@@ -2111,7 +2117,7 @@ class Matcher:
             ns, ne, nxt = words[j]
             ctx.next_end = ne
             if nxt[0].isupper() and _beside(text[end:ns]) and self._surname_like(text, words, j):
-                ctx.next_named = frozenset(_given_skel(k) for k in given_keys(nxt))
+                ctx.next_named = _given_skels(given_keys(nxt))
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
@@ -2410,7 +2416,7 @@ class Matcher:
         if not _beside(gap) or len(prev) < 2:
             return ""
         keys = given_keys(prev)
-        if self._is_first_name_of(keys, mine):
+        if not _given_skels(keys).isdisjoint(self._first_skels.get(c.entity, ())):
             return ""
         if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
             return ""
@@ -2418,12 +2424,6 @@ class Matcher:
                 not _place_word(prev):
             return f"different first name '{prev}' beside surname"
         return ""
-
-    @staticmethod
-    def _is_first_name_of(keys: Sequence[str], mine: Sequence[str]) -> bool:
-        # the same consonants (compare() accepts no others) and, for a name of one
-        # consonant, the same opening vowel (_given_skel)
-        return not {_given_skel(k) for k in keys}.isdisjoint(_given_skel(m) for m in mine)
 
     @staticmethod
     def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:
@@ -2437,7 +2437,7 @@ class Matcher:
     def _extend(self, text, words, c: _Cand) -> tuple[int, int, str]:
         """Grow a surname hit over the person's first name or initial (either side)."""
         start, end = words[c.i][0], words[c.j - 1][1]
-        mine = self._first_names.get(c.entity, ())
+        mine = self._first_skels.get(c.entity)
         if not c.person_part or not mine:
             return start, end, ""
         if c.i > 0:
@@ -2445,18 +2445,17 @@ class Matcher:
             gap = text[pe:start]
             if prev[0].isupper() and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
-            if _beside(gap) and prev[0].isupper() and \
-                    self._is_first_name_of(given_keys(prev), mine):
-                first_start, first_named = _word_before(
-                    text, words, c.i - 1, frozenset(_given_skel(k) for k in given_keys(prev)))
-                if first_named and not first_named.isdisjoint(_given_skel(m) for m in mine):
+            named = _given_skels(given_keys(prev)) if _beside(gap) and prev[0].isupper() else ()
+            if not mine.isdisjoint(named):
+                first_start, first_named = _word_before(text, words, c.i - 1, named)
+                if first_named and not first_named.isdisjoint(mine):
                     return first_start, end, "first name"
                 return ps, end, "first name"
         if c.j < len(words):
             ns, ne, nxt = words[c.j]
             gap = text[end:ns]
             if _beside(gap) and nxt[0].isupper() and \
-                    self._is_first_name_of(given_keys(nxt), mine):
+                    not _given_skels(given_keys(nxt)).isdisjoint(mine):
                 return start, ne, "first name after surname"
         return start, end, ""
 

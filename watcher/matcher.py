@@ -2443,9 +2443,10 @@ class Matcher:
         if c.i > 0:
             ps, pe, prev = words[c.i - 1]
             gap = text[pe:start]
-            if prev[0].isupper() and _initial(prev, gap) and len(gap) <= 3:
+            capital = prev[0].isupper() and not _title_word(text, words, c.i - 1)
+            if capital and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
-            named = _given_skels(given_keys(prev)) if _beside(gap) and prev[0].isupper() else ()
+            named = _given_skels(given_keys(prev)) if capital and _beside(gap) else ()
             if not mine.isdisjoint(named):
                 first_start, first_named = _word_before(text, words, c.i - 1, named)
                 if first_named and not first_named.isdisjoint(mine):

@@ -19,7 +19,9 @@ English one that is a common given name (French Maurice for Mauritius, Malte for
 the zones whose exemplar city is another place than the zone's name (SKIP_ZONES). Added:
 English names that CLDR keeps as alternatives (Turkey beside Türkiye: ENGLISH_ALSO), and the
 United States' acronyms in the languages that write them for it (USA, США: SHORT_ALSO), and
-the Koreas' Russian names in the news where CLDR has the formal ones (NEWS_ALSO).
+the Koreas' Russian names in the news where CLDR has the formal ones (NEWS_ALSO), and the
+places in the news that CLDR does not name at all, written by hand (PLACES_ALSO: Crimea,
+Krim, Крым; Beijing, Peking, Пекин; Saint Petersburg, Санкт-Петербург).
 
 usage: .venv/bin/python bench/make_exonyms.py
 """
@@ -60,6 +62,55 @@ SHORT_ALSO = {"US": (("de", "USA"), ("pl", "USA"), ("ru", "США"), ("uk", "С�
 # Names the news of a language writes where CLDR gives the state's formal one (Russian КНДР,
 # Республика Корея): not CLDR's, the press's
 NEWS_ALSO = {"KP": (("ru", "Северная Корея"),), "KR": (("ru", "Южная Корея"),)}
+# Places in the news that CLDR does not name (neither a territory nor a time zone's city),
+# whose names in these languages transliteration cannot reach from one another: written by
+# hand, as each language's press writes them (en, de, fr, pl, ru, uk; one name may serve
+# several languages). "|" separates a language's names.
+PLACES_ALSO = (
+    "Crimea; Krim; Crimée; Krym; Крым; Крим",
+    "Beijing|Peking; Peking; Pékin; Pekin; Пекин; Пекін",
+    "Munich; München; Munich; Monachium; Мюнхен; Мюнхен",
+    "Cologne; Köln; Cologne; Kolonia; Кёльн; Кельн",
+    "Nuremberg; Nürnberg; Nuremberg; Norymberga; Нюрнберг; Нюрнберг",
+    "The Hague; Den Haag; La Haye; Haga; Гаага; Гаага",
+    "Geneva; Genf; Genève; Genewa; Женева; Женева",
+    "Strasbourg; Straßburg; Strasbourg; Strasburg; Страсбург; Страсбург",
+    "Venice; Venedig; Venise; Wenecja; Венеция; Венеція",
+    "Milan; Mailand; Milan; Mediolan; Милан; Мілан",
+    "Naples; Neapel; Naples; Neapol; Неаполь; Неаполь",
+    "Florence; Florenz; Florence; Florencja; Флоренция; Флоренція",
+    "Saint Petersburg|St. Petersburg; Sankt Petersburg; Saint-Pétersbourg; "
+    "Petersburg; Санкт-Петербург|Петербург; Санкт-Петербург|Петербург",
+    "Nizhny Novgorod; Nischni Nowgorod; Nijni Novgorod; Niżny Nowogród; Нижний Новгород; "
+    "Нижній Новгород",
+    "Siberia; Sibirien; Sibérie; Syberia; Сибирь; Сибір",
+    "Caucasus; Kaukasus; Caucase; Kaukaz; Кавказ; Кавказ",
+    "Chechnya; Tschetschenien; Tchétchénie; Czeczenia; Чечня; Чечня",
+    "Abkhazia; Abchasien; Abkhazie; Abchazja; Абхазия; Абхазія",
+    "South Ossetia; Südossetien; Ossétie du Sud; Osetia Południowa; Южная Осетия; "
+    "Південна Осетія",
+    "Transnistria; Transnistrien; Transnistrie; Naddniestrze; Приднестровье; Придністров’я",
+    "Dnipro; Dnipro; Dnipro; Dniepr; Днепр; Дніпро",
+    "Rivne; Riwne; Rivne; Równe; Ровно; Рівне",
+    "Lviv; Lwiw|Lemberg; Lviv; Lwów; Львов; Львів",
+    # (not French Cracovie: the key of Polish Krakowie, which it would then explain)
+    "Krakow; Krakau; Krakow; Kraków; Краков; Краків",
+    "Gdansk; Danzig; Gdańsk; Gdańsk; Гданьск; Гданськ",
+    "Wroclaw; Breslau; Wrocław; Wrocław; Вроцлав; Вроцлав",
+    "Poznan; Posen; Poznań; Poznań; Познань; Познань",
+    "Bavaria; Bayern; Bavière; Bawaria; Бавария; Баварія",
+    "Saxony; Sachsen; Saxe; Saksonia; Саксония; Саксонія",
+    "Silesia; Schlesien; Silésie; Śląsk; Силезия; Сілезія",
+    "West Bank; Westjordanland; Cisjordanie; Zachodni Brzeg; Западный берег; Західний берег",
+    "Aleppo; Aleppo; Alep; Aleppo; Алеппо; Алеппо",
+    "Mecca; Mekka; La Mecque; Mekka; Мекка; Мекка",
+)
+
+
+def places_also() -> list[list[tuple[str, str]]]:
+    """PLACES_ALSO as (language, name) pairs."""
+    return [[(lang, name) for lang, names in zip(LANGUAGES, line.split("; "), strict=True)
+             for name in names.split("|")] for line in PLACES_ALSO]
 
 
 def _name(value) -> str | None:
@@ -151,7 +202,7 @@ def cities() -> list[list[tuple[str, str]]]:
 def main() -> None:
     lines = set()
     top = _frequent_words()
-    for row in territories() + cities():
+    for row in territories() + cities() + places_also():
         names = _keep(row, top)
         if len(names) > 1:  # a place whose names all agree needs no line
             lines.add("\t".join(names))

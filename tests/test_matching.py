@@ -1365,6 +1365,34 @@ def test_places_the_news_names_beyond_cldr_are_found_in_every_language(name, tex
     assert m.match_reference(text) == m.match(text)
 
 
+def test_an_english_name_is_found_as_russian_and_ukrainian_write_it():
+    """English's j and soft g are дж, its long i and a ай and ей (Джон, Джордж, Найджел;
+    Байден, Гейтс, Пейдж), first names included, in case forms too."""
+    m = Matcher.compile([Entity(id=i, name=n, type="person") for i, n in (
+        ("biden", "Joe Biden"), ("johnson", "Boris Johnson"), ("farage", "Nigel Farage"),
+        ("clooney", "George Clooney"), ("cleverly", "James Cleverly"), ("gates", "Bill Gates"),
+        ("page", "Larry Page"))])
+    text = ("Джо Байден встретился с Борисом. Борис Джонсон и Найджел Фарадж. Джордж Клуни "
+            "заявив. Про Джеймса Клеверли. Білл Гейтс і Ларрі Пейдж. Байдена критикуют.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("biden", "Джо Байден"), ("johnson", "Борис Джонсон"), ("farage", "Найджел Фарадж"),
+        ("clooney", "Джордж Клуни"), ("cleverly", "Джеймса Клеверли"), ("gates", "Білл Гейтс"),
+        ("page", "Ларрі Пейдж"), ("biden", "Байдена")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@pytest.mark.parametrize("entity, text", [
+    (Entity(id="n", name="Hanna Nerger", type="person"), "Prof. Oxana Berger told reporters."),
+    (Entity(id="s", name="Syke", type="place"), "Вчора Заїка сказала."),  # За-ї-ка: no ай
+    (Entity(id="s", name="Spagen", type="place"), "Вчора Спадщина прийшла."),  # дщ, no дж
+])
+def test_english_readings_keep_to_cyrillic_words_that_write_them(entity, text):
+    """The readings by English sound make no Latin first name of another (Hanna's х would
+    make Oxana a Hanna), no Ukrainian аї an ай, no дш or дщ a дж."""
+    m = Matcher.compile([entity])
+    assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
 _CYR_SYLLABLE = st.tuples(st.sampled_from("бвгдзклмнпрстфх"), st.sampled_from("аоуэе")).map("".join)
 
 

@@ -215,6 +215,26 @@ def test_a_latin_name_reads_as_a_german_one(word, keys, with_kh):
     assert _readings(word, nz.GERMAN_RUSSIAN) == with_kh
 
 
+@pytest.mark.parametrize("word, long_vowel, j", [
+    ("Biden", ("baiden",), ()),  # Байден
+    ("Rice", ("raik", "rais"), ()), ("Tyler", ("tailer",), ()), ("Miles", ("mails",), ()),
+    ("Gates", ("geis",), ()),  # Гейтс: a g before a, not before the long a's е
+    ("James", ("ieims", "Seims"), ("dSames", "dSeims")),  # Джеймс
+    ("John", (), ("dSon",)), ("Johnson", (), ("dSonson",)), ("Joe", (), ("dSo",)),
+    ("George", (), ("dSeordS",)), ("Farage", (), ("faradS",)), ("Benjamin", (), ("bendSamin",)),
+    ("Nigel", ("naigel",), ("nidSel", "naidSel")),  # Найджел
+    ("Smith", (), ()), ("Caroline", (), ()),  # a first vowel i not before C + e, an a first
+    ("Fisher", (), ()), ("Bjul", (), ()),  # sh is no consonant + e; a j after a b is й
+    ("Байден", (), ()),  # not Latin
+])
+def test_a_latin_name_reads_as_an_english_one(word, long_vowel, j):
+    """English's long i and a (Biden: Байден, Gates: Гейтс) and its j and soft g (John: Джон,
+    George: Джордж), beside the plain reading."""
+    assert _readings(word, nz.ENGLISH) == long_vowel
+    assert _readings(word, nz.ENGLISH_J) == j
+    assert not set(long_vowel + j) & set(nz.phonetic_keys(word))
+
+
 @pytest.mark.parametrize("word, also", [
     ("Хантер", ("ganter",)), ("Уильям", ("viliam",)), ("Удача", ()), ("Ivan", ())])
 def test_given_keys_read_a_cyrillic_kh_and_u_as_latin_h_and_w(word, also):

@@ -71,9 +71,10 @@ from rapidfuzz.distance import Levenshtein
 from .config import gc_paused, load_watchlist
 from .models import Entity, Hit
 from .normalize import (
+    ENGLISH,
+    ENGLISH_J,
     GERMAN,
     GERMAN_RUSSIAN,
-    RUSSIAN,
     VOWELS,
     acronym_readings,
     common_words,
@@ -430,6 +431,10 @@ _KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.t
 _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
+# readings of a Latin name that Ukrainian writes so too (the others are Russian's: х for h)
+_ANY_CYRILLIC = (GERMAN, ENGLISH, ENGLISH_J)
+# readings that guess the sound of the vowels: a Cyrillic word must have those vowels
+_VOWELS_AS_READ = (GERMAN, GERMAN_RUSSIAN, ENGLISH)
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
@@ -679,6 +684,13 @@ def _known_first(ctx: _Span, g: tuple) -> bool:
     """Whether the given name before a span names someone else than group g's persons. Not
     a noun opening a sentence before a surname in a case form ("Жена Путина": see _KIN)."""
     return ctx.known and not (ctx.opens and g[1] == "inflection")
+
+
+def _heard(words) -> list[str]:
+    """Keys of given names as Cyrillic writes English's j and soft g (Джон: John, Найджел:
+    Nigel), to compare first names by. Not the other readings: their h as х would make a
+    Latin Oxana a Hanna."""
+    return [k for w in words for k, how in cyrillic_readings(w) if how == ENGLISH_J]
 
 
 def _word_before(text: str, words, k: int, named: frozenset[str]
@@ -1025,7 +1037,8 @@ class Matcher:
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
-        # which reading: RUSSIAN, GERMAN or GERMAN_RUSSIAN (cyrillic_readings)
+        # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH or ENGLISH_J
+        # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
@@ -1143,6 +1156,7 @@ class Matcher:
     def _add_entity(self, idx: int, ent: Entity) -> None:
         person = ent.type == "person"
         first: list[str] = []
+        heard: list[str] = []  # the first names as Cyrillic writes them (cyrillic_readings)
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         for alias in _names_of(ent):
@@ -1182,9 +1196,11 @@ class Matcher:
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
                 self._add_part(idx, alias, words[0], True)
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
+                heard.extend(_heard(words[1:]))
             elif person:
                 self._add_part(idx, alias, words[-1], True)
                 first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+                heard.extend(_heard(words[:-1]))
                 if len(folds) > 2 and folds[-2] in _PARTICLES and \
                         len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
                     self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
@@ -1202,7 +1218,8 @@ class Matcher:
         if first:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
-            self._first_skels[idx] = _given_skels(mine)
+            # (and as Cyrillic writes them, Джон for John: not initials, a D. is no John)
+            self._first_skels[idx] = _given_skels((*mine, *heard))
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
@@ -1501,9 +1518,13 @@ class Matcher:
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
         reading = self._cyrillic_reading.get(fid)
         if reading is not None:  # a Latin name read as Cyrillic writes it
-            if not cyr or reading != GERMAN and looks_ukrainian(wfold):
-                return  # (see cyrillic_readings)
-            if reading != RUSSIAN:  # its vowels as written, but a softening я, ю (Ляйен)
+            if not cyr or reading not in _ANY_CYRILLIC and looks_ukrainian(wfold) or \
+                    reading == ENGLISH and "ї" in wfold or \
+                    reading == ENGLISH_J and "дж" not in wfold:
+                # (see cyrillic_readings; Ukrainian writes ай, ей as such, not Заїка; дж is
+                # written so, where the key's dS is also дш, дщ: Радше, Спадщина)
+                return
+            if reading in _VOWELS_AS_READ:  # its vowels as written, but a softening я, ю (Ляйен)
                 key = _UNGLIDE.sub("", key)
         akey = self._f_key[fid]
         if ending in _E_ENDINGS and not _in_ea(akey):
@@ -1517,8 +1538,9 @@ class Matcher:
         # names by sound (Трампа), so any vowel may change there.
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
-        if dist and reading in (GERMAN, GERMAN_RUSSIAN):
-            how, reason = "reject", "a German name's reading: its vowels as they are"
+        if dist and reading in _VOWELS_AS_READ:
+            how, reason = "reject", f"a{'n' * (reading == ENGLISH)} {reading.split(',')[0]} " \
+                "reading of the name: its vowels as they are"
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
                 notes.append((fid, "rejected", 0.0, reason))

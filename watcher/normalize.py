@@ -522,10 +522,25 @@ def _readings(c: str) -> tuple[str, ...]:
 
 # How a reading of a Latin name in Cyrillic came about (see cyrillic_readings)
 RUSSIAN, GERMAN, GERMAN_RUSSIAN = "russian", "german", "german, russian"
-# (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu; diacritics)
-_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|[^\x00-\x7f]")
+ENGLISH, ENGLISH_J = "english", "english j"
+# (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu, a first
+# vowel i, y or a before a consonant and an e, j, g before e, i, y; diacritics)
+_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|j|g[eiy]"
+                           r"|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]")
+# English's j, and g before e, i, y, first or after a vowel, n or d (and a last -rge): дж
+# (John: Джон, George: Джордж, Nigel: Найджел, Benjamin: Бенджамин; not Bjul'); an e
+# after it silent at the end (Farage: Фарадж), an h after a vowel (John), the e of -oe (Joe)
+_ENGLISH_J = re.compile(r"(?:^|(?<=[aeiouyndAEI]))d?(?:j|g(?=[eiy]))|(?<=r)g(?=e$)")
+_ENGLISH_SILENT = re.compile(r"(?<=dS)e$|(?<=[aeiou])h(?![aeiou])|(?<=o)e$")
+# English's long i and a: a first vowel i, y or a before one consonant and an e (Biden,
+# Rice, Tyler, Miles; James, Gates); an e after the consonant is silent at the end (see
+# cyrillic_readings)
+_ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
+_ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}  # (capitals: no e, i a soft g stands before)
+_SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 
 
+@lru_cache(maxsize=65536)  # (a first name is read once per person: see matcher._heard)
 def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     """Keys of a Latin word as Cyrillic writes it where phonetic_keys reads it otherwise,
     for comparing it with Cyrillic words only: (key, RUSSIAN, GERMAN or GERMAN_RUSSIAN), ()
@@ -544,6 +559,14 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     Ляйен), eu ой (Neumann: Нойман), inside a word (at its end they are English -ey, French
     -eu: Carey, Neveu). Beside the plain reading, not instead: Stoltenberg is Столтенберг.
     GERMAN_RUSSIAN: both, but a German w is в (Heinz: Хайнц, Heusgen: Хойсген).
+
+    ENGLISH: a first vowel i or y before one consonant and an e is English's long i, ай
+    (Biden: Байден, Rice: Райс, Tyler: Тайлер, Miles: Майлз), a first a there its long a, ей
+    (Gates: Гейтс, Blake: Блейк), the e silent at the end. Also beside the plain reading:
+    Gilev stays Гилев.
+
+    ENGLISH_J: English's j, and g before e, i or y, as дж (John: Джон, Johnson: Джонсон,
+    George: Джордж, Nigel: Найджел), the vowels as the plain reading has them.
     """
     if not _READING_HINT.search(s):
         return ()  # (most words: before the cost of clean)
@@ -559,9 +582,18 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     if lone_h and english_w:
         passes.append((c, True, False, RUSSIAN))  # (Wahid: Вахид too)
     passes.append((german, lone_h, False, GERMAN_RUSSIAN))
+    long = _english(c)
+    for spelling, kind in ((long, ENGLISH), (_english_j(c), ENGLISH_J),
+                           (long and _english_j(long), ENGLISH_J)):
+        if spelling:
+            if "AI" in spelling or "EI" in spelling:  # (a long vowel's e is silent at the end)
+                spelling = _SILENT_E.sub("", spelling).replace("AI", "ai").replace("EI", "ei")
+            passes.append((spelling, False, False, kind))
+            if lone_h or english_w:
+                passes.append((spelling, lone_h, english_w, kind))
     out: dict[str, str] = {}
     for spelling, kh, w, kind in passes:
-        if spelling is None or kind != GERMAN and not (kh or w):
+        if spelling is None or kind == RUSSIAN and not (kh or w):
             continue
         for r in _latin_readings(spelling, kh=kh, w=w):
             key = _collapse(r)
@@ -591,6 +623,22 @@ def _german(c: str) -> str | None:
     for spelling, sound in _GERMAN_VOWELS:
         out = spelling.sub(sound, out)
     return out if out != c else None
+
+
+def _english(c: str) -> str | None:
+    """A Latin word's letters with English's long i or a read AI or EI (see
+    cyrillic_readings); None if it has none."""
+    m = _ENGLISH_I.match(c)
+    return None if m is None else m.group(1) + _ENGLISH_LONG[m.group(2)] + c[m.end():]
+
+
+def _english_j(c: str) -> str | None:
+    """A Latin word's letters with English's j and soft g read дж (see cyrillic_readings);
+    None if it has none."""
+    if "j" not in c and "g" not in c:
+        return None
+    out = _ENGLISH_J.sub("dS", c)
+    return _ENGLISH_SILENT.sub("", out) if out != c else None
 
 
 def _digraphs(c: str) -> str:

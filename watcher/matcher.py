@@ -1539,8 +1539,7 @@ class Matcher:
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if dist and reading in _VOWELS_AS_READ:
-            how, reason = "reject", f"a{'n' * (reading == ENGLISH)} {reading.split(',')[0]} " \
-                "reading of the name: its vowels as they are"
+            how, reason = "reject", f"read as a {reading} name: its vowels as they are"
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):
                 notes.append((fid, "rejected", 0.0, reason))

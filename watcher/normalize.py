@@ -543,8 +543,8 @@ _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 @lru_cache(maxsize=65536)  # (a first name is read once per person: see matcher._heard)
 def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     """Keys of a Latin word as Cyrillic writes it where phonetic_keys reads it otherwise,
-    for comparing it with Cyrillic words only: (key, RUSSIAN, GERMAN or GERMAN_RUSSIAN), ()
-    for most.
+    for comparing it with Cyrillic words only: (key, how) with how RUSSIAN, GERMAN,
+    GERMAN_RUSSIAN, ENGLISH or ENGLISH_J; () for most.
 
     RUSSIAN: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
     (Гамбург); Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h
@@ -593,7 +593,7 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
                 passes.append((spelling, lone_h, english_w, kind))
     out: dict[str, str] = {}
     for spelling, kh, w, kind in passes:
-        if spelling is None or kind == RUSSIAN and not (kh or w):
+        if spelling is None or kind in (RUSSIAN, GERMAN_RUSSIAN) and not (kh or w):
             continue
         for r in _latin_readings(spelling, kh=kh, w=w):
             key = _collapse(r)

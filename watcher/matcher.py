@@ -1295,9 +1295,11 @@ class Matcher:
         self._f_word.append(_word_like(f))
         self._f_latin_word.append(cyr and key in _word_keys())
         self._f_members.append([])
-        for b in _buckets(key):
+        buckets = _buckets(key)
+        for b in buckets:
             self._index.setdefault(b, []).append(fid)
-        for b in _buckets(stem_of(key, kind)):
+        stem = stem_of(key, kind)  # (the key itself for a name in a consonant: most)
+        for b in buckets if stem == key else _buckets(stem):
             self._stem_index.setdefault(f"{b}|{kind}", []).append(fid)
         if fuzzy and self._fuzzy and fuzzy_budget(len(key)):
             for skel, fc in _fuzzy_buckets(key):

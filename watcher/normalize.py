@@ -536,7 +536,8 @@ _ENGLISH_SILENT = re.compile(r"(?<=dS)e$|(?<=[aeiou])h(?![aeiou])|(?<=o)e$")
 # Rice, Tyler, Miles; James, Gates); an e after the consonant is silent at the end (see
 # cyrillic_readings)
 _ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
-_ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}  # (capitals: no e, i a soft g stands before)
+# (in capitals: _ENGLISH_J then takes no g before them for a soft one, as in Gates)
+_ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}
 _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 
 

@@ -1381,14 +1381,32 @@ def test_an_english_name_is_found_as_russian_and_ukrainian_write_it():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_french_name_is_found_as_russian_and_ukrainian_write_its_sounds():
+    """A name with eau, -ault, -ier, -ois (Trudeau, Renault, Barnier, Blois) by its sounds:
+    Трюдо, Рено, Барнье and Ukrainian Барньє, Блуа; its vowels as read (Трудо is not it)."""
+    m = Matcher.compile([
+        Entity(id="trudeau", name="Justin Trudeau", type="person"),
+        Entity(id="barnier", name="Michel Barnier", type="person"),
+        Entity(id="renault", name="Renault", type="org"),
+        Entity(id="blois", name="Blois", type="place")])
+    text = ("Джастин Трюдо сказал. Мишель Барнье и Барньє. Концерн Рено. В Блуа тихо. "
+            "Вчера Трудо и Рена.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("trudeau", "Джастин Трюдо"), ("barnier", "Мишель Барнье"), ("barnier", "Барньє"),
+        ("renault", "Рено"), ("blois", "Блуа")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @pytest.mark.parametrize("entity, text", [
     (Entity(id="n", name="Hanna Nerger", type="person"), "Prof. Oxana Berger told reporters."),
     (Entity(id="s", name="Syke", type="place"), "Вчора Заїка сказала."),  # За-ї-ка: no ай
     (Entity(id="s", name="Spagen", type="place"), "Вчора Спадщина прийшла."),  # дщ, no дж
+    (Entity(id="g", name="Gressier", type="place"), "Вчера Греция ответила."),  # -ье, no -ия
 ])
 def test_english_readings_keep_to_cyrillic_words_that_write_them(entity, text):
-    """The readings by English sound make no Latin first name of another (Hanna's х would
-    make Oxana a Hanna), no Ukrainian аї an ай, no дш or дщ a дж."""
+    """The readings by sound make no Latin first name of another (Hanna's х would make
+    Oxana a Hanna), no Ukrainian аї an ай, no дш or дщ a дж; a French one keeps its last
+    vowels too (Гресье, not Греция)."""
     m = Matcher.compile([entity])
     assert m.match(text) == m.match_reference(text) == [], m.explain(text)
 

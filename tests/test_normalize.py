@@ -235,6 +235,17 @@ def test_a_latin_name_reads_as_an_english_one(word, long_vowel, j):
     assert not set(long_vowel + j) & set(nz.phonetic_keys(word))
 
 
+@pytest.mark.parametrize("word, keys", [
+    ("Trudeau", ("triudo",)),  # Трюдо: u is ю, eau о
+    ("Barnier", ("barnie", "barne")),  # Ukrainian Барньє, Russian Барнье
+    ("Renault", ("reno",)), ("Bordeaux", ("bordo",)), ("Blois", ("blua",)),  # silent ends
+    ("Bourgeois", ("burSua",)),  # ge before o is ж
+    ("Lagarde", ()), ("Macron", ()), ("Baker", ()),  # nothing says French
+])
+def test_a_latin_name_that_shows_itself_french_reads_as_one(word, keys):
+    assert _readings(word, nz.FRENCH) == keys
+
+
 @pytest.mark.parametrize("word, also", [
     ("Хантер", ("ganter",)), ("Уильям", ("viliam",)), ("Удача", ()), ("Ivan", ())])
 def test_given_keys_read_a_cyrillic_kh_and_u_as_latin_h_and_w(word, also):

@@ -73,6 +73,7 @@ from .models import Entity, Hit
 from .normalize import (
     ENGLISH,
     ENGLISH_J,
+    FRENCH,
     GERMAN,
     GERMAN_RUSSIAN,
     VOWELS,
@@ -432,9 +433,9 @@ _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, 
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
 # readings of a Latin name that Ukrainian writes so too (the others are Russian's: х for h)
-_ANY_CYRILLIC = (GERMAN, ENGLISH, ENGLISH_J)
+_ANY_CYRILLIC = (GERMAN, ENGLISH, ENGLISH_J, FRENCH)
 # readings that guess the sound of the vowels: a Cyrillic word must have those vowels
-_VOWELS_AS_READ = (GERMAN, GERMAN_RUSSIAN, ENGLISH)
+_VOWELS_AS_READ = (GERMAN, GERMAN_RUSSIAN, ENGLISH, FRENCH)
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
@@ -1037,7 +1038,7 @@ class Matcher:
         self._f_latin_word: list[bool] = []
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
-        # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH or ENGLISH_J
+        # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH, ENGLISH_J or FRENCH
         # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str], int] = {}
@@ -1526,9 +1527,12 @@ class Matcher:
                 # (see cyrillic_readings; Ukrainian writes ай, ей as such, not Заїка; дж is
                 # written so, where the key's dS is also дш, дщ: Радше, Спадщина)
                 return
-            if reading in _VOWELS_AS_READ:  # its vowels as written, but a softening я, ю (Ляйен)
-                key = _UNGLIDE.sub("", key)
+            if reading in _VOWELS_AS_READ and reading != FRENCH:
+                key = _UNGLIDE.sub("", key)  # its vowels as written, but a softening я, ю
+                # (Ляйен; French's ю is a vowel of its own: Трюдо)
         akey = self._f_key[fid]
+        if ending and reading == FRENCH and akey[-1] in VOWELS:
+            return  # (Russian declines no French name in a vowel: Рено, not Рена)
         if ending in _E_ENDINGS and not _in_ea(akey):
             return  # (Кореи is Корея's; Ранее no Рана's, Корее no Carey's)
         if ending:
@@ -1540,6 +1544,8 @@ class Matcher:
         # names by sound (Трампа), so any vowel may change there.
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
+        if reading == FRENCH and key != target:  # (last vowels too: Gressier is no Греция)
+            how, dist = "reject", dist or 1
         if dist and reading in _VOWELS_AS_READ:
             how, reason = "reject", f"read as a {reading} name: its vowels as they are"
         if how == "reject":

@@ -522,11 +522,12 @@ def _readings(c: str) -> tuple[str, ...]:
 
 # How a reading of a Latin name in Cyrillic came about (see cyrillic_readings)
 RUSSIAN, GERMAN, GERMAN_RUSSIAN = "russian", "german", "german, russian"
-ENGLISH, ENGLISH_J = "english", "english j"
+ENGLISH, ENGLISH_J, FRENCH = "english", "english j", "french"
 # (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu, a first
-# vowel i, y or a before a consonant and an e, j, g before e, i, y; diacritics)
-_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|j|g[eiy]"
-                           r"|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]")
+# vowel i, y or a before a consonant and an e, j, g before e, i, y, eau, -ault, -aux, -ier,
+# -ois, -oix; diacritics)
+_READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|j|g[eiy]|eau|ault$|aux$|ier$"
+                           r"|oi[sx]$|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]")
 # English's j, and g before e, i, y, first or after a vowel, n or d (and a last -rge): дж
 # (John: Джон, George: Джордж, Nigel: Найджел, Benjamin: Бенджамин; not Bjul'); an e
 # after it silent at the end (Farage: Фарадж), an h after a vowel (John), the e of -oe (Joe)
@@ -539,13 +540,24 @@ _ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
 # (in capitals: _ENGLISH_J then takes no g before them for a soft one, as in Gates)
 _ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}
 _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
+# A French name: eau, -ault, -ier, -ois, -oix, -aux, -eux (Trudeau, Renault, Barnier, Blois);
+# the others (Lagarde, Le Pen) say nothing French to tell them by (see cyrillic_readings)
+_FRENCH = re.compile(r"eau|ault$|[^aeiou]ier$|oi[sx]$|aux$|eux$")
+_FRENCH_SOUNDS = (
+    (re.compile(r"ge(?=[aou])|g(?=[eiy])"), "S"),  # ж: Bourgeois
+    (re.compile(r"(?<![aeoq])u"), "iu"),  # ю: Trudeau, Bruneau
+    (re.compile(r"e?au"), "o"), (re.compile(r"eu"), "io"), (re.compile(r"oi"), "ua"),
+    (re.compile(r"ier$"), "ie"),  # Ukrainian -ьє, Russian -ье (below): Barnier, Mercier
+    (re.compile(r"(?<=[aeiouy])[dlpstxz]+$"), ""),  # silent: Bordeaux, Renault, Blois
+    (re.compile(r"(?<=[^aeiouy])e$"), ""),  # Beaune
+)
 
 
 @lru_cache(maxsize=65536)  # (a first name is read once per person: see matcher._heard)
 def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     """Keys of a Latin word as Cyrillic writes it where phonetic_keys reads it otherwise,
     for comparing it with Cyrillic words only: (key, how) with how RUSSIAN, GERMAN,
-    GERMAN_RUSSIAN, ENGLISH or ENGLISH_J; () for most.
+    GERMAN_RUSSIAN, ENGLISH, ENGLISH_J or FRENCH; () for most.
 
     RUSSIAN: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
     (Гамбург); Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h
@@ -568,6 +580,11 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
 
     ENGLISH_J: English's j, and g before e, i or y, as дж (John: Джон, Johnson: Джонсон,
     George: Джордж, Nigel: Найджел), the vowels as the plain reading has them.
+
+    FRENCH: a name that shows itself French (eau, -ault, -ier, -ois, -aux, -eux) as Cyrillic
+    writes its sounds: u ю, eau and au о, eu ё, oi уа, -ier -ье, its last consonants and e
+    silent (Trudeau: Трюдо, Renault: Рено, Barnier: Барнье, Blois: Блуа), its vowels as
+    read.
     """
     if not _READING_HINT.search(s):
         return ()  # (most words: before the cost of clean)
@@ -585,7 +602,8 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     passes.append((german, lone_h, False, GERMAN_RUSSIAN))
     long = _english(c)
     for spelling, kind in ((long, ENGLISH), (_english_j(c), ENGLISH_J),
-                           (long and _english_j(long), ENGLISH_J)):
+                           (long and _english_j(long), ENGLISH_J),
+                           *((f, FRENCH) for f in _french(c))):
         if spelling:
             if "AI" in spelling or "EI" in spelling:  # (a long vowel's e is silent at the end)
                 spelling = _SILENT_E.sub("", spelling).replace("AI", "ai").replace("EI", "ei")
@@ -631,6 +649,17 @@ def _english(c: str) -> str | None:
     cyrillic_readings); None if it has none."""
     m = _ENGLISH_I.match(c)
     return None if m is None else m.group(1) + _ENGLISH_LONG[m.group(2)] + c[m.end():]
+
+
+def _french(c: str) -> tuple[str, ...]:
+    """A French name's letters as its sounds are written in Cyrillic (see cyrillic_readings);
+    () for a name that does not show itself French."""
+    if not _FRENCH.search(c):
+        return ()
+    out = c
+    for spelling, sound in _FRENCH_SOUNDS:
+        out = spelling.sub(sound, out)
+    return (out, out[:-2] + "e") if c.endswith("ier") else (out,)
 
 
 def _english_j(c: str) -> str | None:

@@ -2484,7 +2484,7 @@ class Matcher:
         if c.j < len(words):
             ns, ne, nxt = words[c.j]
             gap = text[end:ns]
-            if _beside(gap) and nxt[0].isupper() and \
+            if _beside(gap) and nxt[0].isupper() and self._surname_like(text, words, c.j) and \
                     not _given_skels(given_keys(nxt)).isdisjoint(mine):
                 return start, ne, "first name after surname"
         return start, end, ""

@@ -435,7 +435,7 @@ _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a
 # readings of a Latin name that Ukrainian writes so too (the others are Russian's: х for h)
 _ANY_CYRILLIC = (GERMAN, ENGLISH, ENGLISH_J, FRENCH)
 # readings that guess the sound of the vowels: a Cyrillic word must have those vowels
-_VOWELS_AS_READ = (GERMAN, GERMAN_RUSSIAN, ENGLISH, FRENCH)
+_VOWELS_AS_READ = (GERMAN, GERMAN_RUSSIAN, ENGLISH)  # (a French one: the whole word, below)
 SHORT_WORD = 3  # letters: lower case, nearly every such word is a word (but, man, bar)
 
 
@@ -1527,9 +1527,8 @@ class Matcher:
                 # (see cyrillic_readings; Ukrainian writes ай, ей as such, not Заїка; дж is
                 # written so, where the key's dS is also дш, дщ: Радше, Спадщина)
                 return
-            if reading in _VOWELS_AS_READ and reading != FRENCH:
-                key = _UNGLIDE.sub("", key)  # its vowels as written, but a softening я, ю
-                # (Ляйен; French's ю is a vowel of its own: Трюдо)
+            if reading in _VOWELS_AS_READ:  # its vowels as written, but a softening я, ю (Ляйен)
+                key = _UNGLIDE.sub("", key)
         akey = self._f_key[fid]
         if ending and reading == FRENCH and akey[-1] in VOWELS:
             return  # (Russian declines no French name in a vowel: Рено, not Рена)
@@ -1544,9 +1543,9 @@ class Matcher:
         # names by sound (Трампа), so any vowel may change there.
         same_script = cyr == self._f_cyr[fid] or (bool(ending) and not cyr)
         how, dist, reason = compare(key, target, fuzzy, same_script)
-        if reading == FRENCH and key != target:  # (last vowels too: Gressier is no Греция)
-            how, dist = "reject", dist or 1
-        if dist and reading in _VOWELS_AS_READ:
+        if reading == FRENCH and key != target:  # (its ю too: Трюдо; Gressier is no Греция)
+            how, reason = "reject", "read as a french name: the whole word as it is read"
+        elif dist and reading in _VOWELS_AS_READ:
             how, reason = "reject", f"read as a {reading} name: its vowels as they are"
         if how == "reject":
             if notes is not None and not (fuzzy and "more than one" in reason):

@@ -262,20 +262,24 @@ def _entity_label(loc: Loc, data: Any) -> str:
 
 def load_watchlist(path: str | Path) -> tuple[Entity, ...]:
     """Load and validate a watchlist; raise ConfigError listing every problem."""
-    path = Path(path)
+    # one pause for all of it, the parse freed before the collector is back: else it walks
+    # the parsed file at each step (a third of a second each at 100k names)
+    with gc_paused():
+        return _load_watchlist(Path(path))
+
+
+def _load_watchlist(path: Path) -> tuple[Entity, ...]:
     data, lines = load_yaml(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: a watchlist is a mapping with an 'entities' list")
     problems = _duplicate_ids(path, data, lines)
     try:
-        with gc_paused():
-            spec = WatchlistSpec.model_validate(data)
+        spec = WatchlistSpec.model_validate(data)
     except ValidationError as exc:
         problems = _format_errors(path, exc, data, lines, _entity_label) + problems
     if problems:
         raise ConfigError(problems)
-    with gc_paused():
-        return tuple(e.to_entity() for e in spec.entities)
+    return tuple(e.to_entity() for e in spec.entities)
 
 
 def _duplicate_ids(path: Path, data: dict, lines: dict[Loc, int]) -> list[str]:

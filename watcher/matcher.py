@@ -2560,11 +2560,11 @@ class Watch:
         instead of compiling for many; any edit (or a new watcher version) compiles afresh.
         """
         if cache_dir is None:
-            return cls.compile(load_watchlist(path))
+            return cls._load(path)
         try:
             cached = _cache_file(Path(path).read_bytes(), cache_dir)
         except OSError:
-            return cls.compile(load_watchlist(path))  # let load_watchlist name the problem
+            return cls._load(path)  # let load_watchlist name the problem
         try:
             data = cached.read_bytes()  # (marshal.load reads a file a few bytes at a time)
             with gc_paused():
@@ -2572,9 +2572,16 @@ class Watch:
                 return _frozen(cls(matcher, {e.id: e for e in matcher.entities}))
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
             pass  # none yet, or unreadable (a disk error, a kill mid-write): compile
-        watch = cls.compile(load_watchlist(path))
+        watch = cls._load(path)
         _write_cache(cached, watch)
         return watch
+
+    @classmethod
+    def _load(cls, path: Path) -> Watch:
+        # one pause from the file to the frozen watchlist: between the two, the collector
+        # would walk the 100k entities and what the parse left (half a second)
+        with gc_paused():
+            return cls.compile(load_watchlist(path))
 
 
 def compiled_before(data: bytes, cache_dir: Path) -> bool:

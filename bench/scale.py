@@ -17,10 +17,11 @@ the dev documents in a seeded random order, with one line in ten a templated sen
 Faker person and a city (in the line's language), so capitalised names keep arriving.
 
 Each size runs in fresh subprocesses (RSS: the first one's ru_maxrss). In the first:
-- load: YAML parse and validation; compile: Matcher.compile; cold start: Watch.load with an
-  empty cache dir (load + compile; a forked child writes the cache meanwhile: how long until
-  it is on disk, and the child's peak RSS, are printed too), --runs times, the median; cached
-  start: Watch.load with the cache.
+- load: YAML parse and validation; compile: Matcher.compile (from 20,000 entities on two cores:
+  a forked child adds the later ones); cold start: Watch.load with an empty cache dir (load +
+  compile; a forked child writes the cache meanwhile: how long until it is on disk is printed
+  too, and the largest peak RSS of the children, compiling or writing), --runs times, the
+  median; cached start: Watch.load with the cache.
 - scan: in another fresh process that loads the compiled watchlist from the cache once, as
   `watcher scan` does (not in the one above: the copies it compiled and dropped leave free
   memory among the watchlist's, where the forked children's allocations then copy pages), the
@@ -493,7 +494,7 @@ def report(results: dict) -> None:
         print(f"{r['entities']:>9}: 2p/1p each round " +
               ", ".join(f"{x:.2f}" for x in r["ratios"]) +
               "; cold start each run " + ", ".join(f"{x:.2f}" for x in r["colds"]) +
-              f" s, the cache on disk after {r['written_s']:.2f} s (its writer's peak RSS "
+              f" s, the cache on disk after {r['written_s']:.2f} s (children's peak RSS "
               f"{r['writer_rss_mb']:.0f} MB); RSS of the scanning process "
               f"{r['scan_rss_mb']:.0f} MB")
     print()

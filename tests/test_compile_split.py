@@ -199,3 +199,11 @@ def test_every_table_adding_an_entity_fills_is_merged():
         m._add_entity(idx, ent)
     filled = {k for k, v in m.__dict__.items() if repr(v) != before[k]}
     assert filled - {"_form_ids", "_part_fids"} == set(matcher._ADDED)
+
+
+def test_every_table_of_the_multi_word_names_is_taken_from_the_child():
+    m = Matcher()
+    before = {k: repr(v) for k, v in m.__dict__.items()}
+    m._mw_compile(matcher._multi_word_names(POOL))
+    filled = {k for k, v in m.__dict__.items() if repr(v) != before[k]}
+    assert filled == {"_mw", *matcher._MW_MADE}

@@ -1100,6 +1100,14 @@ def test_exact_entity_has_no_variants():
     assert MATCHER.match("Lukoyl and Лукойл") == []
 
 
+def test_an_exact_multi_word_name_has_no_variants_word_by_word():
+    text = "Shelling near Часів Яр and Chasiv Yar."
+    loose = Matcher.compile([Entity(id="cy", name="Chasiv Yar", type="place")])
+    exact = Matcher.compile([Entity(id="cy", name="Chasiv Yar", type="place", exact=True)])
+    assert [h.text for h in loose.match(text)] == ["Часів Яр", "Chasiv Yar"]
+    assert [h.text for h in exact.match(text)] == ["Chasiv Yar"]
+
+
 def test_picklable_and_equal_after_roundtrip():
     text = "Взрывы в Севастополе; Patruschew warnte; Viktor Lukashenko."
     MATCHER.match(text)  # warm the word cache: it must not be pickled

@@ -1011,14 +1011,15 @@ _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acrony
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
               "_numbers")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
-          "_cyrillic_reading", "_exact_next", "_declined_names", "_marks", "_watch_first",
-          "_mw_todo")
+          "_cyrillic_reading", "_exact_next", "_declined_names", "_marks", "_watch_first")
+# what _mw_compile makes (the child makes all of it: see _add_entities)
+_MW_MADE = ("_mw_owner", "_mw_paired", "_mw_names", "_mw_short")
 
 
-def _halfway(entities: Sequence[Entity], share: float = 0.56) -> int:
+def _halfway(entities: Sequence[Entity], share: float = 0.67) -> int:
     """Where to split the entities for two processes to finish together, counting their
-    names (each costs about the same): a little more than half here, as the child also
-    loads the tables and marshals its part (half a second at 100k names)."""
+    names (each costs about the same): two thirds here, as the child also makes the
+    multi-word names' matcher (a second at 100k names) and marshals its part."""
     total = sum(1 + len(e.aliases) for e in entities)
     done = 0
     for i, e in enumerate(entities):
@@ -1026,6 +1027,21 @@ def _halfway(entities: Sequence[Entity], share: float = 0.56) -> int:
         if done >= share * total:
             return i + 1
     return len(entities)
+
+
+def _multi_word_names(entities: Sequence[Entity]) -> list[tuple[tuple[int, str, bool],
+                                                               list[str], tuple[str, ...]]]:
+    """(member, words, folded words) of the names of places and organisations with two to
+    four words, for _mw_compile: not an exact entity's."""
+    out = []
+    for idx, ent in enumerate(entities):
+        if ent.type == "person" or ent.exact:
+            continue
+        for alias in _names_of(ent):
+            words = [w for _, _, w in word_spans(alias)]
+            if 2 <= len(words) <= 4:
+                out.append(((idx, alias, False), words, tuple(fold(w) for w in words)))
+    return out
 
 
 class Matcher:
@@ -1106,7 +1122,6 @@ class Matcher:
         self._mw_cache: dict[str, dict] = {}
         # a Russian common word's candidates where it opens a sentence (_russian_words_only)
         self._ru_start: dict[str, tuple | None] = {}
-        self._mw_todo: list[tuple[tuple[int, str, bool], list[str], tuple[str, ...]]] = []
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -1140,20 +1155,20 @@ class Matcher:
         # compiled, not built on first use: forked workers share it instead of each building
         # (and writing to) a copy
         m._by_first = {sk: frozenset(es) for sk, es in by_first.items()}
-        m._mw_compile()
         m._capital_only = frozenset(
             k[0] for k, members in m._exact.items() if len(k) == 1
             and (len(k[0]) <= SHORT_WORD or _word_like(k[0]))
             and all(alias[:1].isupper() for _, alias, _ in members))
         return m
 
-    def _mw_compile(self) -> None:
+    def _mw_compile(self, names: list[tuple[tuple[int, str, bool], list[str],
+                                           tuple[str, ...]]]) -> None:
         """Multi-word names of places and organisations (Chasiv Yar, Kryvyi Rih, Verkhovna
         Rada), to be found in another spelling or case word by word (Часів Яр, Кривого Рогу,
         Верховної Ради): their words become the names of a matcher of their own, without a
         fuzzy tier, with variants from three letters (Rih: Рогу), and shorter words (Яр) by
         their phonetic key."""
-        names, self._mw_todo = self._mw_todo, []  # (member, words, folds): see _add_entity
+        # names: (member, words, folds), see _multi_word_names
         owners: dict[str, list[tuple[int, int]]] = {}
         others: dict[str, list[tuple[int, int]]] = {}  # the other language's adjectives
         for no, (_, ws, fs) in enumerate(names):
@@ -1183,8 +1198,9 @@ class Matcher:
                           for member, ws, _ in names]
 
     def _add_entities(self) -> None:
-        """All entities, a large list's later half in a forked child on the second core (a
-        cold start at 100k names: 5.5 s of adding become 3.7), merged as if added here."""
+        """All entities and the multi-word names' matcher; for a large list, the later
+        entities and that matcher in a forked child on the second core (a cold start at 100k
+        names: 6.4 s become 4.3), merged as if made here."""
         ents = self.entities
         split = _halfway(ents) if len(ents) >= PARALLEL_COMPILE_MIN else len(ents)
         rest = _forked(functools.partial(self._part_state, split),
@@ -1196,17 +1212,22 @@ class Matcher:
             part = rest() if rest is not None else None
         if part is not None:
             self._merge(part)
-        else:
-            for idx in range(split, len(ents)):
-                self._add_entity(idx, ents[idx])
+            return
+        for idx in range(split, len(ents)):
+            self._add_entity(idx, ents[idx])
+        self._mw_compile(_multi_word_names(ents))
 
     def _part_state(self, start: int) -> dict:
-        """In the child: the entities from `start` on, added to an empty matcher."""
+        """In the child: the entities from `start` on, added to an empty matcher, and the
+        multi-word names' matcher of them all."""
         part = Matcher()
         part._min_len, part._fuzzy = self._min_len, self._fuzzy
         for idx in range(start, len(self.entities)):
             part._add_entity(idx, self.entities[idx])
-        return {name: getattr(part, name) for name in _ADDED}
+        part._mw_compile(_multi_word_names(self.entities))
+        state = {name: getattr(part, name) for name in (*_ADDED, *_MW_MADE)}
+        state["_mw"] = part._mw.to_state() if part._mw is not None else None
+        return state
 
     def _merge(self, part: dict) -> None:
         """Take in what _part_state added: its forms renumbered after ours (or mapped onto
@@ -1248,7 +1269,9 @@ class Matcher:
         for name in _BY_ENTITY:
             getattr(self, name).update(part[name])
         self._watch_first.update(part["_watch_first"])
-        self._mw_todo.extend(part["_mw_todo"])
+        self._mw = Matcher.from_state(part["_mw"]) if part["_mw"] is not None else None
+        for name in _MW_MADE:
+            setattr(self, name, part[name])
 
     def _add_entity(self, idx: int, ent: Entity) -> None:
         person = ent.type == "person"
@@ -1276,8 +1299,6 @@ class Matcher:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
                 continue
-            if not person and 2 <= len(words) <= 4:
-                self._mw_todo.append(((idx, alias, False), words, folds))
             if len(words) == 1:
                 self._add_part(idx, alias, words[0], person)
                 if ent.type == "place" and not is_cyrillic_word(words[0]):

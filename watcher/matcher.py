@@ -117,8 +117,8 @@ FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
 ACRONYM_MAX_LEN = 6
 MIN_ACRONYM_READ = 3  # letters: an acronym read in the other script (see _other_script_acronym)
 _CACHE_MAX = 200_000
-# entities: from this many, a cold compile adds half of them in a forked child (see
-# _add_entities); fewer compile in a second or so, less than the fork and merge would save
+# entities: from this many, a cold compile adds the later ones in a forked child (see
+# _add_entities); fewer compile in a second or so, hardly more than the fork and merge cost
 PARALLEL_COMPILE_MIN = 20_000
 _GAP_CHARS = frozenset(" \t\r\n\u00a0\u2007\u202f\u2009\u200a")
 _MAX_GAP = 4  # longer gaps between words are never "beside"

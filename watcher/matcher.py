@@ -462,6 +462,11 @@ WOMANS_FORM = "a woman's form of a man's adjectival surname: another person"
 # A Cyrillic adjectival surname in a woman's case form (Зеленська, Зеленської, Зеленській,
 # Зеленской): the Latin keys of some (Зеленській, "selenskii") are those of the man's name.
 _WOMANS_FORM = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ая|ой|ую|ою|а|ої|ій|у)$")
+# A surname in -ов, -ев, -ин declines as a noun for a man (Путина, Путину, Путиным) and
+# with these for a woman: Путиной, Медведевою, Putinoy are his wife's or daughter's name.
+# (A place's name takes them as its adjective's: Донецкой, Курской области.)
+WOMANS_ENDING = "a woman's case ending of a man's surname: another person"
+_WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
                     "Lake Victoria)")
@@ -1674,6 +1679,11 @@ class Matcher:
                 not self._f_fold[fid].endswith(wfold[-2:]):  # not Трубецкой, Донской
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WOMANS_FORM))
+            return
+        if ending in _WOMANS_ENDINGS and self._f_kind[fid] == "cons" and \
+                all(person for _, _, person in self._f_members[fid]):
+            if notes is not None:
+                notes.append((fid, "rejected", 0.0, WOMANS_ENDING))
             return
         if dist and (self._f_word[fid] and cyr == self._f_cyr[fid] or
                      not cyr and self._f_latin_word[fid]):

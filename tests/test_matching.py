@@ -323,6 +323,49 @@ def test_a_rarer_given_name_beside_a_surname_is_another_person(first):
         assert m.match(text) == m.match_reference(text) == [], m.explain(text)
 
 
+INFLECTED = [Entity(id="putin", name="Vladimir Putin", type="person", aliases=("Путин",)),
+             Entity(id="medvedev", name="Dmitry Medvedev", type="person"),
+             Entity(id="zelensky", name="Volodymyr Zelensky", type="person"),
+             Entity(id="zelenska", name="Olena Zelenska", type="person"),
+             Entity(id="lavrov", name="Sergei Lavrov", type="person")]
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Встреча с Владимиром Путиным прошла.", "Владимиром Путиным"),
+    ("Слова Дмитрия Медведева повторили.", "Дмитрия Медведева"),
+    ("Ответ Дмитрию Медведеву дали.", "Дмитрию Медведеву"),
+    ("Зустріч з Володимиром Зеленським.", "Володимиром Зеленським"),
+    ("Листи Володимирові Зеленському.", "Володимирові Зеленському"),
+    ("Зустріч з Оленою Зеленською.", "Оленою Зеленською"),
+    ("Розмова з Сергієм Лавровим.", "Сергієм Лавровим")])
+def test_a_first_name_in_a_case_is_the_persons(text, span):
+    """Russian and Ukrainian decline the first name with the surname: Владимиром Путиным is
+    Vladimir Putin, first name and all."""
+    m = Matcher.compile(INFLECTED)
+    assert [h.text for h in m.match(text)] == [span], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@pytest.mark.parametrize("text", [
+    "По словам Олега Медведева, всё готово.", "Встреча с Олегом Медведевым прошла.",
+    "Зустріч з Андрієм Зеленським відбулася.", "Розмова з Ігорем Лавровим тривала.",
+    "Письмо Анне Путиной передали."])
+def test_another_first_name_in_a_case_is_another_person(text):
+    m = Matcher.compile(INFLECTED)
+    assert m.match(text) == m.match_reference(text) == [], m.explain(text)
+
+
+@pytest.mark.parametrize("text, span", [
+    ("Сыну Лаврова дали орден.", "Лаврова"), ("Вере Путина нет предела.", "Путина"),
+    ("Надежде Медведева не сбыться.", "Медведева")])
+def test_a_noun_in_a_case_opening_a_sentence_is_no_first_name(text, span):
+    """Сыну, Вере, Надежде read as case forms of given names (Сын, Вера, Надежда), but where a
+    sentence opens the capital is the sentence's: the surname after them stays a mention."""
+    m = Matcher.compile(INFLECTED)
+    assert [h.text for h in m.match(text)] == [span], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @pytest.mark.parametrize("noun", ["Жена", "Córka", "Żona", "Matka"])
 def test_a_noun_opening_a_sentence_before_a_case_form_is_no_first_name(noun):
     """"Жена Путина", "Córka Putina" (Putin's wife, daughter) open headlines, and these

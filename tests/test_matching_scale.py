@@ -56,7 +56,8 @@ NAMES = sorted({w for e in ENTITIES for a in e.names for w in a.split()} | {
     "Kijów", "Києві", "Путина", "Zelenskyy’s", "Smiths", "Smithe", "Moscow", "Montag",
     "Putins", "Kiew", "Sebastopol", "Sontags", "Petrova", "Medvedeva", "V.", "J.", "A.",
     "Thomas", "Dylan", "Marina", "Martina", "Sofia", "China", "Chanoj", "Marinem",
-    "Часів", "Часова", "Яр", "Яру", "Кривого", "Рогу", "Rog", "Верховної", "Ради"})
+    "Часів", "Часова", "Яр", "Яру", "Кривого", "Рогу", "Rog", "Верховної", "Ради",
+    "Владимиром", "Путиным", "Олега", "Медведева", "Сыну", "Оленою", "Путиной"})
 FILLER = ("the said on in of and was were report meeting talks city officials after putting "
           "President General Mr with about").split()
 SEPS = [" ", " ", " ", ", ", ". ", "\n", " (", ") ", "\u00a0", " - "]

@@ -246,6 +246,20 @@ def test_a_latin_name_that_shows_itself_french_reads_as_one(word, keys):
     assert _readings(word, nz.FRENCH) == keys
 
 
+@pytest.mark.parametrize("word, nominative", [
+    ("Олега", "Олег"), ("Олегом", "Олег"), ("Олегові", "Олег"), ("Игорем", "Игорь"),
+    ("Андрієм", "Андрій"), ("Анной", "Анна"), ("Оленою", "Олена"), ("Марии", "Мария")])
+def test_a_given_name_in_a_case_has_its_nominatives_keys(word, nominative):
+    assert set(nz.phonetic_keys(nominative)) <= set(nz.given_keys(word))
+    assert set(nz.phonetic_keys(nominative)) & set(nz.nominative_keys(word))
+
+
+@pytest.mark.parametrize("word", ["Москвы", "Путина", "Украине", "Olega", "Медведевым"])
+def test_a_word_that_declines_no_given_name_has_no_nominative_keys(word):
+    assert nz.nominative_keys(word) == ()
+    assert nz.given_keys(word) == nz.own_given_keys(word)
+
+
 @pytest.mark.parametrize("word, also", [
     ("Хантер", ("ganter",)), ("Уильям", ("viliam",)), ("Удача", ()), ("Ivan", ())])
 def test_given_keys_read_a_cyrillic_kh_and_u_as_latin_h_and_w(word, also):

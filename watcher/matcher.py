@@ -97,7 +97,9 @@ from .normalize import (
     looks_ukrainian,
     mixed_scripts,
     name_kind,
+    nominative_keys,
     other_names,
+    own_given_keys,
     palladius,
     palladius_ukrainian,
     phonetic_key,
@@ -2264,8 +2266,7 @@ class Matcher:
                 elif _beside(gap):
                     skels = _given_skels(keys)
                     ctx.first = ctx.prev_named = skels
-                    ctx.known = len(prev) > 1 and any(
-                        k in self._watch_first or k in first_names() for k in keys) and \
+                    ctx.known = len(prev) > 1 and self._known_given(text, ps, prev) and \
                         not _place_word(prev)
                     ctx.opens = ctx.known and _headline_noun(text, ps, fold(prev))
         if j < len(words):
@@ -2575,10 +2576,19 @@ class Matcher:
             return ""
         if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
             return ""
-        if any(k in self._watch_first or k in first_names() for k in keys) and \
-                not _place_word(prev):
+        if self._known_given(text, ps, prev) and not _place_word(prev):
             return f"different first name '{prev}' beside surname"
         return ""
+
+    def _known_given(self, text: str, start: int, word: str) -> bool:
+        """Whether a capitalised word at `start` is a given name (the shipped list's or a
+        watched person's); in a case form (Олега, Оленою) only inside a sentence: where one
+        opens, the capital may be a noun's (Сыну Лаврова, Вере Путина)."""
+        def known(k):
+            return k in self._watch_first or k in first_names()
+
+        return any(map(known, own_given_keys(word))) or \
+            not _sentence_start(text, start) and any(map(known, nominative_keys(word)))
 
     @staticmethod
     def _inside_phrase(words, i: int, j: int, phrase: tuple[str, ...]) -> bool:

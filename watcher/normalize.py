@@ -684,16 +684,47 @@ _CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇ
 
 @lru_cache(maxsize=65536)
 def given_keys(s: str) -> tuple[str, ...]:
+    """A text's word to compare with the given names of watched people: its own keys
+    (own_given_keys) and, for a Cyrillic given name in a case, its nominative's (Олега,
+    Оленою: Олег, Олена; nominative_keys)."""
+    return tuple(dict.fromkeys((*own_given_keys(s), *nominative_keys(s))))
+
+
+def own_given_keys(s: str) -> tuple[str, ...]:
     """phonetic_keys, and for a Cyrillic word with х or one opening with у and a vowel, its
-    readings with х as a Latin h (г) and у as w (в): a text's word to compare with the given
-    names of watched people (Хантер: Hunter, as Гантер is; Уильям: William). The other way
-    round would be cyrillic_readings, which in Latin make Oxana a Hanna."""
+    readings with х as a Latin h (г) and у as w (в) (Хантер: Hunter, as Гантер is; Уильям:
+    William). The other way round would be cyrillic_readings, which in Latin make Oxana a
+    Hanna."""
     keys = phonetic_keys(s)
     if "х" in s or "Х" in s:
         keys = tuple(dict.fromkeys((*keys, *(k.replace("X", "g") for k in keys))))
     if s[:1] in "Уу" and s[1:2] in _CYRILLIC_VOWELS:
         keys = tuple(dict.fromkeys((*keys, *("v" + k[1:] for k in keys if k[:1] == "u"))))
     return keys
+
+
+# A Russian or Ukrainian given name's case endings, and what its nominative ends in instead:
+# Олега, Олегом, Олегові (Олег); Игоря, Игорем (Игорь); Андрія, Андрієм (Андрій); Анны,
+# Анной, Оленою, Олені (Анна, Олена); Марии (Мария)
+_GIVEN_ENDINGS = ("ові", "еві", "єві", "ою", "ею", "єю", "ой", "ей", "ом", "ем", "єм", "ым",
+                  "ы", "и", "і", "ї", "е", "є", "у", "ю", "а", "я")
+_GIVEN_LAST = frozenset(e[-1] for e in _GIVEN_ENDINGS)
+_NOMINATIVE_ENDS = ("", "а", "я", "й", "ь")
+
+
+@lru_cache(maxsize=65536)
+def nominative_keys(s: str) -> tuple[str, ...]:
+    """Keys of the given names (first_names) a Cyrillic word is a case form of."""
+    if s[-1:] not in _GIVEN_LAST or not is_cyrillic_word(s):
+        return ()
+    known = first_names()
+    out = []
+    for e in _GIVEN_ENDINGS:
+        if s.endswith(e) and len(s) - len(e) >= 2:
+            stem = s[: -len(e)]
+            out.extend(k for end in _NOMINATIVE_ENDS for k in phonetic_keys(stem + end)
+                       if k in known)
+    return tuple(dict.fromkeys(out))
 
 
 def phonetic_key(s: str) -> str:

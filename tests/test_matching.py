@@ -327,7 +327,8 @@ INFLECTED = [Entity(id="putin", name="Vladimir Putin", type="person", aliases=("
              Entity(id="medvedev", name="Dmitry Medvedev", type="person"),
              Entity(id="zelensky", name="Volodymyr Zelensky", type="person"),
              Entity(id="zelenska", name="Olena Zelenska", type="person"),
-             Entity(id="lavrov", name="Sergei Lavrov", type="person")]
+             Entity(id="lavrov", name="Sergei Lavrov", type="person"),
+             Entity(id="kerry", name="John Kerry", type="person")]
 
 
 @pytest.mark.parametrize("text, span", [
@@ -337,7 +338,8 @@ INFLECTED = [Entity(id="putin", name="Vladimir Putin", type="person", aliases=("
     ("Зустріч з Володимиром Зеленським.", "Володимиром Зеленським"),
     ("Листи Володимирові Зеленському.", "Володимирові Зеленському"),
     ("Зустріч з Оленою Зеленською.", "Оленою Зеленською"),
-    ("Розмова з Сергієм Лавровим.", "Сергієм Лавровим")])
+    ("Розмова з Сергієм Лавровим.", "Сергієм Лавровим"),
+    ("Встреча с Джоном Керри прошла.", "Джоном Керри")])  # (Керри: undeclined)
 def test_a_first_name_in_a_case_is_the_persons(text, span):
     """Russian and Ukrainian decline the first name with the surname: Владимиром Путиным is
     Vladimir Putin, first name and all."""

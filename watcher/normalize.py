@@ -706,8 +706,8 @@ def own_given_keys(s: str) -> tuple[str, ...]:
 # A Russian or Ukrainian given name's case endings, and what its nominative ends in instead:
 # Олега, Олегом, Олегові (Олег); Игоря, Игорем (Игорь); Андрія, Андрієм (Андрій); Анны,
 # Анной, Оленою, Олені (Анна, Олена); Марии (Мария)
-_GIVEN_ENDINGS = ("ові", "еві", "єві", "ою", "ею", "єю", "ой", "ей", "ом", "ем", "єм", "ым",
-                  "ы", "и", "і", "ї", "е", "є", "у", "ю", "а", "я")
+_GIVEN_ENDINGS = ("ові", "еві", "єві", "ою", "ею", "єю", "ой", "ей", "ом", "ем", "єм", "ы",
+                  "и", "і", "ї", "е", "є", "у", "ю", "а", "я")
 _GIVEN_LAST = frozenset(e[-1] for e in _GIVEN_ENDINGS)
 _NOMINATIVE_ENDS = ("", "а", "я", "й", "ь")
 

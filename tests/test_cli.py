@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import os
+from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ENGINES, WATCHLIST, run_cli, wait_for
 from documents import image_pdf, make_docx, make_pdf
 
+from watcher.config import load_watchlist
 from watcher.extract import extract
 
 SCAN_KEYS = {"file", "entity_id", "name", "start", "end", "text", "alias", "score"}
@@ -108,6 +111,40 @@ def test_scan_exits_zero_without_hits_and_non_zero_on_errors(tmp_path):
     bad = run_cli("scan", "--watchlist", str(bad_wl), str(empty))
     assert bad.returncode == 2 and "bad.yaml:2: entity 'x'" in bad.stderr
 
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_scan_prints_the_same_with_a_process_pool_in_file_order(tmp_path, fmt):
+    """--jobs 2 (workers render bytes, the parent passes them on) prints what one process
+    and the text layer print, in file order, in the encoding stdout asks for."""
+    from watcher import cli
+    from watcher.matcher import Watch
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k in range(20):  # more than one batch of files a worker task
+        (docs / f"{k:02}.txt").write_text(f"{k}: Путин в Києві, Gazprom — Zelenskyy.\n",
+                                          encoding="utf-8")
+    (docs / "07.bin").write_bytes(b"\x00\x01" * 500)  # skipped, not the end of the scan
+    wl = str(watchlist(tmp_path))
+    one, two = (run_cli("scan", "--watchlist", wl, "--format", fmt, "--jobs", j, str(docs))
+                for j in ("1", "2"))
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+    assert sum("Gazprom" in line for line in one.stdout.splitlines()) == 20
+    files = [line.split(":", 1)[0] if fmt == "text" else json.loads(line)["file"]
+             for line in one.stdout.splitlines()]
+    assert files == sorted(files)
+    assert "07.bin: skipped" in one.stderr and "07.bin: skipped" in two.stderr
+    paths = sorted(str(p) for p in docs.glob("*.txt"))
+    buf = io.StringIO()  # no byte stream under it: the text layer's path
+    with contextlib.redirect_stdout(buf):
+        cli.scan_files(Watch.compile(load_watchlist(Path(wl))), paths, 1, fmt)
+    assert buf.getvalue() == one.stdout
+    latin = run_cli("scan", "--watchlist", wl, "--format", fmt, "--jobs", "2", str(docs),
+                    env={"PYTHONIOENCODING": "latin-1:backslashreplace"})
+    assert latin.stdout == one.stdout.encode("latin-1", "backslashreplace").decode("latin-1")
+    assert "\\u041f" in latin.stdout  # П, as stdout's encoding and error handler write it
 
 def test_hits_lists_stored_hits_in_every_format(make_daemon):
     d = make_daemon().start()

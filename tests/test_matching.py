@@ -34,6 +34,7 @@ from watcher.normalize import (
     common_words,
     first_names,
     fold,
+    french_in_cyrillic,
     is_cyrillic_word,
     phonetic_keys,
     russian_lemmas,
@@ -743,6 +744,57 @@ def test_a_chinese_name_in_cyrillic_is_written_family_name_first(family, given, 
     alone is no mention, Си with other given names is another person."""
     _family_name_first(family, given, other, "Председатель {f} сказал так. Потом {n} ушёл. "
                        "{f} {a} пришёл. {f} {n} выступил.")
+
+
+_FRENCH = [Entity(id="lagarde", name="Christine Lagarde", type="person"),
+           Entity(id="hollande", name="François Hollande", type="person"),
+           Entity(id="chirac", name="Jacques Chirac", type="person"),
+           Entity(id="lepen", name="Marine Le Pen", type="person"),
+           Entity(id="renaud", name="Frédérique Renaud", type="person")]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Глава ЕЦБ Кристин Лагард заявила.", [("lagarde", "Кристин Лагард")]),
+    ("По словам Лагард, инфляция замедляется.", [("lagarde", "Лагард")]),
+    ("Глава ЄЦБ Крістін Лагард заявила.", [("lagarde", "Крістін Лагард")]),  # Ukrainian
+    ("Олланд поддержал. Решение Олланда. Встреча с Олландом.",
+     [("hollande", "Олланд"), ("hollande", "Олланда"), ("hollande", "Олландом")]),
+    ("Франсуа Олланд заявив.", [("hollande", "Франсуа Олланд")]),
+    ("С Жаком Шираком встретился.", [("chirac", "Жаком Шираком")]),  # first name and all
+    ("Марин Ле Пен выступила.", [("lepen", "Марин Ле Пен")]),
+    ("Приехал Фредерик Рено.", [("renaud", "Фредерик Рено")]),
+    # other people of these surnames, and no case form of a name in a vowel
+    ("Иван Лагард сказал.", []), ("Мари Ле Пен сказала.", []), ("Жан-Мари Ле Пен умер.", []),
+    ("Вчера Рена сказал.", []),
+    # and the names as listed, of course
+    ("Jacques Chirac and François Hollande.",
+     [("chirac", "Jacques Chirac"), ("hollande", "François Hollande")]),
+])
+def test_a_french_name_is_found_as_russian_and_ukrainian_write_it(text, found):
+    """A French person's name is also listed as Russian writes it (Кристин Лагард): the
+    surname alone, its case forms, the first name beside it, Ukrainian's letters."""
+    m = Matcher.compile(_FRENCH)
+    assert [(h.entity_id, h.text) for h in m.match(text)] == found, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@pytest.mark.parametrize("entity, text", [
+    # its spelling in Cyrillic is no spelling of it in Latin text (Кроз is no Cross, Мартине
+    # no Martin), and its first name in Cyrillic no other first name (Анаи of Anaïs: Anne)
+    ("Marie-Louise Krause", "Sleeping on American Red Cross cots."),
+    ("Hugues Martinez", "The spokesperson Martin Giese said."),
+    ("Anaïs Salmon", "Anne Salmon told reporters."),
+    ("Jules Potier", "Julie Pottier told reporters."),
+    # ...nor, in Cyrillic, by its key: only as written, or a case form of that
+    ("Thibault Masse", "Вчера Мазь продали."), ("Philippe Giraud", "Вчера Щиро сказал."),
+    ("Laurence Pierre", "Вчера Пера не было."),
+    ("Jacques Albert", "Вчера Альберт Іщак заявил."),  # Іщак has Жак's consonants
+])
+def test_a_name_as_cyrillic_writes_it_is_for_cyrillic_words_as_written(entity, text):
+    m = Matcher.compile([Entity(id="x", name=entity, type="person")])
+    assert french_in_cyrillic(entity), "the case needs a French-looking name"
+    assert m.match(text) == [], m.explain(text)
+    assert m.match_reference(text) == []
 
 
 def test_korean_names_in_cyrillic():

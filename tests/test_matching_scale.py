@@ -48,6 +48,8 @@ CROWD = [
     Entity("chasiv-yar", "Chasiv Yar", "place"),  # multi-word names, word by word
     Entity("kryvyi-rih", "Kryvyi Rih", "place", ("Кривий Ріг",)),
     Entity("rada", "Verkhovna Rada", "org"),
+    Entity("chirac", "Jacques Chirac", "person"),  # also spelt as Russian writes it
+    Entity("masse", "Thibault Masse", "person"),
 ]
 ENTITIES = BASE + CROWD
 MATCHER = Matcher.compile(ENTITIES)
@@ -57,7 +59,8 @@ NAMES = sorted({w for e in ENTITIES for a in e.names for w in a.split()} | {
     "Putins", "Kiew", "Sebastopol", "Sontags", "Petrova", "Medvedeva", "V.", "J.", "A.",
     "Thomas", "Dylan", "Marina", "Martina", "Sofia", "China", "Chanoj", "Marinem",
     "Часів", "Часова", "Яр", "Яру", "Кривого", "Рогу", "Rog", "Верховної", "Ради",
-    "Владимиром", "Путиным", "Олега", "Медведева", "Сыну", "Оленою", "Путиной"})
+    "Владимиром", "Путиным", "Олега", "Медведева", "Сыну", "Оленою", "Путиной",
+    "Жак", "Жаком", "Ширак", "Шираком", "Ширака", "Тибо", "Масс", "Мазь", "Іщак"})
 FILLER = ("the said on in of and was were report meeting talks city officials after putting "
           "President General Mr with about").split()
 SEPS = [" ", " ", " ", ", ", ". ", "\n", " (", ") ", "\u00a0", " - "]

@@ -181,6 +181,43 @@ def test_a_chinese_name_in_pinyin_is_spelt_in_russian_as_palladius_did(pinyin, r
     assert nz.palladius(pinyin) == russian
 
 
+@pytest.mark.parametrize("latin, russian", [
+    # as the Russian press writes these people: silent letters, nasal vowels, ch, j, u, -ier
+    ("Christine Lagarde", "Кристин Лагард"), ("Marine Le Pen", "Марин Ле Пен"),
+    ("François Hollande", "Франсуа Олланд"), ("Jacques Chirac", "Жак Ширак"),
+    ("Élisabeth Borne", "Элизабет Борн"), ("Jean-Luc Mélenchon", "Жан-Люк Меланшон"),
+    ("Édouard Philippe", "Эдуар Филипп"), ("Charles de Gaulle", "Шарль де Голль"),
+    ("Georges Pompidou", "Жорж Помпиду"), ("Thierry Breton", "Тьерри Бретон"),
+    ("Bernard Arnault", "Бернар Арно"), ("Gérard Depardieu", "Жерар Депардьё"),
+    ("Laurent Fabius", "Лоран Фабиус"), ("Benoît Hamon", "Бенуа Амон"),
+    ("Sébastien Lecornu", "Себастьен Лекорню"), ("Michel Barnier", "Мишель Барнье"),
+    ("Pierre Bérégovoy", "Пьер Береговой"), ("Jean-Pierre Chevènement", "Жан-Пьер Шевенеман"),
+    ("Georges Clemenceau", "Жорж Клемансо"), ("Frédéric Chopin", "Фредерик Шопен"),
+    ("Marie Curie", "Мари Кюри"), ("Honoré de Balzac", "Оноре де Бальзак"),
+    ("Pierre Bourdieu", "Пьер Бурдьё"),
+    # no sign of French: Spanish, English, German, Chinese, or a word it cannot spell
+    ("Angela Merkel", None), ("Boris Johnson", None), ("Olaf Scholz", None),
+    ("Xi Jinping", None), ("Eric Adams", None), ("Valéry Giscard d'Estaing", None),
+])
+def test_a_french_name_is_spelt_as_russian_writes_it(latin, russian):
+    """Russian and Ukrainian write a French name by its sounds, which no letter-by-letter
+    key reaches (Lagarde: Лагард, Chirac: Ширак); a name that shows nothing French is left
+    to transliteration."""
+    assert nz.french_in_cyrillic(latin) == russian
+
+
+@pytest.mark.parametrize("name, french", [
+    ("Anaïs Roux", True),  # French letters
+    ("Paul Lagarde", True), ("Paul Trudeau", True),  # a French surname's ending
+    ("Paul de Villepin", True),  # a particle
+    ("Jacques Roux", True), ("Jean-Paul Roux", True),  # a given name French's own
+    ("Éric Roux", True), ("Eric Roux", False),  # by its accent: Eric is English too
+    ("Paul Roux", False), ("Lagarde", True), ("Roux", False),
+])
+def test_a_french_name_shows_itself_by_letters_endings_particles_or_given_names(name, french):
+    assert nz.looks_french(name) is french
+
+
 def _readings(word: str, kind: str) -> tuple[str, ...]:
     return tuple(k for k, how in nz.cyrillic_readings(word) if how == kind)
 

@@ -88,6 +88,7 @@ from .normalize import (
     final_vowels,
     first_names,
     fold,
+    french_in_cyrillic,
     frequent_names,
     given_keys,
     given_names,
@@ -393,13 +394,22 @@ def _names_of(ent: Entity) -> tuple[str, ...]:
 
 
 def _in_cyrillic(name: str) -> tuple[str, ...]:
-    """A Chinese name listed in pinyin, family name first, in Russian's and Ukrainian's
-    spelling of it (Xi Jinping: Си Цзиньпин, Сі Цзіньпін), which transliteration cannot
-    reach: names of the person as if listed, with all that a Cyrillic listing brings (Си
-    Цзиньпина, Председатель Си). Only a spelling that reads family name first itself (not Ян
-    Цзинь: Ян is a Slavic given name too, see _family_first), and none with a word of one
-    letter (Ван И, Wang Yi, would be every "Ван и", "Wang and")."""
-    if is_cyrillic_word(name) or _family_first(name.split()) is None:
+    """A person's name as Russian and Ukrainian write it where transliteration cannot reach:
+    names of the person as if listed, with all that a Cyrillic listing brings (a case form,
+    the surname alone, the first name's agreement).
+
+    A French name as it sounds (Christine Lagarde: Кристин Лагард, Jacques Chirac: Жак
+    Ширак: normalize.french_in_cyrillic). A Chinese name in pinyin, family name first (Xi
+    Jinping: Си Цзиньпин, Сі Цзіньпін; Си Цзиньпина, Председатель Си): only a spelling that
+    reads family name first itself (not Ян Цзинь: Ян is a Slavic given name too, see
+    _family_first), and none with a word of one letter (Ван И, Wang Yi, would be every "Ван
+    и", "Wang and")."""
+    if is_cyrillic_word(name):
+        return ()
+    french = french_in_cyrillic(name)
+    if french is not None:
+        return (french,)
+    if _family_first(name.split()) is None:
         return ()
     russian = palladius(name)
     if russian is None or any(len(w) == 1 for w in russian.split()):
@@ -417,6 +427,23 @@ def _lower_folds(info, words) -> set[str]:
 
 COMMON_WORD = "common word, not a name variant"
 GIVEN_WORD = "a common given name, not a variant of another name"
+
+
+SPELT_AS_WRITTEN = "a name as Cyrillic writes it (a French one): only as it is written"
+# Ukrainian's letters for Russian's (Крістін: Кристин, Ноель: Ноэль), and one of a double
+# letter (Миттеран: Миттерран)
+_LOOSE = str.maketrans("іїєэ", "ииее")
+_DOUBLE = re.compile(r"(.)\1")
+
+
+def _as_written(wfold: str, ending: str, ffold: str) -> bool:
+    """Whether a word is a name as Cyrillic writes it (_in_cyrillic), in Russian's or in
+    Ukrainian's letters (Крістін for Кристин), or one of its case forms (Олланда, Полем):
+    by its letters, not by its key (Мазь is no Масс, Щиро no Жиро, Пера no Пьер). So a name
+    in a vowel has no case forms (Рена is no Рено's): Russian declines no such foreign name."""
+    word = _DOUBLE.sub(r"\1", (wfold[:-len(ending)] if ending else wfold).translate(_LOOSE))
+    name = _DOUBLE.sub(r"\1", ffold.translate(_LOOSE))
+    return word == name or bool(ending) and word == name.rstrip("ьй")
 
 
 def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
@@ -628,6 +655,21 @@ def _given_skels(keys) -> frozenset[str]:
     return frozenset(_given_skel(k) for k in keys)
 
 
+# Marks the keys of a first name as Cyrillic writes it (_in_cyrillic: Жак of Жак Ширак, for
+# Jacques Chirac), which only a Cyrillic word's keys meet: whole keys, not skeletons, as with
+# its silent letters gone, the Анаи of Anaïs has the skeleton of Anne, Жак that of Іщак.
+_CYR_SKEL = "·"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_skels(word: str) -> frozenset[str]:
+    """_given_skels of a word of the text as a given name; a Cyrillic word's keys too,
+    marked _CYR_SKEL."""
+    keys = given_keys(word)
+    skels = _given_skels(keys)
+    return skels | {_CYR_SKEL + k for k in keys} if is_cyrillic_word(word) else skels
+
+
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
                        case_form=lambda k: False) -> dict[str, frozenset[str]]:
     """Surname (fold) -> skeletons of the given names this text writes right before it
@@ -650,7 +692,7 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
                 not _title_word(text, words, k - 1) and \
                 _family_first((prev, word), text[pe:start] == "-") is None:
-            out.setdefault(folds[k], set()).update(_given_skels(given_keys(prev)))
+            out.setdefault(folds[k], set()).update(_word_skels(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
 
@@ -717,7 +759,7 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
     if len(word) < 2 or not word[0].isupper() or word.isupper() or \
             not (gap == "-" or _beside(gap) and "\n" not in gap):
         return 0, None
-    skels = _given_skels(given_keys(word))
+    skels = _word_skels(word)
     return (start, skels) if skels.isdisjoint(named) else (0, None)
 
 
@@ -1012,7 +1054,7 @@ class _Span:
 
 # what Matcher._add_entity adds to, by how _merge takes in a child's part (form ids in all
 # but _MEMBER_LISTS and _BY_ENTITY, which hold entity numbers: the same in the child)
-_FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word")
+_FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_heard")
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
@@ -1088,12 +1130,13 @@ class Matcher:
         self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
         self._f_latin_word: list[bool] = []
+        self._f_heard: list[bool] = []  # a name as Cyrillic writes it: see _forms_of
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
         # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH, ENGLISH_J or FRENCH
         # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
-        self._form_ids: dict[tuple[str, str, bool, str], int] = {}
+        self._form_ids: dict[tuple[str, str, bool, str, bool], int] = {}
         self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
@@ -1242,7 +1285,7 @@ class Matcher:
         ours = len(self._f_key)
         fids = []
         for cfid, spec in enumerate(zip(part["_f_key"], part["_f_kind"], part["_f_cyr"],
-                                        part["_f_fold"], strict=True)):
+                                        part["_f_fold"], part["_f_heard"], strict=True)):
             fid = self._form_ids.get(spec)
             if fid is None:
                 fid = self._form_ids[spec] = len(self._f_key)
@@ -1284,6 +1327,7 @@ class Matcher:
         person = ent.type == "person"
         first: list[str] = []
         heard: list[str] = []  # the first names as Cyrillic writes them (cyrillic_readings)
+        spelt_first: list[str] = []  # ...and those of its names as Cyrillic writes them
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         for alias in _names_of(ent):
@@ -1291,6 +1335,8 @@ class Matcher:
             words = [w for _, _, w in spans]
             if not words:
                 continue
+            # a person's name as Cyrillic writes it (_in_cyrillic): for Cyrillic text only
+            spelt = person and alias not in ent.names
             if len(words) == 1 and _is_acronym(alias):
                 key = unicodedata.normalize("NFKC", words[0])
                 self._acronyms.setdefault(key, []).append((idx, alias, False))
@@ -1307,7 +1353,7 @@ class Matcher:
             if ent.exact:
                 continue
             if len(words) == 1:
-                self._add_part(idx, alias, words[0], person)
+                self._add_part(idx, alias, words[0], person, spelt)
                 if ent.type == "place" and not is_cyrillic_word(words[0]):
                     self._add_polish_cases(idx, alias, folds[0])
             elif person and (flags := _family_first(
@@ -1319,13 +1365,16 @@ class Matcher:
                     if folds not in known:
                         self._declined_names[folds[0]] = (*known, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
-                self._add_part(idx, alias, words[0], True)
+                self._add_part(idx, alias, words[0], True, spelt)
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
                 heard.extend(_heard(words[1:]))
             elif person:
-                self._add_part(idx, alias, words[-1], True)
-                first.extend(k for w in words[:-1] for k in phonetic_keys(w))
-                heard.extend(_heard(words[:-1]))
+                self._add_part(idx, alias, words[-1], True, spelt)
+                if spelt:
+                    spelt_first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+                else:
+                    first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+                    heard.extend(_heard(words[:-1]))
                 if len(folds) > 2 and folds[-2] in _PARTICLES and \
                         len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
                     self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
@@ -1344,7 +1393,8 @@ class Matcher:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
             # (and as Cyrillic writes them, Джон for John: not initials, a D. is no John)
-            self._first_skels[idx] = _given_skels((*mine, *heard))
+            self._first_skels[idx] = _given_skels((*mine, *heard)) | {
+                _CYR_SKEL + k for k in spelt_first}
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
@@ -1384,14 +1434,17 @@ class Matcher:
                 return False
         return True
 
-    def _add_part(self, idx: int, alias: str, word: str, person: bool) -> None:
-        fids = self._part_fids.get((word, person))
+    def _add_part(self, idx: int, alias: str, word: str, person: bool,
+                  heard: bool = False) -> None:
+        fids = self._part_fids.get((word, person, heard))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
-            fids = self._part_fids[word, person] = self._forms_of(word, person)
+            fids = self._part_fids[word, person, heard] = self._forms_of(word, person, heard)
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
 
-    def _forms_of(self, word: str, person: bool) -> tuple[int, ...]:
+    def _forms_of(self, word: str, person: bool, heard: bool = False) -> tuple[int, ...]:
+        """The forms of a name part: one per key and reading. `heard`: of a name as Cyrillic
+        writes it (_in_cyrillic), for Cyrillic words only: forms of their own."""
         f = fold(word)
         if len(f) < self._min_len:
             return ()
@@ -1399,20 +1452,23 @@ class Matcher:
         fids = []
         for key in phonetic_keys(word):
             kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f))
-            fids.append(self._new_form(key, kind, cyr, f) if fid is None else fid)
+            fid = self._form_ids.get((key, kind, cyr, f, heard))
+            fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
+                        self._new_form(key, kind, cyr, f, fuzzy=not heard, heard=heard))
         for key, reading in cyrillic_readings(word) if not cyr else ():
             kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f))
+            fid = self._form_ids.get((key, kind, cyr, f, heard))
             if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
-                fid = self._new_form(key, kind, cyr, f, fuzzy=False)
+                fid = self._new_form(key, kind, cyr, f, fuzzy=False, heard=heard)
                 self._cyrillic_reading[fid] = reading
             fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
-    def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True) -> int:
+    def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True,
+                  heard: bool = False) -> int:
         fid = len(self._f_key)
-        self._form_ids[(key, kind, cyr, f)] = fid
+        self._form_ids[(key, kind, cyr, f, heard)] = fid
+        self._f_heard.append(heard)
         self._f_key.append(key)
         self._f_fold.append(f)
         self._f_kind.append(kind)
@@ -1440,7 +1496,8 @@ class Matcher:
         for m in (self, self._mw) if self._mw is not None else (self,):
             for memo in (m._cache, m._meta, m._mw_cache, m._ru_start):
                 memo.clear()
-        for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys):
+        for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
+                  _word_skels):
             f.cache_clear()
 
     # -- the cache's format: plain containers, the memos of words seen left out -----------------
@@ -1643,6 +1700,8 @@ class Matcher:
         return sorted({fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k]))})
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
+        if self._f_heard[fid] and not cyr:
+            return  # a name as Cyrillic writes it is for Cyrillic words (see _as_written)
         reading = self._cyrillic_reading.get(fid)
         if reading is not None:  # a Latin name read as Cyrillic writes it
             if not cyr or reading not in _ANY_CYRILLIC and looks_ukrainian(wfold) or \
@@ -1669,6 +1728,8 @@ class Matcher:
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if reading == FRENCH and key != target:  # (its ю too: Трюдо; Gressier is no Греция)
             how, reason = "reject", "read as a french name: the whole word as it is read"
+        elif self._f_heard[fid] and not _as_written(wfold, ending, self._f_fold[fid]):
+            how, reason = "reject", SPELT_AS_WRITTEN
         elif dist and reading in _VOWELS_AS_READ:
             how, reason = "reject", f"read as a {reading} name: its vowels as they are"
         if how == "reject":
@@ -1863,7 +1924,7 @@ class Matcher:
             return None
         if pe - ps > len(prev) and text[pe - 2:pe] in _POSSESSIVE:
             return None  # "Sofia's Airport": a first name is not possessive
-        return _given_skels(given_keys(nxt))
+        return _word_skels(nxt)
 
     def _surname_like(self, text, words, j: int) -> bool:
         """Whether capitalised word j, after a name, may be a surname: a watched name part is,
@@ -2264,7 +2325,7 @@ class Matcher:
                         ctx.initial = keys[0][0] if keys else ""
                     ctx.prev_initial = len(gap) <= 3
                 elif _beside(gap):
-                    skels = _given_skels(keys)
+                    skels = _word_skels(prev)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = len(prev) > 1 and self._known_given(text, ps, prev) and \
                         not _place_word(prev)
@@ -2273,7 +2334,7 @@ class Matcher:
             ns, ne, nxt = words[j]
             ctx.next_end = ne
             if nxt[0].isupper() and _beside(text[end:ns]) and self._surname_like(text, words, j):
-                ctx.next_named = _given_skels(given_keys(nxt))
+                ctx.next_named = _word_skels(nxt)
         ctx.can_name = bool(ctx.prev_initial or ctx.prev_named or ctx.next_named)
         return ctx
 
@@ -2571,8 +2632,7 @@ class Matcher:
             return ""
         if not _beside(gap) or len(prev) < 2:
             return ""
-        keys = given_keys(prev)
-        if not _given_skels(keys).isdisjoint(self._first_skels.get(c.entity, ())):
+        if not _word_skels(prev).isdisjoint(self._first_skels.get(c.entity, ())):
             return ""
         if c.method == "inflection" and _headline_noun(text, ps, fold(prev)):
             return ""
@@ -2611,7 +2671,7 @@ class Matcher:
             capital = prev[0].isupper() and not _title_word(text, words, c.i - 1)
             if capital and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
-            named = _given_skels(given_keys(prev)) if capital and _beside(gap) else ()
+            named = _word_skels(prev) if capital and _beside(gap) else ()
             if not mine.isdisjoint(named):
                 first_start, first_named = _word_before(text, words, c.i - 1, named)
                 if first_named and not first_named.isdisjoint(mine):
@@ -2621,7 +2681,7 @@ class Matcher:
             ns, ne, nxt = words[c.j]
             gap = text[end:ns]
             if _beside(gap) and nxt[0].isupper() and self._surname_like(text, words, c.j) and \
-                    not _given_skels(given_keys(nxt)).isdisjoint(mine):
+                    not _word_skels(nxt).isdisjoint(mine):
                 return start, ne, "first name after surname"
         return start, end, ""
 

@@ -416,6 +416,93 @@ def palladius_ukrainian(russian: str) -> str:
     return russian.translate(_UK_PALLADIUS)
 
 
+# -- French names in Russian ------------------------------------------------------------------
+
+# Russian and Ukrainian write a French name as it sounds (Christine Lagarde: Кристин Лагард,
+# François Hollande: Франсуа Олланд, Jacques Chirac: Жак Ширак, Élisabeth Borne: Элизабет
+# Борн): silent letters left out, nasal vowels an, он, ен, ch ш, j ж, u ю. No letter-by-letter
+# key reaches that, so a French-looking person's name is also listed in that spelling.
+_FR_V = "aeiouyàâéèêëîïôûùüœ"
+_FR_C = f"(?=[^{_FR_V}]|$)"  # before a consonant or at the end
+# (one pattern: at each position the first rule that matches wins, so endings come first,
+# then letters read together, then single letters)
+_FR_RULES = (
+    # endings
+    ("c?qu?es?$", "к"), ("eaux?$|aux$|ault$|aud$|ots?$", "о"), ("o[iî](?:[xst]|ts)?$", "уа"),
+    ("ieux?$", "ьё"), ("eux$", "ё"), ("iers?$", "ье"), ("(?<=[^aeiou])iens?$", "ьен"),
+    ("rre$", "р"), ("ius$", "иус"), ("us$", "юс"), ("ies?$", "и"), ("en$", "ен"),
+    ("(?<=..)(?:er|ets?|ée?s?)$", "е"),
+    ("ès$", "ес"), ("e[nm]ts?$|[ae][nm](?:ds?|ts?|gs?|cs?|s)$", "ан"),
+    ("o[nm](?:ds?|ts?|cs?|s)$", "он"), ("(?:[aeé]?i|y)[nm](?:ts?|s)?$|u[nm]s?$", "ен"),
+    ("(?<=r)(?:ds?|ts?|s)$", ""), (f"(?<=[{_FR_V}])(?:[dtxp]s?|s)$", ""),
+    (f"(?<=[^{_FR_V}])es?$", ""),
+    # letters together
+    ("[jg]ea", "жа"), ("eau|au", "о"), ("oui", "уи"), ("ou", "у"), ("o[iî]", "уа"),
+    (f"(?<=[^{_FR_V}])ieu", "ьё"), ("eu|œu?", "ё"), (f"(?<=[^{_FR_V}])ie(?=r)", "ье"),
+    ("ai|ei", "е"), (f"[ae]n(?!n){_FR_C}", "ан"), (f"[ae]m(?!m){_FR_C}", "ам"),
+    (f"on(?!n){_FR_C}", "он"), (f"om(?!m){_FR_C}", "ом"),
+    (f"(?:[aeé]?i|y|u)n(?!n){_FR_C}", "ен"), (f"(?:[aeé]?i|y|u)m(?!m){_FR_C}", "ем"),
+    (f"oy(?=[{_FR_V}])", "уай"), ("ch(?=[rl])", "к"), ("ch", "ш"),
+    ("ph", "ф"), ("th", "т"), ("gn", "нь"), ("c?qu", "к"), ("gu(?=[eiyéèê])", "г"),
+    ("ge(?=[aou])|g(?=[eiyéèê])|j", "ж"), ("c(?=[eiyéèê])|ç", "с"), ("ck|c", "к"), ("x", "кс"),
+    (f"(?<=[{_FR_V}])s(?=[{_FR_V}])", "з"), ("h", ""), (f"(?<=[aeiou])y|y(?=[{_FR_V}])", "й"),
+    (f"l(?=[^{_FR_V}l]|$|es?$)", "ль"), ("ue", "уэ"),
+    (f"(?:^|(?<=[{_FR_V}]))[eéèêë]", "э"), ("[eéèêë]", "е"), ("[aàâ]", "а"), ("[iîïy]", "и"),
+    ("[oô]", "о"), ("[uûùü]", "ю"),
+    ("b", "б"), ("d", "д"), ("f", "ф"), ("g", "г"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"), ("w", "в"), ("z", "з"),
+)
+_FR = re.compile("|".join(f"(?P<r{k}>{p})" for k, (p, _) in enumerate(_FR_RULES)))
+_FR_PARTICLES = {"le": "Ле", "la": "Ла", "de": "де", "du": "дю", "des": "де"}
+_FR_LETTERS = re.compile("[éèêëàâîïôûùçœ]")
+# French surnames' own endings (Lagarde, Chirac, Hollande, Renaud, Trudeau, Barnier, Bourdieu,
+# Dubois)
+_FR_SURNAME = re.compile(r"(?:arde|.ac|ande|aud|ault|eau|eaux|ier|ieu|ois|oix|aux|eux)$")
+
+
+def looks_french(name: str) -> bool:
+    """Whether a person's name shows itself French: French letters (é, ç, è), a French
+    surname's ending, a particle (Le Pen, de Villepin) or a French given name first."""
+    words = name.casefold().split()
+    if len(words) < 2:
+        return bool(words) and _FR_SURNAME.search(words[0]) is not None
+    return (_FR_LETTERS.search(name.casefold()) is not None
+            or _FR_SURNAME.search(words[-1]) is not None
+            or any(w in _FR_PARTICLES for w in words[1:-1])
+            or words[0].split("-")[0] in french_given_names())  # Jean-Luc, Jean: see there
+
+
+@lru_cache(maxsize=1)
+def french_given_names() -> frozenset[str]:
+    """Given names that are French's own, casefolded with their accents (Éric, not Eric:
+    data/french_given_names.txt), and Jean and Marie, which English has too, but which open
+    most French double names (Jean-Luc, Marie-Claire)."""
+    return frozenset(w.casefold() for w in _keys("french_given_names.txt")) | {"jean", "marie"}
+
+
+def french_in_cyrillic(name: str) -> str | None:
+    """A French person's name as Russian writes it (Christine Lagarde: Кристин Лагард); None
+    for a name that does not look French (looks_french) or is not all Latin letters."""
+    if not looks_french(name):
+        return None
+    out = []
+    for word in name.split():
+        low = word.casefold()
+        if low in _FR_PARTICLES and len(out):
+            out.append(_FR_PARTICLES[low])
+            continue
+        parts = [_french_word(p) for p in low.split("-")]
+        if not all(parts):
+            return None
+        out.append("-".join(p[0].upper() + p[1:] for p in parts))
+    return " ".join(out)
+
+
+def _french_word(low: str) -> str | None:
+    cyr = _FR.sub(lambda m: _FR_RULES[int(m.lastgroup[1:])][1], low.lstrip("h"))
+    return cyr if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr) else None
+
+
 # -- phonetic keys ------------------------------------------------------------------------------
 
 # Latin letters with a sound the key keeps apart (S = sh/zh, C = ch); others lose their marks.
@@ -541,7 +628,8 @@ _ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
 _ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}
 _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 # A French name: eau, -ault, -ier, -ois, -oix, -aux, -eux (Trudeau, Renault, Barnier, Blois);
-# the others (Lagarde, Le Pen) say nothing French to tell them by (see cyrillic_readings)
+# a person's name that shows itself French otherwise (Lagarde, Le Pen, Jacques Chirac) is
+# spelt whole as Russian writes it: french_in_cyrillic
 _FRENCH = re.compile(r"eau|ault$|[^aeiou]ier$|oi[sx]$|aux$|eux$")
 _FRENCH_SOUNDS = (
     (re.compile(r"ge(?=[aou])|g(?=[eiy])"), "S"),  # ж: Bourgeois

@@ -152,6 +152,20 @@ def test_a_killed_child_is_told_and_its_part_compiled_here(split_all, monkeypatc
     assert state(compiled) == whole(POOL)
 
 
+def test_a_child_stopped_with_the_service_is_no_failure(split_all, monkeypatch, caplog):
+    """systemd's stop signals every process of the unit, a compiling child too: said at INFO,
+    not warned of as a failure; its part is compiled here all the same."""
+    monkeypatch.setattr(Matcher, "_part_state",
+                        lambda self, start: os.kill(os.getpid(), signal.SIGTERM))
+    with caplog.at_level(logging.INFO, logger="watcher.matcher"):
+        compiled = Matcher.compile(POOL)
+    (record,) = [r for r in caplog.records if "child process" in r.getMessage()]
+    assert record.levelno == logging.INFO
+    assert "was stopped (signal 15): doing it here" in record.getMessage()
+    monkeypatch.undo()
+    assert state(compiled) == whole(POOL)
+
+
 def test_an_error_here_leaves_no_child_behind(split_all, monkeypatch):
     pids = []
     fork, add = matcher._fork, Matcher._add_entity

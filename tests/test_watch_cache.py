@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import logging
 import os
 import pickle
 import select
@@ -190,14 +191,17 @@ def test_a_stop_kills_the_cache_writer_not_runs_the_daemons_handler(tmp_path, wl
     monkeypatch.setattr(matcher, "_write_in_child", slow_start)
     before = signal.signal(signal.SIGTERM, lambda *_: None)
     try:
-        Watch.load(wl, tmp_path / "cache")
-        (pid,) = matcher._writing
-        os.kill(pid, signal.SIGTERM)
-        assert matcher.cache_written(timeout=10)
+        with caplog.at_level(logging.INFO, logger="watcher.matcher"):
+            Watch.load(wl, tmp_path / "cache")
+            (pid,) = matcher._writing
+            os.kill(pid, signal.SIGTERM)
+            assert matcher.cache_written(timeout=10)
     finally:
         signal.signal(signal.SIGTERM, before)
     assert list((tmp_path / "cache").iterdir()) == []  # (its temporary file removed)
-    assert "could not cache the compiled watchlist" in caplog.text
+    (record,) = [r for r in caplog.records if "could not cache" in r.getMessage()]
+    assert "its writer was stopped (signal 15)" in record.getMessage()
+    assert record.levelno == logging.INFO  # a stop, no failure to warn of
 
 
 def test_a_failed_cache_write_is_told_and_the_next_load_compiles(tmp_path, wl, monkeypatch,

@@ -2907,6 +2907,12 @@ def _forked(work: Callable[[], object], what: str) -> Callable[[], object | None
                     return marshal.loads(out.read())
             except (EOFError, ValueError, TypeError):
                 pass
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STOPS:
+            # a stop of the whole service (systemd signals every process of the unit): no
+            # failure to warn of; the daemon stops once the compile is done
+            log.info("%s in a child process was stopped (signal %d): doing it here", what,
+                     os.WTERMSIG(status))
+            return None
         how = f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else \
             f"exit status {os.waitstatus_to_exitcode(status)}" if status else "no result"
         log.warning("%s in a child process failed (%s): doing it here", what, how)
@@ -2930,8 +2936,12 @@ def _reap(pid: int, tmp: Path) -> None:
         status = 0 if not tmp.exists() else 1
     if status:
         tmp.unlink(missing_ok=True)
-        log.warning("could not cache the compiled watchlist in %s (its writer exited with "
-                    "status %s): the next start compiles it again", tmp.parent, status)
+        stopped = os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STOPS  # (see _forked)
+        log.log(logging.INFO if stopped else logging.WARNING,
+                "could not cache the compiled watchlist in %s (its writer %s): the next start "
+                "compiles it again", tmp.parent,
+                f"was stopped (signal {os.WTERMSIG(status)})" if stopped else
+                f"exited with status {status}")
     with _lock:
         del _writing[pid]
         _written.notify_all()

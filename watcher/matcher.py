@@ -429,7 +429,7 @@ COMMON_WORD = "common word, not a name variant"
 GIVEN_WORD = "a common given name, not a variant of another name"
 
 
-SPELT_AS_WRITTEN = "a name as Cyrillic writes it (a French one): only as it is written"
+SPELT_AS_WRITTEN = "a name spelt as Cyrillic writes it: only as it is written"
 # Ukrainian's letters for Russian's (Крістін: Кристин, Ноель: Ноэль), and one of a double
 # letter (Миттеран: Миттерран)
 _LOOSE = str.maketrans("іїєэ", "ииее")
@@ -658,16 +658,16 @@ def _given_skels(keys) -> frozenset[str]:
 # Marks the keys of a first name as Cyrillic writes it (_in_cyrillic: Жак of Жак Ширак, for
 # Jacques Chirac), which only a Cyrillic word's keys meet: whole keys, not skeletons, as with
 # its silent letters gone, the Анаи of Anaïs has the skeleton of Anne, Жак that of Іщак.
-_CYR_SKEL = "·"
+_CYR_KEY = "·"
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _word_skels(word: str) -> frozenset[str]:
     """_given_skels of a word of the text as a given name; a Cyrillic word's keys too,
-    marked _CYR_SKEL."""
+    marked _CYR_KEY."""
     keys = given_keys(word)
     skels = _given_skels(keys)
-    return skels | {_CYR_SKEL + k for k in keys} if is_cyrillic_word(word) else skels
+    return skels | {_CYR_KEY + k for k in keys} if is_cyrillic_word(word) else skels
 
 
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
@@ -1054,7 +1054,7 @@ class _Span:
 
 # what Matcher._add_entity adds to, by how _merge takes in a child's part (form ids in all
 # but _MEMBER_LISTS and _BY_ENTITY, which hold entity numbers: the same in the child)
-_FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_heard")
+_FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_spelt")
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
@@ -1130,14 +1130,14 @@ class Matcher:
         self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
         self._f_latin_word: list[bool] = []
-        self._f_heard: list[bool] = []  # a name as Cyrillic writes it: see _forms_of
+        self._f_spelt: list[bool] = []  # a name as Cyrillic writes it: see _forms_of
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
         # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH, ENGLISH_J or FRENCH
         # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str, bool], int] = {}
-        self._part_fids: dict[tuple[str, bool], tuple[int, ...]] = {}  # while compiling
+        self._part_fids: dict[tuple[str, bool, bool], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
         self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
@@ -1285,7 +1285,7 @@ class Matcher:
         ours = len(self._f_key)
         fids = []
         for cfid, spec in enumerate(zip(part["_f_key"], part["_f_kind"], part["_f_cyr"],
-                                        part["_f_fold"], part["_f_heard"], strict=True)):
+                                        part["_f_fold"], part["_f_spelt"], strict=True)):
             fid = self._form_ids.get(spec)
             if fid is None:
                 fid = self._form_ids[spec] = len(self._f_key)
@@ -1394,7 +1394,7 @@ class Matcher:
             self._first_names[idx] = mine
             # (and as Cyrillic writes them, Джон for John: not initials, a D. is no John)
             self._first_skels[idx] = _given_skels((*mine, *heard)) | {
-                _CYR_SKEL + k for k in spelt_first}
+                _CYR_KEY + k for k in spelt_first}
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:
@@ -1435,15 +1435,15 @@ class Matcher:
         return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool,
-                  heard: bool = False) -> None:
-        fids = self._part_fids.get((word, person, heard))
+                  spelt: bool = False) -> None:
+        fids = self._part_fids.get((word, person, spelt))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
-            fids = self._part_fids[word, person, heard] = self._forms_of(word, person, heard)
+            fids = self._part_fids[word, person, spelt] = self._forms_of(word, person, spelt)
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
 
-    def _forms_of(self, word: str, person: bool, heard: bool = False) -> tuple[int, ...]:
-        """The forms of a name part: one per key and reading. `heard`: of a name as Cyrillic
+    def _forms_of(self, word: str, person: bool, spelt: bool = False) -> tuple[int, ...]:
+        """The forms of a name part: one per key and reading. `spelt`: of a name as Cyrillic
         writes it (_in_cyrillic), for Cyrillic words only: forms of their own."""
         f = fold(word)
         if len(f) < self._min_len:
@@ -1452,23 +1452,23 @@ class Matcher:
         fids = []
         for key in phonetic_keys(word):
             kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f, heard))
+            fid = self._form_ids.get((key, kind, cyr, f, spelt))
             fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
-                        self._new_form(key, kind, cyr, f, fuzzy=not heard, heard=heard))
+                        self._new_form(key, kind, cyr, f, fuzzy=not spelt, spelt=spelt))
         for key, reading in cyrillic_readings(word) if not cyr else ():
             kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f, heard))
+            fid = self._form_ids.get((key, kind, cyr, f, spelt))
             if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
-                fid = self._new_form(key, kind, cyr, f, fuzzy=False, heard=heard)
+                fid = self._new_form(key, kind, cyr, f, fuzzy=False, spelt=spelt)
                 self._cyrillic_reading[fid] = reading
             fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True,
-                  heard: bool = False) -> int:
+                  spelt: bool = False) -> int:
         fid = len(self._f_key)
-        self._form_ids[(key, kind, cyr, f, heard)] = fid
-        self._f_heard.append(heard)
+        self._form_ids[(key, kind, cyr, f, spelt)] = fid
+        self._f_spelt.append(spelt)
         self._f_key.append(key)
         self._f_fold.append(f)
         self._f_kind.append(kind)
@@ -1700,7 +1700,7 @@ class Matcher:
         return sorted({fids[k] for _, d, k in close if d <= fuzzy_budget(len(keys[k]))})
 
     def _try_form(self, fid, key, ending, kind, wfold, cyr, best, notes, fuzzy=False) -> None:
-        if self._f_heard[fid] and not cyr:
+        if self._f_spelt[fid] and not cyr:
             return  # a name as Cyrillic writes it is for Cyrillic words (see _as_written)
         reading = self._cyrillic_reading.get(fid)
         if reading is not None:  # a Latin name read as Cyrillic writes it
@@ -1728,7 +1728,7 @@ class Matcher:
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if reading == FRENCH and key != target:  # (its ю too: Трюдо; Gressier is no Греция)
             how, reason = "reject", "read as a french name: the whole word as it is read"
-        elif self._f_heard[fid] and not _as_written(wfold, ending, self._f_fold[fid]):
+        elif self._f_spelt[fid] and not _as_written(wfold, ending, self._f_fold[fid]):
             how, reason = "reject", SPELT_AS_WRITTEN
         elif dist and reading in _VOWELS_AS_READ:
             how, reason = "reject", f"read as a {reading} name: its vowels as they are"

@@ -762,6 +762,8 @@ _FRENCH = [Entity(id="lagarde", name="Christine Lagarde", type="person"),
     ("Франсуа Олланд заявив.", [("hollande", "Франсуа Олланд")]),
     ("С Жаком Шираком встретился.", [("chirac", "Жаком Шираком")]),  # first name and all
     ("Марин Ле Пен выступила.", [("lepen", "Марин Ле Пен")]),
+    ("Партия Ле Пен победила. Марін Ле Пен заявила.",
+     [("lepen", "Ле Пен"), ("lepen", "Марін Ле Пен")]),
     ("Приехал Фредерик Рено.", [("renaud", "Фредерик Рено")]),
     # other people of these surnames, and no case form of a name in a vowel
     ("Иван Лагард сказал.", []), ("Мари Ле Пен сказала.", []), ("Жан-Мари Ле Пен умер.", []),
@@ -1362,16 +1364,20 @@ def test_a_headlines_capitals_make_no_first_name(surname):
 
 @settings(max_examples=60, deadline=None)
 @given(surname=st.from_regex(r"[BDKLMNPRTVZ][aeiou][lnrst]", fullmatch=True),
-       particle=st.sampled_from(["Le", "de", "van", "Al"]))
+       particle=st.sampled_from(["Le", "de", "van", "Al", "Ле", "де", "ван", "фон"]))
 def test_a_short_surname_after_a_particle_is_found_as_two_words(surname, particle):
     """Marine Le Pen: "Le Pen said", "Mme Le Pen"; Pen alone is too short to be matched
-    (MIN_VARIANT_LEN), Le Pen is not. Jean-Marie Le Pen is another person, and "le pen" in
-    lower case is no name."""
-    m = Matcher.compile([Entity(id="p", name=f"Marine {particle} {surname}", type="person")])
-    for text in (f"{particle} {surname} said on Monday.", f"Mme {particle} {surname} a dit."):
+    (MIN_VARIANT_LEN), Le Pen is not; in Cyrillic too (Марин Ле Пен: "Ле Пен заявила").
+    Jean-Marie Le Pen is another person, and "le pen" in lower case is no name."""
+    if is_cyrillic_word(particle):
+        surname = to_cyrillic(surname)
+    first = "Марин" if is_cyrillic_word(particle) else "Marine"
+    m = Matcher.compile([Entity(id="p", name=f"{first} {particle} {surname}", type="person")])
+    for text in (f"{particle} {surname} said on Monday.", f"Mme {particle} {surname} a dit.",
+                 f"Вчера {particle} {surname} заявила."):
         assert [h.text for h in m.match(text)] == [f"{particle} {surname}"], m.explain(text)
         assert m.match_reference(text) == m.match(text)
-    for text in (f"Jean-Marie {particle} {surname} said.",
+    for text in (f"Jean-Marie {particle} {surname} said.", f"Жан-Мари {particle} {surname} умер.",
                  f"On Monday {particle.lower()} {surname.lower()} was there."):
         assert m.match(text) == m.match_reference(text) == [], m.explain(text)
 

@@ -161,9 +161,11 @@ matka ojciec brat siostra wdowa mąż wnuk wnuczka rodzina manželka dcera otec 
 """.split())
 
 # Words that make a short surname after them a surname of two words (Marine Le Pen: "Le Pen
-# said"), where the surname alone is too short to be matched (see MIN_VARIANT_LEN).
+# said", Марин Ле Пен: "Ле Пен заявила"), where the surname alone is too short to be matched
+# (see MIN_VARIANT_LEN).
 _PARTICLES = frozenset("le la de du des van von der den di da del della dos das ter ten al el "
-                       "bin ibn".split())
+                       "bin ibn ле ла де дю ван фон дер ден ди да дель делла дос дас тер тен "
+                       "аль эль бин ибн".split())
 
 # A number that ends a name (Nord Stream 2, Power of Siberia 2) is part of it: words skip
 # digits, so the number after a match is checked on its own.

@@ -206,6 +206,20 @@ def test_a_french_name_is_spelt_as_russian_writes_it(latin, russian):
     assert nz.french_in_cyrillic(latin) == russian
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèêëàâîïôûùüçœ'-", min_size=1,
+                        max_size=12), min_size=1, max_size=4),
+       st.sampled_from(["Jacques", "Marie", "Paul", ""]))
+def test_a_french_spelling_is_cyrillic_word_for_word_or_none(words, first):
+    """Whatever the name, a spelling in Cyrillic letters only, word for word, or none."""
+    name = " ".join(filter(None, [first, *(w.capitalize() for w in words)]))
+    spelt = nz.french_in_cyrillic(name)
+    if spelt is not None:
+        assert len(spelt.split()) == len(name.split())
+        assert all(nz.is_cyrillic_word(w) and not any(c.isascii() and c.isalpha() for c in w)
+                   for w in spelt.split())
+
+
 @pytest.mark.parametrize("name, french", [
     ("Anaïs Roux", True),  # French letters
     ("Paul Lagarde", True), ("Paul Trudeau", True),  # a French surname's ending

@@ -780,6 +780,29 @@ def test_a_french_name_is_found_as_russian_and_ukrainian_write_it(text, found):
     assert m.match_reference(text) == m.match(text)
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Анджей Дуда сказал.", [("duda", "Анджей Дуда")]),
+    ("Визит Анджея Дуды. Встреча с Анджеем Дудой.",
+     [("duda", "Анджея Дуды"), ("duda", "Анджеем Дудой")]),
+    ("Джорджа Мелони заявила. У Джорджи Мелони нет.",
+     [("meloni", "Джорджа Мелони"), ("meloni", "Джорджи Мелони")]),
+    ("Хавьер Милей заявил.", [("milei", "Хавьер Милей")]),
+    # other first names beside the surname: other people (his wife, her sister)
+    ("Агата Дуда пришла.", []), ("Арианна Мелони сказала.", []), ("Карлос Милей сказал.", []),
+    ("Agata Duda came.", []),
+])
+def test_a_first_name_as_russian_writes_its_language_is_the_persons(text, found):
+    """Giorgia Meloni is Джорджа Мелони in Russian, Andrzej Duda Анджей Дуда, Javier Milei
+    Хавьер Милей: by a key of their letters, a different first name beside the surname, so
+    another person; by the spelling of their language (normalize.given_in_cyrillic), the
+    person, first name and all, in a case too."""
+    m = Matcher.compile([Entity(id="duda", name="Andrzej Duda", type="person"),
+                         Entity(id="meloni", name="Giorgia Meloni", type="person"),
+                         Entity(id="milei", name="Javier Milei", type="person")])
+    assert [(h.entity_id, h.text) for h in m.match(text)] == found, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @pytest.mark.parametrize("entity, text", [
     # its spelling in Cyrillic is no spelling of it in Latin text (Кроз is no Cross, Мартине
     # no Martin), and its first name in Cyrillic no other first name (Анаи of Anaïs: Anne)

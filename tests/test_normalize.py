@@ -220,6 +220,20 @@ def test_a_french_spelling_is_cyrillic_word_for_word_or_none(words, first):
                    for w in spelt.split())
 
 
+@pytest.mark.parametrize("latin, russian", [
+    ("Giorgia", "Джорджа"), ("Giuseppe", "Джузеппе"), ("Sergio", "Серджо"),  # Italian
+    ("Francesco", "Франческо"), ("Gianni", "Джанни"),
+    ("Javier", "Хавьер"), ("Jorge", "Хорхе"), ("José", "Хосе"), ("Guillermo", "Гильермо"),
+    ("Andrzej", "Анджей"), ("Wojciech", "Войцех"), ("Mateusz", "Матеуш"),  # Polish
+    ("Małgorzata", "Малгожата"), ("Radosław", "Радослав"), ("Jarosław", "Ярослав"),
+])
+def test_a_given_name_is_also_spelt_as_russian_writes_its_language(latin, russian):
+    """Джорджа Мелони, Хавьер Милей, Анджей Дуда: the first name by its language's sounds,
+    one of the spellings tried (Italian's, Spanish's, Polish's)."""
+    assert russian in nz.given_in_cyrillic(latin)
+    assert nz.given_in_cyrillic(russian) == ()  # (a Cyrillic name is as written)
+
+
 @pytest.mark.parametrize("name, french", [
     ("Anaïs Roux", True),  # French letters
     ("Paul Lagarde", True), ("Paul Trudeau", True),  # a French surname's ending

@@ -90,6 +90,7 @@ from .normalize import (
     fold,
     french_in_cyrillic,
     frequent_names,
+    given_in_cyrillic,
     given_keys,
     given_names,
     given_spellings,
@@ -99,6 +100,7 @@ from .normalize import (
     mixed_scripts,
     name_kind,
     nominative_keys,
+    nominatives,
     other_names,
     own_given_keys,
     palladius,
@@ -664,12 +666,29 @@ _CYR_KEY = "·"
 
 
 @functools.lru_cache(maxsize=1 << 16)
+def _cyrillic_keys(word: str) -> tuple[str, ...]:
+    """The _CYR_KEY keys of a first name written in Cyrillic (of a name as Cyrillic writes
+    it: Жак of Жак Ширак)."""
+    return tuple(_CYR_KEY + k for k in phonetic_keys(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _read_as_given(word: str) -> tuple[str, ...]:
+    """The _CYR_KEY keys of a Latin first name as Russian writes it by Italian's, Spanish's
+    and Polish's rules (normalize.given_in_cyrillic: Джорджа, Хавьер, Анджей)."""
+    return tuple(dict.fromkeys(k for c in given_in_cyrillic(word) for k in _cyrillic_keys(c)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _word_skels(word: str) -> frozenset[str]:
-    """_given_skels of a word of the text as a given name; a Cyrillic word's keys too,
-    marked _CYR_KEY."""
+    """_given_skels of a word of the text as a given name; a Cyrillic word's keys too, and
+    those of the nominatives it may be a case form of, marked _CYR_KEY."""
     keys = given_keys(word)
     skels = _given_skels(keys)
-    return skels | {_CYR_KEY + k for k in keys} if is_cyrillic_word(word) else skels
+    if not is_cyrillic_word(word):
+        return skels
+    # (a case form of a first name the shipped list lacks too: Джорджи of Джорджа)
+    return skels | {_CYR_KEY + k for k in (*keys, *nominatives(word))}
 
 
 def _first_names_used(text: str, words, folds: list[str], surnames=None,
@@ -1329,7 +1348,7 @@ class Matcher:
         person = ent.type == "person"
         first: list[str] = []
         heard: list[str] = []  # the first names as Cyrillic writes them (cyrillic_readings)
-        spelt_first: list[str] = []  # ...and those of its names as Cyrillic writes them
+        spelt_first: list[str] = []  # ...and as Russian writes them (_CYR_KEY keys)
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         for alias in _names_of(ent):
@@ -1373,10 +1392,11 @@ class Matcher:
             elif person:
                 self._add_part(idx, alias, words[-1], True, spelt)
                 if spelt:
-                    spelt_first.extend(k for w in words[:-1] for k in phonetic_keys(w))
+                    spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
                 else:
                     first.extend(k for w in words[:-1] for k in phonetic_keys(w))
                     heard.extend(_heard(words[:-1]))
+                    spelt_first.extend(k for w in words[:-1] for k in _read_as_given(w))
                 if len(folds) > 2 and folds[-2] in _PARTICLES and \
                         len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
                     self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
@@ -1395,8 +1415,7 @@ class Matcher:
             mine = tuple(dict.fromkeys(first))
             self._first_names[idx] = mine
             # (and as Cyrillic writes them, Джон for John: not initials, a D. is no John)
-            self._first_skels[idx] = _given_skels((*mine, *heard)) | {
-                _CYR_KEY + k for k in spelt_first}
+            self._first_skels[idx] = _given_skels((*mine, *heard)) | frozenset(spelt_first)
             self._initials[idx] = frozenset(k[0] for k in mine)
             self._watch_first.update(first)
         if ent.exclude:

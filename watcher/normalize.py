@@ -503,6 +503,63 @@ def _french_word(low: str) -> str | None:
     return cyr if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr) else None
 
 
+# -- given names as Russian writes them ------------------------------------------------------
+
+# Russian and Ukrainian write a first name by its language's sounds: Giorgia Meloni is Джорджа
+# Мелони, Javier Milei Хавьер Милей, Andrzej Duda Анджей Дуда. A letter-by-letter key reads
+# Giorgia as Гиоргиа and takes Джорджа beside the surname for another first name: another
+# person. These spellings, by Italian's, Spanish's and Polish's rules, are for comparing the
+# first name beside a surname with the watched person's (matcher: _CYR_KEY), whatever the
+# name's language: a wrong one is only a spelling no text has.
+_GV = "aeiouyàáèéìíòóùúąęó"
+
+
+def _spelling_rules(*rules: tuple[str, str]) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One pattern of the rules, first match winning at each position; their replacements."""
+    return (re.compile("|".join(f"(?P<r{k}>{p})" for k, (p, _) in enumerate(rules))),
+            tuple(r for _, r in rules))
+
+
+_VOWELS_CYR = (("[aàá]", "а"), ("[eèé]", "е"), ("[iìí]", "и"), ("[oòó]", "о"), ("[uùú]", "у"))
+_CONSONANTS_CYR = (("b", "б"), ("d", "д"), ("f", "ф"), ("k", "к"), ("l", "л"), ("m", "м"),
+                   ("n", "н"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"),
+                   ("w", "в"), ("x", "кс"))
+_ITALIAN = _spelling_rules(
+    ("gli", "ль"), ("gn", "нь"), ("sch", "ск"), ("sci(?=[aou])|sc(?=[ei])", "ш"), ("ch", "к"),
+    ("gh", "г"), ("ci(?=[aou])|c(?=[ei])", "ч"), ("gi(?=[aou])|g(?=[ei])", "дж"), ("c", "к"),
+    ("g", "г"), ("z", "ц"), ("qu", "кв"), ("h", ""), ("j|y", "й"),
+    (f"(?<=[{_GV}])s(?=[{_GV}])", "з"), ("^e", "э"), *_VOWELS_CYR, *_CONSONANTS_CYR)
+_SPANISH = _spelling_rules(
+    ("ll", "ль"), ("ñ", "нь"), ("ch", "ч"), ("j|g(?=[eiéí])", "х"), ("gu(?=[eiéí])", "г"),
+    ("g", "г"), ("qu", "к"), ("c(?=[eiéí])|z", "с"), ("c", "к"), ("h", ""),
+    ("(?<=[^aeiou])i(?=[eé])", "ь"), (f"y(?=[{_GV}])|(?<=[{_GV}])y", "й"), ("y", "и"),
+    ("^e", "э"), *_VOWELS_CYR, *_CONSONANTS_CYR)
+_POLISH = _spelling_rules(
+    ("szcz", "щ"), ("sz", "ш"), ("cz", "ч"), ("drz|dż", "дж"), ("(?<=[kpt])rz", "ш"),
+    ("rz|ż", "ж"), ("dź", "дзь"), ("ch|h", "х"), ("ź", "зь"), ("ś", "сь"), ("ć", "ць"),
+    ("ń", "нь"), ("ł", "л"), (f"l(?=[^{_GV}]|$)", "ль"), ("(?<=[^aeiouy])ia", "я"),
+    ("(?<=[^aeiouy])ie", "е"), ("(?<=[^aeiouy])io", "ё"), ("(?<=[^aeiouy])iu", "ю"),
+    ("^ja|(?<=[aeiouy])ja", "я"), ("^je|(?<=[aeiouy])je", "е"), ("^ju|(?<=[aeiouy])ju", "ю"),
+    ("j", "й"), ("ó", "у"), ("ą", "он"), ("ę", "ен"), ("y", "ы"), ("c", "ц"), ("g", "г"),
+    *_VOWELS_CYR, *_CONSONANTS_CYR)
+
+
+@lru_cache(maxsize=1 << 16)
+def given_in_cyrillic(word: str) -> tuple[str, ...]:
+    """A Latin given name as Russian writes it by Italian's, Spanish's and Polish's rules
+    (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей); those with a letter no rule reads
+    left out."""
+    low = word.casefold()
+    out: list[str] = []
+    if is_cyrillic_word(low):
+        return ()
+    for pattern, replacements in (_ITALIAN, _SPANISH, _POLISH):
+        cyr = pattern.sub(lambda m, r=replacements: r[int(m.lastgroup[1:])], low)
+        if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr):
+            out.append(cyr[0].upper() + cyr[1:])
+    return tuple(dict.fromkeys(out))
+
+
 # -- phonetic keys ------------------------------------------------------------------------------
 
 # Latin letters with a sound the key keeps apart (S = sh/zh, C = ch); others lose their marks.
@@ -803,15 +860,21 @@ _NOMINATIVE_ENDS = ("", "а", "я", "й", "ь")
 @lru_cache(maxsize=65536)
 def nominative_keys(s: str) -> tuple[str, ...]:
     """Keys of the given names (first_names) a Cyrillic word is a case form of."""
+    known = first_names()
+    return tuple(k for k in nominatives(s) if k in known)
+
+
+@lru_cache(maxsize=65536)
+def nominatives(s: str) -> tuple[str, ...]:
+    """Keys of every nominative a Cyrillic word may be a case form of as a given name, a
+    known one or not (Джорджи: Джорджа, Джордж, ...)."""
     if s[-1:] not in _GIVEN_LAST or not is_cyrillic_word(s):
         return ()
-    known = first_names()
     out = []
     for e in _GIVEN_ENDINGS:
         if s.endswith(e) and len(s) - len(e) >= 2:
             stem = s[: -len(e)]
-            out.extend(k for end in _NOMINATIVE_ENDS for k in phonetic_keys(stem + end)
-                       if k in known)
+            out.extend(k for end in _NOMINATIVE_ENDS for k in phonetic_keys(stem + end))
     return tuple(dict.fromkeys(out))
 
 

@@ -781,6 +781,23 @@ def test_a_french_name_is_found_as_russian_and_ukrainian_write_it(text, found):
 
 
 @pytest.mark.parametrize("text, found", [
+    ("Премьер Сигэру Исиба заявил.", [("ishiba", "Сигэру Исиба")]),
+    ("По словам Исибы, это важно. Встреча с Исибой.", [("ishiba", "Исибы"), ("ishiba", "Исибой")]),
+    ("Прем'єр Сігеру Ісіба заявив.", [("ishiba", "Сігеру Ісіба")]),  # Ukrainian
+    ("Санаэ Такаити стала премьером. Такаити заявила.",
+     [("takaichi", "Санаэ Такаити"), ("takaichi", "Такаити")]),
+    ("Иван Исиба сказал.", []), ("Shigeru Ishiba said.", [("ishiba", "Shigeru Ishiba")]),
+])
+def test_a_japanese_name_is_found_as_russian_and_ukrainian_write_it(text, found):
+    """Shigeru Ishiba is Сигэру Исиба in Russian (Polivanov): the person, his surname alone
+    and in a case (a Japanese name in -а declines, a French one does not)."""
+    m = Matcher.compile([Entity(id="ishiba", name="Shigeru Ishiba", type="person"),
+                         Entity(id="takaichi", name="Sanae Takaichi", type="person")])
+    assert [(h.entity_id, h.text) for h in m.match(text)] == found, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
+@pytest.mark.parametrize("text, found", [
     ("Анджей Дуда сказал.", [("duda", "Анджей Дуда")]),
     ("Визит Анджея Дуды. Встреча с Анджеем Дудой.",
      [("duda", "Анджея Дуды"), ("duda", "Анджеем Дудой")]),
@@ -813,6 +830,7 @@ def test_a_first_name_as_russian_writes_its_language_is_the_persons(text, found)
     # ...nor, in Cyrillic, by its key: only as written, or a case form of that
     ("Thibault Masse", "Вчера Мазь продали."), ("Philippe Giraud", "Вчера Щиро сказал."),
     ("Laurence Pierre", "Вчера Пера не было."),
+    ("Jérôme Thomas", "Вчера Томе не было."), ("Yves Nicolas", "Вчера Ніколи не було."),
     ("Jacques Albert", "Вчера Альберт Іщак заявил."),  # Іщак has Жак's consonants
 ])
 def test_a_name_as_cyrillic_writes_it_is_for_cyrillic_words_as_written(entity, text):

@@ -221,6 +221,21 @@ def test_a_french_spelling_is_cyrillic_word_for_word_or_none(words, first):
 
 
 @pytest.mark.parametrize("latin, russian", [
+    ("Shigeru Ishiba", "Сигэру Исиба"), ("Fumio Kishida", "Фумио Кисида"),
+    ("Sanae Takaichi", "Санаэ Такаити"), ("Shinzo Abe", "Синдзо Абэ"),
+    ("Yoshihide Suga", "Ёсихидэ Суга"), ("Toshimitsu Motegi", "Тосимицу Мотэги"),
+    ("Shūichi Abe", "Сюити Абэ"), ("Yoko Kamikawa", "Ёко Камикава"),
+    # no syllable Japanese's own, or no Japanese syllables at all
+    ("Anna Sato", None), ("Taro Kono", None), ("Gaja Powała", None), ("Gaja Kowala", None),
+    ("Xi Jinping", None), ("Kim Jong Un", None), ("Ishiba", None),
+])
+def test_a_japanese_name_is_spelt_in_russian_as_polivanov_did(latin, russian):
+    """Russian's spelling of Japanese names (the Polivanov system: shi си, chi ти, j дз, e
+    э), as the Russian press writes them; none for a name with nothing Japanese's own."""
+    assert nz.polivanov(latin) == russian
+
+
+@pytest.mark.parametrize("latin, russian", [
     ("Giorgia", "Джорджа"), ("Giuseppe", "Джузеппе"), ("Sergio", "Серджо"),  # Italian
     ("Francesco", "Франческо"), ("Gianni", "Джанни"),
     ("Javier", "Хавьер"), ("Jorge", "Хорхе"), ("José", "Хосе"), ("Guillermo", "Гильермо"),

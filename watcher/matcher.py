@@ -111,6 +111,7 @@ from .normalize import (
     place_names,
     place_word_keys,
     polish_case_forms,
+    polivanov,
     russian_lemmas,
     skeleton,
     stem_of,
@@ -403,16 +404,17 @@ def _in_cyrillic(name: str) -> tuple[str, ...]:
     the surname alone, the first name's agreement).
 
     A French name as it sounds (Christine Lagarde: Кристин Лагард, Jacques Chirac: Жак
-    Ширак: normalize.french_in_cyrillic). A Chinese name in pinyin, family name first (Xi
+    Ширак: normalize.french_in_cyrillic). A Japanese one by the Polivanov system (Shigeru
+    Ishiba: Сигэру Исиба: normalize.polivanov). A Chinese name in pinyin, family name first (Xi
     Jinping: Си Цзиньпин, Сі Цзіньпін; Си Цзиньпина, Председатель Си): only a spelling that
     reads family name first itself (not Ян Цзинь: Ян is a Slavic given name too, see
     _family_first), and none with a word of one letter (Ван И, Wang Yi, would be every "Ван
     и", "Wang and")."""
     if is_cyrillic_word(name):
         return ()
-    french = french_in_cyrillic(name)
-    if french is not None:
-        return (french,)
+    spelt = french_in_cyrillic(name) or polivanov(name)
+    if spelt is not None:
+        return (spelt,)
     if _family_first(name.split()) is None:
         return ()
     russian = palladius(name)
@@ -434,20 +436,25 @@ GIVEN_WORD = "a common given name, not a variant of another name"
 
 
 SPELT_AS_WRITTEN = "a name spelt as Cyrillic writes it: only as it is written"
+# Of a name spelt as Cyrillic writes it (_in_cyrillic): one in -а not declined (French: Тома,
+# Дюма), or declined (Japanese: Исибы, Кисидой)
+SPELT, SPELT_DECLINED = 1, 2
 # Ukrainian's letters for Russian's (Крістін: Кристин, Ноель: Ноэль), and one of a double
 # letter (Миттеран: Миттерран)
 _LOOSE = str.maketrans("іїєэ", "ииее")
 _DOUBLE = re.compile(r"(.)\1")
 
 
-def _as_written(wfold: str, ending: str, ffold: str) -> bool:
+def _as_written(wfold: str, ending: str, ffold: str, declined: bool = False) -> bool:
     """Whether a word is a name as Cyrillic writes it (_in_cyrillic), in Russian's or in
     Ukrainian's letters (Крістін for Кристин), or one of its case forms (Олланда, Полем):
     by its letters, not by its key (Мазь is no Масс, Щиро no Жиро, Пера no Пьер). So a name
-    in a vowel has no case forms (Рена is no Рено's): Russian declines no such foreign name."""
+    in a vowel has no case forms (Рена is no Рено's, Ніколи no Никола's): Russian declines no
+    such foreign name, but a Japanese one in -а (`declined`: Исибы, Кисидой)."""
     word = _DOUBLE.sub(r"\1", (wfold[:-len(ending)] if ending else wfold).translate(_LOOSE))
     name = _DOUBLE.sub(r"\1", ffold.translate(_LOOSE))
-    return word == name or bool(ending) and word == name.rstrip("ьй")
+    return word == name or bool(ending) and word == (name[:-1] if declined and name[-1:] == "а"
+                                                     else name.rstrip("ьй"))
 
 
 def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
@@ -1151,14 +1158,14 @@ class Matcher:
         self._f_word: list[bool] = []  # the spelling is a frequent word or name (see _try_form)
         # a Cyrillic spelling whose key is a frequent word's or name's in Latin (Путин: Putin)
         self._f_latin_word: list[bool] = []
-        self._f_spelt: list[bool] = []  # a name as Cyrillic writes it: see _forms_of
+        self._f_spelt: list[int] = []  # a name as Cyrillic writes it (SPELT...): _forms_of
         self._f_members: list[list[tuple[int, str, bool]]] = []
         # a Latin name part read as Cyrillic writes it, compared with Cyrillic words only ->
         # which reading: RUSSIAN, GERMAN, GERMAN_RUSSIAN, ENGLISH, ENGLISH_J or FRENCH
         # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
-        self._form_ids: dict[tuple[str, str, bool, str, bool], int] = {}
-        self._part_fids: dict[tuple[str, bool, bool], tuple[int, ...]] = {}  # while compiling
+        self._form_ids: dict[tuple[str, str, bool, str, int], int] = {}
+        self._part_fids: dict[tuple[str, bool, int], tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
         self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
@@ -1357,7 +1364,8 @@ class Matcher:
             if not words:
                 continue
             # a person's name as Cyrillic writes it (_in_cyrillic): for Cyrillic text only
-            spelt = person and alias not in ent.names
+            spelt = 0 if not person or alias in ent.names else \
+                SPELT_DECLINED if alias in map(polivanov, ent.names) else SPELT
             if len(words) == 1 and _is_acronym(alias):
                 key = unicodedata.normalize("NFKC", words[0])
                 self._acronyms.setdefault(key, []).append((idx, alias, False))
@@ -1456,14 +1464,14 @@ class Matcher:
         return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool,
-                  spelt: bool = False) -> None:
+                  spelt: int = 0) -> None:
         fids = self._part_fids.get((word, person, spelt))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
             fids = self._part_fids[word, person, spelt] = self._forms_of(word, person, spelt)
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
 
-    def _forms_of(self, word: str, person: bool, spelt: bool = False) -> tuple[int, ...]:
+    def _forms_of(self, word: str, person: bool, spelt: int = 0) -> tuple[int, ...]:
         """The forms of a name part: one per key and reading. `spelt`: of a name as Cyrillic
         writes it (_in_cyrillic), for Cyrillic words only: forms of their own."""
         f = fold(word)
@@ -1486,7 +1494,7 @@ class Matcher:
         return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True,
-                  spelt: bool = False) -> int:
+                  spelt: int = 0) -> int:
         fid = len(self._f_key)
         self._form_ids[(key, kind, cyr, f, spelt)] = fid
         self._f_spelt.append(spelt)
@@ -1749,7 +1757,8 @@ class Matcher:
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if reading == FRENCH and key != target:  # (its ю too: Трюдо; Gressier is no Греция)
             how, reason = "reject", "read as a french name: the whole word as it is read"
-        elif self._f_spelt[fid] and not _as_written(wfold, ending, self._f_fold[fid]):
+        elif self._f_spelt[fid] and not _as_written(wfold, ending, self._f_fold[fid],
+                                                    self._f_spelt[fid] == SPELT_DECLINED):
             how, reason = "reject", SPELT_AS_WRITTEN
         elif dist and reading in _VOWELS_AS_READ:
             how, reason = "reject", f"read as a {reading} name: its vowels as they are"

@@ -407,6 +407,80 @@ def palladius(name: str) -> str | None:
     return " ".join(out) or None
 
 
+# -- Japanese names in Russian (Polivanov) -----------------------------------------------------
+
+# Russian writes a Japanese name by the Polivanov system (Shigeru Ishiba: Сигэру Исиба, Fumio
+# Kishida: Фумио Кисида, Sanae Takaichi: Санаэ Такаити): shi си, chi ти, tsu цу, j дз, e э.
+_JA_ROWS = {"": "", "k": "к", "g": "г", "s": "с", "z": "дз", "t": "т", "d": "д", "n": "н",
+            "h": "х", "b": "б", "p": "п", "m": "м", "r": "р"}
+_JA_VOWELS = {"a": "а", "i": "и", "u": "у", "e": "э", "o": "о"}
+_JA_GLIDES = {"a": "я", "u": "ю", "o": "ё"}
+
+
+def _japanese_syllables() -> dict[str, str]:
+    out = {}
+    for lat, cyr in _JA_ROWS.items():
+        for v, cv in _JA_VOWELS.items():
+            out[lat + v] = cyr + cv
+        if lat:
+            for v, cv in _JA_GLIDES.items():
+                out[lat + "y" + v] = cyr + cv
+    out.update({"shi": "си", "chi": "ти", "tsu": "цу", "fu": "фу", "ji": "дзи", "ya": "я",
+                "yu": "ю", "yo": "ё", "wa": "ва", "sha": "ся", "shu": "сю", "sho": "сё",
+                "cha": "тя", "chu": "тю", "cho": "тё", "ja": "дзя", "ju": "дзю", "jo": "дзё",
+                "n": "н"})
+    for bad in ("si", "ti", "tu", "hu", "zi", "di", "du", "yi", "ye", "wi", "we", "wu"):
+        out.pop(bad, None)
+    return out
+
+
+_JA = _japanese_syllables()
+# syllables no other language we read makes names of (Maria Kato would be Japanese too)
+# (not ja, wa: Polish's Gaja, Kowala)
+_JA_OWN = frozenset(("shi", "chi", "tsu", "fu", "ji", "ryo", "ryu", "kyo", "kyu", "sho",
+                     "shu", "cho", "chu", "ya", "yu", "yo"))
+
+
+def _japanese_split(word: str) -> list[str] | None:
+    """A romanised Japanese word in syllables (shigeru: shi ge ru), a doubled consonant as
+    its own (hokkaido: ho k ka i do); None if it is no run of them."""
+    if not word:
+        return []
+    for n in (3, 2, 1):
+        head = word[:n]
+        if head in _JA and not (head == "n" and word[1:2] and word[1:2] in "aiueoy"):
+            rest = _japanese_split(word[n:])
+            if rest is not None:
+                return [head, *rest]
+    if len(word) > 1 and word[0] == word[1] and word[0] in "kstpc":  # (a doubled consonant)
+        rest = _japanese_split(word[1:])
+        if rest is not None:
+            return [word[0], *rest]
+    return None
+
+
+def polivanov(name: str) -> str | None:
+    """A Japanese name in Hepburn romanisation, in Russian's Polivanov spelling (Shigeru
+    Ishiba: Сигэру Исиба, Shinzo Abe: Синдзо Абэ); None unless every word is a run of
+    Japanese syllables and one of them is Japanese's own (shi, chi, tsu, fu, ji, yo: not
+    Anna Sato, Taro Kono)."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    out, own = [], False
+    for word in words:
+        low = "".join(c for c in unicodedata.normalize("NFD", word.casefold())
+                      if not unicodedata.combining(c))  # (Hepburn's ō; Polish ł stays)
+        syllables = _japanese_split(low) if low.isascii() and low.isalpha() else None
+        if not syllables:
+            return None
+        own = own or any(x in _JA_OWN for x in syllables)
+        cyr = "".join(_JA.get(x, "т" if x == "c" else _JA_ROWS.get(x, "")) for x in syllables)
+        cyr = re.sub("н(?=[бпм])", "м", cyr)  # (Polivanov: Shinbun, симбун)
+        out.append(cyr[0].upper() + cyr[1:])
+    return " ".join(out) if own else None
+
+
 _UK_PALLADIUS = str.maketrans("иыэИЫЭ", "іиеІИЕ")
 
 

@@ -492,14 +492,26 @@ def palladius_ukrainian(russian: str) -> str:
 
 # -- French names in Russian ------------------------------------------------------------------
 
+def _spelling_rules(*rules: tuple[str, str]) -> tuple[re.Pattern, tuple[str, ...]]:
+    """One pattern of the rules, first match winning at each position; their replacements."""
+    return (re.compile("|".join(f"(?P<r{k}>{p})" for k, (p, _) in enumerate(rules))),
+            tuple(r for _, r in rules))
+
+
+def _respell(rules: tuple[re.Pattern, tuple[str, ...]], low: str) -> str | None:
+    """A lower-case Latin word in Cyrillic by these rules; None if a letter is left over."""
+    pattern, replacements = rules
+    cyr = pattern.sub(lambda m: replacements[int(m.lastgroup[1:])], low)
+    return cyr if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr) else None
+
+
 # Russian and Ukrainian write a French name as it sounds (Christine Lagarde: Кристин Лагард,
 # François Hollande: Франсуа Олланд, Jacques Chirac: Жак Ширак, Élisabeth Borne: Элизабет
 # Борн): silent letters left out, nasal vowels an, он, ен, ch ш, j ж, u ю. No letter-by-letter
 # key reaches that, so a French-looking person's name is also listed in that spelling.
 _FR_V = "aeiouyàâéèêëîïôûùüœ"
 _FR_C = f"(?=[^{_FR_V}]|$)"  # before a consonant or at the end
-# (one pattern: at each position the first rule that matches wins, so endings come first,
-# then letters read together, then single letters)
+# (one pattern, _spelling_rules: endings first, then letters read together, then single ones)
 _FR_RULES = (
     # endings
     ("c?qu?es?$", "к"), ("eaux?$|aux$|ault$|aud$|ots?$", "о"), ("o[iî](?:[xst]|ts)?$", "уа"),
@@ -526,7 +538,7 @@ _FR_RULES = (
     ("b", "б"), ("d", "д"), ("f", "ф"), ("g", "г"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
     ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"), ("w", "в"), ("z", "з"),
 )
-_FR = re.compile("|".join(f"(?P<r{k}>{p})" for k, (p, _) in enumerate(_FR_RULES)))
+_FR = _spelling_rules(*_FR_RULES)
 _FR_PARTICLES = {"le": "Ле", "la": "Ла", "de": "де", "du": "дю", "des": "де"}
 _FR_LETTERS = re.compile("[éèêëàâîïôûùçœ]")
 # French surnames' own endings (Lagarde, Chirac, Hollande, Renaud, Trudeau, Barnier, Bourdieu,
@@ -573,8 +585,7 @@ def french_in_cyrillic(name: str) -> str | None:
 
 
 def _french_word(low: str) -> str | None:
-    cyr = _FR.sub(lambda m: _FR_RULES[int(m.lastgroup[1:])][1], low.lstrip("h"))
-    return cyr if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr) else None
+    return _respell(_FR, low.lstrip("h"))
 
 
 # -- given names as Russian writes them ------------------------------------------------------
@@ -586,12 +597,6 @@ def _french_word(low: str) -> str | None:
 # first name beside a surname with the watched person's (matcher: _CYR_KEY), whatever the
 # name's language: a wrong one is only a spelling no text has.
 _GV = "aeiouyàáèéìíòóùúąęó"
-
-
-def _spelling_rules(*rules: tuple[str, str]) -> tuple[re.Pattern, tuple[str, ...]]:
-    """One pattern of the rules, first match winning at each position; their replacements."""
-    return (re.compile("|".join(f"(?P<r{k}>{p})" for k, (p, _) in enumerate(rules))),
-            tuple(r for _, r in rules))
 
 
 _VOWELS_CYR = (("[aàá]", "а"), ("[eèé]", "е"), ("[iìí]", "и"), ("[oòó]", "о"), ("[uùú]", "у"))
@@ -624,14 +629,10 @@ def given_in_cyrillic(word: str) -> tuple[str, ...]:
     (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей); those with a letter no rule reads
     left out."""
     low = word.casefold()
-    out: list[str] = []
     if is_cyrillic_word(low):
         return ()
-    for pattern, replacements in (_ITALIAN, _SPANISH, _POLISH):
-        cyr = pattern.sub(lambda m, r=replacements: r[int(m.lastgroup[1:])], low)
-        if cyr and all("\u0400" <= ch <= "\u04ff" for ch in cyr):
-            out.append(cyr[0].upper() + cyr[1:])
-    return tuple(dict.fromkeys(out))
+    spelt = filter(None, (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH)))
+    return tuple(dict.fromkeys(c[0].upper() + c[1:] for c in spelt))
 
 
 # -- phonetic keys ------------------------------------------------------------------------------

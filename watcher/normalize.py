@@ -441,6 +441,10 @@ _JA_OWN = frozenset(("shi", "chi", "tsu", "fu", "ji", "ryo", "ryu", "kyo", "kyu"
                      "shu", "cho", "chu", "ya", "yu", "yo"))
 
 
+# a letter Hepburn has not (a quick no for most names: a compile asks it of every person)
+_NOT_JAPANESE = re.compile(r"[lLqQvVxX]|[^\sa-zA-ZāēīōūĀĒĪŌŪâêîôûÂÊÎÔÛ'-]")
+
+
 def _japanese_split(word: str) -> list[str] | None:
     """A romanised Japanese word in syllables (shigeru: shi ge ru), a doubled consonant as
     its own (hokkaido: ho k ka i do); None if it is no run of them."""
@@ -465,7 +469,7 @@ def polivanov(name: str) -> str | None:
     Japanese syllables and one of them is Japanese's own (shi, chi, tsu, fu, ji, yo: not
     Anna Sato, Taro Kono)."""
     words = name.split()
-    if len(words) < 2:
+    if len(words) < 2 or _NOT_JAPANESE.search(name):
         return None
     out, own = [], False
     for word in words:

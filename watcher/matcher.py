@@ -387,8 +387,8 @@ def _names_of(ent: Entity) -> tuple[str, ...]:
     Varsovie, Warszawa for Warsaw; Deutschland, Niemcy, Германия for Germany:
     normalize.place_names), which no spelling or case rule reaches. Found by its name, not
     by an alias: a list of alternate names (Dania for Dania Beach) is no list of places. A
-    Chinese person's also in Cyrillic (_in_cyrillic). Not an exact entity's: it matches what it
-    lists."""
+    French, Japanese or Chinese person's also as Cyrillic writes it (_in_cyrillic). Not an
+    exact entity's: it matches what it lists."""
     if ent.exact:
         return ent.names
     if ent.type == "person":

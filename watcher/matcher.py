@@ -113,6 +113,7 @@ from .normalize import (
     polish_case_forms,
     polivanov,
     russian_lemmas,
+    russian_place_form,
     skeleton,
     stem_of,
     word_spans,
@@ -506,6 +507,7 @@ _WOMANS_FORM = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ая|ой|
 # with these for a woman: Путиной, Медведевою, Putinoy are his wife's or daughter's name.
 # (A place's name takes them as its adjective's: Донецкой, Курской области.)
 WOMANS_ENDING = "a woman's case ending of a man's surname: another person"
+PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -1777,6 +1779,11 @@ class Matcher:
                 all(person for _, _, person in self._f_members[fid]):
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WOMANS_ENDING))
+            return
+        if dist and cyr and not self._f_cyr[fid] and russian_place_form(wfold) and \
+                all(person for _, _, person in self._f_members[fid]):
+            if notes is not None:  # (Северной Кореи is no Carey: one vowel away)
+                notes.append((fid, "rejected", 0.0, PLACE_NO_PERSON))
             return
         if dist and (self._f_word[fid] and cyr == self._f_cyr[fid] or
                      not cyr and self._f_latin_word[fid]):

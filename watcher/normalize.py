@@ -1229,6 +1229,21 @@ def russian_lemmas(word: str) -> frozenset[str] | None:
     return frozenset(p.normal_form for p in parses)
 
 
+_PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+@lru_cache(maxsize=65536)
+def russian_place_form(word: str) -> bool:
+    """Whether a Cyrillic word is a place's name in Russian's dictionary (Кореи, Гвинеи,
+    Франции), and no person's name in any reading (Ширака is both: not)."""
+    low = word.casefold()
+    morph = _morph()
+    if not is_cyrillic_word(low) or not morph.word_is_known(low):
+        return False
+    tags = set().union(*(p.tag.grammemes for p in morph.parse(low)))
+    return "Geox" in tags and not tags & _PERSON_TAGS
+
+
 def load_morph() -> None:
     """Load Russian's dictionary now (about 30 MB, shared by a pool forked after this)."""
     _morph()

@@ -502,6 +502,12 @@ def _spelling_rules(*rules: tuple[str, str]) -> tuple[re.Pattern, tuple[str, ...
             tuple(r for _, r in rules))
 
 
+# the single consonants that every rule table below reads alike, last
+_CONSONANTS_CYR = (("b", "б"), ("d", "д"), ("f", "ф"), ("k", "к"), ("l", "л"), ("m", "м"),
+                   ("n", "н"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"),
+                   ("w", "в"), ("x", "кс"))
+
+
 def _respell(rules: tuple[re.Pattern, tuple[str, ...]], low: str) -> str | None:
     """A lower-case Latin word in Cyrillic by these rules; None if a letter is left over."""
     pattern, replacements = rules
@@ -539,8 +545,7 @@ _FR_RULES = (
     (f"l(?=[^{_FR_V}l]|$|es?$)", "ль"), ("ue", "уэ"),
     (f"(?:^|(?<=[{_FR_V}]))[eéèêë]", "э"), ("[eéèêë]", "е"), ("[aàâ]", "а"), ("[iîïy]", "и"),
     ("[oô]", "о"), ("[uûùü]", "ю"),
-    ("b", "б"), ("d", "д"), ("f", "ф"), ("g", "г"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
-    ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"), ("w", "в"), ("z", "з"),
+    ("g", "г"), ("z", "з"), *_CONSONANTS_CYR,
 )
 _FR = _spelling_rules(*_FR_RULES)
 _FR_PARTICLES = {"le": "Ле", "la": "Ла", "de": "де", "du": "дю", "des": "де"}
@@ -604,9 +609,6 @@ _GV = "aeiouyàáèéìíòóùúąęó"
 
 
 _VOWELS_CYR = (("[aàá]", "а"), ("[eèé]", "е"), ("[iìí]", "и"), ("[oòó]", "о"), ("[uùú]", "у"))
-_CONSONANTS_CYR = (("b", "б"), ("d", "д"), ("f", "ф"), ("k", "к"), ("l", "л"), ("m", "м"),
-                   ("n", "н"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("v", "в"),
-                   ("w", "в"), ("x", "кс"))
 _ITALIAN = _spelling_rules(
     ("gli", "ль"), ("gn", "нь"), ("sch", "ск"), ("sci(?=[aou])|sc(?=[ei])", "ш"), ("ch", "к"),
     ("gh", "г"), ("ci(?=[aou])|c(?=[ei])", "ч"), ("gi(?=[aou])|g(?=[ei])", "дж"), ("c", "к"),

@@ -308,6 +308,23 @@ class _Statements:
         silences = SilenceRow.__table__  # a flush, too: seldom any
         self.silences = select(silences).order_by(silences.c.id)
         self.silences_at = self.silences.where(silences.c.until > bindparam("at"))
+        # PostgreSQL: one statement for many rows, their values as arrays. Run per row
+        # (executemany), each row is a statement the server parses and executes: most of
+        # the statements a document cost, on the cores the daemons share
+        self.pg_sent_rows = text(
+            "UPDATE pending SET state = 'sent', decided_at = :now, message_id = v.message "
+            "FROM unnest(CAST(:rows AS integer[]), CAST(:messages AS integer[])) "
+            "AS v(row, message) WHERE pending.id = v.row")
+        self.pg_add_leases = text(
+            "INSERT INTO outbox_leases (message_id, owner, expires_at) "
+            "SELECT unnest(CAST(:ids AS integer[])), :owner, :expires "
+            "ON CONFLICT (message_id) DO UPDATE "
+            "SET owner = excluded.owner, expires_at = excluded.expires_at")
+        self.pg_sent = text(  # the message and its lease, in one statement
+            "WITH gone AS (DELETE FROM outbox_leases "
+            "WHERE message_id = :message AND owner = :owner) "
+            "UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, "
+            "last_error = '' WHERE id = :message")
 
 
 class Store:
@@ -329,6 +346,10 @@ class Store:
                 _sqlite_pragmas(self.engine)
             if self.postgres:
                 _drop_dead_connections(self.engine)
+            # a lone read needs no transaction: on PostgreSQL it saves the BEGIN and the
+            # COMMIT, two of the statements a file costs (SQLite's reads are in-process)
+            self._reads = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+                if self.postgres else self.engine
         except SQLAlchemyError as exc:
             raise self._cannot_open(exc) from None
         except ImportError as exc:  # postgresql+pg8000:// without pg8000
@@ -415,7 +436,7 @@ class Store:
     def file_seen(self, path: str):
         """What was last handled at this path: a row with size, mtime_ns, ctime_ns, status
         and sha256, or None."""
-        with self.engine.begin() as conn:  # Core: once per file, the ORM's get costs more
+        with self._reads.begin() as conn:  # Core: once per file, the ORM's get costs more
             return conn.execute(self._sql.file_seen, {"path": path}).first()
 
     def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int, int]]:
@@ -597,10 +618,14 @@ class Store:
 
     def mark_sent(self, message_id: int, owner: str | None = None) -> None:
         """A message was delivered. `owner`: its lease is let go in the same transaction."""
+        values = {"message": message_id, "now": self.clock(), "owner": owner}
         with self.engine.begin() as conn:  # Core: one per message sent, the ORM's update costs
-            conn.execute(self._sql.sent, {"message": message_id, "now": self.clock()})
+            if self.postgres and owner is not None:
+                conn.execute(self._sql.pg_sent, values)
+                return
+            conn.execute(self._sql.sent, values)
             if owner is not None:
-                conn.execute(self._sql.drop_lease, {"message": message_id, "owner": owner})
+                conn.execute(self._sql.drop_lease, values)
 
     def mark_failed(self, message_id: int, error: str, retry_at: datetime | None) -> OutboxRow:
         """Count a failed attempt; with no retry time the message is dead."""
@@ -730,13 +755,16 @@ class Store:
                 ids = conn.execute(
                     insert(outbox).returning(outbox.c.id, sort_by_parameter_order=True),
                     [_outbox_values(m, now) for m, _ in batches]).scalars().all()
-                # one statement for every row, run with each row's parameters: the same
-                # SQL each time, so compiled once (not a CASE of literal ids per flush)
-                conn.execute(update(pending).where(pending.c.id == bindparam("row"))
-                             .values(state="sent", decided_at=now,
-                                     message_id=bindparam("message")),
-                             [{"row": r, "message": m}
-                              for (_, rows), m in zip(batches, ids, strict=True) for r in rows])
+                pairs = [(r, m) for (_, rows), m in zip(batches, ids, strict=True) for r in rows]
+                if self.postgres:
+                    conn.execute(self._sql.pg_sent_rows, {
+                        "now": now, "rows": [r for r, _ in pairs],
+                        "messages": [m for _, m in pairs]})
+                else:  # one statement run with each row's parameters: compiled once
+                    conn.execute(update(pending).where(pending.c.id == bindparam("row"))
+                                 .values(state="sent", decided_at=now,
+                                         message_id=bindparam("message")),
+                                 [{"row": r, "message": m} for r, m in pairs])
             for state, row_ids in states.items():
                 change = [i for i in row_ids if free.get(i, state) != state]
                 for i in row_ids:
@@ -913,7 +941,10 @@ class Store:
                 MessageLeaseRow.message_id.in_(locked),
                 MessageLeaseRow.expires_at > now, MessageLeaseRow.owner != owner)))
             mine = {i for i in locked if i not in taken}
-            if mine:
+            if mine and self.postgres:
+                s.connection().execute(self._sql.pg_add_leases, {
+                    "ids": sorted(mine), "owner": owner, "expires": now + lease})
+            elif mine:
                 stmt = self._dialect.insert(MessageLeaseRow.__table__)
                 s.connection().execute(stmt.on_conflict_do_update(
                     index_elements=["message_id"],

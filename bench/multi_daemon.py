@@ -51,10 +51,10 @@ FALLBACK_WATCHLIST = {"entities": [
     {"id": "gazprom", "name": "Gazprom", "type": "org"}]}
 
 
-class Sink(http.server.ThreadingHTTPServer):
-    """apprise json:// receiver: counts every alert by title."""
-
-    daemon_threads = True
+class Sink(http.server.HTTPServer):
+    """apprise json:// receiver: counts every alert by title. It stands for a remote service
+    (Slack, a webhook) yet runs on the cores the daemons are measured on, so it is kept cheap:
+    one thread answering each short request in turn, not a thread started per request."""
 
     def __init__(self):
         self.titles: Counter = Counter()

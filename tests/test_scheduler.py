@@ -50,3 +50,37 @@ def test_a_lone_wake_drains_at_once_and_a_burst_shares_passes(monkeypatch):
         assert all(b - a >= 0.9 for a, b in pairwise(passes[1:]))
     finally:
         jobs.shutdown()
+
+
+def test_wakes_during_a_pass_make_one_more_pass_without_rescheduling(monkeypatch):
+    monkeypatch.setattr(scheduler, "DRAIN_GATHER", 0.05)
+    passes: list[float] = []
+    in_pass, release = threading.Event(), threading.Event()
+
+    def drain_once():
+        passes.append(time.monotonic())
+        if len(passes) == 2:  # the second pass is a long one
+            in_pass.set()
+            release.wait(10)
+
+    jobs = Jobs()
+    jobs.add_drain(timedelta(hours=1), drain_once)
+    jobs.start()
+    try:
+        _wait(lambda: len(passes) == 1)
+        time.sleep(0.1)
+        jobs.wake_drain()
+        assert in_pass.wait(10)
+        rescheduled = []
+        monkeypatch.setattr(jobs, "run_now", lambda *a, **k: rescheduled.append(a))
+        for _ in range(20):  # documents stored while the pass sends
+            jobs.wake_drain()
+        release.set()
+        _wait(lambda: len(passes) == 3)  # the loop saw them: one more pass
+        assert rescheduled == []
+        time.sleep(0.3)
+        assert len(passes) == 3
+        jobs.wake_drain()  # the loop is over: a wake reschedules the job again
+        assert len(rescheduled) == 1
+    finally:
+        jobs.shutdown()

@@ -44,6 +44,7 @@ class Jobs:
             "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self._drain_wanted = threading.Event()
         self._drained_at = float("-inf")  # time.monotonic() the last drain pass started
+        self._draining = False  # the drain loop runs and will look at _drain_wanted again
 
     def every(self, job_id: str, interval: timedelta, func: Callable[[], object],
               first_run: datetime | None = None) -> None:
@@ -54,13 +55,20 @@ class Jobs:
         """The outbox drain: runs every `interval` and at once when woken."""
 
         def drain() -> None:
-            while True:
-                self._drain_wanted.clear()
-                self._drained_at = time.monotonic()
-                drain_once()
-                if not self._drain_wanted.is_set():
-                    return
-                time.sleep(max(0.0, self._drained_at + DRAIN_GATHER - time.monotonic()))
+            self._draining = True
+            try:
+                while True:
+                    self._drain_wanted.clear()
+                    self._drained_at = time.monotonic()
+                    drain_once()
+                    # cleared before the last look: a wake after it runs the job again
+                    self._draining = False
+                    if not self._drain_wanted.is_set():
+                        return
+                    self._draining = True
+                    time.sleep(max(0.0, self._drained_at + DRAIN_GATHER - time.monotonic()))
+            finally:
+                self._draining = False
 
         self.every("drain", interval, drain, first_run=datetime.now(UTC))
 
@@ -79,7 +87,10 @@ class Jobs:
 
     def wake_drain(self) -> None:
         self._drain_wanted.set()
-        self.run_now("drain", after=self._drained_at + DRAIN_GATHER - time.monotonic())
+        # a running drain loops once more: rescheduling it would wake the scheduler's
+        # thread for nothing, once per document in a burst
+        if not self._draining:
+            self.run_now("drain", after=self._drained_at + DRAIN_GATHER - time.monotonic())
 
     def run_now(self, job_id: str, after: float = 0.0) -> None:
         """Run a job now, or in `after` seconds."""

@@ -346,9 +346,10 @@ class Store:
                 _sqlite_pragmas(self.engine)
             if self.postgres:
                 _drop_dead_connections(self.engine)
-            # a lone read needs no transaction: on PostgreSQL it saves the BEGIN and the
-            # COMMIT, two of the statements a file costs (SQLite's reads are in-process)
-            self._reads = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
+            # PostgreSQL: a lone statement needs no transaction around it; without one it
+            # saves a BEGIN and a COMMIT, each a round trip and a statement of the server's
+            # (SQLite's are in-process, and its writes want BEGIN IMMEDIATE)
+            self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT") \
                 if self.postgres else self.engine
         except SQLAlchemyError as exc:
             raise self._cannot_open(exc) from None
@@ -436,7 +437,7 @@ class Store:
     def file_seen(self, path: str):
         """What was last handled at this path: a row with size, mtime_ns, ctime_ns, status
         and sha256, or None."""
-        with self._reads.begin() as conn:  # Core: once per file, the ORM's get costs more
+        with self._autocommit.begin() as conn:  # Core: once per file, the ORM's get costs more
             return conn.execute(self._sql.file_seen, {"path": path}).first()
 
     def files_seen(self, paths: Sequence[str]) -> dict[str, tuple[int, int, int]]:
@@ -619,10 +620,11 @@ class Store:
     def mark_sent(self, message_id: int, owner: str | None = None) -> None:
         """A message was delivered. `owner`: its lease is let go in the same transaction."""
         values = {"message": message_id, "now": self.clock(), "owner": owner}
-        with self.engine.begin() as conn:  # Core: one per message sent, the ORM's update costs
-            if self.postgres and owner is not None:
+        if self.postgres and owner is not None:
+            with self._autocommit.begin() as conn:  # one statement: atomic by itself
                 conn.execute(self._sql.pg_sent, values)
-                return
+            return
+        with self.engine.begin() as conn:  # Core: one per message sent, the ORM's update costs
             conn.execute(self._sql.sent, values)
             if owner is not None:
                 conn.execute(self._sql.drop_lease, values)
@@ -882,14 +884,15 @@ class Store:
         now = utcnow()
         claims = ClaimRow.__table__
         mine = {"owner": owner, "path": path, "claimed_at": now, "expires_at": now + lease}
+        if self.postgres:  # the common case, a new hash, statement by statement
+            with self._autocommit.connect() as conn:
+                state = self._new_claim(conn, sha256, mine)
+            if state is not None:
+                return state, None
         with self.engine.begin() as conn:  # Core: once per file, the ORM's unit of work costs
-            # most hashes are new: a claim row inserted where none was makes the document ours
-            # unless it was stored meanwhile (its holder stores it, then lets go of the claim)
-            if conn.execute(self._sql.add_claim, {"sha256": sha256, **mine}).first():
-                if conn.execute(self._sql.document_id, {"sha256": sha256}).first():
-                    conn.execute(self._sql.drop_claim, {"sha256": sha256, "owner": owner})
-                    return "done", None
-                return "mine", None
+            state = None if self.postgres else self._new_claim(conn, sha256, mine)
+            if state is not None:
+                return state, None
             row = conn.execute(select(claims.c.owner, claims.c.expires_at)
                                .where(claims.c.sha256 == sha256).with_for_update()).first()
             if row is not None and row.owner != owner and as_utc(row.expires_at) > now:
@@ -906,6 +909,17 @@ class Store:
                             path, sha256[:12], row.owner)
             conn.execute(update(claims).where(claims.c.sha256 == sha256).values(**mine))
             return "mine", None
+
+    def _new_claim(self, conn, sha256: str, mine: dict) -> str | None:
+        """Most hashes are new: a claim row inserted where none was makes the document ours
+        ("mine") unless it was stored meanwhile ("done": its holder stores it, then lets go of
+        the claim). None: a claim row was there."""
+        if not conn.execute(self._sql.add_claim, {"sha256": sha256, **mine}).first():
+            return None
+        if conn.execute(self._sql.document_id, {"sha256": sha256}).first():
+            conn.execute(self._sql.drop_claim, {"sha256": sha256, "owner": mine["owner"]})
+            return "done"
+        return "mine"
 
     def release_document(self, sha256: str, owner: str) -> None:
         with self.session() as s:

@@ -841,6 +841,37 @@ def test_a_first_name_as_russian_writes_its_language_is_the_persons(text, found)
     assert m.match_reference(text) == m.match(text)
 
 
+@pytest.mark.parametrize("text, found", [
+    ("Встреча с Хавьером Милеем. Правительство Милея. Письмо Милею. О Милее писали.",
+     [("milei", "Хавьером Милеем"), ("milei", "Милея"), ("milei", "Милею"),
+      ("milei", "Милее")]),
+    ("Хав'єр Мілей заявив. Зустріч з Мілеєм.", [("milei", "Хав'єр Мілей"), ("milei", "Мілеєм")]),
+    ("Spotkanie z Javierem Mileiem.", [("milei", "Mileiem")]),
+    ("Рейс из Шанхая прибыл, в Шанхае дождь. Lot do Szanghaju.",
+     [("shanghai", "Шанхая"), ("shanghai", "Шанхае"), ("shanghai", "Szanghaju")]),
+    # another first name (another person); a sentence's first word (милее: dearer); words
+    # with a declined name's ending but other vowels (Такая, such: no Tokai, Думаю no Dumai)
+    ("Встреча с Карлосом Милеем.", []), ("Милее всего ему дом.", []),
+    ("Вчера Такая сказала, Дамаю нет.", []),
+    ("Вчера Новая Серая.", []),  # adjectives: no case forms of Novai, Serai
+    # Latin -ia, -is are no endings of these (a Portuguese word, a French name)
+    ("Lot do Praia Grande. Yesterday Dupuis spoke.", []),
+])
+def test_a_name_in_a_vowel_and_j_declines_as_its_cyrillic_does(text, found):
+    """Milei is Милей in Cyrillic, Shanghai Шанхай: their й gives way to the case endings
+    (Милея, Милеем, Мілеєм, Шанхае; Polish Mileia, Szanghaju), unlike a name in a vowel."""
+    m = Matcher.compile([Entity(id="milei", name="Javier Milei", type="person"),
+                         Entity(id="shanghai", name="Shanghai", type="place"),
+                         Entity(id="tokai", name="Tōkai", type="place"),
+                         Entity(id="dumai", name="Dumai", type="place"),
+                         Entity(id="novai", name="Novai", type="place"),
+                         Entity(id="serai", name="Serai", type="place"),
+                         Entity(id="perai", name="Perai", type="place"),
+                         Entity(id="dupuy", name="Océane Dupuy", type="person")])
+    assert [(h.entity_id, h.text) for h in m.match(text)] == found, m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @pytest.mark.parametrize("entity, text", [
     # its spelling in Cyrillic is no spelling of it in Latin text (Кроз is no Cross, Мартине
     # no Martin), and its first name in Cyrillic no other first name (Анаи of Anaïs: Anne)

@@ -120,6 +120,11 @@ def test_skeleton_and_final_vowels():
     assert nz.final_vowels("odesa") == "a" and nz.final_vowels("kiv") == ""
     assert nz.name_kind("selenski") == "adj" and nz.name_kind("odesa") == "vowel"
     assert nz.stem_of("selenski", "adj") == "selensk"
+    # -ай, -ей, -уй in Cyrillic, whose й gives way to the ending (Милея), or -и (Клуни); not
+    # -ой (Толстого), not a short key (Mai: мая, of May)
+    assert [nz.name_kinds(k) for k in ("milei", "Sangai", "klonei", "tolstoi", "mai")] == \
+        [("vowel", "j"), ("vowel", "j"), ("vowel", "j"), ("vowel",), ("vowel",)]
+    assert nz.stem_of("milei", "j") == "mile"
 
 
 def test_to_cyrillic_best_effort():
@@ -241,6 +246,7 @@ def test_a_japanese_name_is_spelt_in_russian_as_polivanov_did(latin, russian):
     ("Javier", "Хавьер"), ("Jorge", "Хорхе"), ("José", "Хосе"), ("Guillermo", "Гильермо"),
     ("Andrzej", "Анджей"), ("Wojciech", "Войцех"), ("Mateusz", "Матеуш"),  # Polish
     ("Małgorzata", "Малгожата"), ("Radosław", "Радослав"), ("Jarosław", "Ярослав"),
+    ("Javier", "Хав'єр"), ("Gabriel", "Габр'єл"),  # Ukrainian's apostrophe for Russian's ь
 ])
 def test_a_given_name_is_also_spelt_as_russian_writes_its_language(latin, russian):
     """Джорджа Мелони, Хавьер Милей, Анджей Дуда: the first name by its language's sounds,

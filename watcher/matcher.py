@@ -98,7 +98,7 @@ from .normalize import (
     load_morph,
     looks_ukrainian,
     mixed_scripts,
-    name_kind,
+    name_kinds,
     nominative_keys,
     nominatives,
     other_names,
@@ -112,6 +112,7 @@ from .normalize import (
     place_word_keys,
     polish_case_forms,
     polivanov,
+    russian_adjective,
     russian_lemmas,
     russian_place_form,
     skeleton,
@@ -473,7 +474,7 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
-_KINDS = ("cons", "vowel", "o", "adj", "fem")  # of name endings: data/endings.tsv
+_KINDS = ("cons", "vowel", "o", "adj", "fem", "j")  # of name endings: data/endings.tsv
 _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
@@ -508,6 +509,11 @@ _WOMANS_FORM = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ая|ой|
 # (A place's name takes them as its adjective's: Донецкой, Курской области.)
 WOMANS_ENDING = "a woman's case ending of a man's surname: another person"
 PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
+# A name in -ай, -ей declined (Милея, Шанхае) has the endings of Russian's adjectives and
+# verbs: only its own vowels make it (Такая is no Tokai, Менее no Mooney), and no adjective
+# (Новая, Серая: no Novai, Serai)
+J_AS_WRITTEN = "a name in -ай, -ей declined: only with its own vowels"
+J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -ай, -ей"
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -1482,17 +1488,17 @@ class Matcher:
         cyr = is_cyrillic_word(word)
         fids = []
         for key in phonetic_keys(word):
-            kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f, spelt))
-            fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
-                        self._new_form(key, kind, cyr, f, fuzzy=not spelt, spelt=spelt))
+            for kind in name_kinds(key, surname=person):
+                fid = self._form_ids.get((key, kind, cyr, f, spelt))
+                fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
+                            self._new_form(key, kind, cyr, f, fuzzy=not spelt, spelt=spelt))
         for key, reading in cyrillic_readings(word) if not cyr else ():
-            kind = name_kind(key, surname=person)
-            fid = self._form_ids.get((key, kind, cyr, f, spelt))
-            if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
-                fid = self._new_form(key, kind, cyr, f, fuzzy=False, spelt=spelt)
-                self._cyrillic_reading[fid] = reading
-            fids.append(fid)
+            for kind in name_kinds(key, surname=person):
+                fid = self._form_ids.get((key, kind, cyr, f, spelt))
+                if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
+                    fid = self._new_form(key, kind, cyr, f, fuzzy=False, spelt=spelt)
+                    self._cyrillic_reading[fid] = reading
+                fids.append(fid)
         return tuple(dict.fromkeys(fids))
 
     def _new_form(self, key: str, kind: str, cyr: bool, f: str, fuzzy: bool = True,
@@ -1759,6 +1765,10 @@ class Matcher:
         how, dist, reason = compare(key, target, fuzzy, same_script)
         if reading == FRENCH and key != target:  # (its ю too: Трюдо; Gressier is no Греция)
             how, reason = "reject", "read as a french name: the whole word as it is read"
+        elif kind == "j" and how != "reject" and (dist or fuzzy):
+            how, reason = "reject", J_AS_WRITTEN
+        elif kind == "j" and how != "reject" and cyr and russian_adjective(wfold):
+            how, reason = "reject", J_ADJECTIVE
         elif self._f_spelt[fid] and not _as_written(wfold, ending, self._f_fold[fid],
                                                     self._f_spelt[fid] == SPELT_DECLINED):
             how, reason = "reject", SPELT_AS_WRITTEN

@@ -637,8 +637,15 @@ def given_in_cyrillic(word: str) -> tuple[str, ...]:
     low = word.casefold()
     if is_cyrillic_word(low):
         return ()
-    spelt = filter(None, (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH)))
+    spelt = [c for c in (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH)) if c]
+    spelt += [_UK_SOFT.sub(lambda m: "'" + _UK_IOTATED[m[1]], c) for c in spelt if "ь" in c]
     return tuple(dict.fromkeys(c[0].upper() + c[1:] for c in spelt))
+
+
+# Where Russian writes a soft sign before е, я, ю, Ukrainian writes an apostrophe and є, я, ю:
+# Хавьер, Хав'єр
+_UK_SOFT = re.compile("ь([еяю])")
+_UK_IOTATED = {"е": "є", "я": "я", "ю": "ю"}
 
 
 # -- phonetic keys ------------------------------------------------------------------------------
@@ -1065,8 +1072,20 @@ def name_kind(key: str, surname: bool = False) -> str:
     return "vowel" if key[-1:] in VOWELS else "cons"
 
 
+def name_kinds(key: str, surname: bool = False) -> tuple[str, ...]:
+    """name_kind's, and j for a key in -ai, -ei, -ui of five letters or more: Cyrillic writes
+    it in -ай, -ей, -уй, whose й gives way to the ending (Milei, Милея; Shanghai, Шанхае), or
+    in -и (Clooney, Клуни; Harvey, Харви). Not -oi: Толстой declines as an adjective."""
+    kind = name_kind(key, surname)
+    if kind == "vowel" and len(key) >= 5 and key[-1] == "i" and key[-2] in "aeu":
+        return kind, "j"
+    return (kind,)
+
+
 def stem_of(key: str, kind: str) -> str:
     """The part of a name's key that case endings attach to."""
+    if kind == "j":
+        return key[:-1]  # its й gives way to я, ю, е (Милея, Милею, Милеем)
     return key[: len(key) - len(final_vowels(key))] if kind != "cons" else key
 
 
@@ -1152,11 +1171,11 @@ def _case_keys(f: str) -> set[str]:
     keys = phonetic_keys(f)
     out = set(keys)
     for k in keys:
-        kind = name_kind(k)
-        out.update(stem_of(k, kind) + e for e in table[("lat", kind)])
+        for kind in name_kinds(k):
+            out.update(stem_of(k, kind) + e for e in table[("lat", kind)])
     if is_cyrillic_word(f):
-        kind = name_kind(keys[0])
         out.update(k for stem in {f[:-1], f.rstrip("аеєиіїоуыэюяь")}
+                   for kind in name_kinds(keys[0])
                    for e in table[("cyr", kind)] for k in phonetic_keys(stem + e))
     return out
 
@@ -1244,6 +1263,22 @@ def russian_place_form(word: str) -> bool:
         return False
     tags = set().union(*(p.tag.grammemes for p in morph.parse(low)))
     return "Geox" in tags and not tags & _PERSON_TAGS
+
+
+_ADJECTIVAL = frozenset({"ADJF", "ADJS", "PRTF", "PRTS"})
+
+
+@lru_cache(maxsize=65536)
+def russian_adjective(word: str) -> bool:
+    """Whether a Cyrillic word reads as an adjective or participle of Russian's dictionary
+    (Новая, Данная, Синее) and as no proper name in any reading (Шанхая, Николая: not)."""
+    low = word.casefold()
+    morph = _morph()
+    if not is_cyrillic_word(low) or not morph.word_is_known(low):
+        return False
+    parses = morph.parse(low)
+    return any(p.tag.POS in _ADJECTIVAL for p in parses) and \
+        not any(_PROPER & p.tag.grammemes for p in parses)
 
 
 def load_morph() -> None:

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from watcher import matcher
 from watcher.config import load_watchlist
+from watcher.errors import Stopped
 from watcher.matcher import Matcher, Watch
 from watcher.models import Entity
 
@@ -183,6 +185,22 @@ def test_an_error_here_leaves_no_child_behind(split_all, monkeypatch):
     (pid,) = pids
     with pytest.raises(ChildProcessError):  # (waited for: no zombie)
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_stop_ends_the_compile_and_kills_its_child(split_all, monkeypatch):
+    """A stop asked for while the daemon compiles its first watchlist: the compile ends at
+    once (errors.Stopped), its child is killed and waited for, not its half awaited."""
+    pids, asked = [], []
+    fork = matcher._fork
+    monkeypatch.setattr(matcher, "CANCEL_EVERY", 1)
+    monkeypatch.setattr(matcher, "_fork", lambda: pids.append(fork()) or pids[-1])
+    monkeypatch.setattr(Matcher, "_part_state", lambda self, start: time.sleep(60))
+    with pytest.raises(Stopped):
+        Watch.compile(POOL, cancel=lambda: asked.append(1) or len(asked) > 3)
+    (pid,) = pids
+    with pytest.raises(ChildProcessError):  # (killed and waited for: no zombie)
+        os.waitpid(pid, os.WNOHANG)
+    assert len(asked) == 4
 
 
 def test_without_fork_both_parts_compile_here(split_all, monkeypatch):

@@ -4,6 +4,7 @@ reload by edit and SIGHUP, and `watcher status`."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 from conftest import run_cli, wait_for
+
+from watcher import matcher
 
 # Runs in the daemon process before the CLI (Daemon.start(preload=...)): a file named hang*
 # blocks its worker until <root>/release exists; a file named die* ends its worker thread.
@@ -148,6 +151,40 @@ def test_stop_with_a_hung_worker_exits_within_the_stop_timeout(make_daemon, tmp_
     started = time.monotonic()
     assert d.stop(timeout=30) == 0
     assert time.monotonic() - started < 15  # STOP_GRACE 10 s < TimeoutStopSec=30
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
+
+
+def _syllables(n: int) -> str:
+    out = ""
+    for _ in range(4):
+        n, k = divmod(n, 100)
+        out += "bdfgklmnprstvz"[k % 14] + "aeiou"[k // 20]
+    return out.capitalize()
+
+
+def test_a_stop_during_the_first_compile_ends_it_at_once(make_daemon):
+    """systemd's stop (SIGTERM to every process of the unit) while a large watchlist compiles
+    at start: the daemon exits cleanly without finishing the compile (a restart compiles
+    again), instead of compiling its child's half itself first."""
+    n = matcher.PARALLEL_COMPILE_MIN + 5000  # (compiled on two cores: a forked child)
+    names = [{"id": f"p{i}", "name": f"{_syllables(i)} {_syllables(i * 7 + 3)}",
+              "type": "person"} for i in range(n)]
+    d = make_daemon(watchlist={"entities": names})
+    d.start(wait_ready=False)
+    wait_for(lambda: _children(d.proc.pid) or d._dead(), timeout=60, what="the compile child")
+    for pid in [*_children(d.proc.pid), d.proc.pid]:
+        os.kill(pid, signal.SIGTERM)
+    assert d.proc.wait(timeout=60) == 0
+    d._close()
+    assert "stopped while compiling the watchlist" in d.log(), d.log()
+    assert "watching" not in d.log()
+    assert not list((d.data / "cache").glob("watchlist-*"))
 
 
 def test_sighup_and_edits_reload_within_2s_and_a_bad_edit_raises_a_health_alert(

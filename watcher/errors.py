@@ -34,3 +34,10 @@ class StoreError(WatcherError):
 
 class NotifyError(WatcherError):
     """A notification target rejected a message or could not be reached."""
+
+
+class Stopped(WatcherError):
+    """A stop was asked for (SIGTERM, SIGINT) while the work could still be dropped: the
+    daemon's first watchlist compile. Nothing is lost; not a failure."""
+
+    exit_code = 0

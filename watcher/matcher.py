@@ -70,6 +70,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .config import gc_paused, load_watchlist
+from .errors import Stopped
 from .models import Entity, Hit
 from .normalize import (
     ENGLISH,
@@ -125,6 +126,7 @@ FUZZY_MIN_CONSONANTS = 4  # fewer consonants: too many names one edit away
 ACRONYM_MAX_LEN = 6
 MIN_ACRONYM_READ = 3  # letters: an acronym read in the other script (see _other_script_acronym)
 _CACHE_MAX = 200_000
+CANCEL_EVERY = 500  # entities compiled between two looks at a stop (about 40 ms at 100k)
 # entities: from this many, a cold compile adds the later ones in a forked child (see
 # _add_entities); fewer compile in a second or so, hardly more than the fork and merge cost
 PARALLEL_COMPILE_MIN = 20_000
@@ -1220,10 +1222,11 @@ class Matcher:
             return cls._compile(entities, other_names() if others is None else others)
 
     @classmethod
-    def _compile(cls, entities: Sequence[Entity], others: Sequence[str]) -> Matcher:
+    def _compile(cls, entities: Sequence[Entity], others: Sequence[str],
+                 cancel: Callable[[], bool] | None = None) -> Matcher:
         m = cls()
         m.entities = tuple(entities)
-        m._add_entities()
+        m._add_entities(cancel)
         m._form_ids, m._part_fids = {}, {}  # only needed while compiling
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
@@ -1283,25 +1286,34 @@ class Matcher:
         self._mw_names = [([member], tuple(w[0].isupper() for w in ws))
                           for member, ws, _ in names]
 
-    def _add_entities(self) -> None:
+    def _add_entities(self, cancel: Callable[[], bool] | None = None) -> None:
         """All entities and the multi-word names' matcher; for a large list, the later
         entities and that matcher in a forked child on the second core (a cold start at 100k
-        names: 6.4 s become 4.3), merged as if made here."""
+        names: 6.4 s become 4.3), merged as if made here. `cancel`: asked every few hundred
+        entities; once true, the compile stops (errors.Stopped) and its child with it."""
         ents = self.entities
         split = _halfway(ents) if len(ents) >= PARALLEL_COMPILE_MIN else len(ents)
         rest = _forked(functools.partial(self._part_state, split),
                        "compiling the watchlist's later entities") if split < len(ents) else None
         try:
-            for idx in range(split):
-                self._add_entity(idx, ents[idx])
-        finally:  # (the child waited for, whatever happens here)
-            part = rest() if rest is not None else None
+            self._add_range(0, split, cancel)
+        except BaseException:
+            if rest is not None:
+                rest(abandon=True)
+            raise
+        part = rest() if rest is not None else None
         if part is not None:
             self._merge(part)
             return
-        for idx in range(split, len(ents)):
-            self._add_entity(idx, ents[idx])
+        self._add_range(split, len(ents), cancel)
         self._mw_compile(_multi_word_names(ents))
+
+    def _add_range(self, start: int, end: int, cancel: Callable[[], bool] | None) -> None:
+        ents = self.entities
+        for idx in range(start, end):
+            if cancel is not None and not idx % CANCEL_EVERY and cancel():
+                raise Stopped("stopped while compiling the watchlist (nothing was lost)")
+            self._add_entity(idx, ents[idx])
 
     def _part_state(self, start: int) -> dict:
         """In the child: the entities from `start` on, added to an empty matcher, and the
@@ -2789,26 +2801,29 @@ class Watch:
     entities: dict[str, Entity]
 
     @classmethod
-    def compile(cls, entities: Sequence[Entity]) -> Watch:
+    def compile(cls, entities: Sequence[Entity],
+                cancel: Callable[[], bool] | None = None) -> Watch:
         # frozen before the collector is back: else its first run walks all of it (half a
         # second at 100k names)
         with gc_paused():
-            matcher = Matcher._compile(entities, other_names())
+            matcher = Matcher._compile(entities, other_names(), cancel)
             return _frozen(cls(matcher, {e.id: e for e in entities}))
 
     @classmethod
-    def load(cls, path: Path, cache_dir: Path | None = None) -> Watch:
+    def load(cls, path: Path, cache_dir: Path | None = None,
+             cancel: Callable[[], bool] | None = None) -> Watch:
         """Load and compile a watchlist, through a cache keyed on its bytes and our code.
 
         A restart with an unchanged 100k-name watchlist then reads it in under a second
         instead of compiling for many; any edit (or a new watcher version) compiles afresh.
+        `cancel`: see Matcher._add_entities.
         """
         if cache_dir is None:
-            return cls._load(path)
+            return cls._load(path, cancel)
         try:
             cached = _cache_file(Path(path).read_bytes(), cache_dir)
         except OSError:
-            return cls._load(path)  # let load_watchlist name the problem
+            return cls._load(path, cancel)  # let load_watchlist name the problem
         try:
             data = cached.read_bytes()  # (marshal.load reads a file a few bytes at a time)
             with gc_paused():
@@ -2816,16 +2831,16 @@ class Watch:
                 return _frozen(cls(matcher, {e.id: e for e in matcher.entities}))
         except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
             pass  # none yet, or unreadable (a disk error, a kill mid-write): compile
-        watch = cls._load(path)
+        watch = cls._load(path, cancel)
         _write_cache(cached, watch)
         return watch
 
     @classmethod
-    def _load(cls, path: Path) -> Watch:
+    def _load(cls, path: Path, cancel: Callable[[], bool] | None = None) -> Watch:
         # one pause from the file to the frozen watchlist: between the two, the collector
         # would walk the 100k entities and what the parse left (half a second)
         with gc_paused():
-            return cls.compile(load_watchlist(path))
+            return cls.compile(load_watchlist(path), cancel)
 
 
 def compiled_before(data: bytes, cache_dir: Path) -> bool:
@@ -2927,22 +2942,28 @@ def _in_child(f, work: Callable[[], object]) -> int:
         return 1
 
 
-def _forked(work: Callable[[], object], what: str) -> Callable[[], object | None]:
+def _forked(work: Callable[..., object], what: str) -> Callable[..., object | None]:
     """Start work() in a forked child; return what waits for its result (marshalled through a
-    temporary file): None, told, if the child failed. Where there is no fork, work runs
-    then."""
+    temporary file): None, told, if the child failed; abandon=True kills the child first.
+    Where there is no fork, work runs then (or not, abandoned)."""
+    def inline(abandon: bool = False) -> object | None:
+        return None if abandon else work()
+
     try:
         out = tempfile.TemporaryFile()
     except OSError:
-        return work
+        return inline
     pid = _fork()
     if pid == 0:
         os._exit(_in_child(out, lambda: (out.write(marshal.dumps(work())), out.flush())))
     if pid is None:
         out.close()
-        return work
+        return inline
 
-    def result() -> object | None:
+    def result(abandon: bool = False) -> object | None:
+        if abandon:  # (the parent is stopping, or failed: the child's work is of no use)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         with out:
             try:
                 _, status = os.waitpid(pid, 0)
@@ -2954,6 +2975,8 @@ def _forked(work: Callable[[], object], what: str) -> Callable[[], object | None
                     return marshal.loads(out.read())
             except (EOFError, ValueError, TypeError):
                 pass
+        if abandon:
+            return None
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STOPS:
             # a stop of the whole service (systemd signals every process of the unit): no
             # failure to warn of; the daemon stops once the compile is done

@@ -225,8 +225,8 @@ class Service:
         daemon was down), the last one that was valid here serves until it is fixed: a bad
         edit must not stop the service (nor make systemd restart it for ever)."""
         path, kept = self.settings.watchlist, self.settings.data_dir / LAST_GOOD
-        try:
-            watch = Watch.load(path, self.cache_dir)
+        try:  # (a stop meanwhile ends the compile: errors.Stopped, exit status 0)
+            watch = Watch.load(path, self.cache_dir, cancel=self.stop_event.is_set)
         except ConfigError as exc:
             if not kept.is_file():
                 raise
@@ -236,7 +236,7 @@ class Service:
             log.warning("serving the last valid watchlist (%s, from %s) until %s is fixed",
                         kept, datetime.fromtimestamp(kept.stat().st_mtime, UTC)
                         .strftime("%Y-%m-%d %H:%M UTC"), path)
-            return Watch.load(kept, self.cache_dir)
+            return Watch.load(kept, self.cache_dir, cancel=self.stop_event.is_set)
         self._keep_last_good()
         return watch
 

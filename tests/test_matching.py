@@ -937,6 +937,21 @@ def test_a_family_name_first_is_found_before_a_case_form_of_the_given_name():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_family_name_first_is_found_in_polish_and_german_case_forms():
+    """Polish declines the last word of Xi Jinping too (Xi Jinpinga, Xi Jinpingiem, Kim Jong
+    Una), German adds its genitive -s; not a name in a vowel (Wang Yi), not another ending
+    (Jinpingham), not another person of the family (Xi Mingze)."""
+    m = Matcher.compile([Entity(id="xi", name="Xi Jinping", type="person"),
+                         Entity(id="kim", name="Kim Jong Un", type="person"),
+                         Entity(id="wang", name="Wang Yi", type="person")])
+    text = ("Wizyta Xi Jinpinga. Spotkanie z Xi Jinpingiem i Kim Jong Unem. Xi Jinpings Rede. "
+            "Xi Mingze przyjechała. Wang Yia nie ma. Xi Jinpingham said.")
+    assert [(h.text, h.detail) for h in m.match(text)] == [
+        ("Xi Jinpinga", "case ending -a"), ("Xi Jinpingiem", "case ending -iem"),
+        ("Kim Jong Unem", "case ending -em"), ("Xi Jinpings", "case ending -s")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 @settings(max_examples=60, deadline=None)
 @given(family=st.sampled_from(["Си", "Ли", "Ван", "Лю", "Ким", "Юн", "Пак", "Мун"]),
        first=st.lists(st.sampled_from(_PALLADIUS), min_size=0, max_size=2),

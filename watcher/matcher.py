@@ -948,23 +948,29 @@ def _family_first(words: Sequence[str], joined: bool = False) -> str | None:
 
 
 # The singular case endings of a man's name in Russian and Ukrainian (Цзиньпина, Цзіньпінові),
-# and of one in -ь or -й, which they replace (Цзянь: Цзяня, Цзяневі)
+# and of one in -ь or -й, which they replace (Цзянь: Цзяня, Цзяневі); in Latin, Polish's and
+# German's genitive (Xi Jinpinga, Jinpingowi, Jinpingiem, Jinpingu; Xi Jinpings)
 _GIVEN_ENDINGS = frozenset(("а", "у", "ом", "е", "ові", "і"))
 _SOFT_ENDINGS = frozenset(("я", "ю", "ем", "ём", "е", "еві", "і"))
+_GIVEN_ENDINGS_LATIN = frozenset(("a", "owi", "em", "iem", "u", "s"))
 _CYR_VOWELS = frozenset("аеёєиіїоуыэюя")
 
 
 def _given_form(said: str, given: str) -> bool:
     """Whether a folded word is this folded given name of a name written family name first,
-    or in Cyrillic its case form (see _given_ending)."""
+    or its case form (see _given_ending)."""
     return said == given or bool(_given_ending(said, given))
 
 
 def _given_ending(said: str, given: str) -> str:
-    """The case ending of a folded word that is a Russian case form of the last given name of
-    a name written family name first, or "": Russian declines it (Си Цзиньпина, Ким Чен Ына,
-    Цзянь: Цзяня), unless it ends in a vowel (Ван И)."""
-    if not is_cyrillic_word(said) or not given or given[-1] in _CYR_VOWELS:
+    """The case ending of a folded word that is a case form of the last given name of a name
+    written family name first, or "": Russian and Polish decline it (Си Цзиньпина, Ким Чен
+    Ына, Цзянь: Цзяня; Xi Jinpinga, Kim Jong Unem), unless it ends in a vowel (Ван И)."""
+    if not given or not is_cyrillic_word(said):
+        ending = said[len(given):]
+        return ending if given and given[-1] not in "aeiouy" and said.startswith(given) and \
+            ending in _GIVEN_ENDINGS_LATIN else ""
+    if given[-1] in _CYR_VOWELS:
         return ""
     if given[-1] in "ьй":
         ending = said[len(given) - 1:]
@@ -1409,10 +1415,9 @@ class Matcher:
                     words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
                 if flags == "alone":  # its last word is a given name, not the surname
                     family.setdefault(folds[0], alias)
-                if is_cyrillic_word(words[-1]):
-                    known = self._declined_names.get(folds[0], ())
-                    if folds not in known:
-                        self._declined_names[folds[0]] = (*known, folds)
+                known = self._declined_names.get(folds[0], ())
+                if folds not in known:
+                    self._declined_names[folds[0]] = (*known, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
                 self._add_part(idx, alias, words[0], True, spelt)
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))

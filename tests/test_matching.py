@@ -846,7 +846,8 @@ def test_a_first_name_as_russian_writes_its_language_is_the_persons(text, found)
      [("milei", "Хавьером Милеем"), ("milei", "Милея"), ("milei", "Милею"),
       ("milei", "Милее")]),
     ("Хав'єр Мілей заявив. Зустріч з Мілеєм.", [("milei", "Хав'єр Мілей"), ("milei", "Мілеєм")]),
-    ("Spotkanie z Javierem Mileiem.", [("milei", "Mileiem")]),
+    ("Spotkanie z Javierem Mileiem. Rząd Javiera Mileia.",
+     [("milei", "Mileiem"), ("milei", "Javiera Mileia")]),
     ("Рейс из Шанхая прибыл, в Шанхае дождь. Lot do Szanghaju.",
      [("shanghai", "Шанхая"), ("shanghai", "Шанхае"), ("shanghai", "Szanghaju")]),
     # another first name (another person); a sentence's first word (милее: dearer); words

@@ -91,7 +91,7 @@ def test_any_split_gives_the_one_process_compile(picks, data):
     with pytest.MonkeyPatch.context() as mp:  # (each part in this process: the merge alone)
         mp.setattr(matcher, "PARALLEL_COMPILE_MIN", 2)
         mp.setattr(matcher, "_halfway", lambda ents: split)
-        mp.setattr(matcher, "_forked", lambda work, what: work)
+        mp.setattr(matcher, "_forked", lambda work, what: lambda **_: work())
         assert state(Matcher.compile(entities)) == expected
 
 
@@ -201,6 +201,23 @@ def test_a_stop_ends_the_compile_and_kills_its_child(split_all, monkeypatch):
     with pytest.raises(ChildProcessError):  # (killed and waited for: no zombie)
         os.waitpid(pid, os.WNOHANG)
     assert len(asked) == 4
+
+
+def test_a_stop_while_waiting_for_the_child_kills_it(split_all, monkeypatch):
+    """The parent's half done, a stop asked for while the child still compiles: the wait
+    ends (errors.Stopped), the child is killed and reaped rather than waited for."""
+    pids, asked = [], []
+    fork = matcher._fork
+    monkeypatch.setattr(matcher, "CANCEL_EVERY", 10**9)  # (the parent's half: one look)
+    monkeypatch.setattr(matcher, "_fork", lambda: pids.append(fork()) or pids[-1])
+    monkeypatch.setattr(Matcher, "_part_state", lambda self, start: time.sleep(60))
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        Watch.compile(POOL, cancel=lambda: asked.append(1) or len(asked) > 2)
+    assert time.monotonic() - started < 30  # (not the child's 60 s)
+    (pid,) = pids
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_without_fork_both_parts_compile_here(split_all, monkeypatch):

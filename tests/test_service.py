@@ -154,10 +154,15 @@ def test_stop_with_a_hung_worker_exits_within_the_stop_timeout(make_daemon, tmp_
 
 
 def _children(pid: int) -> list[int]:
+    """The processes a process forked, from any of its threads."""
+    out = []
     try:
-        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                out += [int(c) for c in f.read().split()]
     except OSError:
-        return []
+        pass
+    return out
 
 
 def _syllables(n: int) -> str:
@@ -185,6 +190,34 @@ def test_a_stop_during_the_first_compile_ends_it_at_once(make_daemon):
     assert "stopped while compiling the watchlist" in d.log(), d.log()
     assert "watching" not in d.log()
     assert not list((d.data / "cache").glob("watchlist-*"))
+
+
+def test_an_edit_undone_while_the_edit_compiles_leaves_the_undone_version_serving(make_daemon):
+    """A large watchlist edited, then put back while the edit still compiles: the put-back
+    version (cached: read at once) serves, and the edit's compile is dropped instead of
+    finishing last and serving what the file no longer says."""
+    n = matcher.PARALLEL_COMPILE_MIN + 5000
+    names = [{"id": f"p{i}", "name": f"{_syllables(i)} {_syllables(i * 7 + 3)}",
+              "type": "person"} for i in range(n)]
+    d = make_daemon(watchlist={"entities": names}, workers=1)
+    d.start()
+    original = d.watchlist.read_bytes()
+    wait_for(lambda: list((d.data / "cache").glob("watchlist-*.marshal")), timeout=60,
+             what="the compiled watchlist cached")
+    wait_for(lambda: not _children(d.proc.pid), timeout=60, what="the cache writer done")
+    edited = {"entities": [*names, {"id": "zq", "name": "Zyxo Quorrazan", "type": "person"}]}
+    d.watchlist.write_text(yaml.safe_dump(edited), encoding="utf-8")
+    wait_for(lambda: _children(d.proc.pid), timeout=30, what="the edit's compile")
+    d.watchlist.write_bytes(original)  # undone
+    wait_for(lambda: "watchlist compile dropped" in d.log(), timeout=30, what="the drop")
+    wait_for(lambda: "watchlist reloaded" in d.log().split("watchlist compile dropped")[-1],
+             timeout=30, what="the undone version reloaded")
+    time.sleep(1.0)  # (an edit's compile not dropped would be done by now)
+    d.drop("a.txt", "Zyxo Quorrazan met Ba" + _syllables(5)[2:] + " today.")
+    wait_for(lambda: d.count("documents") == 1, timeout=30, what="the document stored")
+    assert d.count("hits", "entity_id = 'zq'") == 0
+    assert d.log().count("watchlist reloaded") == 1, d.log()
+    assert d.stop() == 0
 
 
 def test_sighup_and_edits_reload_within_2s_and_a_bad_edit_raises_a_health_alert(

@@ -127,6 +127,7 @@ ACRONYM_MAX_LEN = 6
 MIN_ACRONYM_READ = 3  # letters: an acronym read in the other script (see _other_script_acronym)
 _CACHE_MAX = 200_000
 CANCEL_EVERY = 500  # entities compiled between two looks at a stop (about 40 ms at 100k)
+STOPPED = "stopped while compiling the watchlist (nothing was lost)"
 # entities: from this many, a cold compile adds the later ones in a forked child (see
 # _add_entities); fewer compile in a second or so, hardly more than the fork and merge cost
 PARALLEL_COMPILE_MIN = 20_000
@@ -1296,7 +1297,8 @@ class Matcher:
         """All entities and the multi-word names' matcher; for a large list, the later
         entities and that matcher in a forked child on the second core (a cold start at 100k
         names: 6.4 s become 4.3), merged as if made here. `cancel`: asked every few hundred
-        entities; once true, the compile stops (errors.Stopped) and its child with it."""
+        entities and while waiting for the child; once true, the compile stops
+        (errors.Stopped) and its child with it."""
         ents = self.entities
         split = _halfway(ents) if len(ents) >= PARALLEL_COMPILE_MIN else len(ents)
         rest = _forked(functools.partial(self._part_state, split),
@@ -1307,7 +1309,7 @@ class Matcher:
             if rest is not None:
                 rest(abandon=True)
             raise
-        part = rest() if rest is not None else None
+        part = rest(cancel=cancel) if rest is not None else None
         if part is not None:
             self._merge(part)
             return
@@ -1318,7 +1320,7 @@ class Matcher:
         ents = self.entities
         for idx in range(start, end):
             if cancel is not None and not idx % CANCEL_EVERY and cancel():
-                raise Stopped("stopped while compiling the watchlist (nothing was lost)")
+                raise Stopped(STOPPED)
             self._add_entity(idx, ents[idx])
 
     def _part_state(self, start: int) -> dict:
@@ -2951,7 +2953,7 @@ def _forked(work: Callable[..., object], what: str) -> Callable[..., object | No
     """Start work() in a forked child; return what waits for its result (marshalled through a
     temporary file): None, told, if the child failed; abandon=True kills the child first.
     Where there is no fork, work runs then (or not, abandoned)."""
-    def inline(abandon: bool = False) -> object | None:
+    def inline(abandon: bool = False, cancel: Callable[[], bool] | None = None) -> object | None:
         return None if abandon else work()
 
     try:
@@ -2965,23 +2967,24 @@ def _forked(work: Callable[..., object], what: str) -> Callable[..., object | No
         out.close()
         return inline
 
-    def result(abandon: bool = False) -> object | None:
-        if abandon:  # (the parent is stopping, or failed: the child's work is of no use)
+    def result(abandon: bool = False, cancel: Callable[[], bool] | None = None) -> object | None:
+        """`cancel`: asked while waiting; once true, the child is killed (errors.Stopped)."""
+        status = None if abandon else _exit_status(pid, cancel)
+        if status is None:  # (the parent is stopping, or failed: the child's work is of no use)
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+            _exit_status(pid)
+            out.close()
+            if abandon:
+                return None
+            raise Stopped(STOPPED)
         with out:
-            try:
-                _, status = os.waitpid(pid, 0)
-            except ChildProcessError:  # (reaped by someone else: SIGCHLD ignored)
-                status = 0
             out.seek(0)
             try:
                 if not status:
                     return marshal.loads(out.read())
             except (EOFError, ValueError, TypeError):
                 pass
-        if abandon:
-            return None
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STOPS:
             # a stop of the whole service (systemd signals every process of the unit): no
             # failure to warn of; the daemon stops once the compile is done
@@ -2993,6 +2996,20 @@ def _forked(work: Callable[..., object], what: str) -> Callable[..., object | No
         log.warning("%s in a child process failed (%s): doing it here", what, how)
         return None
     return result
+
+
+def _exit_status(pid: int, cancel: Callable[[], bool] | None = None) -> int | None:
+    """Wait for a child: its exit status, or None once cancel() is true (asked every 20 ms)."""
+    while True:
+        try:
+            done, status = os.waitpid(pid, 0 if cancel is None else os.WNOHANG)
+        except ChildProcessError:  # (reaped by someone else: SIGCHLD ignored)
+            return 0
+        if done:
+            return status
+        if cancel():
+            return None
+        time.sleep(0.02)
 
 
 def _write(f, tmp: Path, cached: Path, watch: Watch) -> None:

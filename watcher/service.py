@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .alerting import Dispatcher
 from .config import Settings, notify_entries
-from .errors import ConfigError, StoreError
+from .errors import ConfigError, Stopped, StoreError
 from .group import Group
 from .ingest import Inbox, WorkQueue, watch_file
 from .matcher import Watch, cache_written, compiled_before
@@ -207,6 +207,10 @@ class Service:
         self.stats = {"processed": 0, "failed": 0, "duplicate": 0, "hits": 0,
                       "last_error": "", "reloads": 0, "overflows": 0}
         self._reload_timer: threading.Timer | None = None
+        # one reload at a time, each of the newest version: an older compile still running
+        # when the file changes again is dropped (else it could finish last and serve)
+        self._reload_lock = threading.Lock()
+        self._edits = 0  # watchlist changes seen (and SIGHUPs)
         self._watchlist_observer = None  # started with the daemon (ingest.watch_file)
         self._rescan_wanted = threading.Event()
         self.rescanner: threading.Thread | None = None
@@ -254,19 +258,34 @@ class Service:
             log.warning("could not keep a copy of the watchlist in %s: %s", kept, exc)
 
     def reload(self) -> bool:
-        """Load and compile the watchlist; on any error keep the one that is serving."""
+        """Load and compile the watchlist; on any error keep the one that is serving. Reloads
+        run one at a time; a compile the file changed under is dropped (a newer reload is
+        scheduled), and so is one a stop interrupts."""
+        with self._reload_lock:
+            edit = self._edits
+            try:
+                watch = Watch.load(self.settings.watchlist, self.cache_dir, cancel=lambda: (
+                    self._edits != edit or self.stop_event.is_set()))
+            except Stopped:
+                log.info("watchlist compile dropped: the file changed again, or a stop")
+                return False
+            except ConfigError as exc:
+                self._rejected(exc)
+                return False
+            self._serve(watch)
+            return True
+
+    def _rejected(self, exc: ConfigError) -> None:
+        for problem in exc.problems:
+            log.error("watchlist not reloaded, the previous one keeps serving: %s", problem)
+        self._error(exc.problems[0])
+        self._health("watchlist edit rejected",
+                     "The watchlist was not reloaded; the previous one keeps serving.\n"
+                     + "\n".join(exc.problems))
+        self._watchlist_told = True
+
+    def _serve(self, watch: Watch) -> None:
         path = self.settings.watchlist
-        try:
-            watch = Watch.load(path, self.cache_dir)
-        except ConfigError as exc:
-            for problem in exc.problems:
-                log.error("watchlist not reloaded, the previous one keeps serving: %s", problem)
-            self._error(exc.problems[0])
-            self._health("watchlist edit rejected",
-                         "The watchlist was not reloaded; the previous one keeps serving.\n"
-                         + "\n".join(exc.problems))
-            self._watchlist_told = True
-            return False
         before = len(self.watch().entities)
         self.analyser.replace(watch)
         self._keep_last_good()
@@ -283,7 +302,6 @@ class Service:
             self._health("watchlist shrank",
                          f"The watchlist {path} was reloaded with {what}. Alerts only come for "
                          "the entities in it.")
-        return True
 
     def watchlist_gone(self) -> None:
         """Deleted or renamed away: told if no new file is there a little later (an editor
@@ -306,6 +324,7 @@ class Service:
 
     def schedule_reload(self, delay: float = 0.3) -> None:
         """Editors save in several steps: wait until the writes settle, then reload once."""
+        self._edits += 1  # (a compile of an older version under way stops: see reload)
         if self._reload_timer is not None:
             self._reload_timer.cancel()
         self._reload_timer = threading.Timer(delay, self.reload)

@@ -115,6 +115,7 @@ from .normalize import (
     polivanov,
     russian_adjective,
     russian_lemmas,
+    russian_parses,
     russian_place_form,
     skeleton,
     stem_of,
@@ -967,9 +968,11 @@ def _given_ending(said: str, given: str) -> str:
     """The case ending of a folded word that is a case form of the last given name of a name
     written family name first, or "": Russian and Polish decline it (Си Цзиньпина, Ким Чен
     Ына, Цзянь: Цзяня; Xi Jinpinga, Kim Jong Unem), unless it ends in a vowel (Ван И)."""
-    if not given or not is_cyrillic_word(said):
+    if not given:
+        return ""
+    if not is_cyrillic_word(said):
         ending = said[len(given):]
-        return ending if given and given[-1] not in "aeiouy" and said.startswith(given) and \
+        return ending if given[-1] not in "aeiouy" and said.startswith(given) and \
             ending in _GIVEN_ENDINGS_LATIN else ""
     if given[-1] in _CYR_VOWELS:
         return ""
@@ -1553,7 +1556,7 @@ class Matcher:
             for memo in (m._cache, m._meta, m._mw_cache, m._ru_start):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
-                  _word_skels):
+                  _word_skels, russian_parses):
             f.cache_clear()
 
     # -- the cache's format: plain containers, the memos of words seen left out -----------------

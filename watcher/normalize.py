@@ -1236,16 +1236,26 @@ def _morph():
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
+@lru_cache(maxsize=65536)
+def russian_parses(word: str) -> tuple:
+    """pymorphy3's readings of a Cyrillic word that Russian's dictionary knows, else ()."""
+    low = word.casefold()
+    morph = _morph()
+    if not is_cyrillic_word(low) or not morph.word_is_known(low):
+        return ()
+    return tuple(morph.parse(low))
+
+
+def _proper(parses) -> bool:
+    return any(_PROPER & p.tag.grammemes for p in parses)
+
+
 def russian_lemmas(word: str) -> frozenset[str] | None:
     """The dictionary forms (casefolded) of a word of Russian's dictionary that is no proper
     name in any of its readings (Ночью, Власти, Маски: ночь, власть, маска), or None: a name
     (Путина, Москвы, Трампа), or a word the dictionary does not know."""
-    low = word.casefold()
-    morph = _morph()
-    if not morph.word_is_known(low):
-        return None
-    parses = morph.parse(low)
-    if any(_PROPER & p.tag.grammemes for p in parses):
+    parses = russian_parses(word)
+    if not parses or _proper(parses):
         return None
     return frozenset(p.normal_form for p in parses)
 
@@ -1253,32 +1263,21 @@ def russian_lemmas(word: str) -> frozenset[str] | None:
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
-@lru_cache(maxsize=65536)
 def russian_place_form(word: str) -> bool:
     """Whether a Cyrillic word is a place's name in Russian's dictionary (Кореи, Гвинеи,
     Франции), and no person's name in any reading (Ширака is both: not)."""
-    low = word.casefold()
-    morph = _morph()
-    if not is_cyrillic_word(low) or not morph.word_is_known(low):
-        return False
-    tags = set().union(*(p.tag.grammemes for p in morph.parse(low)))
+    tags = set().union(*(p.tag.grammemes for p in russian_parses(word)))
     return "Geox" in tags and not tags & _PERSON_TAGS
 
 
 _ADJECTIVAL = frozenset({"ADJF", "ADJS", "PRTF", "PRTS"})
 
 
-@lru_cache(maxsize=65536)
 def russian_adjective(word: str) -> bool:
     """Whether a Cyrillic word reads as an adjective or participle of Russian's dictionary
     (Новая, Данная, Синее) and as no proper name in any reading (Шанхая, Николая: not)."""
-    low = word.casefold()
-    morph = _morph()
-    if not is_cyrillic_word(low) or not morph.word_is_known(low):
-        return False
-    parses = morph.parse(low)
-    return any(p.tag.POS in _ADJECTIVAL for p in parses) and \
-        not any(_PROPER & p.tag.grammemes for p in parses)
+    parses = russian_parses(word)
+    return any(p.tag.POS in _ADJECTIVAL for p in parses) and not _proper(parses)
 
 
 def load_morph() -> None:

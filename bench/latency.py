@@ -3,6 +3,7 @@
 alert reaches a local HTTP endpoint (apprise json://).
 
     .venv/bin/python bench/latency.py [--drops 50] [--watchlist FILE | --entities 100000]
+                                      [--corpus DIR]
 
 Prints p50 / p90 / p99 / max over the drops. Each drop is a distinct article (a numbered line
 makes its SHA-256 unique) written under a temporary name and renamed into the inbox, as
@@ -56,8 +57,16 @@ class Sink(http.server.ThreadingHTTPServer):
             return self.arrivals[name]
 
 
-def article(n: int, size: int = 5000) -> str:
-    text = " ".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+def corpus_text(folder: Path) -> str:
+    """The articles are cut from these texts; without them every drop would be a few words
+    long and the figures those of a daemon matching nothing."""
+    found = sorted(folder.glob("*.txt"))
+    if not found:
+        raise SystemExit(f"no .txt files in {folder}: pass --corpus DIR (e.g. ../shared/corpus)")
+    return " ".join(p.read_text(encoding="utf-8") for p in found)
+
+
+def article(text: str, n: int, size: int = 5000) -> str:
     start = (n * 977) % max(1, len(text) - size)
     body = "Kyiv: " + text[start:start + size - 40]
     return f"Article number {n}\n{body}\n"
@@ -70,8 +79,11 @@ def main() -> int:
     ap.add_argument("--entities", type=int, default=0,
                     help="watch bench/scale.py's synthetic list of this many entities instead "
                          "(plus the dev-set entities; needs the bench extra)")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="folder of .txt files the articles are cut from")
     ap.add_argument("--pause", type=float, default=0.2, help="seconds between drops")
     args = ap.parse_args()
+    text = corpus_text(args.corpus)
 
     sink = Sink()
     work = Path(tempfile.mkdtemp(prefix="watcher-latency-"))
@@ -99,7 +111,7 @@ def main() -> int:
         for n in range(args.drops):
             name = f"article-{n:03d}.txt"
             tmp = work / "inbox" / (name + ".part")
-            tmp.write_text(article(n), encoding="utf-8")
+            tmp.write_text(article(text, n), encoding="utf-8")
             t0 = time.perf_counter()
             os.rename(tmp, work / "inbox" / name)
             latencies.append((sink.wait(name) - t0) * 1000)

@@ -26,7 +26,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from select import POLLIN, POLLPRI, poll
 
-from sqlalchemy import BigInteger, Index, bindparam, delete, event, func, insert, text, update
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    literal_column,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import (
@@ -261,6 +274,26 @@ def _has_input(dbapi_conn) -> bool:
         return True
 
 
+# the columns of a document's hits and pending rows that differ from row to row
+HIT_COLUMNS = ("entity_id", "name", "start", "end", "text", "alias", "score", "method", "detail",
+               "before", "after")
+PENDING_COLUMNS = ("entry", "entity_id", "entity_name", "entity_type", "mentions", "score")
+
+
+def _rows_of(table, doc, columns: Sequence[str], fixed: dict):
+    """PostgreSQL: a CTE adding rows of `table` to the document `doc` inserted (none if it
+    was not there to insert). `columns` come from a JSON parameter named after the table, a
+    list of objects read with the table's own column types; `fixed` are the same in each row.
+    (Arrays, one per column, cost the driver more than the rows: it quotes each element.)"""
+    given = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
+                                         bindparam(table.name, type_=postgresql.JSON))
+    given = given.table_valued(*columns)
+    rows = select(doc.c.id, *fixed.values(), *[given.c[c] for c in columns]).select_from(
+        doc.join(given, true()))  # each given row with the one document row
+    return insert(table).from_select(["document_id", *fixed, *columns], rows).cte(
+        f"{table.name}_rows")
+
+
 class _Statements:
     """The statements every file or message runs, built once. Built on each call, SQLAlchemy
     coerces every value and computes the statement's cache key again: more CPU than the
@@ -320,10 +353,11 @@ class _Statements:
             "SELECT unnest(CAST(:ids AS integer[])), :owner, :expires "
             "ON CONFLICT (message_id) DO UPDATE "
             "SET owner = excluded.owner, expires_at = excluded.expires_at")
-        # a stored document: its files row, its claim let go and its documents row in one
-        # statement (three round trips on the worker's path otherwise, each a statement
-        # the server runs on the cores the daemons share). PostgreSQL only: SQLite has no
-        # INSERT or DELETE inside WITH
+        # PostgreSQL: a stored document in one statement (one statement is one transaction):
+        # its files row, its claim let go, its documents row, and its hits and pending rows
+        # from JSON. Statement by statement it took BEGIN, five statements and COMMIT, each
+        # a round trip on the worker's path and work the server does on the cores the daemons
+        # share. (SQLite has no INSERT or DELETE inside WITH: _save_sqlite.)
         file_row = dialect.insert(files).values(
             path=bindparam("path"), size=bindparam("size"), mtime_ns=bindparam("mtime_ns"),
             ctime_ns=bindparam("ctime_ns"), sha256=bindparam("hash"), status="processed",
@@ -333,12 +367,17 @@ class _Statements:
             set_={c.name: file_row.excluded[c.name] for c in files.c if c.name != "path"})
         claim = delete(claims).where(claims.c.sha256 == bindparam("hash"),
                                      claims.c.owner == bindparam("owner"))
-        self.pg_save = dialect.insert(docs).values(
+        doc = dialect.insert(docs).values(
             sha256=bindparam("hash"), path=bindparam("location"), size=bindparam("size"),
             encoding=bindparam("encoding"), status="processed", error="",
             hit_count=bindparam("hit_count"), processed_at=bindparam("now"),
-        ).on_conflict_do_nothing(index_elements=["sha256"]).returning(docs.c.id).add_cte(
-            file_row.cte("file_row"), claim.cte("claim"))
+        ).on_conflict_do_nothing(index_elements=["sha256"]).returning(docs.c.id).cte("doc")
+        now = bindparam("now", type_=docs.c.processed_at.type)
+        self.pg_save = select(doc.c.id).add_cte(
+            file_row.cte("file_row"), claim.cte("claim"),
+            _rows_of(HitRow.__table__, doc, HIT_COLUMNS, {"found_at": now}),
+            _rows_of(PendingRow.__table__, doc, PENDING_COLUMNS,
+                     {"created_at": now, "state": literal("new")}))
         self.pg_sent = text(  # the message and its lease, in one statement
             "WITH gone AS (DELETE FROM outbox_leases "
             "WHERE message_id = :message AND owner = :owner) "
@@ -503,30 +542,41 @@ class Store:
         `claim_owner`: that daemon's claim on the document is let go in the same transaction
         (one commit less per document than releasing it after).
         """
+        now = self.clock()
+        row = {"path": path, "size": size, "mtime_ns": mtime_ns, "ctime_ns": ctime_ns,
+               "hash": sha256, "now": now, "owner": claim_owner, "location": location or path,
+               "encoding": encoding, "hit_count": len(hits)}
+        hit_rows = [_hit_values(hit, mention) for hit, mention in hits]
+        pending_rows = [{"entity_type": "other", "mentions": 0, "score": 0, **p}
+                        for p in pending]
+        if self.postgres:
+            with self._autocommit.connect() as conn:
+                doc_id = conn.execute(self._sql.pg_save, {
+                    **row, "hits": hit_rows, "pending": pending_rows}).scalar()
+                if doc_id is None:  # stored already
+                    return conn.execute(self._sql.document_id,
+                                        {"sha256": sha256}).scalar_one(), False
+                return doc_id, True
         # Core in one transaction, with statements built once (_Statements): the ORM's
         # session and unit of work cost more CPU than the statements
         with self.engine.begin() as conn:
-            now = self.clock()
-            row = {"path": path, "size": size, "mtime_ns": mtime_ns, "ctime_ns": ctime_ns,
-                   "hash": sha256, "now": now, "owner": claim_owner,
-                   "location": location or path, "encoding": encoding, "hit_count": len(hits)}
-            doc_id = conn.execute(self._sql.pg_save, row).scalar() if self.postgres else \
-                self._save_sqlite(conn, row)
+            doc_id = self._save_sqlite(conn, row)
             if doc_id is None:  # stored already
                 return conn.execute(self._sql.document_id, {"sha256": sha256}).scalar_one(), \
                     False
-            if hits:
-                self._add_rows(conn, HitRow.__table__,
-                               [_hit_values(doc_id, hit, mention, now) for hit, mention in hits])
-            if pending:
-                self._add_rows(conn, PendingRow.__table__, [
-                    {"entity_type": "other", "mentions": 0, "score": 0, **p,
-                     "document_id": doc_id, "state": "new", "created_at": now,
-                     "decided_at": None, "message_id": None} for p in pending])
+            # RETURNING makes SQLAlchemy send the rows as one multi-row INSERT
+            # ("insertmanyvalues"), not one statement per row
+            for table, rows, fixed in (
+                    (HitRow.__table__, hit_rows, {"found_at": now}),
+                    (PendingRow.__table__, pending_rows, {"state": "new", "created_at": now})):
+                if rows:
+                    conn.execute(insert(table).returning(table.c.id), [
+                        {**r, **fixed, "document_id": doc_id} for r in rows])
             return doc_id, True
 
     def _save_sqlite(self, conn, row: dict) -> int | None:
-        """pg_save statement by statement: the new document's id, None if stored already."""
+        """pg_save's first part statement by statement: the new document's id, None if it
+        was stored already."""
         self._upsert_file(conn, path=row["path"], size=row["size"], mtime_ns=row["mtime_ns"],
                           ctime_ns=row["ctime_ns"], sha256=row["hash"], status="processed")
         if row["owner"] is not None:
@@ -535,15 +585,6 @@ class Store:
             "sha256": row["hash"], "path": row["location"], "size": row["size"],
             "encoding": row["encoding"], "status": "processed", "error": "",
             "hit_count": row["hit_count"], "processed_at": row["now"]}).scalar()
-
-    def _add_rows(self, conn, table, rows: list[dict]) -> None:
-        """Insert rows of one shape: by COPY on PostgreSQL (_copy_rows); elsewhere RETURNING
-        makes SQLAlchemy send them as one multi-row INSERT ("insertmanyvalues"), not one
-        statement per row."""
-        if self.postgres:
-            _copy_rows(conn, table, rows)
-        else:
-            conn.execute(insert(table).returning(table.c.id), rows)
 
     @_retry_on_conflict
     def save_failure(self, *, path: str, sha256: str, size: int, mtime_ns: int,
@@ -1055,23 +1096,10 @@ def _outbox_values(message: dict, now: datetime) -> dict:
             "next_attempt_at": now, "sent_at": None, "last_error": ""}
 
 
-def _hit_values(document_id: int, hit: Hit, mention: Mention, now: datetime) -> dict:
-    return {"document_id": document_id, "entity_id": hit.entity_id, "name": hit.name,
-            "start": hit.start, "end": hit.end, "text": hit.text, "alias": hit.alias,
-            "score": hit.score, "method": hit.method, "detail": hit.detail,
-            "before": mention.before, "after": mention.after, "found_at": now}
-
-
-def _copy_rows(conn, table, rows: list[dict]) -> None:
-    """PostgreSQL: add rows with COPY, in the connection's transaction. One short statement
-    for any number of rows: a multi-row INSERT of a document's hundreds of hits is a long SQL
-    text the driver parses again on every call, and the server too."""
-    columns = list(rows[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    with conn.connection.driver_connection.cursor() as cursor, \
-            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+def _hit_values(hit: Hit, mention: Mention) -> dict:
+    return {"entity_id": hit.entity_id, "name": hit.name, "start": hit.start, "end": hit.end,
+            "text": hit.text, "alias": hit.alias, "score": hit.score, "method": hit.method,
+            "detail": hit.detail, "before": mention.before, "after": mention.after}
 
 
 def _hit_dict(hit: HitRow, path: str, sha256: str) -> dict:

@@ -45,16 +45,50 @@ def test_unchanged_watchlist_is_loaded_from_the_cache(tmp_path, wl, monkeypatch)
     assert again.entities == first.entities
 
 
-def test_an_edit_compiles_afresh_and_replaces_the_cache(tmp_path, wl):
+def _edited(wl, *names: str) -> None:
+    data = yaml.safe_load(wl.read_text())
+    data["entities"].extend({"id": name.split()[-1].lower(), "name": name, "type": "person"}
+                            for name in names)
+    wl.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_an_edit_compiles_afresh_and_is_cached_beside_the_version_before(tmp_path, wl):
     cache = tmp_path / "cache"
     Watch.load(wl, cache)
-    data = yaml.safe_load(wl.read_text())
-    data["entities"].append({"id": "lavrov", "name": "Sergei Lavrov", "type": "person"})
-    wl.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _edited(wl, "Sergei Lavrov")
     watch = Watch.load(wl, cache)
     assert [h.entity_id for h in watch.matcher.match("Sergei Lavrov spoke.")] == ["lavrov"]
     assert matcher.cache_written(timeout=60)
-    assert len(list(cache.glob("watchlist-*.marshal"))) == 1
+    assert len(list(cache.glob("watchlist-*.marshal"))) == 2
+
+
+def test_an_edit_undone_starts_from_the_cache_and_the_least_used_versions_go(
+        tmp_path, wl, monkeypatch):
+    cache = tmp_path / "cache"
+    original = wl.read_bytes()
+    Watch.load(wl, cache)
+    for name in ("Sergei Lavrov", "Dmitry Peskov", "Maria Zakharova"):
+        _edited(wl, name)
+        Watch.load(wl, cache)
+        assert matcher.cache_written(timeout=60)
+    # four versions compiled, three kept: the first, used least lately, went
+    assert len(list(cache.glob("watchlist-*.marshal"))) == matcher.KEEP_CACHES == 3
+    assert not matcher.compiled_before(original, cache)
+
+    wl.write_bytes(original)
+    _edited(wl, "Sergei Lavrov")  # the second version, again: from its cache
+    monkeypatch.setattr(matcher.Watch, "compile", classmethod(
+        lambda cls, e, cancel=None: pytest.fail("compiled although its cache was kept")))
+    again = Watch.load(wl, cache)
+    assert [h.entity_id for h in again.matcher.match("Sergei Lavrov spoke.")] == ["lavrov"]
+    monkeypatch.undo()
+    # ... which its load marked as used: the next version written drops the third instead
+    second = matcher._cache_file(wl.read_bytes(), cache)
+    _edited(wl, "Anton Siluanov")
+    Watch.load(wl, cache)
+    assert matcher.cache_written(timeout=60)
+    assert second.is_file()
+    assert len(list(cache.glob("watchlist-*.marshal"))) == 3
 
 
 def test_a_corrupt_cache_file_is_ignored(tmp_path, wl):

@@ -2836,6 +2836,8 @@ class Watch:
             return cls._load(path, cancel)  # let load_watchlist name the problem
         try:
             data = cached.read_bytes()  # (marshal.load reads a file a few bytes at a time)
+            with contextlib.suppress(OSError):
+                os.utime(cached)  # used now: kept longer than the others (_drop_least_used)
             with gc_paused():
                 matcher = Matcher.from_state(marshal.loads(data))
                 return _frozen(cls(matcher, {e.id: e for e in matcher.entities}))
@@ -2867,7 +2869,8 @@ def _cache_file(data: bytes, cache_dir: Path) -> Path:
 
 
 _CACHE_SUFFIX = ".marshal"
-_OLD_SUFFIXES = (_CACHE_SUFFIX, ".pickle")  # (.pickle: the format before marshal)
+KEEP_CACHES = 3  # versions (about 50 MB each at 100,000 names)
+_OLD_SUFFIX = ".pickle"  # the format before marshal
 
 
 def _frozen(watch: Watch) -> Watch:
@@ -3019,9 +3022,21 @@ def _write(f, tmp: Path, cached: Path, watch: Watch) -> None:
     marshal.dump(watch.matcher.to_state(), f)
     f.close()
     tmp.replace(cached)
+    _drop_least_used(cached)
+
+
+def _drop_least_used(cached: Path) -> None:
+    """Keep the KEEP_CACHES versions used last (a load from the cache touches its file): an
+    edit undone, or a second watchlist scanned now and then, starts from its cache again."""
+    others = []
     for old in cached.parent.glob("watchlist-*"):
-        if old != cached and old.suffix in _OLD_SUFFIXES:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if old.suffix == _OLD_SUFFIX:
+                old.unlink()
+            elif old != cached and old.suffix == _CACHE_SUFFIX:
+                others.append((old.stat().st_mtime, old))
+    for _, old in sorted(others, reverse=True)[KEEP_CACHES - 1:]:
+        old.unlink(missing_ok=True)
 
 
 def _reap(pid: int, tmp: Path) -> None:

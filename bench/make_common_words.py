@@ -28,7 +28,10 @@ from wordfreq import top_n_list
 from watcher.normalize import endings, fold
 
 DATA = Path(__file__).resolve().parent.parent / "watcher" / "data"
-TOP = {"en": 10000, "de": 5000, "fr": 5000, "pl": 3000}
+TOP = {"en": 20000, "de": 20000, "fr": 10000, "pl": 10000}
+# frequent names are taken from the top of those lists only: a place name or surname further
+# down (Reuter, de) is rarer as a word than as a name
+TOP_NAMES = {"en": 10000, "de": 5000, "fr": 5000, "pl": 3000}
 INFLECTED = {"de", "pl"}
 MIN_LEN = 4  # shorter words only ever match exactly (matcher.MIN_VARIANT_LEN)
 
@@ -65,12 +68,13 @@ def main() -> None:
     words: set[str] = set()
     frequent_names: set[str] = set()
     for lang, n in TOP.items():
-        for w in top_n_list(lang, n):
+        for rank, w in enumerate(top_n_list(lang, n)):
             f = fold(w)
             if len(f) < MIN_LEN or not f.isalpha():
                 continue
             if f in names:
-                frequent_names.add(f)
+                if rank < TOP_NAMES[lang]:
+                    frequent_names.add(f)
                 continue
             # a case form of a place name (Krakowie, Moskwie, Warszawie) is left out too, in
             # the languages that decline names (English "China" is no case form of Chin)
@@ -83,7 +87,7 @@ def main() -> None:
     (DATA / "common_words.txt").write_text(header + "\n".join(sorted(words)) + "\n",
                                            encoding="utf-8")
     header = ("# Frequent words that are place names or surnames (folded), top "
-              + ", ".join(f"{k} {v}" for k, v in TOP.items())
+              + ", ".join(f"{k} {v}" for k, v in TOP_NAMES.items())
               + " of wordfreq (bench/make_common_words.py)\n")
     (DATA / "frequent_names.txt").write_text(header + "\n".join(sorted(frequent_names)) + "\n",
                                              encoding="utf-8")

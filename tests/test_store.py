@@ -136,8 +136,9 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
        score=st.floats(0, 100))
 def test_hits_come_back_as_they_were_stored(db_url, words, alias, detail, before, after,
                                             score):
-    """Tabs, newlines, backslashes, quotes, any script: the PostgreSQL path COPYs the hits
-    (text format, its own escaping); what comes back must be what went in."""
+    """Tabs, newlines, backslashes, quotes, any script: the PostgreSQL path sends the hits
+    as JSON (its own escaping, read back by json_populate_recordset); what comes back must be
+    what went in."""
     store = Store(db_url)
     hit = Hit("e1", "Name", 3, 3 + len(words), words, alias, score, "fuzzy", detail)
     mention = Mention(words, alias, score, "fuzzy", detail, hit.start, hit.end, before, after)
@@ -179,7 +180,7 @@ def test_a_nul_deep_in_a_text_is_no_part_of_a_stored_hit(db_url, tmp_path):
 @ENGINES
 def test_a_hit_is_stamped_with_the_time_in_utc(db_url):
     """The clock may give any zone; the stored time is the same instant (on PostgreSQL the
-    hits go by COPY, as text with an offset, into a timestamptz column)."""
+    document's one statement binds it once, with its offset, for a timestamptz column)."""
     berlin = timezone(timedelta(hours=2))
     at = datetime(2026, 6, 1, 14, 30, tzinfo=berlin)
     store = Store(db_url, clock=lambda: at)

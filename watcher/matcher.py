@@ -615,7 +615,14 @@ def _sentence_start(text: str, start: int) -> bool:
 def _headline_noun(text: str, start: int, prev_fold: str) -> bool:
     """Whether the word at `start` (folded: prev_fold), before a name in a case form, is a
     noun opening a sentence (see _KIN), whose capital says nothing of a first name."""
-    return prev_fold in _KIN and _sentence_start(text, start)
+    return _kin(prev_fold) and _sentence_start(text, start)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kin(f: str) -> bool:
+    """A word for a relative (_KIN), or in Russian one of its case forms: Жене Путина is
+    Putin's wife, not a Жене (Genet) Putina."""
+    return f in _KIN or any(p.normal_form in _KIN for p in russian_parses(f))
 
 
 def _title_word(text: str, words, k: int) -> bool:

@@ -19,6 +19,7 @@ while storing and in all: on a small machine the ratio is bounded by the CPU a f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -73,7 +74,7 @@ class Sink:
                 conn, _ = self._sock.accept()
             except OSError:  # shut down
                 return
-            with conn:
+            with conn, contextlib.suppress(OSError):  # (a sender gone: the next one)
                 body = self._read(conn)
                 if body is not None:
                     self._bodies.append(body)

@@ -249,10 +249,30 @@ def test_a_failed_cache_write_is_told_and_the_next_load_compiles(tmp_path, wl, m
     assert matcher.cache_written(timeout=60)
     assert list(cache.iterdir()) == []
     assert "could not cache the compiled watchlist" in caplog.text
+    assert "(its writer failed: exit status 1)" in caplog.text  # (its wait status is 256)
     monkeypatch.undo()
     Watch.load(wl, cache)
     assert matcher.cache_written(timeout=60)
     assert len(list(cache.glob("*.marshal"))) == 1
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_a_writer_reaped_elsewhere_is_judged_by_the_file_it_left(tmp_path, wl, monkeypatch,
+                                                                 caplog, fails):
+    """With SIGCHLD ignored (a host program may set it so), the kernel reaps the writer and
+    its exit status is lost: a cache file in place means it succeeded, its temporary file
+    left behind that it did not."""
+    if fails:
+        monkeypatch.setattr(matcher, "_write", lambda *args: os._exit(3))
+    cache = tmp_path / "cache"
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        Watch.load(wl, cache)
+        assert matcher.cache_written(timeout=60)
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+    assert [p.suffix for p in cache.iterdir()] == ([] if fails else [".marshal"])
+    assert ("its writer left its file unfinished" in caplog.text) is fails
 
 
 def test_temporary_files_of_killed_writers_are_removed(tmp_path, wl):

@@ -3004,15 +3004,22 @@ def _forked(work: Callable[..., object], what: str) -> Callable[..., object | No
             log.info("%s in a child process was stopped (signal %d): doing it here", what,
                      os.WTERMSIG(status))
             return None
-        how = f"killed by signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else \
-            f"exit status {os.waitstatus_to_exitcode(status)}" if status else "no result"
-        log.warning("%s in a child process failed (%s): doing it here", what, how)
+        log.warning("%s in a child process failed (%s): doing it here", what,
+                    _how(status) if status else "no result")
         return None
     return result
 
 
+def _how(status: int) -> str:
+    """How a child ended, from its wait status."""
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
 def _exit_status(pid: int, cancel: Callable[[], bool] | None = None) -> int | None:
-    """Wait for a child: its exit status, or None once cancel() is true (asked every 20 ms)."""
+    """Wait for a child: its wait status, or None once cancel() is true (asked every 20 ms).
+    0 for a child reaped elsewhere (SIGCHLD ignored): what it left tells how it went."""
     while True:
         try:
             done, status = os.waitpid(pid, 0 if cancel is None else os.WNOHANG)
@@ -3047,18 +3054,15 @@ def _drop_least_used(cached: Path) -> None:
 
 
 def _reap(pid: int, tmp: Path) -> None:
-    try:
-        _, status = os.waitpid(pid, 0)
-    except ChildProcessError:  # (reaped by someone else: SIGCHLD ignored)
-        status = 0 if not tmp.exists() else 1
-    if status:
+    status = _exit_status(pid)
+    if status or tmp.exists():  # (a writer done has renamed its file)
         tmp.unlink(missing_ok=True)
         stopped = os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STOPS  # (see _forked)
         log.log(logging.INFO if stopped else logging.WARNING,
                 "could not cache the compiled watchlist in %s (its writer %s): the next start "
                 "compiles it again", tmp.parent,
                 f"was stopped (signal {os.WTERMSIG(status)})" if stopped else
-                f"exited with status {status}")
+                f"failed: {_how(status)}" if status else "left its file unfinished")
     with _lock:
         del _writing[pid]
         _written.notify_all()

@@ -618,10 +618,9 @@ def _headline_noun(text: str, start: int, prev_fold: str) -> bool:
     return _kin(prev_fold) and _sentence_start(text, start)
 
 
-@functools.lru_cache(maxsize=4096)
 def _kin(f: str) -> bool:
     """A word for a relative (_KIN), or in Russian one of its case forms: Жене Путина is
-    Putin's wife, not a Жене (Genet) Putina."""
+    Putin's wife, not a Жене (Genet) Putina. (russian_parses keeps what it read.)"""
     return f in _KIN or any(p.normal_form in _KIN for p in russian_parses(f))
 
 

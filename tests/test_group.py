@@ -71,14 +71,39 @@ def test_a_document_is_claimed_by_one_daemon_and_taken_over_after_its_lease(db_u
 
 
 @ENGINES
-def test_concurrent_claims_give_each_document_exactly_one_owner(db_url):
+def test_look_and_claim_answers_as_file_seen_and_claim_document(db_url):
+    """A file's first two questions in one (one statement on PostgreSQL): what its path had,
+    and the claim on its content, in each state a claim can be in."""
+    a, b = Store(db_url), Store(db_url)
+    sha = "e" * 64
+    assert a.look_and_claim("/in/x.txt", sha, "a", LEASE) == (None, "mine", None)
+    assert a.look_and_claim("/in/x.txt", sha, "a", LEASE)[1:] == ("mine", None)  # re-entrant
+    seen, state, expires = b.look_and_claim("/in/x.txt", sha, "b", LEASE)
+    assert (seen, state) == (None, "busy") and expires > datetime.now(UTC)
+    a.save_document(path="/in/x.txt", sha256=sha, size=7, mtime_ns=11, ctime_ns=13,
+                    encoding="utf-8", hits=[], pending=[], claim_owner="a")
+    seen, state, _ = b.look_and_claim("/in/x.txt", sha, "b", LEASE)
+    assert state == "done"
+    assert tuple(seen[:5]) == (7, 11, 13, "processed", sha) == tuple(a.file_seen("/in/x.txt"))
+    assert b.look_and_claim("/in/copy.txt", sha, "b", LEASE) == (None, "done", None)
+    assert a.claim_document(sha, "a", "/in/y.txt", LEASE) == ("done", None)  # no claim left
+
+
+@pytest.mark.parametrize("ask", ["claim_document", "look_and_claim"])
+@ENGINES
+def test_concurrent_claims_give_each_document_exactly_one_owner(db_url, ask):
     stores = [Store(db_url) for _ in range(3)]
     won: list[tuple[str, int]] = []
     lock = threading.Lock()
 
+    def claim(store: Store, sha: str, owner: str, path: str) -> str:
+        if ask == "claim_document":
+            return store.claim_document(sha, owner, path, LEASE)[0]
+        return store.look_and_claim(path, sha, owner, LEASE)[1]
+
     def daemon(k: int) -> None:
         for n in range(150):
-            state, _ = stores[k % 3].claim_document(f"{n:064x}", f"d{k}", f"/in/{n}", LEASE)
+            state = claim(stores[k % 3], f"{n:064x}", f"d{k}", f"/in/{n}")
             if state == "mine":
                 with lock:
                     won.append((f"d{k}", n))

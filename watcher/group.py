@@ -167,7 +167,15 @@ class Group:
     def claim(self, sha256: str, path: str) -> str:
         """acquire(), telling why not: "mine", "busy" (another daemon holds it: ask again
         after retry_in() seconds) or "done" (stored already: a duplicate)."""
-        state, expires = self.store.claim_document(sha256, self.id, path, self.lease)
+        return self._took(sha256, *self.store.claim_document(sha256, self.id, path, self.lease))
+
+    def look(self, sha256: str, path: str):
+        """What was handled at `path` before (Store.file_seen) and claim()'s answer, in one
+        round trip on PostgreSQL: a file's first two questions."""
+        seen, state, expires = self.store.look_and_claim(path, sha256, self.id, self.lease)
+        return seen, self._took(sha256, state, expires)
+
+    def _took(self, sha256: str, state: str, expires) -> str:
         if state == "mine":
             self._local.sha = sha256
         else:

@@ -133,16 +133,20 @@ class Pipeline:
         except OSError as exc:
             return self._fail(path, shown, "", _lstat(path), f"cannot read: {exc.strerror}")
         self.progress(len(data) / MIN_RATE)
-        seen = self.store.file_seen(shown)
-        if same_version(seen, st):
-            return Outcome(shown, "unchanged", recorded=seen.status)
         if not data:
+            seen = self.store.file_seen(shown)
+            if same_version(seen, st):
+                return Outcome(shown, "unchanged", recorded=seen.status)
             # no sha256 stored: an empty file is not a document every later empty file
             # would be a "duplicate" of
             return self._fail(path, shown, "", st, EMPTY)
         sha = hashlib.sha256(data).hexdigest()
-        # in a group the claim tells whether the document is stored already: no lookup first
-        state = "mine" if self.claims is None else self.claims.claim(sha, shown)
+        # in a group the claim tells whether the document is stored already: no lookup first;
+        # it comes with the path's record (one round trip on PostgreSQL)
+        seen, state = (self.store.file_seen(shown), "mine") if self.claims is None \
+            else self.claims.look(sha, shown)
+        if same_version(seen, st):  # (a claim taken meanwhile is let go by process())
+            return Outcome(shown, "unchanged", recorded=seen.status)
         if state == "busy":
             return Outcome(shown, "busy", sha)  # another daemon of the group has it
         if state == "done" or (self.claims is None and self.store.has_document(sha)):

@@ -378,6 +378,19 @@ class _Statements:
             _rows_of(HitRow.__table__, doc, HIT_COLUMNS, {"found_at": now}),
             _rows_of(PendingRow.__table__, doc, PENDING_COLUMNS,
                      {"created_at": now, "state": literal("new")}))
+        # PostgreSQL: what a new file asks first, in one statement: what was handled at its
+        # path (file_seen), and its content claimed unless stored already (claim_document's
+        # common cases). Its CTEs share one snapshot: a document stored by another daemon
+        # just after it began is not seen, and the claim is taken; the match is then done
+        # twice, but the document is stored once (add_document's unique SHA-256 decides)
+        self.pg_look = text(
+            "WITH stored AS (SELECT id FROM documents WHERE sha256 = :sha256), "
+            "claim AS (INSERT INTO claims (sha256, owner, path, claimed_at, expires_at) "
+            "SELECT :sha256, :owner, :path, :claimed_at, :expires_at "
+            "WHERE NOT EXISTS (SELECT 1 FROM stored) ON CONFLICT DO NOTHING RETURNING 1) "
+            "SELECT f.size, f.mtime_ns, f.ctime_ns, f.status, f.sha256, "
+            "EXISTS (SELECT 1 FROM stored) AS stored, EXISTS (SELECT 1 FROM claim) AS claimed "
+            "FROM (SELECT 1) AS one LEFT JOIN files AS f ON f.path = :path")
         self.pg_sent = text(  # the message and its lease, in one statement
             "WITH gone AS (DELETE FROM outbox_leases "
             "WHERE message_id = :message AND owner = :owner) "
@@ -977,6 +990,24 @@ class Store:
                             path, sha256[:12], row.owner)
             conn.execute(update(claims).where(claims.c.sha256 == sha256).values(**mine))
             return "mine", None
+
+    def look_and_claim(self, path: str, sha256: str, owner: str,
+                       lease: timedelta) -> tuple[Row | None, str, datetime | None]:
+        """file_seen(path) and claim_document(sha256, ...) together: on PostgreSQL one round
+        trip answers the common cases (a new document, or one stored already)."""
+        if not self.postgres:
+            return self.file_seen(path), *self.claim_document(sha256, owner, path, lease)
+        now = utcnow()
+        with self._autocommit.connect() as conn:
+            row = conn.execute(self._sql.pg_look, {
+                "path": path, "sha256": sha256, "owner": owner, "claimed_at": now,
+                "expires_at": now + lease}).one()
+        seen = row if row.size is not None else None  # (a files row's size is never NULL)
+        if row.stored:
+            return seen, "done", None
+        if row.claimed:
+            return seen, "mine", None
+        return seen, *self.claim_document(sha256, owner, path, lease)  # a claim row is there
 
     def _new_claim(self, conn, sha256: str, mine: dict) -> str | None:
         """Most hashes are new: a claim row inserted where none was makes the document ours

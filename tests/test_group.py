@@ -75,18 +75,21 @@ def test_look_and_claim_answers_as_file_seen_and_claim_document(db_url):
     """A file's first two questions in one (one statement on PostgreSQL): what its path had,
     and the claim on its content, in each state a claim can be in."""
     a, b = Store(db_url), Store(db_url)
-    sha = "e" * 64
+    sha, short = "e" * 64, timedelta(seconds=0.4)
     assert a.look_and_claim("/in/x.txt", sha, "a", LEASE) == (None, "mine", None)
-    assert a.look_and_claim("/in/x.txt", sha, "a", LEASE)[1:] == ("mine", None)  # re-entrant
+    assert a.look_and_claim("/in/x.txt", sha, "a", short)[1:] == ("mine", None)  # re-entrant
     seen, state, expires = b.look_and_claim("/in/x.txt", sha, "b", LEASE)
     assert (seen, state) == (None, "busy") and expires > datetime.now(UTC)
-    a.save_document(path="/in/x.txt", sha256=sha, size=7, mtime_ns=11, ctime_ns=13,
-                    encoding="utf-8", hits=[], pending=[], claim_owner="a")
-    seen, state, _ = b.look_and_claim("/in/x.txt", sha, "b", LEASE)
+    time.sleep(0.6)  # a's lease runs out
+    assert b.look_and_claim("/in/x.txt", sha, "b", LEASE) == (None, "mine", None)
+    assert a.look_and_claim("/in/x.txt", sha, "a", LEASE)[1] == "busy"
+    b.save_document(path="/in/x.txt", sha256=sha, size=7, mtime_ns=11, ctime_ns=13,
+                    encoding="utf-8", hits=[], pending=[], claim_owner="b")
+    seen, state, _ = a.look_and_claim("/in/x.txt", sha, "a", LEASE)
     assert state == "done"
     assert tuple(seen[:5]) == (7, 11, 13, "processed", sha) == tuple(a.file_seen("/in/x.txt"))
-    assert b.look_and_claim("/in/copy.txt", sha, "b", LEASE) == (None, "done", None)
-    assert a.claim_document(sha, "a", "/in/y.txt", LEASE) == ("done", None)  # no claim left
+    assert a.look_and_claim("/in/copy.txt", sha, "a", LEASE) == (None, "done", None)
+    assert b.claim_document(sha, "b", "/in/y.txt", LEASE) == ("done", None)  # no claim left
 
 
 @pytest.mark.parametrize("ask", ["claim_document", "look_and_claim"])
@@ -299,3 +302,35 @@ def test_daemons_split_the_files_of_a_shared_inbox_only(db_url, tmp_path):
     b._refresh_members()
     assert not any(b.elsewhere(p) for p in paths)  # alone on the inbox now
     assert [m.name for m in shared.iterdir()] == [b._marker(b.id).name]  # the stale swept
+
+
+@ENGINES
+def test_a_daemon_asks_once_per_file_and_holds_no_claim_after_it(db_url, tmp_path):
+    """The pipeline of a daemon in a group: a new file is processed, the same version again is
+    unchanged, the same content at another path a duplicate; a binary file fails, and the same
+    version again is unchanged. No claim is left held: the claim the look takes for content
+    never stored (the binary file, unchanged) is let go too."""
+    from watcher.matcher import Watch
+    from watcher.models import Entity
+    from watcher.notify import Notifier
+    from watcher.parallel import Analyser
+    from watcher.pipeline import Pipeline
+
+    store = Store(db_url)
+    group = Group(store, LEASE)
+    group.join()
+    watch = Watch.compile([Entity(id="putin", name="Vladimir Putin", type="person")])
+    notifier = Notifier([], backoff=timedelta(seconds=30), retry_for=timedelta(hours=1))
+    pipeline = Pipeline(store, notifier, Analyser(watch), max_size=10**7, claims=group)
+    first, copy, binary = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.bin"
+    for path in (first, copy):
+        path.write_text("Vladimir Putin spoke.\n", encoding="utf-8")
+    binary.write_bytes(b"\x00\x01\x02 Vladimir Putin \x00" * 50)
+    files = (first, first, copy, binary, binary)
+    assert [pipeline.process(str(p)).status for p in files] == [
+        "processed", "unchanged", "duplicate", "failed", "unchanged"]
+    assert {d["id"]: d["claims"] for d in store.daemons()}[group.id] == 0
+    first.write_text("Vladimir Putin spoke again.\n", encoding="utf-8")
+    assert pipeline.process(str(first)).status == "processed"
+    assert {d["id"]: d["claims"] for d in store.daemons()}[group.id] == 0
+    assert store.counts()["documents"] == 2

@@ -294,6 +294,11 @@ def _rows_of(table, doc, columns: Sequence[str], fixed: dict):
         f"{table.name}_rows")
 
 
+def _claim_values(owner: str, path: str, lease: timedelta) -> dict:
+    now = utcnow()
+    return {"owner": owner, "path": path, "claimed_at": now, "expires_at": now + lease}
+
+
 class _Statements:
     """The statements every file or message runs, built once. Built on each call, SQLAlchemy
     coerces every value and computes the statement's cache key again: more CPU than the
@@ -962,16 +967,21 @@ class Store:
         its document before it lets go of the claim, so no claim and no document means nobody
         processed it.
         """
-        now = utcnow()
-        claims = ClaimRow.__table__
-        mine = {"owner": owner, "path": path, "claimed_at": now, "expires_at": now + lease}
+        mine = _claim_values(owner, path, lease)
         if self.postgres:  # the common case, a new hash, statement by statement
             with self._autocommit.connect() as conn:
                 state = self._new_claim(conn, sha256, mine)
             if state is not None:
                 return state, None
+        return self._claim_held(sha256, mine, new_tried=self.postgres)
+
+    def _claim_held(self, sha256: str, mine: dict, new_tried: bool) -> tuple[str, datetime | None]:
+        """claim_document() in a transaction: for a claim row that is there (`new_tried`: the
+        INSERT of a new one failed), or anything on SQLite."""
+        claims = ClaimRow.__table__
+        owner, now = mine["owner"], mine["claimed_at"]
         with self.engine.begin() as conn:  # Core: once per file, the ORM's unit of work costs
-            state = None if self.postgres else self._new_claim(conn, sha256, mine)
+            state = None if new_tried else self._new_claim(conn, sha256, mine)
             if state is not None:
                 return state, None
             row = conn.execute(select(claims.c.owner, claims.c.expires_at)
@@ -987,7 +997,7 @@ class Store:
                 return "mine", None
             if row.owner != owner:
                 log.warning("taking over %s (sha256=%s) from %s, whose lease expired",
-                            path, sha256[:12], row.owner)
+                            mine["path"], sha256[:12], row.owner)
             conn.execute(update(claims).where(claims.c.sha256 == sha256).values(**mine))
             return "mine", None
 
@@ -997,17 +1007,15 @@ class Store:
         trip answers the common cases (a new document, or one stored already)."""
         if not self.postgres:
             return self.file_seen(path), *self.claim_document(sha256, owner, path, lease)
-        now = utcnow()
+        mine = _claim_values(owner, path, lease)
         with self._autocommit.connect() as conn:
-            row = conn.execute(self._sql.pg_look, {
-                "path": path, "sha256": sha256, "owner": owner, "claimed_at": now,
-                "expires_at": now + lease}).one()
+            row = conn.execute(self._sql.pg_look, {"sha256": sha256, **mine}).one()
         seen = row if row.size is not None else None  # (a files row's size is never NULL)
         if row.stored:
             return seen, "done", None
         if row.claimed:
             return seen, "mine", None
-        return seen, *self.claim_document(sha256, owner, path, lease)  # a claim row is there
+        return seen, *self._claim_held(sha256, mine, new_tried=True)  # a claim row is there
 
     def _new_claim(self, conn, sha256: str, mine: dict) -> str | None:
         """Most hashes are new: a claim row inserted where none was makes the document ours

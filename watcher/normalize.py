@@ -757,9 +757,10 @@ RUSSIAN, GERMAN, GERMAN_RUSSIAN = "russian", "german", "german, russian"
 ENGLISH, ENGLISH_J, FRENCH = "english", "english j", "french"
 # (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu, a first
 # vowel i, y or a before a consonant and an e, j, g before e, i, y, eau, -ault, -aux, -ier,
-# -ois, -oix; diacritics)
+# -ois, -oix; diacritics; -nce, -rce, -yce, -rke, -yle, Aust-, Aud-, Aubr-, -aham)
 _READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|j|g[eiy]|eau|ault$|aux$|ier$"
-                           r"|oi[sx]$|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]")
+                           r"|oi[sx]$|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]"
+                           r"|(?:[nry]c|rk|yl)e$|^au(?:st|d|br)|aham$")
 # English's j, and g before e, i, y, first or after a vowel, n or d (and a last -rge): дж
 # (John: Джон, George: Джордж, Nigel: Найджел, Benjamin: Бенджамин; not Bjul'); an e
 # after it silent at the end (Farage: Фарадж), an h after a vowel (John), the e of -oe (Joe)
@@ -772,6 +773,16 @@ _ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
 # (in capitals: _ENGLISH_J then takes no g before them for a soft one, as in Gates)
 _ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}
 _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
+# English's silent e of -nce, -rce, -yce, -rke, -yle (Pence: Пенс, Joyce: Джойс, Clarke:
+# Кларк, Boyle: Бойл), the a of -ance and -aham after two consonants, э (Vance: Вэнс, Lance:
+# Лэнс, Graham: Грэм), and an au that opens Austin, Auden, Audrey, Aubrey, о (Остин, Оден).
+# Not every final e: German and Italian say theirs (Lange: Ланге, Conte: Конте); not every
+# au, nor every a: German, Italian, Spanish say ау, а (Aumann: Ауман, Kaunas: Каунас)
+_ENGLISH_SOUNDS = ((re.compile(r"(?<=[nry])ce$"), "s"), (re.compile(r"(?<=rk|yl)e$"), ""),
+                   (re.compile(r"^au(?=st|d|br)"), "o"),
+                   (re.compile(r"(?<=^[^aeiouy][^aeiouy])aham$"), "em"))
+# (beside the a of -ance as written: Ванс too)
+_ENGLISH_AE = re.compile(r"ans$")
 # A French name: eau, -ault, -ier, -ois, -oix, -aux, -eux (Trudeau, Renault, Barnier, Blois);
 # a person's name that shows itself French otherwise (Lagarde, Le Pen, Jacques Chirac) is
 # spelt whole as Russian writes it: french_in_cyrillic
@@ -809,7 +820,9 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     ENGLISH: a first vowel i or y before one consonant and an e is English's long i, ай
     (Biden: Байден, Rice: Райс, Tyler: Тайлер, Miles: Майлз), a first a there its long a, ей
     (Gates: Гейтс, Blake: Блейк), the e silent at the end. Also beside the plain reading:
-    Gilev stays Гилев.
+    Gilev stays Гилев. Likewise a few of English's own sounds (_ENGLISH_SOUNDS: Vance: Вэнс,
+    Pence: Пенс, Clarke: Кларк, Austin: Остин, Graham: Грэм); the matcher takes none of them
+    for a word with ц, a sound English has not (Prince is Принс; Принц is a prince).
 
     ENGLISH_J: English's j, and g before e, i or y, as дж (John: Джон, Johnson: Джонсон,
     George: Джордж, Nigel: Найджел), the vowels as the plain reading has them.
@@ -833,9 +846,11 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     if lone_h and english_w:
         passes.append((c, True, False, RUSSIAN))  # (Wahid: Вахид too)
     passes.append((german, lone_h, False, GERMAN_RUSSIAN))
-    long = _english(c)
+    long, sounds = _english(c), _english_sounds(c)
     for spelling, kind in ((long, ENGLISH), (_english_j(c), ENGLISH_J),
                            (long and _english_j(long), ENGLISH_J),
+                           *((said, ENGLISH) for said in sounds),
+                           *((_english_j(said), ENGLISH_J) for said in sounds),
                            *((f, FRENCH) for f in _french(c))):
         if spelling:
             if "AI" in spelling or "EI" in spelling:  # (a long vowel's e is silent at the end)
@@ -882,6 +897,15 @@ def _english(c: str) -> str | None:
     cyrillic_readings); None if it has none."""
     m = _ENGLISH_I.match(c)
     return None if m is None else m.group(1) + _ENGLISH_LONG[m.group(2)] + c[m.end():]
+
+
+def _english_sounds(c: str) -> tuple[str, ...]:
+    """A Latin word's letters with English's silent e and h, and the vowels English says
+    otherwise (see _ENGLISH_SOUNDS); () if it has none."""
+    out = c
+    for spelling, sound in _ENGLISH_SOUNDS:
+        out = spelling.sub(sound, out)
+    return tuple(dict.fromkeys(s for s in (out, _ENGLISH_AE.sub("ens", out)) if s != c))
 
 
 def _french(c: str) -> tuple[str, ...]:

@@ -774,10 +774,11 @@ _ENGLISH_I = re.compile(r"^([^aeiouy]*)([iya])(?=[bcdfgklmnprstvz]e)")
 _ENGLISH_LONG = {"i": "AI", "y": "AI", "a": "EI"}
 _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 # English's silent e of -nce, -rce, -yce, -rke, -yle (Pence: Пенс, Joyce: Джойс, Clarke:
-# Кларк, Boyle: Бойл), the a of -ance and -aham after two consonants, э (Vance: Вэнс, Lance:
-# Лэнс, Graham: Грэм), and an au that opens Austin, Auden, Audrey, Aubrey, о (Остин, Оден).
-# Not every final e: German and Italian say theirs (Lange: Ланге, Conte: Конте); not every
-# au, nor every a: German, Italian, Spanish say ау, а (Aumann: Ауман, Kaunas: Каунас)
+# Кларк, Boyle: Бойл); the a of -ance and -aham after two consonants, э (Vance: Вэнс, Lance:
+# Лэнс, Graham: Грэм); an au that opens Austin, Auden, Audrey, Aubrey, о (Остин, Оден). Not
+# every final e: German and Italian say theirs (Lange: Ланге, Conte: Конте); not every au or
+# a: German, Italian, Spanish say ау, а (Aumann: Ауман, Kaunas: Каунас). Nor the ai of -air
+# (Blair: Блэр): place names have it (Le Caire: Каир, Khair)
 _ENGLISH_SOUNDS = ((re.compile(r"(?<=[nry])ce$"), "s"), (re.compile(r"(?<=rk|yl)e$"), ""),
                    (re.compile(r"^au(?=st|d|br)"), "o"),
                    (re.compile(r"(?<=^[^aeiouy][^aeiouy])aham$"), "em"))

@@ -600,11 +600,12 @@ def _french_word(low: str) -> str | None:
 # -- given names as Russian writes them ------------------------------------------------------
 
 # Russian and Ukrainian write a first name by its language's sounds: Giorgia Meloni is Джорджа
-# Мелони, Javier Milei Хавьер Милей, Andrzej Duda Анджей Дуда. A letter-by-letter key reads
-# Giorgia as Гиоргиа and takes Джорджа beside the surname for another first name: another
-# person. These spellings, by Italian's, Spanish's and Polish's rules, are for comparing the
-# first name beside a surname with the watched person's (matcher: _CYR_KEY), whatever the
-# name's language: a wrong one is only a spelling no text has.
+# Мелони, Javier Milei Хавьер Милей, Andrzej Duda Анджей Дуда, Nicolas Sarkozy Николя Саркози.
+# A letter-by-letter key reads Giorgia as Гиоргиа and takes Джорджа beside the surname for
+# another first name: another person. These spellings, by Italian's, Spanish's, Polish's and
+# French's rules, are for comparing the first name beside a surname with the watched
+# person's (matcher: _CYR_KEY), whatever the name's language: a wrong one is only a spelling
+# no text has.
 _GV = "aeiouyàáèéìíòóùúąęó"
 
 
@@ -631,17 +632,23 @@ _POLISH = _spelling_rules(
 
 @lru_cache(maxsize=1 << 16)
 def given_in_cyrillic(word: str) -> tuple[str, ...]:
-    """A Latin given name as Russian writes it by Italian's, Spanish's and Polish's rules
-    (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей); those with a letter no rule reads
-    left out."""
+    """A Latin given name as Russian writes it by Italian's, Spanish's, Polish's and French's
+    rules (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей, Nicolas: Никола); those with a
+    letter no rule reads left out."""
     low = word.casefold()
     if is_cyrillic_word(low):
         return ()
     spelt = [c for c in (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH)) if c]
+    french = _french_word(low)
+    # (its last consonants silent: Nicolas is Никола, Николя; but not a name left with one,
+    # which every first name with that consonant would agree with: Agap read Ага)
+    if french and len(_CYR_CONSONANTS.findall(french)) > 1:
+        spelt.append(french)
     spelt += [_UK_SOFT.sub(lambda m: "'" + _UK_IOTATED[m[1]], c) for c in spelt if "ь" in c]
     return tuple(dict.fromkeys(c[0].upper() + c[1:] for c in spelt))
 
 
+_CYR_CONSONANTS = re.compile("[бвгджзклмнпрстфхцчшщ]")
 # Where Russian writes a soft sign before е, я, ю, Ukrainian writes an apostrophe and є, я, ю:
 # Хавьер, Хав'єр
 _UK_SOFT = re.compile("ь([еяю])")
@@ -854,8 +861,10 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
                            *((_english_j(said), ENGLISH_J) for said in sounds),
                            *((f, FRENCH) for f in _french(c))):
         if spelling:
-            if "AI" in spelling or "EI" in spelling:  # (a long vowel's e is silent at the end)
-                spelling = _SILENT_E.sub("", spelling).replace("AI", "ai").replace("EI", "ei")
+            if "AI" in spelling or "EI" in spelling:  # (a long vowel's e is silent at the end;
+                # c before a long a is hard: Cage, Кейдж)
+                spelling = _SILENT_E.sub("", spelling).replace("cEI", "kEI").replace(
+                    "AI", "ai").replace("EI", "ei")
             passes.append((spelling, False, False, kind))
             if lone_h or english_w:
                 passes.append((spelling, lone_h, english_w, kind))

@@ -700,8 +700,8 @@ def _cyrillic_keys(word: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 16)
 def _read_as_given(word: str) -> tuple[str, ...]:
     """The _CYR_KEY keys of a Latin first name as Russian writes it by Italian's, Spanish's,
-    Polish's and French's rules (normalize.given_in_cyrillic: Джорджа, Хавьер, Анджей,
-    Никола)."""
+    Polish's, Turkish's and French's rules (normalize.given_in_cyrillic: Джорджа, Хавьер,
+    Анджей, Реджеп, Никола)."""
     return tuple(dict.fromkeys(k for c in given_in_cyrillic(word) for k in _cyrillic_keys(c)))
 
 

@@ -600,12 +600,12 @@ def _french_word(low: str) -> str | None:
 # -- given names as Russian writes them ------------------------------------------------------
 
 # Russian and Ukrainian write a first name by its language's sounds: Giorgia Meloni is Джорджа
-# Мелони, Javier Milei Хавьер Милей, Andrzej Duda Анджей Дуда, Nicolas Sarkozy Николя Саркози.
-# A letter-by-letter key reads Giorgia as Гиоргиа and takes Джорджа beside the surname for
-# another first name: another person. These spellings, by Italian's, Spanish's, Polish's and
-# French's rules, are for comparing the first name beside a surname with the watched
-# person's (matcher: _CYR_KEY), whatever the name's language: a wrong one is only a spelling
-# no text has.
+# Мелони, Javier Milei Хавьер Милей, Andrzej Duda Анджей Дуда, Recep Erdoğan Реджеп Эрдоган,
+# Nicolas Sarkozy Николя Саркози. A letter-by-letter key reads Giorgia as Гиоргиа and takes
+# Джорджа beside the surname for another first name: another person. These spellings, by
+# Italian's, Spanish's, Polish's, Turkish's and French's rules, are for comparing the first
+# name beside a surname with the watched person's (matcher: _CYR_KEY), whatever the name's
+# language: a wrong one is only a spelling no text has.
 _GV = "aeiouyàáèéìíòóùúąęó"
 
 
@@ -628,17 +628,22 @@ _POLISH = _spelling_rules(
     ("^ja|(?<=[aeiouy])ja", "я"), ("^je|(?<=[aeiouy])je", "е"), ("^ju|(?<=[aeiouy])ju", "ю"),
     ("j", "й"), ("ó", "у"), ("ą", "он"), ("ę", "ен"), ("y", "ы"), ("c", "ц"), ("g", "г"),
     *_VOWELS_CYR, *_CONSONANTS_CYR)
+_TURKISH = _spelling_rules(
+    ("c", "дж"), ("ç", "ч"), ("ş", "ш"), ("ğ", ""), ("ı", "ы"), ("ö", "ё"), ("ü", "ю"),
+    ("j", "ж"), ("y", "й"), ("h", "х"), ("g", "г"), ("z", "з"), ("^e", "э"),
+    *_VOWELS_CYR, *_CONSONANTS_CYR)
 
 
 @lru_cache(maxsize=1 << 16)
 def given_in_cyrillic(word: str) -> tuple[str, ...]:
-    """A Latin given name as Russian writes it by Italian's, Spanish's, Polish's and French's
-    rules (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей, Nicolas: Никола); those with a
-    letter no rule reads left out."""
+    """A Latin given name as Russian writes it by Italian's, Spanish's, Polish's, Turkish's
+    and French's rules (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей, Recep: Реджеп,
+    Nicolas: Никола); those with a letter no rule reads left out."""
     low = word.casefold()
     if is_cyrillic_word(low):
         return ()
-    spelt = [c for c in (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH)) if c]
+    spelt = [c for c in (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH,
+                                                            _TURKISH)) if c]
     french = _french_word(low)
     # (its last consonants silent: Nicolas is Никола, Николя; but not a name left with one,
     # which every first name with that consonant would agree with: Agap read Ага)

@@ -1321,6 +1321,23 @@ def test_explain_names_the_nearest_watched_name_of_a_word_no_tier_took():
     assert not any(n["text"] == "Weather" for n in notes)  # nothing watched is close
 
 
+def test_explain_says_how_to_find_a_short_word_no_tier_takes():
+    """A word of three letters is no variant of a name (too many neighbours), only a name
+    listed as written: explain says so, and the alias it suggests is then found."""
+    ents = [Entity(id="bush", name="George Bush", type="person"),
+            Entity(id="kim", name="Kim Jong Un", type="person"),
+            Entity(id="yi", name="Wang Yi", type="person")]
+    notes = Matcher.compile(ents).explain("Буш сказал. И Ким тоже.")
+    reasons = {(n["entity_id"], n["text"]): n["reason"] for n in notes if not n["accepted"]}
+    assert "list 'Буш' as an alias" in reasons[("bush", "Буш")]
+    assert reasons[("kim", "Ким")] == \
+        "a watched person's first name: a first name alone is no mention"
+    assert not any(n["text"] == "И" for n in notes)  # (a vowel alone is no name's key)
+    listed = [Entity(id="bush", name="George Bush", type="person", aliases=("Буш",))]
+    (hit,) = Matcher.compile(listed).match("Буш сказал.")
+    assert (hit.entity_id, hit.text) == ("bush", "Буш")
+
+
 def test_explain_lists_accepted_hits():
     notes = MATCHER.explain("Patruschew warnte.")
     (acc,) = [n for n in notes if n["accepted"]]

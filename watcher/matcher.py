@@ -1085,6 +1085,19 @@ def _short_readings(word: str) -> list[tuple[str, tuple[float, str, str]]]:
     return out
 
 
+def _why_missed(word: str, near: tuple, first: bool) -> str:
+    """What explain says of a capitalised word no tier took; `near`: the watched name word
+    closest to it, as extractOne gives it, `first`: whether that is a person's first name."""
+    short = len(word) < MIN_VARIANT_LEN
+    if first and (near[1] == 100 or short):
+        return "a watched person's first name: a first name alone is no mention"
+    if short:
+        return (f"no candidate: a word of {len(word)} letters is no variant of a name, only a "
+                f"name listed as it is written: list {word!r} as an alias to find it")
+    return (f"no candidate: similar ({near[1]:.0f}%) to '{near[0]}', but no spelling, case "
+            "form or misspelling rule takes it")
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return 2 <= len(letters) <= ACRONYM_MAX_LEN and all(c.isupper() for c in letters)
@@ -1211,6 +1224,7 @@ class Matcher:
         self._cache: dict[str, tuple] = {}
         self._meta: dict[int, tuple] = {}  # id(members list) -> (members, flag, ids): _group
         self._words: tuple | None = None  # see _name_words
+        self._word_keys: dict[str, int] | None = None  # see _short_near_miss
         self._by_first: dict[str, frozenset[int]] = {}  # first-name skeleton -> persons
         # one-word names that are also a frequent or short word (Split, Nice, Shell, More):
         # in lower case, in a text that capitalises names, that is the word (see _cased)
@@ -1572,7 +1586,7 @@ class Matcher:
         """Everything compiled, as dicts, lists, tuples, sets and strings only: marshal reads
         that in half the time pickle takes for the objects (0.3 s against 0.7 at 100k names)."""
         state = dict(self.__dict__)
-        state.update(_cache={}, _ru_start={}, _mw_cache={}, _words=None,
+        state.update(_cache={}, _ru_start={}, _mw_cache={}, _words=None, _word_keys=None,
                      _meta={})  # (keyed on object ids, which a copy does not keep)
         state["entities"] = [e.as_tuple() for e in self.entities]
         if self._mw is not None:
@@ -2280,23 +2294,35 @@ class Matcher:
         folds, owners = self._name_words()
         out = []
         for start, end, word in word_spans(text):
-            if not word[0].isupper() or len(word) < MIN_VARIANT_LEN or \
-                    any(s <= start < e for s, e in covered):
+            if not word[0].isupper() or any(s <= start < e for s, e in covered):
                 continue
-            near = process.extractOne(fold(word), folds, scorer=fuzz.ratio, score_cutoff=75)
+            if len(word) < MIN_VARIANT_LEN:
+                near = self._short_near_miss(word, folds)
+            else:
+                near = process.extractOne(fold(word), folds, scorer=fuzz.ratio, score_cutoff=75)
             if near is None:
                 continue
             idx, alias, first = owners[near[2]]
             ent = self.entities[idx]
-            reason = "a watched person's first name: a first name alone is no mention" \
-                if first and near[1] == 100 else \
-                f"no candidate: similar ({near[1]:.0f}%) to '{near[0]}', but no spelling, " \
-                "case form or misspelling rule takes it"
             out.append({"entity_id": ent.id, "name": ent.name, "start": start, "end": end,
                         "text": text[start:end], "alias": alias, "score": 0.0, "method": "-",
                         "detail": f"nearest watched name word '{near[0]}'", "accepted": False,
-                        "reason": reason})
+                        "reason": _why_missed(word, near, first)})
         return out
+
+    def _short_near_miss(self, word: str, folds: list[str]) -> tuple | None:
+        """A short word with the key of a watched name word (Буш: Bush), as extractOne
+        gives it: (name word, score, index); None if none has."""
+        if self._word_keys is None:  # (once, and only for a text with a short word)
+            self._word_keys = {}
+            for i, f in enumerate(folds):
+                for k in phonetic_keys(f):
+                    self._word_keys.setdefault(k, i)
+        for k in phonetic_keys(word) if len(word) > 1 else ():  # (not И, the key of Yi)
+            i = self._word_keys.get(k)
+            if i is not None and folds[i] != fold(word):
+                return folds[i], 0.0, i
+        return None
 
     def _name_words(self) -> tuple[list[str], list[tuple[int, str, bool]]]:
         """Folded words of every name and alias, with (entity, alias, whether it is a person's

@@ -638,12 +638,14 @@ _TURKISH = _spelling_rules(
 def given_in_cyrillic(word: str) -> tuple[str, ...]:
     """A Latin given name as Russian writes it by Italian's, Spanish's, Polish's, Turkish's
     and French's rules (Giorgia: Джорджа, Javier: Хавьер, Andrzej: Анджей, Recep: Реджеп,
-    Nicolas: Никола); those with a letter no rule reads left out."""
+    Nicolas: Никола), those with a letter no rule reads left out; and an English one as
+    convention writes it where no rule does (Michael: Майкл)."""
     low = word.casefold()
     if is_cyrillic_word(low):
         return ()
     spelt = [c for c in (_respell(rules, low) for rules in (_ITALIAN, _SPANISH, _POLISH,
                                                             _TURKISH)) if c]
+    spelt += _english_given_names().get(low, ())
     french = _french_word(low)
     # (its last consonants silent: Nicolas is Никола, Николя; but not a name left with one,
     # which every first name with that consonant would agree with: Agap read Ага)
@@ -651,6 +653,13 @@ def given_in_cyrillic(word: str) -> tuple[str, ...]:
         spelt.append(french)
     spelt += [_UK_SOFT.sub(lambda m: "'" + _UK_IOTATED[m[1]], c) for c in spelt if "ь" in c]
     return tuple(dict.fromkeys(c[0].upper() + c[1:] for c in spelt))
+
+
+@lru_cache(maxsize=1)
+def _english_given_names() -> dict[str, tuple[str, ...]]:
+    """Casefolded English given name -> its conventional Cyrillic spellings
+    (data/english_given_names.tsv: Michael, Майкл)."""
+    return {row[0]: tuple(row[1].split()) for row in _read_tsv("english_given_names.tsv")}
 
 
 _CYR_CONSONANTS = re.compile("[бвгджзклмнпрстфхцчшщ]")

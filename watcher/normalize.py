@@ -779,10 +779,10 @@ ENGLISH, ENGLISH_J, FRENCH = "english", "english j", "french"
 # (what may make one: h first or after a vowel, w or st or sp first, ei, ey, eu, a first
 # vowel i, y or a before a consonant and an e, j, g before e, i, y, eau, -ault, -aux, -ier,
 # -ois, -oix; diacritics; -nce, -rce, -yce, -rke, -yle, Aust-, Aud-, Aubr-, -aham, -lair, -rair,
-# ee)
+# ee, tch)
 _READING_HINT = re.compile(r"(?i)(?:^|[aeiouy])h|^w|^s[tp]|e[iyu]|j|g[eiy]|eau|ault$|aux$|ier$"
                            r"|oi[sx]$|^[^aeiouy]*[iya][bcdfgklmnprstvz]e|[^\x00-\x7f]"
-                           r"|(?:[nry]c|rk|yl)e$|^au(?:st|d|br)|aham$|[bcfgkp][lr]air[de]?$|ee")
+                           r"|(?:[nry]c|rk|yl)e$|^au(?:st|d|br)|aham$|[bcfgkp][lr]air[de]?$|ee|tch")
 # English's j, and g before e, i, y, first or after a vowel, n or d (and a last -rge): дж
 # (John: Джон, George: Джордж, Nigel: Найджел, Benjamin: Бенджамин; not Bjul'); an e
 # after it silent at the end (Farage: Фарадж), an h after a vowel (John), the e of -oe (Joe)
@@ -799,15 +799,17 @@ _SILENT_E = re.compile(r"(?<=[bcdfgklmnprstvz])e(?=s?$)")
 # Кларк, Boyle: Бойл); the a of -ance and -aham after two consonants and the ai of -air after
 # bl, cl, fl, gr..., э (Vance: Вэнс, Lance: Лэнс, Graham: Грэм, Blair: Блэр, Sinclair:
 # Синклер); English's ee и, and the e after it silent (Greene: Грин, Steele: Стил, Reeves:
-# Ривз); an au that opens Austin, Auden, Audrey, Aubrey, о (Остин, Оден). Not every final
-# e: German and Italian say theirs (Lange: Ланге, Conte: Конте); not every au, a or ai:
-# German, Italian, Spanish say ау, а (Aumann: Ауман, Kaunas: Каунас), and so do place names
-# in -air after one consonant (Le Caire: Каир, Khair, Čair)
+# Ривз); its tch after a vowel тч (Mitchell: Митчелл, Fletcher: Флетчер, and Russian's
+# own as romanised: Bratchikov, Братчиков); an au that opens Austin, Auden, Audrey, Aubrey, о
+# (Остин, Оден). Not every final e: German and Italian say theirs (Lange: Ланге, Conte:
+# Конте); not every au, a or ai: German, Italian, Spanish say ау, а (Aumann: Ауман, Kaunas:
+# Каунас), and so do place names in -air after one consonant (Le Caire: Каир, Khair, Čair)
 _ENGLISH_SOUNDS = ((re.compile(r"(?<=[nry])ce$"), "s"), (re.compile(r"(?<=rk|yl)e$"), ""),
                    (re.compile(r"^au(?=st|d|br)"), "o"),
                    (re.compile(r"(?<=^[^aeiouy][^aeiouy])aham$"), "em"),
                    (re.compile(r"(?<=[bcfgkp][lr])ai(?=r[de]?$)"), "e"),
-                   (re.compile(r"(?<=ee[lnr])e$|(?<=eev)e(?=s$)"), ""), (re.compile(r"ee"), "i"))
+                   (re.compile(r"(?<=ee[lnr])e$|(?<=eev)e(?=s$)"), ""), (re.compile(r"ee"), "i"),
+                   (re.compile(r"(?<=[aeiouy])tch"), "tC"))
 # (beside the a of -ance as written: Ванс too)
 _ENGLISH_AE = re.compile(r"ans$")
 # A French name: eau, -ault, -ier, -ois, -oix, -aux, -eux (Trudeau, Renault, Barnier, Blois);

@@ -1785,11 +1785,13 @@ class Matcher:
         reading = self._cyrillic_reading.get(fid)
         if reading is not None:  # a Latin name read as Cyrillic writes it
             if not cyr or reading not in _ANY_CYRILLIC and looks_ukrainian(wfold) or \
-                    reading == ENGLISH and ("ї" in wfold or "ц" in wfold) or \
+                    reading == ENGLISH and ("ї" in wfold or "ц" in wfold or
+                                            wfold.endswith("ь")) or \
                     reading == ENGLISH_J and "дж" not in wfold:
                 # (see cyrillic_readings; Ukrainian writes ай, ей as such, not Заїка; English
-                # has no ц, whose key is s: Prince is Принс, not Принц; дж is written so,
-                # where the key's dS is also дш, дщ: Радше, Спадщина)
+                # has no ц, whose key is s: Prince is Принс, not Принц, and no soft end, which
+                # the key leaves out: Steele is Стил, not Стиль; дж is written so, where the
+                # key's dS is also дш, дщ: Радше, Спадщина)
                 return
             if reading in _VOWELS_AS_READ:  # its vowels as written, but a softening я, ю (Ляйен)
                 key = _UNGLIDE.sub("", key)

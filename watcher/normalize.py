@@ -810,8 +810,9 @@ _ENGLISH_SOUNDS = ((re.compile(r"(?<=[nry])ce$"), "s"), (re.compile(r"(?<=rk|yl)
                    (re.compile(r"(?<=[bcfgkp][lr])ai(?=r[de]?$)"), "e"),
                    (re.compile(r"(?<=ee[lnr])e$|(?<=eev)e(?=s$)"), ""), (re.compile(r"ee"), "i"),
                    (re.compile(r"(?<=[aeiouy])tch"), "tC"))
-# (beside the a of -ance as written: Ванс too)
-_ENGLISH_AE = re.compile(r"ans$")
+# ... and the a of -ance and of atch, э beside а as written (Vance: Вэнс, Ванс; Thatcher:
+# Тэтчер; Hatcher: Хэтчер)
+_ENGLISH_AE = re.compile(r"a(?=ns$|tC)")
 # A French name: eau, -ault, -ier, -ois, -oix, -aux, -eux (Trudeau, Renault, Barnier, Blois);
 # a person's name that shows itself French otherwise (Lagarde, Le Pen, Jacques Chirac) is
 # spelt whole as Russian writes it: french_in_cyrillic
@@ -936,7 +937,7 @@ def _english_sounds(c: str) -> tuple[str, ...]:
     out = c
     for spelling, sound in _ENGLISH_SOUNDS:
         out = spelling.sub(sound, out)
-    return tuple(dict.fromkeys(s for s in (out, _ENGLISH_AE.sub("ens", out)) if s != c))
+    return tuple(dict.fromkeys(s for s in (out, _ENGLISH_AE.sub("e", out)) if s != c))
 
 
 def _french(c: str) -> tuple[str, ...]:

@@ -956,32 +956,44 @@ class Store:
                  "stopped_at": r.stopped_at and as_utc(r.stopped_at),
                  "claims": claims.get(r.id, 0), "leases": leases.get(r.id, 0)} for r in rows]
 
-    @_retry_on_conflict
     def claim_document(self, sha256: str, owner: str, path: str,
                        lease: timedelta) -> tuple[str, datetime | None]:
         """Claim a document for processing. Returns ("mine", None) when `owner` holds it now,
         ("busy", expiry) while another daemon's lease runs, ("done", None) when the document
         is stored already (claimed and finished by another daemon since we last looked).
 
-        The claim row is written or locked before the documents are looked at: a holder saves
-        its document before it lets go of the claim, so no claim and no document means nobody
-        processed it.
+        A holder saves its document before (or as) it lets go of the claim, so no claim and no
+        document means nobody processed it (on PostgreSQL within one statement's snapshot:
+        see _Statements.pg_look).
         """
-        mine = _claim_values(owner, path, lease)
-        if self.postgres:  # the common case, a new hash, statement by statement
-            with self._autocommit.connect() as conn:
-                state = self._new_claim(conn, sha256, mine)
-            if state is not None:
-                return state, None
-        return self._claim_held(sha256, mine, new_tried=self.postgres)
+        if self.postgres:
+            return self.look_and_claim(path, sha256, owner, lease)[1:]
+        return self._claim_held(sha256, _claim_values(owner, path, lease))
 
-    def _claim_held(self, sha256: str, mine: dict, new_tried: bool) -> tuple[str, datetime | None]:
-        """claim_document() in a transaction: for a claim row that is there (`new_tried`: the
-        INSERT of a new one failed), or anything on SQLite."""
+    def look_and_claim(self, path: str, sha256: str, owner: str,
+                       lease: timedelta) -> tuple[Row | None, str, datetime | None]:
+        """file_seen(path) and claim_document(sha256, ...) together: on PostgreSQL one round
+        trip answers the common cases (a new document, or one stored already)."""
+        if not self.postgres:
+            return self.file_seen(path), *self.claim_document(sha256, owner, path, lease)
+        mine = _claim_values(owner, path, lease)
+        with self._autocommit.connect() as conn:
+            row = conn.execute(self._sql.pg_look, {"sha256": sha256, **mine}).one()
+        seen = row if row.size is not None else None  # (a files row's size is never NULL)
+        if row.stored:
+            return seen, "done", None
+        if row.claimed:
+            return seen, "mine", None
+        return seen, *self._claim_held(sha256, mine)  # a claim row is there
+
+    @_retry_on_conflict
+    def _claim_held(self, sha256: str, mine: dict) -> tuple[str, datetime | None]:
+        """claim_document() in a transaction: all of it on SQLite; on PostgreSQL for a claim
+        row that is there (pg_look's INSERT did nothing), locked."""
         claims = ClaimRow.__table__
         owner, now = mine["owner"], mine["claimed_at"]
         with self.engine.begin() as conn:  # Core: once per file, the ORM's unit of work costs
-            state = None if new_tried else self._new_claim(conn, sha256, mine)
+            state = None if self.postgres else self._new_claim(conn, sha256, mine)
             if state is not None:
                 return state, None
             row = conn.execute(select(claims.c.owner, claims.c.expires_at)
@@ -1001,26 +1013,10 @@ class Store:
             conn.execute(update(claims).where(claims.c.sha256 == sha256).values(**mine))
             return "mine", None
 
-    def look_and_claim(self, path: str, sha256: str, owner: str,
-                       lease: timedelta) -> tuple[Row | None, str, datetime | None]:
-        """file_seen(path) and claim_document(sha256, ...) together: on PostgreSQL one round
-        trip answers the common cases (a new document, or one stored already)."""
-        if not self.postgres:
-            return self.file_seen(path), *self.claim_document(sha256, owner, path, lease)
-        mine = _claim_values(owner, path, lease)
-        with self._autocommit.connect() as conn:
-            row = conn.execute(self._sql.pg_look, {"sha256": sha256, **mine}).one()
-        seen = row if row.size is not None else None  # (a files row's size is never NULL)
-        if row.stored:
-            return seen, "done", None
-        if row.claimed:
-            return seen, "mine", None
-        return seen, *self._claim_held(sha256, mine, new_tried=True)  # a claim row is there
-
     def _new_claim(self, conn, sha256: str, mine: dict) -> str | None:
-        """Most hashes are new: a claim row inserted where none was makes the document ours
-        ("mine") unless it was stored meanwhile ("done": its holder stores it, then lets go of
-        the claim). None: a claim row was there."""
+        """SQLite: most hashes are new: a claim row inserted where none was makes the document
+        ours ("mine") unless it was stored meanwhile ("done": its holder stores it, then lets
+        go of the claim). None: a claim row was there."""
         if not conn.execute(self._sql.add_claim, {"sha256": sha256, **mine}).first():
             return None
         if conn.execute(self._sql.document_id, {"sha256": sha256}).first():

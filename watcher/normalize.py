@@ -852,7 +852,8 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
     (Gates: Гейтс, Blake: Блейк), the e silent at the end. Also beside the plain reading:
     Gilev stays Гилев. Likewise a few of English's own sounds (_ENGLISH_SOUNDS: Vance: Вэнс,
     Pence: Пенс, Clarke: Кларк, Austin: Остин, Graham: Грэм); the matcher takes none of them
-    for a word with ц, a sound English has not (Prince is Принс; Принц is a prince).
+    for a word with ц or a soft end, which English has not (Prince is Принс, Steele Стил;
+    Принц is a prince, Стиль a style).
 
     ENGLISH_J: English's j, and g before e, i or y, as дж (John: Джон, Johnson: Джонсон,
     George: Джордж, Nigel: Найджел), the vowels as the plain reading has them.

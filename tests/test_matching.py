@@ -559,6 +559,39 @@ def test_a_text_that_names_a_surname_in_full_decides_whom_it_means_alone(surname
     assert m.match(f"{other} {surname} spoke first. {surname} added more.") == []
 
 
+@settings(max_examples=40, deadline=None)
+@given(surname=st.from_regex(r"[BDKLMPRTV][aeiou][bdklmnrtv]{1,2}[aeiou][nrvk]", fullmatch=True),
+       particles=st.sampled_from(["von der", "van", "de", "da", "bin", "al"]),
+       firsts=st.lists(st.sampled_from(["Dmitry", "Ursula", "Maria", "Stephen", "Khalid",
+                                        "Pierre", "Anna"]), min_size=2, max_size=2, unique=True))
+def test_name_particles_belong_to_the_name_they_stand_in(surname, particles, firsts):
+    """Particles between a first name and a surname (von der, bin, al-) keep the first name
+    the surname's: another one before them is another person (Hugo von der Leyen, Asma
+    al-Assad), the person's own or none makes the hit grow over them."""
+    mine, other = firsts
+    assume(not _given_name(surname))
+    m = Matcher.compile([Entity(id="p", name=f"{mine} {particles} {surname}", type="person")])
+
+    def spans(text):
+        hits = m.match(text)
+        assert m.match_reference(text) == hits
+        return [h.text for h in hits]
+
+    assert spans(f"Then {other} {particles} {surname} spoke.") == []
+    assert spans(f"Then the speech by {particles} {surname} was short.") == \
+        [f"{particles} {surname}"]
+    assert spans(f"Then {mine} {particles} {surname} spoke.") == \
+        [f"{mine} {particles} {surname}"]
+    # Arabic's article joined by a hyphen is a particle of any name, not the others so joined
+    m = Matcher.compile([Entity(id="p", name=f"{mine} {surname}", type="person")])
+    assert spans(f"Then {other} al-{surname} spoke.") == []
+    assert spans(f"Then the Croix-des-{surname} road.") == [surname]
+    assert spans(f"Then {mine} al-{surname} spoke.") == [f"{mine} al-{surname}"]
+    assert spans(f"Then {other} al-{surname} spoke. Later {surname} left.") == []
+    assert spans(f"Then the al-{surname} family spoke. Later {surname} left.") == \
+        [f"al-{surname}", surname]
+
+
 @pytest.mark.parametrize("title", ["Queen", "Lake", "Port", "Mount", "Cape", "Pope"])
 def test_after_a_title_or_a_word_like_lake_a_place_name_is_part_of_another(title):
     m = Matcher.compile([Entity(id="vic", name="Victoria", type="place")])

@@ -175,6 +175,12 @@ matka ojciec brat siostra wdowa mąż wnuk wnuczka rodzina manželka dcera otec 
 _PARTICLES = frozenset("le la de du des van von der den di da del della dos das ter ten al el "
                        "bin ibn ле ла де дю ван фон дер ден ди да дель делла дос дас тер тен "
                        "аль эль бин ибн".split())
+# Arabic's article, joined to the name by a hyphen (al-Assad, el-Sisi, аль-Асад), also as it
+# sounds before some letters (as-Sisi, ash-Sharaa, ад-Дин: particles only so joined, as, at and
+# an are English words, ад Russian's): a particle of any name (see Matcher._context_of).
+_HYPHEN_PARTICLES = frozenset("as ash ad at az an ar ас аш ад ат аз ан ар".split())
+_ARTICLES = _HYPHEN_PARTICLES | {"al", "el", "аль", "эль", "ель"}
+_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
 
 # A number that ends a name (Nord Stream 2, Power of Siberia 2) is part of it: words skip
 # digits, so the number after a match is checked on its own.
@@ -520,6 +526,7 @@ J_AS_WRITTEN = "a name in -ай, -ей declined: only with its own vowels"
 J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -ай, -ей"
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
+PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
                     "Lake Victoria)")
 
@@ -725,20 +732,25 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
     is watched; no word in capitals (Louis XI, Charles III), no pair across a line break (a
     heading's last word), no noun opening a sentence before a word that `case_form` says is
     a watched name's case form only ("Жена Путина": see _headline_noun), no Chinese or Korean
-    name, whose given name comes second ("Li Li" is no Li of the given name Li)."""
+    name, whose given name comes second ("Li Li" is no Li of the given name Li). Arabic's
+    article between them is skipped ("Asma al-Assad": assad -> {asm})."""
     out: dict[str, set[str]] = {}
     at = range(1, len(words)) if surnames is None else \
         [k for k, f in enumerate(folds) if f in surnames and k]
     for k in at:
         start, _, word = words[k]
-        ps, pe, prev = words[k - 1]
+        run, article = _particle_run(text, words, k)
+        n = max(run, k - 1) if article else k  # the first word of the surname
+        if n == 0:
+            continue
+        ps, pe, prev = words[n - 1]
+        gap = text[pe:words[n][0]]
         if word[0].isupper() and not word.isupper() and prev[0].isupper() and len(prev) > 1 and \
-                _beside(text[pe:start]) and "\n" not in text[pe:start] and \
-                folds[k - 1] not in _NOT_SURNAME and \
+                _beside(gap) and "\n" not in gap and folds[n - 1] not in _NOT_SURNAME and \
                 folds[k] not in _NOT_SURNAME and _first_name(prev) and not _place_word(prev) and \
-                not (case_form(k) and _headline_noun(text, ps, folds[k - 1])) and \
-                not _title_word(text, words, k - 1) and \
-                _family_first((prev, word), text[pe:start] == "-") is None:
+                not (case_form(k) and _headline_noun(text, ps, folds[n - 1])) and \
+                not _title_word(text, words, n - 1) and \
+                _family_first((prev, word), gap == "-") is None:
             out.setdefault(folds[k], set()).update(_word_skels(prev))
     return {f: frozenset(s) for f, s in out.items()}
 
@@ -808,6 +820,38 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
         return 0, None
     skels = _word_skels(word)
     return (start, skels) if skels.isdisjoint(named) else (0, None)
+
+
+def _particles_of(ent: Entity) -> int:
+    """How many name particles a person's names have at most before their last word, after
+    a first (2 for Ursula von der Leyen, 1 for Luiz Inácio Lula da Silva, 0 for Van Morrison)."""
+    most = 0
+    for name in ent.names if ent.type == "person" else ():
+        folds = [fold(w) for _, _, w in word_spans(name)]
+        n = 0
+        while n < len(folds) - 2 and folds[-2 - n] in _PARTICLES:
+            n += 1
+        most = max(most, n)
+    return most
+
+
+def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
+    """(k, article): words k..i-1 are particles of a name before its word i, on its line (von
+    der of Ursula von der Leyen, al- of Bashar al-Assad, бин of Мухаммед бин Сальман), k == i
+    if there are none; article: the last is Arabic's article joined to word i by a hyphen."""
+    k = i
+    while k > 0:
+        _, pe, word = words[k - 1]
+        gap = text[pe:words[k][0]]
+        f = fold(word)
+        if gap in _HYPHENS:
+            if f not in _PARTICLES and f not in _HYPHEN_PARTICLES:
+                break
+        elif f not in _PARTICLES or not _beside(gap) or "\n" in gap:
+            break
+        k -= 1
+    return k, k < i and text[words[i - 1][1]:words[i][0]] in _HYPHENS and \
+        fold(words[i - 1][2]) in _ARTICLES
 
 
 def _initial(prev: str, gap: str) -> bool:
@@ -1107,7 +1151,8 @@ class _Span:
     """What the words around a span say about person names, worked out once per span."""
 
     __slots__ = ("initial", "first", "known", "opens", "prev_initial", "prev_named",
-                 "next_named", "can_name", "start", "end", "prev_start", "next_end")
+                 "next_named", "can_name", "start", "end", "prev_start", "next_end", "i", "j",
+                 "run", "article", "across", "particles")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
@@ -1118,6 +1163,10 @@ class _Span:
         self.prev_named: frozenset[str] | None = None
         self.next_named: frozenset[str] | None = None
         self.can_name = False  # any of the three above
+        self.run = 0  # the first of the name particles right before the span (i: none)
+        self.article = False  # ...the last of which is Arabic's article (al-)
+        self.across: dict[int, _Span] | None = None  # k -> the context from particle k on
+        self.particles = False  # this context starts at name particles (the span grows over)
 
 
 # what Matcher._add_entity adds to, by how _merge takes in a child's part (form ids in all
@@ -1216,6 +1265,7 @@ class Matcher:
         self._watch_first: set[str] = set()
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
+        self._particled: dict[int, int] = {}  # persons with von der, da, al-: how many
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
         # a person's given names after a family name that comes first, one tuple per name
@@ -1265,6 +1315,7 @@ class Matcher:
         for other in filter(None, map(_other_name, others)):
             other_by_first.setdefault(other[0][0], []).append(other)
         m._others = {f: tuple(v) for f, v in other_by_first.items()}
+        m._particled = {i: n for i, e in enumerate(m.entities) if (n := _particles_of(e))}
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude or i in m._given_after
                                or i in m._numbers)
@@ -2417,8 +2468,10 @@ class Matcher:
     def _span_context(self, text, words, i: int, j: int) -> _Span:
         """The neighbours of words i..j that the person-name rules look at, once per span."""
         ctx = _Span()
+        ctx.i, ctx.j = i, j
         ctx.start = start = words[i][0]
         ctx.end = end = words[j - 1][1]
+        ctx.run, ctx.article = _particle_run(text, words, i)
         if i > 0:
             ps, pe, prev = words[i - 1]
             ctx.prev_start = ps
@@ -2480,11 +2533,14 @@ class Matcher:
                     seen.update(ids)
             for m in checked:
                 e = m[0]
-                if e in seen or not self._member_ok(text, words, i, j, g, m, ctx):
+                if e in seen:
+                    continue
+                near = self._context_of(text, words, ctx, e)
+                if not self._member_ok(text, words, i, j, g, m, near):
                     continue
                 seen.add(e)
-                if m[2] and ctx.can_name:
-                    kept.append((*self._extend_in(text, words, i, ctx, e), g, m))
+                if m[2] and near.can_name:
+                    kept.append((*self._extend_in(text, words, near, e), g, m))
                 else:
                     kept.append((start, end, "", g, m))
             if g[1] == "exact" and (len(kept) > n or len(plain) == len(g[3])):
@@ -2506,6 +2562,8 @@ class Matcher:
         members = g[3]
         if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
             return [], members
+        if ctx.run < ctx.i and (ctx.article or not self._particled.keys().isdisjoint(g[5])):
+            return [m for m in members if not m[2]], [m for m in members if m[2]]
         if ctx.first is not None and _known_first(ctx, g):  # a given name before: whom it names
             named = self._named(ctx.prev_named)
             return ([m for m in members if not m[2]],
@@ -2526,21 +2584,46 @@ class Matcher:
         found = [by_first[sk] for sk in skels if sk in by_first]
         return found[0] if len(found) == 1 else frozenset().union(*found)
 
-    def _extend_in(self, text, words, i: int, ctx: _Span, entity: int
-                   ) -> tuple[int, int, str]:
+    def _context_of(self, text, words, ctx: _Span, entity: int) -> _Span:
+        """The context the person `entity` is checked in: past the name particles before the
+        span that may be its own (see _start_of): "Maher al-Assad" and "Hugo von der Leyen"
+        are others."""
+        k = self._start_of(ctx.i, ctx.run, ctx.article, entity)
+        if k == ctx.i:
+            return ctx
+        if ctx.across is None:
+            ctx.across = {}
+        across = ctx.across.get(k)
+        if across is None:
+            across = ctx.across[k] = self._span_context(text, words, k, ctx.j)
+            across.particles = across.can_name = True
+        return across
+
+    def _start_of(self, i: int, run: int, article: bool, entity: int) -> int:
+        """The word where the name of person `entity` at word i starts, given the particles
+        from word `run` on before it (see _particle_run): as many as its names have (le
+        discours de von der Leyen), Arabic's article of any name."""
+        n = self._particled.get(entity) or int(article)
+        return max(run, i - n)
+
+    def _name_start(self, text, words, i: int, entity: int) -> int:
+        """_start_of() for the slow path: candidates one by one."""
+        return self._start_of(i, *_particle_run(text, words, i), entity)
+
+    def _extend_in(self, text, words, ctx: _Span, entity: int) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""
         mine = self._first_skels.get(entity)
         if mine:
             if ctx.prev_initial:
                 return ctx.prev_start, ctx.end, "initial"
             if ctx.prev_named and not mine.isdisjoint(ctx.prev_named):
-                first_start, first_named = _word_before(text, words, i - 1, ctx.prev_named)
+                first_start, first_named = _word_before(text, words, ctx.i - 1, ctx.prev_named)
                 if first_named and not mine.isdisjoint(first_named):
                     return first_start, ctx.end, "first name"
                 return ctx.prev_start, ctx.end, "first name"
             if ctx.next_named and not mine.isdisjoint(ctx.next_named):
                 return ctx.start, ctx.next_end, "first name after surname"
-        return ctx.start, ctx.end, ""
+        return ctx.start, ctx.end, PARTICLES if ctx.particles else ""
 
     def _used_as_words(self, text, words, folds: list[str], lower) -> frozenset[str]:
         """The one-word names of _capital_only (More, Total, Split) that this text writes in
@@ -2721,12 +2804,14 @@ class Matcher:
         return ""
 
     def _first_name_reject(self, text, words, c: _Cand) -> str:
-        """A capitalised first name right before a surname must be this person's."""
-        if c.i == 0:
+        """A capitalised first name right before a surname (or its particles) must be this
+        person's."""
+        k = self._name_start(text, words, c.i, c.entity)
+        if k == 0:
             return ""
-        ps, pe, prev = words[c.i - 1]
-        gap = text[pe:words[c.i][0]]
-        if not prev[0].isupper() or _title_word(text, words, c.i - 1):
+        ps, pe, prev = words[k - 1]
+        gap = text[pe:words[k][0]]
+        if not prev[0].isupper() or _title_word(text, words, k - 1):
             return ""
         mine = self._first_names.get(c.entity, ())
         if _initial(prev, gap) and gap.startswith("."):
@@ -2765,20 +2850,25 @@ class Matcher:
         return False
 
     def _extend(self, text, words, c: _Cand) -> tuple[int, int, str]:
-        """Grow a surname hit over the person's first name or initial (either side)."""
+        """Grow a surname hit over the person's first name or initial (either side), and
+        over the name particles before it (von der, al-)."""
         start, end = words[c.i][0], words[c.j - 1][1]
-        mine = self._first_skels.get(c.entity)
-        if not c.person_part or not mine:
+        if not c.person_part:
             return start, end, ""
-        if c.i > 0:
-            ps, pe, prev = words[c.i - 1]
+        k = self._name_start(text, words, c.i, c.entity)
+        start, extra = words[k][0], PARTICLES if k < c.i else ""
+        mine = self._first_skels.get(c.entity)
+        if not mine:
+            return start, end, extra
+        if k > 0:
+            ps, pe, prev = words[k - 1]
             gap = text[pe:start]
-            capital = prev[0].isupper() and not _title_word(text, words, c.i - 1)
+            capital = prev[0].isupper() and not _title_word(text, words, k - 1)
             if capital and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
             named = _word_skels(prev) if capital and _beside(gap) else ()
             if not mine.isdisjoint(named):
-                first_start, first_named = _word_before(text, words, c.i - 1, named)
+                first_start, first_named = _word_before(text, words, k - 1, named)
                 if first_named and not first_named.isdisjoint(mine):
                     return first_start, end, "first name"
                 return ps, end, "first name"
@@ -2788,7 +2878,7 @@ class Matcher:
             if _beside(gap) and nxt[0].isupper() and self._surname_like(text, words, c.j) and \
                     not _word_skels(nxt).isdisjoint(mine):
                 return start, ne, "first name after surname"
-        return start, end, ""
+        return start, end, extra
 
     # -- overlaps --------------------------------------------------------------------------------
 

@@ -127,6 +127,18 @@ def test_skeleton_and_final_vowels():
     assert nz.stem_of("milei", "j") == "mile"
 
 
+def test_a_mans_first_name_beside_a_surname_in_ska_makes_it_a_noun():
+    """Zelenska is a woman's adjective, Deripaska a man's noun in -a: only a first name tells
+    (Russian's dictionary: a man's name only, as written or read in Cyrillic)."""
+    assert nz.may_be_feminine("Deripaska") and nz.may_be_feminine("Зеленська")
+    assert not nz.may_be_feminine("Odesa") and not nz.may_be_feminine("Putin")
+    assert not nz.may_be_feminine("Klaja")  # (-aya: see may_be_feminine)
+    assert [nz.male_given_name(w) for w in ("Oleg", "Олег", "Roman", "Ivan")] == [True] * 4
+    # a woman's, a man's and a woman's (Саша, Валя), one the dictionary does not know
+    assert [nz.male_given_name(w) for w in ("Anna", "Ursula", "Sasha", "Valya", "Olena")] == \
+        [False] * 5
+
+
 def test_to_cyrillic_best_effort():
     assert nz.to_cyrillic("Shevchenko") == "Шевченко"
 

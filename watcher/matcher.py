@@ -98,6 +98,8 @@ from .normalize import (
     is_cyrillic_word,
     load_morph,
     looks_ukrainian,
+    male_given_name,
+    may_be_feminine,
     mixed_scripts,
     name_kinds,
     nominative_keys,
@@ -1254,7 +1256,7 @@ class Matcher:
         # (cyrillic_readings)
         self._cyrillic_reading: dict[int, str] = {}
         self._form_ids: dict[tuple[str, str, bool, str, int], int] = {}
-        self._part_fids: dict[tuple[str, bool, int], tuple[int, ...]] = {}  # while compiling
+        self._part_fids: dict[tuple, tuple[int, ...]] = {}  # while compiling
         self._index: dict[str, list[int]] = {}  # bucket of the whole key -> forms
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
         self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
@@ -1496,11 +1498,11 @@ class Matcher:
                 if folds not in known:
                     self._declined_names[folds[0]] = (*known, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
-                self._add_part(idx, alias, words[0], True, spelt)
+                self._add_part(idx, alias, words[0], True, spelt, words[1])
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
                 heard.extend(_heard(words[1:]))
             elif person:
-                self._add_part(idx, alias, words[-1], True, spelt)
+                self._add_part(idx, alias, words[-1], True, spelt, words[0])
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
                 else:
@@ -1566,28 +1568,32 @@ class Matcher:
         return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool,
-                  spelt: int = 0) -> None:
-        fids = self._part_fids.get((word, person, spelt))
+                  spelt: int = 0, given: str = "") -> None:
+        """`given`: the first name beside surname `word`: a man's makes a surname in -ska
+        that of a man (Oleg Deripaska), declined as a noun."""
+        womans = person and not (given and may_be_feminine(word) and male_given_name(given))
+        fids = self._part_fids.get((word, womans, spelt))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
-            fids = self._part_fids[word, person, spelt] = self._forms_of(word, person, spelt)
+            fids = self._part_fids[word, womans, spelt] = self._forms_of(word, womans, spelt)
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
 
-    def _forms_of(self, word: str, person: bool, spelt: int = 0) -> tuple[int, ...]:
-        """The forms of a name part: one per key and reading. `spelt`: of a name as Cyrillic
-        writes it (_in_cyrillic), for Cyrillic words only: forms of their own."""
+    def _forms_of(self, word: str, womans: bool, spelt: int = 0) -> tuple[int, ...]:
+        """The forms of a name part: one per key and reading. `womans`: a surname that may be
+        a woman's (see name_kind); `spelt`: of a name as Cyrillic writes it (_in_cyrillic),
+        for Cyrillic words only: forms of their own."""
         f = fold(word)
         if len(f) < self._min_len:
             return ()
         cyr = is_cyrillic_word(word)
         fids = []
         for key in phonetic_keys(word):
-            for kind in name_kinds(key, surname=person):
+            for kind in name_kinds(key, surname=womans):
                 fid = self._form_ids.get((key, kind, cyr, f, spelt))
                 fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
                             self._new_form(key, kind, cyr, f, fuzzy=not spelt, spelt=spelt))
         for key, reading in cyrillic_readings(word) if not cyr else ():
-            for kind in name_kinds(key, surname=person):
+            for kind in name_kinds(key, surname=womans):
                 fid = self._form_ids.get((key, kind, cyr, f, spelt))
                 if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
                     fid = self._new_form(key, kind, cyr, f, fuzzy=False, spelt=spelt)

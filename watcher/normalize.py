@@ -1115,6 +1115,7 @@ def polish_case_forms(f: str) -> tuple[str, ...]:
 
 
 _FEMININE = ("ska", "cka", "zka", "aia")  # key endings of a woman's adjectival surname
+# (may_be_feminine takes the first three)
 
 
 def name_kind(key: str, surname: bool = False) -> str:
@@ -1127,6 +1128,25 @@ def name_kind(key: str, surname: bool = False) -> str:
     if key[-1:] == "o":
         return "o"
     return "vowel" if key[-1:] in VOWELS else "cons"
+
+
+def may_be_feminine(word: str) -> bool:
+    """Whether a surname in -ska, -cka, -zka may be a woman's adjectival one by its ending (see
+    name_kind), which a man's first name beside it says it is not (see male_given_name). Not
+    one in -aya: a man's (Klaja) is seldom, and declined as a noun its short stem reads as many
+    words (Коли, Кулі for Klaja)."""
+    return any(len(k) >= 5 and k.endswith(_FEMININE[:3]) for k in phonetic_keys(word))
+
+
+@lru_cache(maxsize=4096)
+def male_given_name(word: str) -> bool:
+    """Whether a given name is only a man's in Russian's dictionary, as written or read in
+    Cyrillic (Олег, Oleg, Roman; not Sasha, a man's and a woman's): a surname in -ska beside
+    it is a noun in -a, no woman's adjective (Oleg Deripaska: Дерипаске, Дерипаски)."""
+    cyr = word if is_cyrillic_word(word) else to_cyrillic(word)
+    genders = {p.tag.gender for p in russian_parses(cyr) if "Name" in p.tag.grammemes
+               and p.tag.case == "nomn" and p.tag.number == "sing"}
+    return genders == {"masc"}
 
 
 def name_kinds(key: str, surname: bool = False) -> tuple[str, ...]:

@@ -220,6 +220,12 @@ def _beside(gap: str) -> bool:
     return len(gap) <= _MAX_GAP and all(ch in _GAP_CHARS for ch in gap)
 
 
+def _quoted_beside(gap: str) -> bool:
+    """Two words of a name with spaces and the quote that opens the second between them (ЧВК
+    «Вагнер», ПАО "Газпром")."""
+    return len(gap) > 1 and gap[-1] in _OPENING_QUOTES and _beside(gap[:-1])
+
+
 def _marks(gap: str) -> str:
     """What is between two words besides spaces and joiners, any apostrophe as ' (Côte
     d’Ivoire is Côte d'Ivoire)."""
@@ -568,6 +574,7 @@ dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve
 dale holly lane lance mason pearl rod sandy skip win""".split())
 _OPENERS = frozenset(" \t\u00a0\"'“”„«»‘’([—–-")  # between a sentence's end and its first word
 _QUOTES = str.maketrans("", "", "\"'«»„“”‘’‚‹›")
+_OPENING_QUOTES = frozenset("\"«„“‹")  # after a space: the quotes opening a name's words
 
 
 def _gap_mark(gap: str) -> str:
@@ -1557,11 +1564,14 @@ class Matcher:
 
     def _gaps_fit(self, text: str, words, i: int, folds: tuple[str, ...]) -> bool:
         """Whether words i... are written as one name: only spaces and joiners between them,
+        or spaces and the quote that opens the name's next words (ЧВК «Вагнер», ПАО "Газпром"),
         or the marks one of its names has there (St. Petersburg). "moved north. Korea" is no
         North Korea."""
         allowed = self._marks.get(folds)
         for k in range(1, len(folds)):
             gap = text[words[i + k - 1][1]:words[i + k][0]]
+            if _quoted_beside(gap):
+                continue
             marks = _marks(gap) if gap != " " else ""
             if marks and not set(marks) <= set(allowed[k - 1] if allowed else ""):
                 return False
@@ -2240,14 +2250,15 @@ class Matcher:
     @staticmethod
     def _mw_beside(text, words, k: int) -> bool:
         gap = text[words[k - 1][1]:words[k][0]]
-        return gap == "-" or _beside(gap)
+        return gap == "-" or _beside(gap) or _quoted_beside(gap)
 
     @staticmethod
     def _mw_joined(text, words, k: int) -> bool:
         """Whether words k - 1 and k may be the first two of a multi-word name: beside each
-        other and the second capitalised, or joined by a hyphen (Ростове-на-Дону)."""
+        other (or it in quotes: ЧВК «Вагнера») and the second capitalised, or joined by a hyphen
+        (Ростове-на-Дону)."""
         gap = text[words[k - 1][1]:words[k][0]]
-        return gap == "-" or words[k][2][0].isupper() and _beside(gap)
+        return gap == "-" or words[k][2][0].isupper() and (_beside(gap) or _quoted_beside(gap))
 
     def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
         """(start, end, name) of the names of other things written at the given words (each

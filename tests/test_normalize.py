@@ -139,6 +139,11 @@ def test_a_mans_first_name_beside_a_surname_in_ska_makes_it_a_noun():
         [False] * 5
 
 
+def test_umlauts_spelt_out():
+    assert nz.umlauts_spelt_out("Jürgen Müller") == "Juergen Mueller"
+    assert nz.umlauts_spelt_out("Putin") is None
+
+
 def test_to_cyrillic_best_effort():
     assert nz.to_cyrillic("Shevchenko") == "Шевченко"
 

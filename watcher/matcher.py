@@ -121,6 +121,7 @@ from .normalize import (
     russian_place_form,
     skeleton,
     stem_of,
+    umlauts_spelt_out,
     word_spans,
 )
 
@@ -1520,6 +1521,8 @@ class Matcher:
                         len(folds[-1]) < MIN_VARIANT_LEN:  # Le Pen, too short a name alone
                     self._pairs.setdefault(folds[-2:], []).append((idx, alias, True))
                     self._exact_next.setdefault(folds[-2:], set()).add(2)
+        if not ent.exact:
+            self._add_umlauts(idx, ent, person)
         for f, alias in family.items():  # a mention alone, as if listed alone
             if all(m[0] != idx for m in self._exact.get((f,), ())):
                 self._exact.setdefault((f,), []).append((idx, alias, True))
@@ -1544,6 +1547,22 @@ class Matcher:
             numbers = {m.group(1) if m else "" for m in map(_LAST_NUMBER.search, ent.names)}
             if len(numbers) == 1 and "" not in numbers:
                 self._numbers[idx] = numbers.pop()
+
+    def _add_umlauts(self, idx: int, ent: Entity, person: bool) -> None:
+        """German's umlauts spelt out (Mueller for Müller, Goettingen: umlauts_spelt_out):
+        the name as written, whole, and a person's surname alone, exactly: no variant of
+        them (their added vowels read as other words: Trieste for Tröst, Taizhou for Täsche;
+        Müller's variants are Müller's own)."""
+        for alias in ent.names:
+            spelt = umlauts_spelt_out(alias)
+            if spelt is None:
+                continue
+            folds = tuple(fold(w) for _, _, w in word_spans(spelt))
+            self._exact.setdefault(folds, []).append((idx, spelt, person and len(folds) == 1))
+            if len(folds) > 1:
+                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
+                if person and folds[-1] != fold(word_spans(alias)[-1][2]):
+                    self._exact.setdefault(folds[-1:], []).append((idx, spelt, True))
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of

@@ -304,6 +304,18 @@ def looks_ukrainian(text: str) -> bool:
     return any(c in "іїєґІЇЄҐ" for c in text)
 
 
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+_UMLAUT = re.compile("[äöüÄÖÜ]")
+
+
+def umlauts_spelt_out(name: str) -> str | None:
+    """A name with German's umlauts as written without them (Müller: Mueller, München:
+    Muenchen, Jürgen: Juergen), or None if it has none. Folding makes ü a u (Muller), so
+    this spelling, as standard, would be one letter off: too far for a name that is a
+    frequent word (see matcher: Mueller was refused for Müller)."""
+    return name.translate(_UMLAUTS) if _UMLAUT.search(name) else None
+
+
 def to_cyrillic(text: str) -> str:
     """A best-effort Latin -> Cyrillic (Russian) spelling, for display and tests.
 
@@ -1135,7 +1147,8 @@ def may_be_feminine(word: str) -> bool:
     name_kind), which a man's first name beside it says it is not (see male_given_name). Not
     one in -aya: a man's (Klaja) is seldom, and declined as a noun its short stem reads as many
     words (Коли, Кулі for Klaja)."""
-    return any(len(k) >= 5 and k.endswith(_FEMININE[:3]) for k in phonetic_keys(word))
+    return word[-1:] in ("a", "а") and \
+        any(len(k) >= 5 and k.endswith(_FEMININE[:3]) for k in phonetic_keys(word))
 
 
 @lru_cache(maxsize=4096)

@@ -1195,10 +1195,12 @@ def cyrillic_given_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """given_names() and rarer Russian and Ukrainian ones (Daniil, Mykola, Yermak): enough to
-    say that a capitalised word beside a surname is someone's first name, too rare to make a
-    word no variant of a name (data/more_given_names.txt)."""
-    return given_names() | _keys("more_given_name_keys.txt")
+    """given_names() and rarer Russian and Ukrainian ones (Daniil, Mykola, Yermak), Arabic and
+    Persian ones (Mojtaba, Turki): enough to say that a capitalised word beside a surname is
+    someone's first name, too rare to make a word no variant of a name
+    (data/more_given_names.txt, data/arabic_persian_given_names.txt)."""
+    return given_names() | _keys("more_given_name_keys.txt") | frozenset(
+        k for name in _keys("arabic_persian_given_names.txt") for k in phonetic_keys(name))
 
 
 @lru_cache(maxsize=1)

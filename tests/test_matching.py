@@ -592,6 +592,19 @@ def test_name_particles_belong_to_the_name_they_stand_in(surname, particles, fir
         [f"al-{surname}", surname]
 
 
+def test_a_turkish_case_suffix_is_read_only_where_the_word_names_nothing():
+    m = Matcher.compile([Entity(id="modi", name="Narendra Modi", type="person"),
+                         Entity(id="modiin", name="Modi'in", type="place"),
+                         Entity(id="kyiv", name="Kyiv", type="place", aliases=["Kiev"])])
+    text = ("Narendra Modi'nin sözleri. Başbakan Modi'yle görüştü. Kiev'de ve Kyiv'den. "
+            "Rockets hit Modi'in. Kiev'e gitti.")
+    hits = m.match(text)
+    assert m.match_reference(text) == hits
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("modi", "Narendra Modi'nin"), ("modi", "Modi'yle"), ("kyiv", "Kiev'de"),
+        ("kyiv", "Kyiv'den"), ("modiin", "Modi'in"), ("kyiv", "Kiev'e")]  # (a case ending -e)
+
+
 @pytest.mark.parametrize("title", ["Queen", "Lake", "Port", "Mount", "Cape", "Pope"])
 def test_after_a_title_or_a_word_like_lake_a_place_name_is_part_of_another(title):
     m = Matcher.compile([Entity(id="vic", name="Victoria", type="place")])

@@ -139,6 +139,15 @@ def test_a_mans_first_name_beside_a_surname_in_ska_makes_it_a_noun():
         [False] * 5
 
 
+def test_turkish_head_reads_a_case_suffix_after_an_apostrophe():
+    words = ["Erdoğan'ın", "Kiev’de", "Rusya'nın", "Obama'yla", "Biden'ın"]
+    assert [nz.turkish_head(w) for w in words] == ["Erdoğan", "Kiev", "Rusya", "Obama", "Biden"]
+    # a letter alone, two letters before it, a vowel after a vowel (Turkish puts n or y
+    # between them), n after a consonant, no suffix, lower case
+    others = ["Sana'a", "Xi'nin", "Modi'in", "Trump'nın", "O'Neill", "bu'nun"]
+    assert [nz.turkish_head(w) for w in others] == [None] * len(others)
+
+
 def test_umlauts_spelt_out():
     assert nz.umlauts_spelt_out("Jürgen Müller") == "Juergen Mueller"
     assert nz.umlauts_spelt_out("Putin") is None

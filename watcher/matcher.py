@@ -121,6 +121,7 @@ from .normalize import (
     russian_place_form,
     skeleton,
     stem_of,
+    turkish_head,
     umlauts_spelt_out,
     word_spans,
 )
@@ -2000,6 +2001,8 @@ class Matcher:
             not _place_word(word)
         multi = (f in self._exact_first) | (word[0].isupper() and (
             (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2))
+        if own is None and plain is None and (head := turkish_head(word)):
+            _, own, _, plain, _ = self._word(head)  # Erdoğan'ın, as Erdoğan alone (see _run)
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
@@ -2440,12 +2443,11 @@ class Matcher:
                           if not w[0].isupper())
         cased = _cased(words)
         for i, (_, _, word) in enumerate(words):
-            self._exact_at(text, words, i, cands, notes, cased)
-            for j, members, score, method, detail in self._mw_at(text, words, i):
-                idx, alias, _ = members[0]
-                cands.append(_Cand(idx, alias, i, j, score, method, detail, False))
-            if word[0].isupper() or notes is not None:
-                self._variants_at(text, words, i, cands, notes, lower)
+            n = len(cands)
+            self._word_at(text, words, i, cands, notes, cased, lower)
+            head = turkish_head(word)
+            if head and not any(c.j == i + 1 for c in cands[n:]):  # Erdoğan'ın: Erdoğan
+                self._head_at(text, words, i, head, cands, notes, cased, lower)
         kept = []
         as_words = self._used_as_words(text, words, folds, lower)
         for group in self._by_span(cands).values():
@@ -2472,6 +2474,24 @@ class Matcher:
             else:
                 spans.append(span)
         return self._resolve(text, spans, notes, words)
+
+    def _word_at(self, text, words, i, cands, notes, cased: bool, lower) -> None:
+        """The candidates of the names that start at word i (see _run)."""
+        self._exact_at(text, words, i, cands, notes, cased)
+        for j, members, score, method, detail in self._mw_at(text, words, i):
+            idx, alias, _ = members[0]
+            cands.append(_Cand(idx, alias, i, j, score, method, detail, False))
+        if words[i][2][0].isupper() or notes is not None:
+            self._variants_at(text, words, i, cands, notes, lower)
+
+    def _head_at(self, text, words, i, head, cands, notes, cased: bool, lower) -> None:
+        """_word_at for word i read as `head` alone (a name without its Turkish suffix): as
+        _word does, no name of several words from it, and lower case as the word's."""
+        found: list[_Cand] = []
+        lower = {fold(head)} if fold(words[i][2]) in lower else frozenset()
+        self._word_at(text, [*words[:i], (*words[i][:2], head), *words[i + 1:]], i, found,
+                      notes, cased, lower)
+        cands.extend(c for c in found if c.j == i + 1)
 
     @staticmethod
     def _by_span(cands: list[_Cand]) -> dict[tuple[int, int], list[_Cand]]:

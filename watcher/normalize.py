@@ -106,6 +106,34 @@ _TO_CYRILLIC = str.maketrans(_LAT_LOOKS, _CYR_LOOKS)
 _MIXED = re.compile(r"[\u0400-\u04ff](?:(?<=[A-Za-z].)|(?=[A-Za-z]))")
 
 
+# Turkish writes a name's case suffix after an apostrophe: Erdoğan'ın, Kiev'de, Rusya'nın,
+# Putin'le. Suffixes of two letters or more, or of a letter of Turkish's own (ı, ü): Sana'a,
+# Hawai'i are names. (Names are written so too, Tel'de: see turkish_head.)
+_TURKISH_SUFFIXES = frozenset("""ı ü ın in un ün nın nin nun nün yı yi yu yü nı ni nu nü ya ye na
+ne da de ta te nda nde dan den tan ten ndan nden la le yla yle daki deki taki teki ndaki ndeki
+lar ler ları leri ların lerin lara lere larda lerde lardan lerden""".split())
+_TURKISH_VOWELS = frozenset("aeıioöuüâîû")
+_LAST_APOS = re.compile(rf"{_APOS}(?=[^'\u2019\u02bc\u2032]*$)")
+
+
+def turkish_head(word: str) -> str | None:
+    """The name a capitalised word is with a Turkish case suffix after an apostrophe
+    (Erdoğan'ın: Erdoğan), or None. For the matcher to read a word so only when the word as
+    written names nothing: Tel'de is the name of a place too."""
+    m = _LAST_APOS.search(word)
+    if m is None or m.start() < 3 or not word[0].isupper():
+        return None
+    head, suffix = word[:m.start()], word[m.end():]
+    if suffix not in _TURKISH_SUFFIXES:
+        return None
+    # a suffix that opens with a vowel follows a consonant, one with the n or y that keeps
+    # two vowels apart a vowel (Erdoğan'ın, Rusya'nın; Rusya'da, Kiev'de): Modi'in is no Modi
+    after_vowel = head[-1].lower() in _TURKISH_VOWELS
+    if after_vowel and suffix[0] in _TURKISH_VOWELS or not after_vowel and suffix[0] in "ny":
+        return None
+    return head
+
+
 def mixed_scripts(text: str) -> bool:
     """Whether a word of `text` mixes Latin and Cyrillic letters (Рutin, Zelenskу)."""
     return not text.isascii() and _MIXED.search(text) is not None

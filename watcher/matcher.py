@@ -61,7 +61,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -833,12 +833,35 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
     return (start, skels) if skels.isdisjoint(named) else (0, None)
 
 
+# Words after a surname that tell a son from his father (Robert F. Kennedy Jr., Кеннеди-младший)
+_GENERATIONS = frozenset("jr jnr sr snr junior senior младший старший молодший".split())
+
+
+def _without_generation(words: list[str]) -> list[str]:
+    """A name's words without the generation after the surname (Robert F. Kennedy Jr.)."""
+    while len(words) > 2 and fold(words[-1]) in _GENERATIONS:
+        words = words[:-1]
+    return words
+
+
+def _person_words(ent: Entity) -> Iterator[list[str]]:
+    """The words of a person's names, without a generation (see _without_generation)."""
+    for name in ent.names if ent.type == "person" else ():
+        yield _without_generation([w for _, _, w in word_spans(name)])
+
+
+def _middles_of(ent: Entity) -> frozenset[str]:
+    """The keys of the middle initials a person's names have (W of George W. Bush)."""
+    return frozenset(phonetic_keys(w)[0][:1] for words in _person_words(ent)
+                     for w in words[1:-1] if len(w) == 1 and w.isupper())
+
+
 def _particles_of(ent: Entity) -> int:
     """How many name particles a person's names have at most before their last word, after
     a first (2 for Ursula von der Leyen, 1 for Luiz Inácio Lula da Silva, 0 for Van Morrison)."""
     most = 0
-    for name in ent.names if ent.type == "person" else ():
-        folds = [fold(w) for _, _, w in word_spans(name)]
+    for words in _person_words(ent):
+        folds = [fold(w) for w in words]
         n = 0
         while n < len(folds) - 2 and folds[-2 - n] in _PARTICLES:
             n += 1
@@ -863,6 +886,31 @@ def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
         k -= 1
     return k, k < i and text[words[i - 1][1]:words[i][0]] in _HYPHENS and \
         fold(words[i - 1][2]) in _ARTICLES
+
+
+def _middle_initials(text: str, words, k: int) -> tuple[int, frozenset[str]]:
+    """(m, keys): words m..k-1 are middle initials before word k, each with its dot, after a
+    given name (Donald J. Trump, George H. W. Bush); m == k if none. Without a given name
+    before them the first is the first name's initial (D. J. Trump: J the middle one)."""
+    m = k
+    while m > 0:
+        gap = text[words[m - 1][1]:words[m][0]]
+        if not (_initial(words[m - 1][2], gap) and gap.startswith(".") and len(gap) <= 3):
+            break
+        m -= 1
+    if m < k and not (m > 0 and _given_before(text, words, m)):
+        m += 1  # the first name's initial
+    if m == k:
+        return k, frozenset()
+    return m, frozenset(phonetic_keys(w)[0][:1] for _, _, w in words[m:k])
+
+
+def _given_before(text: str, words, m: int) -> bool:
+    """Whether the word before word m is a given name beside it (see first_names)."""
+    _, pe, before = words[m - 1]
+    gap = text[pe:words[m][0]]
+    return len(before) > 1 and before[0].isupper() and _beside(gap) and "\n" not in gap and \
+        _first_name(before)
 
 
 def _initial(prev: str, gap: str) -> bool:
@@ -1163,7 +1211,7 @@ class _Span:
 
     __slots__ = ("initial", "first", "known", "opens", "prev_initial", "prev_named",
                  "next_named", "can_name", "start", "end", "prev_start", "next_end", "i", "j",
-                 "run", "article", "across", "particles")
+                 "run", "article", "initials", "middles", "across", "particles")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
@@ -1176,6 +1224,8 @@ class _Span:
         self.can_name = False  # any of the three above
         self.run = 0  # the first of the name particles right before the span (i: none)
         self.article = False  # ...the last of which is Arabic's article (al-)
+        self.initials = 0  # the first of the middle initials before those (run: none)
+        self.middles: frozenset[str] = frozenset()  # ...their keys (see _middle_initials)
         self.across: dict[int, _Span] | None = None  # k -> the context from particle k on
         self.particles = False  # this context starts at name particles (the span grows over)
 
@@ -1277,6 +1327,7 @@ class Matcher:
         self._excludes: dict[int, tuple[tuple[str, ...], ...]] = {}
         self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
         self._particled: dict[int, int] = {}  # persons with von der, da, al-: how many
+        self._middles: dict[int, frozenset[str]] = {}  # persons with middle initials: theirs
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
         # a person's given names after a family name that comes first, one tuple per name
@@ -1327,6 +1378,7 @@ class Matcher:
             other_by_first.setdefault(other[0][0], []).append(other)
         m._others = {f: tuple(v) for f, v in other_by_first.items()}
         m._particled = {i: n for i, e in enumerate(m.entities) if (n := _particles_of(e))}
+        m._middles = {i: keys for i, e in enumerate(m.entities) if (keys := _middles_of(e))}
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude or i in m._given_after
                                or i in m._numbers)
@@ -1511,6 +1563,8 @@ class Matcher:
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
                 heard.extend(_heard(words[1:]))
             elif person:
+                words = _without_generation(words)  # Robert F. Kennedy Jr.: Kennedy
+                folds = folds[:len(words)]
                 self._add_part(idx, alias, words[-1], True, spelt, words[0])
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
@@ -2528,6 +2582,7 @@ class Matcher:
         ctx.start = start = words[i][0]
         ctx.end = end = words[j - 1][1]
         ctx.run, ctx.article = _particle_run(text, words, i)
+        ctx.initials, ctx.middles = _middle_initials(text, words, ctx.run)
         if i > 0:
             ps, pe, prev = words[i - 1]
             ctx.prev_start = ps
@@ -2618,7 +2673,8 @@ class Matcher:
         members = g[3]
         if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
             return [], members
-        if ctx.run < ctx.i and (ctx.article or not self._particled.keys().isdisjoint(g[5])):
+        if ctx.run < ctx.i and (ctx.article or not self._particled.keys().isdisjoint(g[5])) \
+                or ctx.initials < ctx.run:
             return [m for m in members if not m[2]], [m for m in members if m[2]]
         if ctx.first is not None and _known_first(ctx, g):  # a given name before: whom it names
             named = self._named(ctx.prev_named)
@@ -2644,7 +2700,7 @@ class Matcher:
         """The context the person `entity` is checked in: past the name particles before the
         span that may be its own (see _start_of): "Maher al-Assad" and "Hugo von der Leyen"
         are others."""
-        k = self._start_of(ctx.i, ctx.run, ctx.article, entity)
+        k = self._start_of(ctx.i, ctx.run, ctx.article, ctx.initials, entity)
         if k == ctx.i:
             return ctx
         if ctx.across is None:
@@ -2652,19 +2708,33 @@ class Matcher:
         across = ctx.across.get(k)
         if across is None:
             across = ctx.across[k] = self._span_context(text, words, k, ctx.j)
-            across.particles = across.can_name = True
+            across.particles = ctx.run < ctx.i
+            across.can_name = True
+            if k == ctx.initials < ctx.run:
+                across.middles = ctx.middles
         return across
 
-    def _start_of(self, i: int, run: int, article: bool, entity: int) -> int:
+    def _start_of(self, i: int, run: int, article: bool, initials: int, entity: int) -> int:
         """The word where the name of person `entity` at word i starts, given the particles
-        from word `run` on before it (see _particle_run): as many as its names have (le
-        discours de von der Leyen), Arabic's article of any name."""
-        n = self._particled.get(entity) or int(article)
-        return max(run, i - n)
+        from word `run` on before it (see _particle_run) and the middle initials from word
+        `initials` on before those (_middle_initials): as many particles as its names have
+        (le discours de von der Leyen), Arabic's article of any name; the initials of any."""
+        k = max(run, i - (self._particled.get(entity) or int(article)))
+        return initials if k == run else k
 
-    def _name_start(self, text, words, i: int, entity: int) -> int:
-        """_start_of() for the slow path: candidates one by one."""
-        return self._start_of(i, *_particle_run(text, words, i), entity)
+    def _name_start(self, text, words, i: int, entity: int) -> tuple[int, frozenset[str]]:
+        """_start_of() for the slow path, candidates one by one, and the keys of the middle
+        initials the name has from there."""
+        run, article = _particle_run(text, words, i)
+        initials, middles = _middle_initials(text, words, run)
+        k = self._start_of(i, run, article, initials, entity)
+        return k, middles if k == initials < run else frozenset()
+
+    def _middles_differ(self, middles: frozenset[str], entity: int) -> bool:
+        """Whether middle initials are not the person's own: George H. W. Bush is no George
+        W. Bush (a person listed without any may have them: Donald J. Trump)."""
+        mine = self._middles.get(entity)
+        return bool(middles and mine and not middles <= mine)
 
     def _extend_in(self, text, words, ctx: _Span, entity: int) -> tuple[int, int, str]:
         """_extend() from what the span context already knows."""
@@ -2700,6 +2770,8 @@ class Matcher:
             return not self._context_reject(text, words, c)
         if not person:
             return True
+        if self._middles_differ(ctx.middles, entity):
+            return False
         if ctx.initial is not None:
             mine = self._initials.get(entity)
             return not (mine and ctx.initial and ctx.initial not in mine)
@@ -2862,7 +2934,9 @@ class Matcher:
     def _first_name_reject(self, text, words, c: _Cand) -> str:
         """A capitalised first name right before a surname (or its particles) must be this
         person's."""
-        k = self._name_start(text, words, c.i, c.entity)
+        k, middles = self._name_start(text, words, c.i, c.entity)
+        if self._middles_differ(middles, c.entity):
+            return "different middle initials beside surname"
         if k == 0:
             return ""
         ps, pe, prev = words[k - 1]
@@ -2911,7 +2985,7 @@ class Matcher:
         start, end = words[c.i][0], words[c.j - 1][1]
         if not c.person_part:
             return start, end, ""
-        k = self._name_start(text, words, c.i, c.entity)
+        k, _ = self._name_start(text, words, c.i, c.entity)
         start, extra = words[k][0], PARTICLES if k < c.i else ""
         mine = self._first_skels.get(c.entity)
         if not mine:

@@ -338,9 +338,9 @@ _UMLAUT = re.compile("[äöüÄÖÜ]")
 
 def umlauts_spelt_out(name: str) -> str | None:
     """A name with German's umlauts as written without them (Müller: Mueller, München:
-    Muenchen, Jürgen: Juergen), or None if it has none. Folding makes ü a u (Muller), so
-    this spelling, as standard, would be one letter off: too far for a name that is a
-    frequent word (see matcher: Mueller was refused for Müller)."""
+    Muenchen, Jürgen: Juergen), or None if it has none. Folding makes ü a u (muller), so this
+    usual spelling is a letter off the folded name: too far for one that is a frequent word,
+    whose other vowels are refused."""
     return name.translate(_UMLAUTS) if _UMLAUT.search(name) else None
 
 
@@ -1155,7 +1155,6 @@ def polish_case_forms(f: str) -> tuple[str, ...]:
 
 
 _FEMININE = ("ska", "cka", "zka", "aia")  # key endings of a woman's adjectival surname
-# (may_be_feminine takes the first three)
 
 
 def name_kind(key: str, surname: bool = False) -> str:
@@ -1176,7 +1175,7 @@ def may_be_feminine(word: str) -> bool:
     one in -aya: a man's (Klaja) is seldom, and declined as a noun its short stem reads as many
     words (Коли, Кулі for Klaja)."""
     return word[-1:] in ("a", "а") and \
-        any(len(k) >= 5 and k.endswith(_FEMININE[:3]) for k in phonetic_keys(word))
+        any(len(k) >= 5 and k.endswith(("ska", "cka", "zka")) for k in phonetic_keys(word))
 
 
 @lru_cache(maxsize=4096)

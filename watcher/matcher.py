@@ -576,7 +576,8 @@ dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve
 dale holly lane lance mason pearl rod sandy skip win""".split())
 _OPENERS = frozenset(" \t\u00a0\"'“”„«»‘’([—–-")  # between a sentence's end and its first word
 _QUOTES = str.maketrans("", "", "\"'«»„“”‘’‚‹›")
-_OPENING_QUOTES = frozenset("\"«„“‹")  # after a space: the quotes opening a name's words
+_OPENING_QUOTES = frozenset("\"«„“‹'‘")  # after a space: quotes opening a name's words
+_CLOSING_QUOTES = frozenset("\"»“”›'’")  # (“ closes German's „...“)
 
 
 def _gap_mark(gap: str) -> str:
@@ -888,29 +889,48 @@ def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
         fold(words[i - 1][2]) in _ARTICLES
 
 
-def _middle_initials(text: str, words, k: int) -> tuple[int, frozenset[str]]:
-    """(m, keys): words m..k-1 are middle initials before word k, each with its dot, after a
-    given name (Donald J. Trump, George H. W. Bush); m == k if none. Without a given name
-    before them the first is the first name's initial (D. J. Trump: J the middle one)."""
-    m = k
+def _middle_names(text: str, words, k: int) -> tuple[int, frozenset[str]]:
+    """(m, keys): words m..k-1 are no first name's but between a given name and word k:
+    middle initials, each with its dot (Donald J. Trump, George H. W. Bush), and a nickname
+    in quotes (Joaquín "El Chapo" Guzmán); m == k if none. Without a given name before them
+    the first initial is the first name's (D. J. Trump: J the middle one). keys: those of
+    the initials."""
+    n = _nickname_start(text, words, k)
+    m = n
     while m > 0:
         gap = text[words[m - 1][1]:words[m][0]]
         if not (_initial(words[m - 1][2], gap) and gap.startswith(".") and len(gap) <= 3):
             break
         m -= 1
     if m < k and not (m > 0 and _given_before(text, words, m)):
+        if n < k:
+            return k, frozenset()  # (a nickname is one only after a given name)
         m += 1  # the first name's initial
     if m == k:
         return k, frozenset()
-    return m, frozenset(phonetic_keys(w)[0][:1] for _, _, w in words[m:k])
+    return m, frozenset(phonetic_keys(w)[0][:1] for _, _, w in words[m:n])
+
+
+def _nickname_start(text: str, words, k: int) -> int:
+    """The first word of up to three in quotes right before word k ("El Chapo"), or k."""
+    gap = text[words[k - 1][1]:words[k][0]] if k > 0 else ""
+    if gap[:1] not in _CLOSING_QUOTES or not _beside(gap[1:]) or not gap[1:]:
+        return k
+    for m in range(k - 1, max(k - 4, 0), -1):
+        gap = text[words[m - 1][1]:words[m][0]]
+        if _quoted_beside(gap):
+            return m
+        if not _beside(gap):
+            break
+    return k
 
 
 def _given_before(text: str, words, m: int) -> bool:
     """Whether the word before word m is a given name beside it (see first_names)."""
     _, pe, before = words[m - 1]
     gap = text[pe:words[m][0]]
-    return len(before) > 1 and before[0].isupper() and _beside(gap) and "\n" not in gap and \
-        _first_name(before)
+    return len(before) > 1 and before[0].isupper() and "\n" not in gap and \
+        (_beside(gap) or _quoted_beside(gap)) and _first_name(before)
 
 
 def _initial(prev: str, gap: str) -> bool:
@@ -1211,7 +1231,7 @@ class _Span:
 
     __slots__ = ("initial", "first", "known", "opens", "prev_initial", "prev_named",
                  "next_named", "can_name", "start", "end", "prev_start", "next_end", "i", "j",
-                 "run", "article", "initials", "middles", "across", "particles")
+                 "run", "article", "middle", "middles", "across", "particles")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
@@ -1224,8 +1244,8 @@ class _Span:
         self.can_name = False  # any of the three above
         self.run = 0  # the first of the name particles right before the span (i: none)
         self.article = False  # ...the last of which is Arabic's article (al-)
-        self.initials = 0  # the first of the middle initials before those (run: none)
-        self.middles: frozenset[str] = frozenset()  # ...their keys (see _middle_initials)
+        self.middle = 0  # the first of the middle names before those (run: none)
+        self.middles: frozenset[str] = frozenset()  # ...their initials' keys (_middle_names)
         self.across: dict[int, _Span] | None = None  # k -> the context from particle k on
         self.particles = False  # this context starts at name particles (the span grows over)
 
@@ -2575,14 +2595,16 @@ class Matcher:
                 seen.add(c.entity)
         return kept
 
-    def _span_context(self, text, words, i: int, j: int) -> _Span:
-        """The neighbours of words i..j that the person-name rules look at, once per span."""
+    def _span_context(self, text, words, i: int, j: int, across: bool = False) -> _Span:
+        """The neighbours of words i..j that the person-name rules look at, once per span.
+        `across`: i is where a name starts before the span (see _context_of), maybe at a
+        nickname in quotes."""
         ctx = _Span()
         ctx.i, ctx.j = i, j
         ctx.start = start = words[i][0]
         ctx.end = end = words[j - 1][1]
         ctx.run, ctx.article = _particle_run(text, words, i)
-        ctx.initials, ctx.middles = _middle_initials(text, words, ctx.run)
+        ctx.middle, ctx.middles = _middle_names(text, words, ctx.run)
         if i > 0:
             ps, pe, prev = words[i - 1]
             ctx.prev_start = ps
@@ -2593,7 +2615,7 @@ class Matcher:
                     if gap.startswith("."):
                         ctx.initial = keys[0][0] if keys else ""
                     ctx.prev_initial = len(gap) <= 3
-                elif _beside(gap):
+                elif _beside(gap) or across and _quoted_beside(gap):
                     skels = _word_skels(prev)
                     ctx.first = ctx.prev_named = skels
                     ctx.known = len(prev) > 1 and self._known_given(text, ps, prev) and \
@@ -2674,7 +2696,7 @@ class Matcher:
         if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
             return [], members
         if ctx.run < ctx.i and (ctx.article or not self._particled.keys().isdisjoint(g[5])) \
-                or ctx.initials < ctx.run:
+                or ctx.middle < ctx.run:
             return [m for m in members if not m[2]], [m for m in members if m[2]]
         if ctx.first is not None and _known_first(ctx, g):  # a given name before: whom it names
             named = self._named(ctx.prev_named)
@@ -2700,35 +2722,35 @@ class Matcher:
         """The context the person `entity` is checked in: past the name particles before the
         span that may be its own (see _start_of): "Maher al-Assad" and "Hugo von der Leyen"
         are others."""
-        k = self._start_of(ctx.i, ctx.run, ctx.article, ctx.initials, entity)
+        k = self._start_of(ctx.i, ctx.run, ctx.article, ctx.middle, entity)
         if k == ctx.i:
             return ctx
         if ctx.across is None:
             ctx.across = {}
         across = ctx.across.get(k)
         if across is None:
-            across = ctx.across[k] = self._span_context(text, words, k, ctx.j)
+            across = ctx.across[k] = self._span_context(text, words, k, ctx.j, True)
             across.particles = ctx.run < ctx.i
             across.can_name = True
-            if k == ctx.initials < ctx.run:
+            if k == ctx.middle < ctx.run:
                 across.middles = ctx.middles
         return across
 
-    def _start_of(self, i: int, run: int, article: bool, initials: int, entity: int) -> int:
+    def _start_of(self, i: int, run: int, article: bool, middle: int, entity: int) -> int:
         """The word where the name of person `entity` at word i starts, given the particles
-        from word `run` on before it (see _particle_run) and the middle initials from word
-        `initials` on before those (_middle_initials): as many particles as its names have
-        (le discours de von der Leyen), Arabic's article of any name; the initials of any."""
+        from word `run` on before it (see _particle_run) and the middle names from word
+        `middle` on before those (_middle_names): as many particles as its names have (le
+        discours de von der Leyen), Arabic's article of any name; middle names of any."""
         k = max(run, i - (self._particled.get(entity) or int(article)))
-        return initials if k == run else k
+        return middle if k == run else k
 
     def _name_start(self, text, words, i: int, entity: int) -> tuple[int, frozenset[str]]:
         """_start_of() for the slow path, candidates one by one, and the keys of the middle
         initials the name has from there."""
         run, article = _particle_run(text, words, i)
-        initials, middles = _middle_initials(text, words, run)
-        k = self._start_of(i, run, article, initials, entity)
-        return k, middles if k == initials < run else frozenset()
+        middle, middles = _middle_names(text, words, run)
+        k = self._start_of(i, run, article, middle, entity)
+        return k, middles if k == middle < run else frozenset()
 
     def _middles_differ(self, middles: frozenset[str], entity: int) -> bool:
         """Whether middle initials are not the person's own: George H. W. Bush is no George
@@ -2950,7 +2972,7 @@ class Matcher:
             if mine and keys and keys[0][0] not in initials:
                 return f"different initial '{prev}.' beside surname"
             return ""
-        if not _beside(gap) or len(prev) < 2:
+        if not (_beside(gap) or k < c.i and _quoted_beside(gap)) or len(prev) < 2:
             return ""
         if not _word_skels(prev).isdisjoint(self._first_skels.get(c.entity, ())):
             return ""
@@ -2996,7 +3018,8 @@ class Matcher:
             capital = prev[0].isupper() and not _title_word(text, words, k - 1)
             if capital and _initial(prev, gap) and len(gap) <= 3:
                 return ps, end, "initial"
-            named = _word_skels(prev) if capital and _beside(gap) else ()
+            beside = _beside(gap) or k < c.i and _quoted_beside(gap)
+            named = _word_skels(prev) if capital and beside else ()
             if not mine.isdisjoint(named):
                 first_start, first_named = _word_before(text, words, k - 1, named)
                 if first_named and not first_named.isdisjoint(mine):

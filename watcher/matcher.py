@@ -537,6 +537,8 @@ J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
+DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
+               "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
                     "Lake Victoria)")
 
@@ -855,6 +857,38 @@ def _middles_of(ent: Entity) -> frozenset[str]:
     """The keys of the middle initials a person's names have (W of George W. Bush)."""
     return frozenset(phonetic_keys(w)[0][:1] for words in _person_words(ent)
                      for w in words[1:-1] if len(w) == 1 and w.isupper())
+
+
+def _double_surname(ent: Entity) -> bool:
+    """Whether a person is named only with a double surname after a given name (Annegret
+    Kramp-Karrenbauer, Alexandria Ocasio-Cortez): its second half is no mention alone (Cortez)
+    or after another first name, only after the person's own (Annegret Karrenbauer). Not with
+    a name that gives the half alone, nor a family name first (Kim Jong-un), nor a particle
+    (al-Assad)."""
+    double = False
+    for name in ent.names if ent.type == "person" else ():
+        spans = word_spans(name)
+        words = _without_generation([w for _, _, w in spans])
+        n = len(words)
+        if n == 1:
+            if not _is_acronym(name):
+                return False
+        elif n >= 3 and name[spans[n - 2][1]:spans[n - 1][0]] in _HYPHENS and \
+                fold(words[-2]) not in _PARTICLES and _family_first(words) is None:
+            double = True
+        else:
+            return False
+    return double
+
+
+def _half_before(text: str, words, i: int) -> int:
+    """1 if word i is joined by a hyphen to a capitalised word before it (Kramp-), 2 if that
+    one follows a given name (Annegret Kramp-: a double surname, no pair of names such as
+    Putin-Trump), else 0."""
+    if not (i > 0 and text[words[i - 1][1]:words[i][0]] in _HYPHENS and
+            words[i - 1][2][0].isupper()):
+        return 0
+    return 2 if i > 1 and _given_before(text, words, i - 1) else 1
 
 
 def _particles_of(ent: Entity) -> int:
@@ -1231,7 +1265,7 @@ class _Span:
 
     __slots__ = ("initial", "first", "known", "opens", "prev_initial", "prev_named",
                  "next_named", "can_name", "start", "end", "prev_start", "next_end", "i", "j",
-                 "run", "article", "middle", "middles", "across", "particles")
+                 "run", "article", "middle", "middles", "half", "across", "particles")
 
     def __init__(self) -> None:
         self.initial: str | None = None  # "V." before: the initial's key letter ("" if none)
@@ -1246,6 +1280,7 @@ class _Span:
         self.article = False  # ...the last of which is Arabic's article (al-)
         self.middle = 0  # the first of the middle names before those (run: none)
         self.middles: frozenset[str] = frozenset()  # ...their initials' keys (_middle_names)
+        self.half = 0  # the span is joined to a word before by a hyphen (_half_before)
         self.across: dict[int, _Span] | None = None  # k -> the context from particle k on
         self.particles = False  # this context starts at name particles (the span grows over)
 
@@ -1348,6 +1383,7 @@ class Matcher:
         self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
         self._particled: dict[int, int] = {}  # persons with von der, da, al-: how many
         self._middles: dict[int, frozenset[str]] = {}  # persons with middle initials: theirs
+        self._double: frozenset[int] = frozenset()  # persons with a double surname only
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
         # a person's given names after a family name that comes first, one tuple per name
@@ -1399,9 +1435,10 @@ class Matcher:
         m._others = {f: tuple(v) for f, v in other_by_first.items()}
         m._particled = {i: n for i, e in enumerate(m.entities) if (n := _particles_of(e))}
         m._middles = {i: keys for i, e in enumerate(m.entities) if (keys := _middles_of(e))}
+        m._double = frozenset(i for i, e in enumerate(m.entities) if _double_surname(e))
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude or i in m._given_after
-                               or i in m._numbers)
+                               or i in m._numbers or i in m._double)
         by_first: dict[str, set[int]] = {}
         for e, mine in m._first_skels.items():
             for sk in mine:
@@ -2605,6 +2642,7 @@ class Matcher:
         ctx.end = end = words[j - 1][1]
         ctx.run, ctx.article = _particle_run(text, words, i)
         ctx.middle, ctx.middles = _middle_names(text, words, ctx.run)
+        ctx.half = _half_before(text, words, i)
         if i > 0:
             ps, pe, prev = words[i - 1]
             ctx.prev_start = ps
@@ -2696,7 +2734,7 @@ class Matcher:
         if g[4] == 2 or ctx.initial is not None or ctx.prev_initial:
             return [], members
         if ctx.run < ctx.i and (ctx.article or not self._particled.keys().isdisjoint(g[5])) \
-                or ctx.middle < ctx.run:
+                or ctx.middle < ctx.run or ctx.half == 2:
             return [m for m in members if not m[2]], [m for m in members if m[2]]
         if ctx.first is not None and _known_first(ctx, g):  # a given name before: whom it names
             named = self._named(ctx.prev_named)
@@ -2722,7 +2760,7 @@ class Matcher:
         """The context the person `entity` is checked in: past the name particles before the
         span that may be its own (see _start_of): "Maher al-Assad" and "Hugo von der Leyen"
         are others."""
-        k = self._start_of(ctx.i, ctx.run, ctx.article, ctx.middle, entity)
+        k = self._start_of(ctx.i, ctx.run, ctx.article, ctx.middle, ctx.half, entity)
         if k == ctx.i:
             return ctx
         if ctx.across is None:
@@ -2730,27 +2768,36 @@ class Matcher:
         across = ctx.across.get(k)
         if across is None:
             across = ctx.across[k] = self._span_context(text, words, k, ctx.j, True)
-            across.particles = ctx.run < ctx.i
+            across.particles = k <= ctx.run < ctx.i
             across.can_name = True
             if k == ctx.middle < ctx.run:
                 across.middles = ctx.middles
         return across
 
-    def _start_of(self, i: int, run: int, article: bool, middle: int, entity: int) -> int:
+    def _start_of(self, i: int, run: int, article: bool, middle: int, half: int,
+                  entity: int) -> int:
         """The word where the name of person `entity` at word i starts, given the particles
         from word `run` on before it (see _particle_run) and the middle names from word
         `middle` on before those (_middle_names): as many particles as its names have (le
-        discours de von der Leyen), Arabic's article of any name; middle names of any."""
+        discours de von der Leyen), Arabic's article of any name; middle names of any; the
+        first half of a double surname (`half`: Kramp- of Kramp-Karrenbauer) of a person
+        with one, and of any after a given name (Пріска Ващенко-Захарченко is no Ivan
+        Zakharchenko)."""
+        if half == 2 or half and entity in self._double:
+            return i - 1
+        if entity in self._double:
+            return i
         k = max(run, i - (self._particled.get(entity) or int(article)))
         return middle if k == run else k
 
-    def _name_start(self, text, words, i: int, entity: int) -> tuple[int, frozenset[str]]:
-        """_start_of() for the slow path, candidates one by one, and the keys of the middle
-        initials the name has from there."""
+    def _name_start(self, text, words, i: int, entity: int
+                    ) -> tuple[int, frozenset[str], bool]:
+        """_start_of() for the slow path, candidates one by one, the keys of the middle
+        initials the name has from there, and whether it has particles (see _context_of)."""
         run, article = _particle_run(text, words, i)
         middle, middles = _middle_names(text, words, run)
-        k = self._start_of(i, run, article, middle, entity)
-        return k, middles if k == middle < run else frozenset()
+        k = self._start_of(i, run, article, middle, _half_before(text, words, i), entity)
+        return k, middles if k == middle < run else frozenset(), k <= run < i
 
     def _middles_differ(self, middles: frozenset[str], entity: int) -> bool:
         """Whether middle initials are not the person's own: George H. W. Bush is no George
@@ -2908,6 +2955,9 @@ class Matcher:
                 return "a given name before a name: that person's first name"
         if ent.threshold is not None and c.score < ent.threshold:
             return f"score {c.score:.0f} below the entity's threshold {ent.threshold:g}"
+        if c.person_part and c.entity in self._double and c.j == c.i + 1 and \
+                not _half_before(text, words, c.i) and not self._named_before(text, words, c):
+            return DOUBLE_HALF
         if c.person_part:
             reason = self._first_name_reject(text, words, c) or self._given_after_reject(
                 text, words, c)
@@ -2956,7 +3006,7 @@ class Matcher:
     def _first_name_reject(self, text, words, c: _Cand) -> str:
         """A capitalised first name right before a surname (or its particles) must be this
         person's."""
-        k, middles = self._name_start(text, words, c.i, c.entity)
+        k, middles, _ = self._name_start(text, words, c.i, c.entity)
         if self._middles_differ(middles, c.entity):
             return "different middle initials beside surname"
         if k == 0:
@@ -2981,6 +3031,14 @@ class Matcher:
         if self._known_given(text, ps, prev) and not _place_word(prev):
             return f"different first name '{prev}' beside surname"
         return ""
+
+    def _named_before(self, text, words, c: _Cand) -> bool:
+        """Whether the word before candidate c's is one of its person's first names."""
+        if c.i == 0:
+            return False
+        _, pe, prev = words[c.i - 1]
+        return prev[0].isupper() and _beside(text[pe:words[c.i][0]]) and \
+            self._named_by(c.entity, _word_skels(prev))
 
     def _known_given(self, text: str, start: int, word: str) -> bool:
         """Whether a capitalised word at `start` is a given name (the shipped list's or a
@@ -3007,8 +3065,8 @@ class Matcher:
         start, end = words[c.i][0], words[c.j - 1][1]
         if not c.person_part:
             return start, end, ""
-        k, _ = self._name_start(text, words, c.i, c.entity)
-        start, extra = words[k][0], PARTICLES if k < c.i else ""
+        k, _, particles = self._name_start(text, words, c.i, c.entity)
+        start, extra = words[k][0], PARTICLES if particles else ""
         mine = self._first_skels.get(c.entity)
         if not mine:
             return start, end, extra

@@ -537,6 +537,7 @@ J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
+SPELT_NAME = "a spelling of another watched name: not a misspelling"
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -2088,6 +2089,8 @@ class Matcher:
         if word[0].isupper():
             n = len(groups)
             parts = self._word_parts(word)
+            if self._spelt_exactly(any(g[1] == "exact" for g in groups), parts):
+                parts = tuple(p for p in parts if p[1] != "fuzzy")
             for fid, method, score, detail in parts:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
@@ -2120,6 +2123,14 @@ class Matcher:
             self._ru_start.clear()
         self._cache[word] = info
         return info
+
+    @staticmethod
+    def _spelt_exactly(exact: bool, parts) -> bool:
+        """Whether a word is spelt as a watched name (`exact`: as a listed name or acronym; or
+        one of its name-part spellings is exact): then it is no misspelling of another,
+        whoever the context says it names (Martin of Tamara Barkholz-Martin is no misspelt
+        Marton)."""
+        return exact or any(p[1] == "exact" for p in parts)
 
     def _acronym(self, word: str) -> tuple[float, str, str, list] | None:
         """(score, method, detail, members) of the acronyms this word is: one as listed, or
@@ -2621,8 +2632,7 @@ class Matcher:
             if c.entity in seen and notes is None:
                 continue
             if c.method == "fuzzy" and _no_misspelling(c, kept):
-                self._note(notes, text, words, c, "a spelling of another watched name: "
-                           "not a misspelling")
+                self._note(notes, text, words, c, SPELT_NAME)
                 continue
             reason = self._context_reject(text, words, c, as_words)
             if reason:
@@ -2902,6 +2912,12 @@ class Matcher:
         word = words[i][2]
         sub_notes: list = []
         found = self._word_parts(word, sub_notes)
+        acr = self._acronym(word)
+        exact = bool(acr and acr[1] == "exact" or self._exact.get((fold(word),)))
+        if self._spelt_exactly(exact, found):
+            sub_notes.extend((fid, "rejected", 0.0, SPELT_NAME) for fid, method, _, _ in found
+                             if method == "fuzzy")
+            found = tuple(r for r in found if r[1] != "fuzzy")
         capital = word[0].isupper()
         if capital and is_cyrillic_word(word) and _sentence_start(text, words[i][0]):
             found = self._russian_words_only(word, found, sub_notes)

@@ -61,7 +61,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -841,45 +841,30 @@ def _word_before(text: str, words, k: int, named: frozenset[str]
 _GENERATIONS = frozenset("jr jnr sr snr junior senior младший старший молодший".split())
 
 
-def _without_generation(words: list[str]) -> list[str]:
-    """A name's words without the generation after the surname (Robert F. Kennedy Jr.)."""
-    while len(words) > 2 and fold(words[-1]) in _GENERATIONS:
-        words = words[:-1]
-    return words
+def _without_generation(folds) -> int:
+    """How many of a name's words (folded) come before a generation after the surname
+    (Robert F. Kennedy Jr.: 3)."""
+    n = len(folds)
+    while n > 2 and folds[n - 1] in _GENERATIONS:
+        n -= 1
+    return n
 
 
-def _person_words(ent: Entity) -> Iterator[list[str]]:
-    """The words of a person's names, without a generation (see _without_generation)."""
-    for name in ent.names if ent.type == "person" else ():
-        yield _without_generation([w for _, _, w in word_spans(name)])
-
-
-def _middles_of(ent: Entity) -> frozenset[str]:
-    """The keys of the middle initials a person's names have (W of George W. Bush)."""
-    return frozenset(phonetic_keys(w)[0][:1] for words in _person_words(ent)
-                     for w in words[1:-1] if len(w) == 1 and w.isupper())
-
-
-def _double_surname(ent: Entity) -> bool:
-    """Whether a person is named only with a double surname after a given name (Annegret
-    Kramp-Karrenbauer, Alexandria Ocasio-Cortez): its second half is no mention alone (Cortez)
-    or after another first name, only after the person's own (Annegret Karrenbauer). Not with
-    a name that gives the half alone, nor a family name first (Kim Jong-un), nor a particle
-    (al-Assad)."""
-    double = False
-    for name in ent.names if ent.type == "person" else ():
-        spans = word_spans(name)
-        words = _without_generation([w for _, _, w in spans])
-        n = len(words)
-        if n == 1:
-            if not _is_acronym(name):
-                return False
-        elif n >= 3 and name[spans[n - 2][1]:spans[n - 1][0]] in _HYPHENS and \
-                fold(words[-2]) not in _PARTICLES and _family_first(words) is None:
-            double = True
-        else:
-            return False
-    return double
+def _name_shape(alias: str, spans, words, folds) -> tuple[int, frozenset[str], bool]:
+    """(particles, middles, double) of a person's name in Western order, its words without a
+    generation: how many name particles before its last word after a first (2 for Ursula von
+    der Leyen, 1 for Luiz Inácio Lula da Silva, 0 for Van Morrison), the keys of its middle
+    initials (W of George W. Bush), and whether it ends in a double surname (Annegret
+    Kramp-Karrenbauer; not al-Assad: a particle)."""
+    n = 0
+    while n < len(folds) - 2 and folds[-2 - n] in _PARTICLES:
+        n += 1
+    middles = frozenset(phonetic_keys(w)[0][:1] for w in words[1:-1]
+                        if len(w) == 1 and w.isupper())
+    last = len(words) - 1
+    double = last >= 2 and alias[spans[last - 1][1]:spans[last][0]] in _HYPHENS and \
+        folds[-2] not in _PARTICLES
+    return n, middles, double
 
 
 def _half_before(text: str, words, i: int) -> int:
@@ -890,19 +875,6 @@ def _half_before(text: str, words, i: int) -> int:
             words[i - 1][2][0].isupper()):
         return 0
     return 2 if i > 1 and _given_before(text, words, i - 1) else 1
-
-
-def _particles_of(ent: Entity) -> int:
-    """How many name particles a person's names have at most before their last word, after
-    a first (2 for Ursula von der Leyen, 1 for Luiz Inácio Lula da Silva, 0 for Van Morrison)."""
-    most = 0
-    for words in _person_words(ent):
-        folds = [fold(w) for w in words]
-        n = 0
-        while n < len(folds) - 2 and folds[-2 - n] in _PARTICLES:
-            n += 1
-        most = max(most, n)
-    return most
 
 
 def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
@@ -1292,7 +1264,7 @@ _FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_wo
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
-              "_numbers")
+              "_numbers", "_particled", "_middles", "_double")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
           "_cyrillic_reading", "_exact_next", "_declined_names", "_marks", "_watch_first")
 # what _mw_compile makes (the child makes all of it: see _add_entities)
@@ -1384,7 +1356,7 @@ class Matcher:
         self._numbers: dict[int, str] = {}  # the number every name of an entity ends in
         self._particled: dict[int, int] = {}  # persons with von der, da, al-: how many
         self._middles: dict[int, frozenset[str]] = {}  # persons with middle initials: theirs
-        self._double: frozenset[int] = frozenset()  # persons with a double surname only
+        self._double: set[int] = set()  # persons named with a double surname only
         self._special: frozenset[int] = frozenset()  # entities with a threshold or excludes,
         # or with a family name listed alone that comes first (Kim of Kim Jong Un)
         # a person's given names after a family name that comes first, one tuple per name
@@ -1434,9 +1406,6 @@ class Matcher:
         for other in filter(None, map(_other_name, others)):
             other_by_first.setdefault(other[0][0], []).append(other)
         m._others = {f: tuple(v) for f, v in other_by_first.items()}
-        m._particled = {i: n for i, e in enumerate(m.entities) if (n := _particles_of(e))}
-        m._middles = {i: keys for i, e in enumerate(m.entities) if (keys := _middles_of(e))}
-        m._double = frozenset(i for i, e in enumerate(m.entities) if _double_surname(e))
         m._special = frozenset(i for i, e in enumerate(m.entities)
                                if e.threshold is not None or e.exclude or i in m._given_after
                                or i in m._numbers or i in m._double)
@@ -1582,6 +1551,7 @@ class Matcher:
         spelt_first: list[str] = []  # ...and as Russian writes them (_CYR_KEY keys)
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
+        doubles: list[bool] = []  # a person's names: whether each ends in a double surname
         for alias in _names_of(ent):
             spans = word_spans(alias)
             words = [w for _, _, w in spans]
@@ -1606,23 +1576,32 @@ class Matcher:
             if ent.exact:
                 continue
             if len(words) == 1:
+                doubles.append(False)
                 self._add_part(idx, alias, words[0], person, spelt)
                 if ent.type == "place" and not is_cyrillic_word(words[0]):
                     self._add_polish_cases(idx, alias, folds[0])
             elif person and (flags := _family_first(
                     words, alias[spans[0][1]:spans[1][0]] == "-")) is not None:
+                doubles.append(False)
                 if flags == "alone":  # its last word is a given name, not the surname
                     family.setdefault(folds[0], alias)
                 known = self._declined_names.get(folds[0], ())
                 if folds not in known:
                     self._declined_names[folds[0]] = (*known, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
+                doubles.append(False)
                 self._add_part(idx, alias, words[0], True, spelt, words[1])
                 first.extend(k for w in words[1:] for k in phonetic_keys(w))
                 heard.extend(_heard(words[1:]))
             elif person:
-                words = _without_generation(words)  # Robert F. Kennedy Jr.: Kennedy
-                folds = folds[:len(words)]
+                n = _without_generation(folds)  # Robert F. Kennedy Jr.: Kennedy
+                words, folds = words[:n], folds[:n]
+                particles, middles, double = _name_shape(alias, spans, words, folds)
+                if particles > self._particled.get(idx, 0):
+                    self._particled[idx] = particles
+                if middles:
+                    self._middles[idx] = self._middles.get(idx, frozenset()) | middles
+                doubles.append(double)
                 self._add_part(idx, alias, words[-1], True, spelt, words[0])
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
@@ -1636,6 +1615,8 @@ class Matcher:
                     self._exact_next.setdefault(folds[-2:], set()).add(2)
         if not ent.exact:
             self._add_umlauts(idx, ent, person)
+        if person and doubles and all(doubles):
+            self._double.add(idx)
         for f, alias in family.items():  # a mention alone, as if listed alone
             if all(m[0] != idx for m in self._exact.get((f,), ())):
                 self._exact.setdefault((f,), []).append((idx, alias, True))
@@ -1666,6 +1647,8 @@ class Matcher:
         the name as written, whole, and a person's surname alone, exactly: no variant of
         them (their added vowels read as other words: Trieste for Tröst, Taizhou for Täsche;
         Müller's variants are Müller's own)."""
+        if umlauts_spelt_out(" ".join(ent.names)) is None:
+            return  # (most have none: one search for all names of an entity)
         for alias in ent.names:
             spelt = umlauts_spelt_out(alias)
             if spelt is None:

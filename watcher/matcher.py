@@ -2094,12 +2094,12 @@ class Matcher:
             own = plain = tuple(groups) or None
             if own and self._lower_is_word(f):
                 own = None  # the word, unless match() finds the text uncased
+        if own is None and plain is None and (head := turkish_head(word)):
+            _, own, _, plain, _ = self._word(head)  # Erdoğan'ın, as Erdoğan alone (see _run)
         given = own is not None and word[0].isupper() and _given_name(word) and \
             not _place_word(word)
         multi = (f in self._exact_first) | (word[0].isupper() and (
             (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2))
-        if own is None and plain is None and (head := turkish_head(word)):
-            _, own, _, plain, _ = self._word(head)  # Erdoğan'ın, as Erdoğan alone (see _run)
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()

@@ -587,7 +587,7 @@ def _gap_mark(gap: str) -> str:
     """What tells the gap between two words of a name apart: "" for spaces, quotes or one
     hyphen (Guinea-Bissau, «Динамо» Киев), else its other characters ("&", "." of St.)."""
     g = gap.translate(_QUOTES)
-    if g in ("", "-", "\u2010", "\u2011") or g.isspace():
+    if not g or g in _HYPHENS or g.isspace():
         return ""
     return "".join(g.split())
 
@@ -881,7 +881,7 @@ def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
     """(k, article): words k..i-1 are particles of a name before its word i, on its line (von
     der of Ursula von der Leyen, al- of Bashar al-Assad, бин of Мухаммед бин Сальман), k == i
     if there are none; article: the last is Arabic's article joined to word i by a hyphen."""
-    k = i
+    k, article = i, False
     while k > 0:
         _, pe, word = words[k - 1]
         gap = text[pe:words[k][0]]
@@ -891,9 +891,10 @@ def _particle_run(text: str, words, i: int) -> tuple[int, bool]:
                 break
         elif f not in _PARTICLES or not _beside(gap) or "\n" in gap:
             break
+        if k == i:
+            article = gap in _HYPHENS and f in _ARTICLES
         k -= 1
-    return k, k < i and text[words[i - 1][1]:words[i][0]] in _HYPHENS and \
-        fold(words[i - 1][2]) in _ARTICLES
+    return k, article
 
 
 def _middle_names(text: str, words, k: int) -> tuple[int, frozenset[str]]:

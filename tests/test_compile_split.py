@@ -47,6 +47,9 @@ LATER = [
     Entity("lagarde", "Christine Lagarde", "person"),
     Entity("lagarde-2", "Christine Lagarde", "person", ("Кристин Лагард",)),
     Entity("john-kerry", "John Kerry", "person"),
+    # Arabic names: forms of their own romanisations (a spelling both halves have, new ones)
+    Entity("gaddafi-2", "Muammar Gaddafi", "person", ("Muammar al-Qadhafi",)),
+    Entity("qaeda-2", "al-Qaeda", "org", ("al-Qaida", "Tanzim Qaidat al-Jihad")),
 ]
 POOL = BASE + LATER
 

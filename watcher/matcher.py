@@ -80,6 +80,10 @@ from .normalize import (
     GERMAN_RUSSIAN,
     VOWELS,
     acronym_readings,
+    arabic_given_names,
+    arabic_name,
+    arabic_spelling,
+    arabic_variant,
     common_words,
     cyrillic_given_names,
     cyrillic_readings,
@@ -404,6 +408,17 @@ def _distinct(items: list[tuple]) -> bool:
     return len(ids) == total
 
 
+def _arabic(ent: Entity) -> bool:
+    """Whether an entity's name is Arabic: by its marks (normalize.arabic_name), or a person's
+    by an Arabic given name first (Muammar Gaddafi)."""
+    names = (ent.name, *ent.aliases)
+    if arabic_name(" ".join(names)):
+        return True
+    given = arabic_given_names()  # (in ASCII: lower() folds them)
+    return ent.type == "person" and any(n.split(maxsplit=1)[0].lower() in given
+                                        for n in names if n.strip())
+
+
 def _names_of(ent: Entity) -> tuple[str, ...]:
     """An entity's names and aliases; a place's also in the other languages we read (Warschau,
     Varsovie, Warszawa for Warsaw; Deutschland, Niemcy, Германия for Germany:
@@ -461,6 +476,9 @@ SPELT_AS_WRITTEN = "a name spelt as Cyrillic writes it: only as it is written"
 # Of a name spelt as Cyrillic writes it (_in_cyrillic): one in -а not declined (French: Тома,
 # Дюма), or declined (Japanese: Исибы, Кисидой)
 SPELT, SPELT_DECLINED = 1, 2
+# the kind of the forms of Arabic names' parts in other romanisations (Matcher._add_arabic)
+ARABIC = "arabic"
+ARABIC_VARIANT = "Arabic romanisation"
 # Ukrainian's letters for Russian's (Крістін: Кристин, Ноель: Ноэль), and one of a double
 # letter (Миттеран: Миттерран)
 _LOOSE = str.maketrans("іїєэ", "ииее")
@@ -1262,14 +1280,14 @@ class _Span:
 # what Matcher._add_entity adds to, by how _merge takes in a child's part (form ids in all
 # but _MEMBER_LISTS and _BY_ENTITY, which hold entity numbers: the same in the child)
 _FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_spelt")
-_FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index")
+_FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index", "_ar_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
               "_numbers", "_particled", "_middles", "_double")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
           "_cyrillic_reading", "_exact_next", "_declined_names", "_marks", "_watch_first")
 # what _mw_compile makes (the child makes all of it: see _add_entities)
-_MW_MADE = ("_mw_owner", "_mw_paired", "_mw_names", "_mw_short")
+_MW_MADE = ("_mw_owner", "_mw_paired", "_mw_names", "_mw_short", "_mw_lower")
 
 
 def _halfway(entities: Sequence[Entity], share: float = 0.67) -> int:
@@ -1349,6 +1367,8 @@ class Matcher:
         self._stem_index: dict[str, list[int]] = {}  # bucket of the stem -> forms
         self._fz_index: dict[str, list[int]] = {}  # skeleton|final class -> forms (fuzzy tier)
         self._del_index: dict[str, list[int]] = {}  # one consonant deleted, same key shape
+        # consonants of a romanised Arabic name's part -> its forms (ARABIC: _add_arabic)
+        self._ar_index: dict[str, list[int]] = {}
         self._first_names: dict[int, tuple[str, ...]] = {}
         self._first_skels: dict[int, frozenset[str]] = {}
         self._initials: dict[int, frozenset[str]] = {}
@@ -1380,6 +1400,8 @@ class Matcher:
         # language's form of a name's first word (see _slavic_adjective_pair)
         self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
         self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
+        # the Arabic article that opens some in lower case (al-Qaeda: al-Qaida, Al Qaida)
+        self._mw_lower: frozenset[str] = frozenset()
         self._mw_cache: dict[str, dict] = {}
         # a Russian common word's candidates where it opens a sentence (_russian_words_only)
         self._ru_start: dict[str, tuple | None] = {}
@@ -1449,10 +1471,13 @@ class Matcher:
         if not names:
             return
         words = [*owners, *(w for w in others if w not in owners)]
+        arabic = {w for member, ws, _ in names if arabic_name(member[1]) for w in ws}
+        self._mw_lower = frozenset(fs[0] for member, ws, fs in names
+                                   if not ws[0][0].isupper() and ws[0] in arabic)
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
-            sub._add_part(k, w, w, False)
+            sub._add_part(k, w, w, False, arabic=w in arabic)  # (al-Qaida: al-Qaeda)
         sub._form_ids, sub._part_fids = {}, {}
         self._mw_owner = [tuple(owners.get(w, ())) for w in words]
         self._mw_paired = [tuple(others.get(w, ())) for w in words]  # (a variant, always)
@@ -1553,6 +1578,7 @@ class Matcher:
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         doubles: list[bool] = []  # a person's names: whether each ends in a double surname
+        arabic = _arabic(ent)
         for alias in _names_of(ent):
             spans = word_spans(alias)
             words = [w for _, _, w in spans]
@@ -1578,7 +1604,7 @@ class Matcher:
                 continue
             if len(words) == 1:
                 doubles.append(False)
-                self._add_part(idx, alias, words[0], person, spelt)
+                self._add_part(idx, alias, words[0], person, spelt, arabic=arabic)
                 if ent.type == "place" and not is_cyrillic_word(words[0]):
                     self._add_polish_cases(idx, alias, folds[0])
             elif person and (flags := _family_first(
@@ -1603,7 +1629,7 @@ class Matcher:
                 if middles:
                     self._middles[idx] = self._middles.get(idx, frozenset()) | middles
                 doubles.append(double)
-                self._add_part(idx, alias, words[-1], True, spelt, words[0])
+                self._add_part(idx, alias, words[-1], True, spelt, words[0], arabic)
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
                 else:
@@ -1694,15 +1720,35 @@ class Matcher:
         return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool,
-                  spelt: int = 0, given: str = "") -> None:
+                  spelt: int = 0, given: str = "", arabic: bool = False) -> None:
         """`given`: the first name beside surname `word`: a man's makes a surname in -ska
-        that of a man (Oleg Deripaska), declined as a noun."""
+        that of a man (Oleg Deripaska), declined as a noun. `arabic`: of an Arabic name, also
+        found in the other romanisations of it (_add_arabic)."""
         womans = person and not (given and may_be_feminine(word) and male_given_name(given))
         fids = self._part_fids.get((word, womans, spelt))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
             fids = self._part_fids[word, womans, spelt] = self._forms_of(word, womans, spelt)
+        if arabic and not spelt:
+            fids = (*fids, *self._add_arabic(word))
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
+
+    def _add_arabic(self, word: str) -> tuple[int, ...]:
+        """The form of a part of an Arabic name that its other romanisations find (Qaddafi,
+        Kadhafi for Gaddafi: see normalize.arabic_spelling), or none (a short one, Cyrillic)."""
+        spelling = arabic_spelling(word)
+        if spelling is None:
+            return ()
+        f = fold(word)
+        fid = self._form_ids.get((spelling[0], ARABIC, False, f, 0))
+        if fid is None:  # (in no other index: a spelling of its own, for Latin words only)
+            fid = self._form_ids[spelling[0], ARABIC, False, f, 0] = len(self._f_key)
+            values = (spelling[0], f, ARABIC, False, False, False, 0)
+            for name, value in zip(_FORM_LISTS, values, strict=True):
+                getattr(self, name).append(value)
+            self._f_members.append([])
+            self._ar_index.setdefault(spelling[0], []).append(fid)
+        return (fid,)
 
     def _forms_of(self, word: str, womans: bool, spelt: int = 0) -> tuple[int, ...]:
         """The forms of a name part: one per key and reading. `womans`: a surname that may be
@@ -1847,6 +1893,8 @@ class Matcher:
                 fids = sorted(set(fids))
             for fid in fids:
                 self._try_form(fid, key, "", "", wfold, cyr, best, notes, fuzzy=True)
+        if self._ar_index and not cyr:
+            self._arabic_forms(word, wfold, best, notes)
         found = best.values()
         if own or wfold in frequent_names():
             allowed = ("exact",) if own else ("exact", "translit")
@@ -1878,6 +1926,25 @@ class Matcher:
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
+
+    def _arabic_forms(self, word: str, wfold: str, best: dict, notes: list | None) -> None:
+        """The parts of Arabic names this word is another romanisation of (Qaddafi for
+        Gaddafi, Husayn for Hussein: normalize.arabic_variant), into `best`. (Of a name that is
+        a frequent word too, Laden: its consonants and vowel rules keep words off, where a
+        letter off would not; a word of the text that is frequent is none: _word_parts.)"""
+        spelling = arabic_spelling(word)
+        for fid in self._ar_index.get(spelling[0], ()) if spelling is not None else ():
+            name = self._f_fold[fid]
+            if name == wfold:
+                continue  # (the exact tier's)
+            why = arabic_variant(spelling, arabic_spelling(name))
+            if why:
+                if notes is not None:
+                    notes.append((fid, "rejected", 0.0, why))
+                continue
+            score = SCORE["translit"] - 4
+            if fid not in best or best[fid][2] < score:
+                best[fid] = (fid, "translit", score, ARABIC_VARIANT)
 
     def _at_start_of(self, word: str, parts: tuple, before: list) -> None:
         """Note in _ru_start the candidates of a capitalised Cyrillic word at the start of a
@@ -2100,7 +2167,8 @@ class Matcher:
         given = own is not None and word[0].isupper() and _given_name(word) and \
             not _place_word(word)
         multi = (f in self._exact_first) | (word[0].isupper() and (
-            (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2))
+            (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2)) | \
+            (f in self._mw_lower) << 2
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
@@ -2343,7 +2411,8 @@ class Matcher:
         is left to the exact tier. (The names are found from the second word's parts: far
         fewer than the first's, New or San starting hundreds.)"""
         word = words[i][2]
-        if self._mw is None and not self._mw_short or not word[0].isupper() or \
+        if self._mw is None and not self._mw_short or \
+                not word[0].isupper() and fold(word) not in self._mw_lower or \
                 i + 1 >= len(words) or not self._mw_joined(text, words, i + 1):
             return []
         here = self._mw_parts(word)

@@ -344,6 +344,94 @@ def umlauts_spelt_out(name: str) -> str | None:
     return name.translate(_UMLAUTS) if _UMLAUT.search(name) else None
 
 
+# -- Arabic names in Latin letters ---------------------------------------------------------------
+# One Arabic name has many romanisations: Qaddafi, Gaddafi, Kadhafi; Usama, Osama, Oussama;
+# Hussein, Husayn, Hussain; al-Julani, al-Jolani. Arabic writes the consonants; its short
+# vowels and the letters Latin lacks (ق: q, k, g; ذ: dh, d) are each press's choice. So two
+# spellings are one name if their consonants are, once those choices are undone, and their
+# vowels differ only as romanisations' do: e for any vowel, o for u, a short vowel left out.
+
+# what Arabic names from the press mark (see arabic_name): the article joined by a hyphen
+# (al-Assad, el-Sisi, ash-Shara), bin, ibn, abu, abd (Osama bin Laden, Abu Bakr), a name of God's
+# (Hezbollah, Nasrallah, Abdullah), Arabic script. (Each behind a test of a letter or two: 100k
+# names are read in a fifth of the time a search of all of it takes.)
+_AR_ARTICLE = re.compile(r"[\s(](?:al|el|ad|ar|as|ash|at|az|an|ud|ul)-\w")
+_AR_PARTICLES = re.compile(r" (?:bin|ibn|bint|abu|abd|abdel|abdul|ould) ")
+_AR_GOD = re.compile(r"\w[aeiou]llah\b")
+_AR_SCRIPT = re.compile(r"[\u0600-\u06ff]")
+# (longest first; capitals for sounds of their own, lower case for those merged: q, k, g and gh
+# one letter, dh and d, th and t; the French ou, the English oo, ee; y and w vowels but before
+# one. Not c, which Arabic's romanisations spell only in ch: Cold is no Gold, City no Getty)
+_AR_LETTERS = re.compile(r"kh|gh|sh|ch|th|dh|zh|ph|dj|ou|oo|ee|[qg]|[yw](?![aeiou])")
+_AR_SOUNDS = {"kh": "X", "gh": "k", "sh": "S", "ch": "S", "th": "t", "dh": "d", "zh": "j",
+              "ph": "f", "dj": "j", "ou": "u", "oo": "u", "ee": "i", "q": "k", "g": "k",
+              "y": "i", "w": "u"}
+_AR_DOUBLED = re.compile(r"(.)\1+")
+_AR_DOUBLED_CONSONANT = re.compile(r"([^aeiou])\1+")
+
+
+def arabic_name(names: str) -> bool:
+    """Whether names (an entity's, joined) are Arabic by their marks: see _AR_ARTICLE."""
+    low = f" {names.lower()} "
+    return "-" in low and _AR_ARTICLE.search(low) is not None or \
+        "llah" in low and _AR_GOD.search(low) is not None or \
+        _AR_PARTICLES.search(low) is not None or \
+        not low.isascii() and _AR_SCRIPT.search(low) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def arabic_spelling(word: str) -> tuple[str, tuple[str, ...], bool] | None:
+    """(consonants, the vowels before, between and after them, whether it ends in a name of
+    God's: Nasrallah, see arabic_variant) of a word read as a romanised Arabic name (Qaddafi,
+    Kadhafi, Gaddafi: kdf; Hussein, Husayn: hsn), or None for a word too short to tell apart
+    so (two consonants and four letters at least)."""
+    low = fold(word)
+    if not low.isascii():
+        return None
+    god = low.endswith(("llah", "lla"))  # (see arabic_variant)
+    # a doubled consonant as one (Hussein, Husein; Sayyid, Sayid), then the letters, then
+    # vowels doubled by them (Saeed, Said: aee, ai)
+    low = _AR_DOUBLED_CONSONANT.sub(r"\1", re.sub(r"[^a-z]", "", low))
+    low = _AR_LETTERS.sub(lambda m: _AR_SOUNDS.get(m.group(), m.group()), low)
+    if low.endswith("h") and low[-2:-1] in VOWELS:
+        low = low[:-1]  # Abdullah, Abdulla; Saleh, Salih; Fatimah, Fatima
+    parts = re.split(r"([^aeiou])", _AR_DOUBLED.sub(r"\1", low))
+    consonants, vowels = "".join(parts[1::2]), tuple(parts[0::2])
+    if len(low) < 4 or len(consonants) < 2:
+        return None
+    return consonants, vowels, god
+
+
+def arabic_variant(a: tuple[str, tuple[str, ...], bool],
+                   b: tuple[str, tuple[str, ...], bool]) -> str:
+    """Why two arabic_spelling()s are not one name, or "" if they are: the same consonants,
+    the vowels between them alike (e for any, o for u: Mohammed, Muhammad; Yousef, Yusuf), one
+    short one left out inside a long name (Zawahri, Zawahiri); before a name of God's ending
+    any (Hezbollah, Hizballah; Nasrallah, Nasrullah: a case ending). Hassan is no Hussein (a
+    and u), Hamid no Hamad (i and a)."""
+    (cons, va, god), (cons_b, vb, god_b) = a, b
+    if cons != cons_b:
+        return "consonants differ"
+    free = len(va) - 2 if god or god_b else -1  # (the vowel before the last l)
+    left_out = False
+    for k, (x, y) in enumerate(zip(va, vb, strict=True)):
+        if k == free or x == y:
+            continue
+        if _ar_groups_alike(x, y):
+            continue
+        if 0 < k < len(va) - 1 and len(x) + len(y) == 1 and len(cons) >= 4 \
+                and not left_out:
+            left_out = True
+            continue
+        return f"vowels {x or '-'}/{y or '-'} are two names'"
+    return ""
+
+
+def _ar_groups_alike(x: str, y: str) -> bool:
+    return len(x) == len(y) and all(p == q or p == "e" or q == "e" or {p, q} == {"o", "u"}
+                                    for p, q in zip(x, y, strict=True))
+
+
 def to_cyrillic(text: str) -> str:
     """A best-effort Latin -> Cyrillic (Russian) spelling, for display and tests.
 
@@ -1228,6 +1316,13 @@ def first_names() -> frozenset[str]:
     (data/more_given_names.txt, data/arabic_persian_given_names.txt)."""
     return given_names() | _keys("more_given_name_keys.txt") | frozenset(
         k for name in _keys("arabic_persian_given_names.txt") for k in phonetic_keys(name))
+
+
+@lru_cache(maxsize=1)
+def arabic_given_names() -> frozenset[str]:
+    """The Latin spellings of data/arabic_persian_given_names.txt, folded: a person's first
+    name that makes the name Arabic (Muammar Gaddafi: see arabic_spelling)."""
+    return frozenset(fold(w) for w in _keys("arabic_persian_given_names.txt") if w.isascii())
 
 
 @lru_cache(maxsize=1)

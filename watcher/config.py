@@ -75,22 +75,29 @@ def _compose(path: Path, text: str) -> yaml.Node | None:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
 
 
-def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[str],
+def _construct(node: yaml.Node, loc: Loc, lines: dict[Loc, int] | None, problems: list[str],
                path: Path, scalar=None) -> Any:
-    """Turn a node tree into plain Python, remembering the line of every value."""
+    """Turn a node tree into plain Python, remembering the line of every value (unless
+    `lines` is None: a fifth of a 100k-name watchlist's load time, for its errors only)."""
     if scalar is None:
         scalar = yaml.constructor.SafeConstructor().construct_object
-    lines[loc] = node.start_mark.line + 1
+    if lines is not None:
+        lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = key_node.value if key_node.tag == _STR_TAG else scalar(key_node)
             if key in out:
                 problems.append(f"{path}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
+            if lines is None:
+                out[key] = _construct(value_node, loc, None, problems, path, scalar)
+                continue
             out[key] = _construct(value_node, (*loc, key), lines, problems, path, scalar)
             lines[(*loc, key)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
+        if lines is None:
+            return [_construct(v, loc, None, problems, path, scalar) for v in node.value]
         return [_construct(v, (*loc, i), lines, problems, path, scalar)
                 for i, v in enumerate(node.value)]
     if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
@@ -125,12 +132,21 @@ _ANCHOR = re.compile(r"(?<![^\s\[{,])&[^\s&]")
 
 def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """Read a YAML file; return its data and a map from key path to line number."""
+    return parse_yaml(path, _read(path))
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def parse_yaml(path: Path, text: str, with_lines: bool = True) -> tuple[Any, dict[Loc, int]]:
+    """The data of a YAML file's text, and a map from key path to line number (empty unless
+    `with_lines`)."""
     with gc_paused():
         node = _compose(path, text)
         lines: dict[Loc, int] = {}
@@ -141,7 +157,8 @@ def load_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
                 _expanded(node, {}, path) > 10 * len(text) + 10_000:
             raise ConfigError(f"{path}: YAML aliases (*name) expand to far more values than "
                               "the file holds: refused")
-        data = _construct(node, (), lines, problems, path) if node is not None else None
+        data = _construct(node, (), lines if with_lines else None, problems, path) \
+            if node is not None else None
         del node
     if problems:
         raise ConfigError(problems)
@@ -269,17 +286,29 @@ def load_watchlist(path: str | Path) -> tuple[Entity, ...]:
 
 
 def _load_watchlist(path: Path) -> tuple[Entity, ...]:
-    data, lines = load_yaml(path)
+    # the lines of its values only for an error: parsed again then, from the same text
+    text = _read(path)
+    data, _ = parse_yaml(path, text, with_lines=False)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}:1: a watchlist is a mapping with an 'entities' list")
-    problems = _duplicate_ids(path, data, lines)
     try:
         spec = WatchlistSpec.model_validate(data)
+    except ValidationError:
+        spec = None
+    if spec is not None and not _has_duplicate_ids(data):
+        return tuple(e.to_entity() for e in spec.entities)
+    data, lines = parse_yaml(path, text)
+    problems = _duplicate_ids(path, data, lines)
+    try:
+        WatchlistSpec.model_validate(data)
     except ValidationError as exc:
         problems = _format_errors(path, exc, data, lines, _entity_label) + problems
-    if problems:
-        raise ConfigError(problems)
-    return tuple(e.to_entity() for e in spec.entities)
+    raise ConfigError(problems)
+
+
+def _has_duplicate_ids(data: dict) -> bool:
+    ids = [str(e["id"]) for e in data["entities"]]  # (valid: a list of mappings with ids)
+    return len(set(ids)) < len(ids)
 
 
 def _duplicate_ids(path: Path, data: dict, lines: dict[Loc, int]) -> list[str]:

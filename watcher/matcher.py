@@ -408,6 +408,12 @@ def _distinct(items: list[tuple]) -> bool:
     return len(ids) == total
 
 
+def _another_name(part: tuple) -> bool:
+    """Whether a name-part candidate (fid, method, score, detail) reads the word as another
+    name than it is spelt: a misspelling of it, or another romanisation of an Arabic name."""
+    return part[1] == "fuzzy" or part[3] == ARABIC_VARIANT
+
+
 def _arabic(ent: Entity) -> bool:
     """Whether an entity's name is Arabic: by its marks (normalize.arabic_name), or a person's
     by an Arabic given name first (Muammar Gaddafi)."""
@@ -479,6 +485,9 @@ SPELT, SPELT_DECLINED = 1, 2
 # the kind of the forms of Arabic names' parts in other romanisations (Matcher._add_arabic)
 ARABIC = "arabic"
 ARABIC_VARIANT = "Arabic romanisation"
+# consonants an Arabic name's word has for its other romanisations: three alone (Raqqa's two
+# would make Riga one, Makkah Magé), two beside the others of a multi-word name (al-Qaida)
+AR_CONSONANTS, AR_MW_CONSONANTS = 3, 2
 # Ukrainian's letters for Russian's (Крістін: Кристин, Ноель: Ноэль), and one of a double
 # letter (Миттеран: Миттерран)
 _LOOSE = str.maketrans("іїєэ", "ииее")
@@ -555,7 +564,7 @@ J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
-SPELT_NAME = "a spelling of another watched name: not a misspelling"
+SPELT_NAME = "spelt as another watched name: no misspelling or romanisation of this one"
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -1479,7 +1488,7 @@ class Matcher:
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
-            sub._add_part(k, w, w, False, arabic=w in arabic)  # (al-Qaida: al-Qaeda)
+            sub._add_part(k, w, w, False, arabic=(w in arabic) * AR_MW_CONSONANTS)
         sub._form_ids, sub._part_fids = {}, {}
         self._mw_owner = [tuple(owners.get(w, ())) for w in words]
         self._mw_paired = [tuple(others.get(w, ())) for w in words]  # (a variant, always)
@@ -1580,7 +1589,7 @@ class Matcher:
         names: list[tuple[str, ...]] = []  # the folded words of each name and alias
         family: dict[str, str] = {}  # Xi of Xi Jinping -> the name it is the family name of
         doubles: list[bool] = []  # a person's names: whether each ends in a double surname
-        arabic = _arabic(ent)
+        arabic = AR_CONSONANTS if _arabic(ent) else 0
         for alias in _names_of(ent):
             spans = word_spans(alias)
             words = [w for _, _, w in spans]
@@ -1722,24 +1731,25 @@ class Matcher:
         return True
 
     def _add_part(self, idx: int, alias: str, word: str, person: bool,
-                  spelt: int = 0, given: str = "", arabic: bool = False) -> None:
+                  spelt: int = 0, given: str = "", arabic: int = 0) -> None:
         """`given`: the first name beside surname `word`: a man's makes a surname in -ska
         that of a man (Oleg Deripaska), declined as a noun. `arabic`: of an Arabic name, also
-        found in the other romanisations of it (_add_arabic)."""
+        found in the other romanisations of it if it has as many consonants (_add_arabic)."""
         womans = person and not (given and may_be_feminine(word) and male_given_name(given))
         fids = self._part_fids.get((word, womans, spelt))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
             fids = self._part_fids[word, womans, spelt] = self._forms_of(word, womans, spelt)
         if arabic and not spelt:
-            fids = (*fids, *self._add_arabic(word))
+            fids = (*fids, *self._add_arabic(word, arabic))
         for fid in fids:
             self._f_members[fid].append((idx, alias, person))
 
-    def _add_arabic(self, word: str) -> tuple[int, ...]:
+    def _add_arabic(self, word: str, consonants: int) -> tuple[int, ...]:
         """The form of a part of an Arabic name that its other romanisations find (Qaddafi,
-        Kadhafi for Gaddafi: see normalize.arabic_spelling), or none (a short one, Cyrillic)."""
+        Kadhafi for Gaddafi: see normalize.arabic_spelling), or none (a Cyrillic one, one of
+        fewer consonants)."""
         spelling = arabic_spelling(word)
-        if spelling is None:
+        if spelling is None or len(spelling[0]) < consonants:
             return ()
         f = fold(word)
         fid = self._form_ids.get((spelling[0], ARABIC, False, f, 0))
@@ -2143,7 +2153,7 @@ class Matcher:
             n = len(groups)
             parts = self._word_parts(word)
             if self._spelt_exactly(any(g[1] == "exact" for g in groups), parts):
-                parts = tuple(p for p in parts if p[1] != "fuzzy")
+                parts = tuple(p for p in parts if not _another_name(p))
             for fid, method, score, detail in parts:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
@@ -2181,9 +2191,9 @@ class Matcher:
     @staticmethod
     def _spelt_exactly(exact: bool, parts) -> bool:
         """Whether a word is spelt as a watched name (`exact`: as a listed name or acronym; or
-        one of its name-part spellings is exact): then it is no misspelling of another,
-        whoever the context says it names (Martin of Tamara Barkholz-Martin is no misspelt
-        Marton)."""
+        one of its name-part spellings is exact): then it is no misspelling or romanisation of
+        another (_another_name), whoever the context says it names (Martin of Tamara
+        Barkholz-Martin is no misspelt Marton, Riga no Reqa of Raqqa)."""
         return exact or any(p[1] == "exact" for p in parts)
 
     def _acronym(self, word: str) -> tuple[float, str, str, list] | None:
@@ -2970,9 +2980,9 @@ class Matcher:
         acr = self._acronym(word)
         exact = bool(acr and acr[1] == "exact" or self._exact.get((fold(word),)))
         if self._spelt_exactly(exact, found):
-            sub_notes.extend((fid, "rejected", 0.0, SPELT_NAME) for fid, method, _, _ in found
-                             if method == "fuzzy")
-            found = tuple(r for r in found if r[1] != "fuzzy")
+            sub_notes.extend((r[0], "rejected", 0.0, SPELT_NAME) for r in found
+                             if _another_name(r))
+            found = tuple(r for r in found if not _another_name(r))
         capital = word[0].isupper()
         if capital and is_cyrillic_word(word) and _sentence_start(text, words[i][0]):
             found = self._russian_words_only(word, found, sub_notes)

@@ -405,7 +405,8 @@ def arabic_spelling(word: str) -> tuple[str, tuple[str, ...], bool] | None:
 def arabic_variant(a: tuple[str, tuple[str, ...], bool],
                    b: tuple[str, tuple[str, ...], bool]) -> str:
     """Why two arabic_spelling()s are not one name, or "" if they are: the same consonants,
-    the vowels between them alike (e for any, o for u: Mohammed, Muhammad; Yousef, Yusuf), one
+    the vowels between them alike (_ar_groups_alike: Mohammed, Muhammad; Yousef, Yusuf), one
+    e at most for another vowel, one
     short one left out inside a long name (Zawahri, Zawahiri); before a name of God's ending
     any (Hezbollah, Hizballah; Nasrallah, Nasrullah: a case ending). Hassan is no Hussein (a
     and u), Hamid no Hamad (i and a)."""
@@ -413,11 +414,15 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
     if cons != cons_b:
         return "consonants differ"
     free = len(va) - 2 if god or god_b else -1  # (the vowel before the last l)
-    left_out = False
+    left_out = e_for = False
     for k, (x, y) in enumerate(zip(va, vb, strict=True)):
         if k == free or x == y:
             continue
-        if _ar_groups_alike(x, y):
+        if _ar_groups_alike(x, y, len(cons) >= 3):
+            if ("e" in x) != ("e" in y):  # (one e for another vowel: Mekele is no Mukalla)
+                if e_for:
+                    return "vowels: more than one e for another"
+                e_for = True
             continue
         if 0 < k < len(va) - 1 and len(x) + len(y) == 1 and len(cons) >= 4 \
                 and not left_out:
@@ -427,9 +432,14 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
     return ""
 
 
-def _ar_groups_alike(x: str, y: str) -> bool:
-    return len(x) == len(y) and all(p == q or p == "e" or q == "e" or {p, q} == {"o", "u"}
-                                    for p, q in zip(x, y, strict=True))
+def _ar_groups_alike(x: str, y: str, loose: bool) -> bool:
+    """Vowels alike: o and u, e and a or i; e and any in a name of three consonants or more
+    (Youssef, Yusuf; not Meke, Mogi)."""
+    return len(x) == len(y) and all(p == q or {p, q} <= _AR_O or "e" in (p, q) and (
+        loose or {p, q} <= _AR_E) for p, q in zip(x, y, strict=True))
+
+
+_AR_O, _AR_E = frozenset("ou"), frozenset("aei")
 
 
 def to_cyrillic(text: str) -> str:

@@ -2423,8 +2423,8 @@ class Matcher:
         is left to the exact tier. (The names are found from the second word's parts: far
         fewer than the first's, New or San starting hundreds.)"""
         word = words[i][2]
-        if self._mw is None and not self._mw_short or \
-                not word[0].isupper() and fold(word) not in self._mw_lower or \
+        if self._mw is None and not self._mw_short or not word[0].isupper() and \
+                not (self._mw_lower and fold(word) in self._mw_lower) or \
                 i + 1 >= len(words) or not self._mw_joined(text, words, i + 1):
             return []
         here = self._mw_parts(word)

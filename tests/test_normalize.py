@@ -474,3 +474,9 @@ def test_what_marks_a_name_arabic():
         assert not nz.arabic_name(names), names
     assert nz.arabic_spelling("Ali") is None  # too short to tell apart so
     assert nz.arabic_spelling("Ахмед") is None  # (Cyrillic: its own rules)
+
+
+def test_arabic_and_hebrew_vowel_points_are_inside_a_word():
+    for word in ["مُحَمَّد", unicodedata.normalize("NFD", "إدلب"), "שָׁלוֹם"]:
+        assert [w for _, _, w in nz.word_spans(f"({word}).")] == [word]
+    assert nz.fold("مُحَمَّد") == "محمد"

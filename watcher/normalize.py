@@ -32,10 +32,12 @@ SYSTEMS = ("uk_national", "bgn_pcgn", "scholarly", "german", "polish", "french")
 # -- tokens -------------------------------------------------------------------------------------
 
 _LETTER = r"[^\W\d_]"
-# Combining marks (NFD text), soft hyphen and zero-width characters continue a word (U+FEFF:
-# the byte order mark that concatenated files leave inside the text).
-_MARK = r"[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f" \
-        r"\u00ad\u200b-\u200d\u2060\ufeff]"
+# Combining marks (NFD text; Arabic's and Hebrew's vowel points and hamza: مُحَمَّد, إدلب in
+# NFD), soft hyphen and zero-width characters continue a word (U+FEFF: the byte order mark
+# that concatenated files leave inside the text).
+_MARK = r"[\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7" \
+        r"\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed" \
+        r"\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u00ad\u200b-\u200d\u2060\ufeff]"
 _APOS = r"['\u2019\u02bc\u2032]"
 # A hyphen at the end of a line inside a word ("Zelen-\nsky") joins the two halves.
 _BREAK = r"-[ \t]*\r?\n[ \t]*"

@@ -1339,9 +1339,10 @@ def arabic_given_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def given_spellings() -> frozenset[str]:
-    """The given names of given_names() and first_names() as written, folded (Bill, Maria)."""
+    """The given names of given_names() and first_names() as written, folded (Bill, Maria,
+    Turki)."""
     return frozenset(fold(w) for f in ("given_names.txt", "more_given_names.txt")
-                     for w in _keys(f))
+                     for w in _keys(f)) | arabic_given_names()
 
 
 @cache  # (given_names.txt serves two tables)

@@ -388,7 +388,7 @@ _AR_CONSONANTS = {
     "b": ["b"], "t": ["t"], "T": ["th", "t"], "j": ["j", "dj"], "H": ["h"], "x": ["kh"],
     "d": ["d"], "D": ["dh", "d"], "r": ["r"], "z": ["z"], "s": ["s"], "S": ["sh", "ch"],
     "f": ["f"], "q": ["q", "k", "g"], "k": ["k"], "l": ["l"], "m": ["m"], "n": ["n"],
-    "G": ["gh", "g"],
+    "G": ["gh", "g"], "w": ["w"],
 }
 _AR_VOWELS = {"a": ["a"], "i": ["i"], "u": ["u", "o", "ou"],
               "A": ["a", "aa"], "I": ["i", "ee"], "U": ["u", "oo", "ou"]}
@@ -451,7 +451,9 @@ def test_another_short_vowel_is_another_arabic_name(name, data):
     ("Gaddafi", "Qadhafi"), ("Muammar", "Mouammar"), ("Hussein", "Husayn"), ("Osama", "Usama"),
     ("Julani", "Jolani"), ("Mohammed", "Muhammad"), ("Zawahiri", "Zawahri"),
     ("Hezbollah", "Hizballah"), ("Nasrallah", "Nasrullah"), ("Abdullah", "Abdulla"),
-    ("Qaeda", "Qa'ida"), ("Youssef", "Yusuf"), ("Saleh", "Salih"), ("Sayyid", "Sayed")])
+    ("Qaeda", "Qa'ida"), ("Youssef", "Yusuf"), ("Saleh", "Salih"), ("Sayyid", "Sayed"),
+    ("Zarqawi", "Zarqaoui"), ("Zawahiri", "Zaouahiri"), ("Julani", "Dscholani"),
+    ("Jabhat", "Dschabhat"), ("Shabaab", "Schabab")])
 def test_arabic_names_in_the_press_spellings(one, other):
     assert nz.arabic_variant(nz.arabic_spelling(one), nz.arabic_spelling(other)) == ""
 
@@ -480,3 +482,10 @@ def test_arabic_and_hebrew_vowel_points_are_inside_a_word():
     for word in ["مُحَمَّد", unicodedata.normalize("NFD", "إدلب"), "שָׁלוֹם"]:
         assert [w for _, _, w in nz.word_spans(f"({word}).")] == [word]
     assert nz.fold("مُحَمَّد") == "محمد"
+
+
+def test_an_arabic_article_as_others_write_it():
+    assert nz.arabic_articles("Jabhat al-Nusra") == ["Jabhat el-Nusra", "Jabhat an-Nusra"]
+    assert nz.arabic_articles("ash-Shabaab") == ["al-Shabaab", "el-Shabaab"]
+    assert nz.arabic_articles("Al-Qaeda") == ["El-Qaeda"]  # (q is no sun letter)
+    assert nz.arabic_articles("Qatar") == []

@@ -80,6 +80,7 @@ from .normalize import (
     GERMAN_RUSSIAN,
     VOWELS,
     acronym_readings,
+    arabic_articles,
     arabic_given_names,
     arabic_name,
     arabic_spelling,
@@ -1411,7 +1412,8 @@ class Matcher:
         # language's form of a name's first word (see _slavic_adjective_pair)
         self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
         self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
-        # the Arabic article that opens some in lower case (al-Qaeda: al-Qaida, Al Qaida)
+        # the Arabic articles of some, in lower case: the first word (al-Qaeda: al-Qaida, Al
+        # Qaida) or the second (Jabhat al-Nusra: Dschabhat al-Nusra)
         self._mw_lower: frozenset[str] = frozenset()
         self._mw_cache: dict[str, dict] = {}
         # a Russian common word's candidates where it opens a sentence (_russian_words_only)
@@ -1482,9 +1484,10 @@ class Matcher:
         if not names:
             return
         words = [*owners, *(w for w in others if w not in owners)]
-        arabic = {w for member, ws, _ in names if arabic_name(member[1]) for w in ws}
-        self._mw_lower = frozenset(fs[0] for member, ws, fs in names
-                                   if not ws[0][0].isupper() and ws[0] in arabic)
+        arabic_names = [(ws, fs) for member, ws, fs in names if arabic_name(member[1])]
+        arabic = {w for ws, _ in arabic_names for w in ws}
+        self._mw_lower = frozenset(f for ws, fs in arabic_names
+                                   for w, f in zip(ws, fs, strict=True) if not w[0].isupper())
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
@@ -1653,6 +1656,8 @@ class Matcher:
                     self._exact_next.setdefault(folds[-2:], set()).add(2)
         if not ent.exact:
             self._add_umlauts(idx, ent, person)
+        if arabic and not person:
+            self._add_articles(idx, ent)
         if person and doubles and all(doubles):
             self._double.add(idx)
         for f, alias in family.items():  # a mention alone, as if listed alone
@@ -1697,6 +1702,16 @@ class Matcher:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
                 if person and folds[-1] != fold(word_spans(alias)[-1][2]):
                     self._exact.setdefault(folds[-1:], []).append((idx, spelt, True))
+
+    def _add_articles(self, idx: int, ent: Entity) -> None:
+        """An Arabic place's or organisation's names with the article as others write it
+        (Jabhat al-Nusra: Jabhat an-Nusra, ash-Shabaab: al-Shabaab: arabic_articles), exactly.
+        (A person's surname takes any article already: see _particle_run.)"""
+        for alias in ent.names:
+            for spelt in arabic_articles(alias):
+                folds = tuple(fold(w) for _, _, w in word_spans(spelt))
+                self._exact.setdefault(folds, []).append((idx, spelt, False))
+                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of
@@ -2461,13 +2476,14 @@ class Matcher:
         gap = text[words[k - 1][1]:words[k][0]]
         return gap == "-" or _beside(gap) or _quoted_beside(gap)
 
-    @staticmethod
-    def _mw_joined(text, words, k: int) -> bool:
+    def _mw_joined(self, text, words, k: int) -> bool:
         """Whether words k - 1 and k may be the first two of a multi-word name: beside each
-        other (or it in quotes: ЧВК «Вагнера») and the second capitalised, or joined by a hyphen
-        (Ростове-на-Дону)."""
+        other (or it in quotes: ЧВК «Вагнера») and the second capitalised or an Arabic article
+        (Jabhat al-Nusra), or joined by a hyphen (Ростове-на-Дону)."""
         gap = text[words[k - 1][1]:words[k][0]]
-        return gap == "-" or words[k][2][0].isupper() and (_beside(gap) or _quoted_beside(gap))
+        second = words[k][2]
+        return gap == "-" or (second[0].isupper() or self._mw_lower and fold(second) in
+                              self._mw_lower) and (_beside(gap) or _quoted_beside(gap))
 
     def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
         """(start, end, name) of the names of other things written at the given words (each

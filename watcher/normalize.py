@@ -362,14 +362,37 @@ _AR_PARTICLES = re.compile(r" (?:bin|ibn|bint|abu|abd|abdel|abdul|ould) ")
 _AR_GOD = re.compile(r"\w[aeiou]llah\b")
 _AR_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 # (longest first; capitals for sounds of their own, lower case for those merged: q, k, g and gh
-# one letter, dh and d, th and t; the French ou, the English oo, ee; y and w vowels but before
-# one. Not c, which Arabic's romanisations spell only in ch: Cold is no Gold, City no Getty)
-_AR_LETTERS = re.compile(r"kh|gh|sh|ch|th|dh|zh|ph|dj|ou|oo|ee|[qg]|[yw](?![aeiou])")
-_AR_SOUNDS = {"kh": "X", "gh": "k", "sh": "S", "ch": "S", "th": "t", "dh": "d", "zh": "j",
-              "ph": "f", "dj": "j", "ou": "u", "oo": "u", "ee": "i", "q": "k", "g": "k",
-              "y": "i", "w": "u"}
+# one letter, dh and d, th and t; French's ou, dj, ch, German's dsch, sch, English's oo, ee;
+# y and w vowels but before one. Not c, which Arabic's romanisations spell only in ch: Cold is
+# no Gold, City no Getty)
+_AR_LETTERS = re.compile(r"dsch|sch|kh|gh|sh|ch|th|dh|zh|ph|dj|ou|oo|ee|[qg]|[yw](?![aeiou])")
+_AR_SOUNDS = {"dsch": "j", "sch": "S", "kh": "X", "gh": "k", "sh": "S", "ch": "S", "th": "t",
+              "dh": "d", "zh": "j", "ph": "f", "dj": "j", "ou": "u", "oo": "u", "ee": "i",
+              "q": "k", "g": "k", "y": "i", "w": "u"}
+_AR_FRENCH_W = re.compile(r"(?<=[aeiou])ou(?=[aeiou])")  # French's w: Zarqaoui (not Mouammar)
 _AR_DOUBLED = re.compile(r"(.)\1+")
 _AR_DOUBLED_CONSONANT = re.compile(r"([^aeiou])\1+")
+
+
+# Arabic's article joined to a word, and the letters it takes the sound of ("sun letters":
+# an-Nusra, ash-Sham, ar-Rahman for al-)
+_AR_ARTICLE_AT = re.compile(r"(?i)(?<![^\W\d_])(?:al|el|a(?:sh|th|dh|[tdrzsln]))-(?=([^\W\d_]+))")
+_AR_SUN = ("sh", "th", "dh", *"tdrzsln")
+
+
+def arabic_articles(name: str) -> list[str]:
+    """The name with its Arabic article as others write it: al- or el-, or before a sun letter
+    as it is heard (Jabhat al-Nusra: Jabhat el-Nusra, Jabhat an-Nusra; ash-Shabaab:
+    al-Shabaab, el-Shabaab)."""
+    out = []
+    for m in _AR_ARTICLE_AT.finditer(name):
+        article, word = m.group()[:-1], m.group(1).lower()
+        sun = next((s for s in _AR_SUN if word.startswith(s)), "")
+        for other in ("al", "el", *(["a" + sun] if sun else [])):
+            if other != article.lower():
+                other = other.capitalize() if article[0].isupper() else other
+                out.append(name[:m.start()] + other + name[m.end() - 1:])
+    return out
 
 
 def arabic_name(names: str) -> bool:
@@ -394,7 +417,8 @@ def arabic_spelling(word: str) -> tuple[str, tuple[str, ...], bool] | None:
     # a doubled consonant as one (Hussein, Husein; Sayyid, Sayid), then the letters, then
     # vowels doubled by them (Saeed, Said: aee, ai)
     low = _AR_DOUBLED_CONSONANT.sub(r"\1", re.sub(r"[^a-z]", "", low))
-    low = _AR_LETTERS.sub(lambda m: _AR_SOUNDS.get(m.group(), m.group()), low)
+    low = _AR_LETTERS.sub(lambda m: _AR_SOUNDS.get(m.group(), m.group()),
+                          _AR_FRENCH_W.sub("w", low))
     if low.endswith("h") and low[-2:-1] in VOWELS:
         low = low[:-1]  # Abdullah, Abdulla; Saleh, Salih; Fatimah, Fatima
     parts = re.split(r"([^aeiou])", _AR_DOUBLED.sub(r"\1", low))

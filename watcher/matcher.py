@@ -115,6 +115,7 @@ from .normalize import (
     palladius_ukrainian,
     phonetic_key,
     phonetic_keys,
+    pinyin_syllables,
     place_keys,
     place_names,
     place_word_keys,
@@ -1629,6 +1630,7 @@ class Matcher:
                 known = self._declined_names.get(folds[0], ())
                 if folds not in known:
                     self._declined_names[folds[0]] = (*known, folds)
+                self._add_syllables(idx, alias, folds)
             elif person and _surname_first(words, folds):  # Иванов Иван Иванович
                 doubles.append(False)
                 self._add_part(idx, alias, words[0], True, spelt, words[1])
@@ -1702,6 +1704,21 @@ class Matcher:
                 self._exact_next.setdefault(folds[:2], set()).add(len(folds))
                 if person and folds[-1] != fold(word_spans(alias)[-1][2]):
                     self._exact.setdefault(folds[-1:], []).append((idx, spelt, True))
+
+    def _add_syllables(self, idx: int, alias: str, folds: tuple[str, ...]) -> None:
+        """A name written family name first with its given name's syllables joined or apart,
+        as the press writes either (Kim Jong Un: Kim Jongun; Xi Jinping: Xi Jin Ping, Xi
+        Jin-ping), exactly."""
+        given = folds[1:]
+        if len(given) > 1:
+            other = (folds[0], "".join(given))
+        else:
+            syllables = pinyin_syllables(given[0])
+            if syllables is None or len(syllables) < 2:
+                return
+            other = (folds[0], *syllables)
+        self._exact.setdefault(other, []).append((idx, alias, False))
+        self._exact_next.setdefault(other[:2], set()).add(len(other))
 
     def _add_articles(self, idx: int, ent: Entity) -> None:
         """An Arabic place's or organisation's names with the article as others write it

@@ -555,6 +555,11 @@ def _pinyin_split(word: str) -> list[str] | None:
     return None
 
 
+def pinyin_syllables(word: str) -> list[str] | None:
+    """A folded pinyin word in its syllables (jinping: jin, ping), or None."""
+    return _pinyin_split(word) if word.isascii() else None
+
+
 def palladius(name: str) -> str | None:
     """A Chinese name in pinyin, in Russian's Palladius spelling (Xi Jinping: Си Цзиньпин,
     Deng Xiaoping: Дэн Сяопин); None if a word is no run of pinyin syllables (Kim Jong Un is

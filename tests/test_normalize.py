@@ -453,7 +453,8 @@ def test_another_short_vowel_is_another_arabic_name(name, data):
     ("Hezbollah", "Hizballah"), ("Nasrallah", "Nasrullah"), ("Abdullah", "Abdulla"),
     ("Qaeda", "Qa'ida"), ("Youssef", "Yusuf"), ("Saleh", "Salih"), ("Sayyid", "Sayed"),
     ("Zarqawi", "Zarqaoui"), ("Zawahiri", "Zaouahiri"), ("Julani", "Dscholani"),
-    ("Jabhat", "Dschabhat"), ("Shabaab", "Schabab")])
+    ("Jabhat", "Dschabhat"), ("Shabaab", "Schabab"), ("Jolani", "Jawlani"),
+    ("Hussein", "Husein")])
 def test_arabic_names_in_the_press_spellings(one, other):
     assert nz.arabic_variant(nz.arabic_spelling(one), nz.arabic_spelling(other)) == ""
 
@@ -489,3 +490,11 @@ def test_an_arabic_article_as_others_write_it():
     assert nz.arabic_articles("ash-Shabaab") == ["al-Shabaab", "el-Shabaab"]
     assert nz.arabic_articles("Al-Qaeda") == ["El-Qaeda"]  # (q is no sun letter)
     assert nz.arabic_articles("Qatar") == []
+
+
+def test_a_korean_name_in_its_other_romanisations():
+    kim = nz.korean_spellings(("kim", "jong", "un"))
+    assert {("kim", "jong", "eun"), ("kim", "chong", "un"), ("gim", "jeong", "eun")} <= set(kim)
+    assert ("kim", "jong", "un") not in kim and ("kim", "jong", "il") not in kim
+    assert ("choi", "ryong", "hae") in nz.korean_spellings(("choe", "ryong", "hae"))
+    assert nz.korean_spellings(("xi", "jin", "ping")) == []  # (no Korean family name)

@@ -101,6 +101,7 @@ from .normalize import (
     given_names,
     given_spellings,
     is_cyrillic_word,
+    korean_spellings,
     load_morph,
     looks_ukrainian,
     male_given_name,
@@ -1708,17 +1709,18 @@ class Matcher:
     def _add_syllables(self, idx: int, alias: str, folds: tuple[str, ...]) -> None:
         """A name written family name first with its given name's syllables joined or apart,
         as the press writes either (Kim Jong Un: Kim Jongun; Xi Jinping: Xi Jin Ping, Xi
-        Jin-ping), exactly."""
+        Jin-ping), and a Korean one in its other romanisations (Kim Jong-eun, Kim Chong Un:
+        korean_spellings), exactly."""
         given = folds[1:]
+        syllables = pinyin_syllables(given[0]) if len(given) == 1 else None
+        others = korean_spellings(folds)
         if len(given) > 1:
-            other = (folds[0], "".join(given))
-        else:
-            syllables = pinyin_syllables(given[0])
-            if syllables is None or len(syllables) < 2:
-                return
-            other = (folds[0], *syllables)
-        self._exact.setdefault(other, []).append((idx, alias, False))
-        self._exact_next.setdefault(other[:2], set()).add(len(other))
+            others.append((folds[0], "".join(given)))
+        elif syllables is not None and len(syllables) > 1:
+            others.append((folds[0], *syllables))
+        for other in others:
+            self._exact.setdefault(other, []).append((idx, alias, False))
+            self._exact_next.setdefault(other[:2], set()).add(len(other))
 
     def _add_articles(self, idx: int, ent: Entity) -> None:
         """An Arabic place's or organisation's names with the article as others write it

@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -460,12 +461,17 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
 
 def _ar_groups_alike(x: str, y: str, loose: bool) -> bool:
     """Vowels alike: o and u, e and a or i; e and any in a name of three consonants or more
-    (Youssef, Yusuf; not Meke, Mogi)."""
-    return len(x) == len(y) and all(p == q or {p, q} <= _AR_O or "e" in (p, q) and (
-        loose or {p, q} <= _AR_E) for p, q in zip(x, y, strict=True))
+    (Youssef, Yusuf; not Meke, Mogi); a diphthong and the vowel it is read as (Jawlani,
+    Jolani; Shaykh, Sheikh, Shekh)."""
+    if len(x) != len(y):
+        return any(x in same and y in same for same in _AR_DIPHTHONGS)
+    return all(p == q or {p, q} <= _AR_O or "e" in (p, q) and (loose or {p, q} <= _AR_E)
+               for p, q in zip(x, y, strict=True))
 
 
 _AR_O, _AR_E = frozenset("ou"), frozenset("aei")
+_AR_DIPHTHONGS = (frozenset(("au", "ou", "o")), frozenset(("ou", "u")),
+                  frozenset(("ai", "ei", "e")))
 
 
 def to_cyrillic(text: str) -> str:
@@ -558,6 +564,51 @@ def _pinyin_split(word: str) -> list[str] | None:
 def pinyin_syllables(word: str) -> list[str] | None:
     """A folded pinyin word in its syllables (jinping: jin, ping), or None."""
     return _pinyin_split(word) if word.isascii() else None
+
+
+# Korean's romanisations of one syllable: the consonants that open it (Revised Romanisation's
+# g, d, b, j for McCune-Reischauer's k, t, p, ch) and its vowels (eo, eu for o, u: ŏ, ŭ)
+_KO_INITIALS = (("ch", "j"), ("k", "g"), ("t", "d"), ("p", "b"))
+_KO_VOWELS = (("yeo", "yo"), ("eo", "o"), ("eu", "u"))
+KO_MOST = 64  # spellings of one name, at most (three syllables of four each, a family's)
+
+
+@lru_cache(maxsize=1)
+def _korean_family() -> dict[str, tuple[str, ...]]:
+    out = {}
+    for line in _keys("korean_family_names.txt"):
+        names = tuple(line.split())
+        out.update((name, names) for name in names)
+    return out
+
+
+def korean_spellings(folds: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The other romanisations of a Korean name written family name first (its folded words,
+    Kim Jong Un: kim, jong, un): its family name's (data/korean_family_names.txt) and its
+    given name syllables' (kim jong eun, kim chong un, gim jeong eun...), none if there would
+    be more than KO_MOST."""
+    family = _korean_family().get(folds[0])
+    if family is None:
+        return []
+    options = [family, *map(_korean_syllables, folds[1:])]
+    if math.prod(map(len, options)) > KO_MOST:
+        return []
+    return [spelling for spelling in itertools.product(*options) if spelling != folds]
+
+
+def _korean_syllables(syllable: str) -> tuple[str, ...]:
+    out = [syllable]
+    for a, b in _KO_INITIALS:
+        if syllable.startswith((a, b)):
+            other = b if syllable.startswith(a) else a
+            out.append(other + syllable[len(a if other == b else b):])
+            break
+    for a, b in _KO_VOWELS:
+        if a in syllable or b in syllable:
+            old, new = (a, b) if a in syllable else (b, a)
+            out += [s.replace(old, new, 1) for s in out]
+            break
+    return tuple(dict.fromkeys(out))
 
 
 def palladius(name: str) -> str | None:

@@ -455,7 +455,7 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
                 and not left_out:
             left_out = True
             continue
-        return f"vowels {x or '-'}/{y or '-'} are two names'"
+        return f"vowels {x or '-'}/{y or '-'}: another name, no other spelling"
     return ""
 
 

@@ -1414,8 +1414,8 @@ class Matcher:
         # language's form of a name's first word (see _slavic_adjective_pair)
         self._mw_short: dict[str, list[tuple[tuple[int, int], str]]] = {}  # Яр: key -> ...
         self._mw_names: list[tuple[list, tuple[bool, ...]]] = []  # (members, capitalised)
-        # the Arabic articles of some, in lower case: the first word (al-Qaeda: al-Qaida, Al
-        # Qaida) or the second (Jabhat al-Nusra: Dschabhat al-Nusra)
+        # the Arabic articles of some, in lower case: the first word (al-Qaeda: al-Qaida) or
+        # the second (Jabhat al-Nusra: Dschabhat al-Nusra); see _article_at
         self._mw_lower: frozenset[str] = frozenset()
         self._mw_cache: dict[str, dict] = {}
         # a Russian common word's candidates where it opens a sentence (_russian_words_only)
@@ -1488,8 +1488,7 @@ class Matcher:
         words = [*owners, *(w for w in others if w not in owners)]
         arabic_names = [(ws, fs) for member, ws, fs in names if arabic_name(member[1])]
         arabic = {w for ws, _ in arabic_names for w in ws}
-        self._mw_lower = frozenset(f for ws, fs in arabic_names
-                                   for w, f in zip(ws, fs, strict=True) if not w[0].isupper())
+        self._mw_lower = frozenset(f for _, fs in arabic_names for f in fs if f in _ARTICLES)
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
@@ -2457,8 +2456,8 @@ class Matcher:
         is left to the exact tier. (The names are found from the second word's parts: far
         fewer than the first's, New or San starting hundreds.)"""
         word = words[i][2]
-        if self._mw is None and not self._mw_short or not word[0].isupper() and \
-                not (self._mw_lower and fold(word) in self._mw_lower) or \
+        if self._mw is None and not self._mw_short or \
+                not word[0].isupper() and not self._article_at(text, words, i) or \
                 i + 1 >= len(words) or not self._mw_joined(text, words, i + 1):
             return []
         here = self._mw_parts(word)
@@ -2500,9 +2499,14 @@ class Matcher:
         other (or it in quotes: ЧВК «Вагнера») and the second capitalised or an Arabic article
         (Jabhat al-Nusra), or joined by a hyphen (Ростове-на-Дону)."""
         gap = text[words[k - 1][1]:words[k][0]]
-        second = words[k][2]
-        return gap == "-" or (second[0].isupper() or self._mw_lower and fold(second) in
-                              self._mw_lower) and (_beside(gap) or _quoted_beside(gap))
+        return gap == "-" or (words[k][2][0].isupper() or self._article_at(text, words, k)) \
+            and (_beside(gap) or _quoted_beside(gap))
+
+    def _article_at(self, text, words, k: int) -> bool:
+        """Whether word k is, in lower case, the Arabic article of a watched multi-word name,
+        joined to the next word by a hyphen (al-Qaida, Jabhat al-Nusra)."""
+        return bool(self._mw_lower) and k + 1 < len(words) and \
+            fold(words[k][2]) in self._mw_lower and text[words[k][1]:words[k + 1][0]] == "-"
 
     def _other_spans(self, text, words, fold_of, starts) -> list[tuple[int, int, str]]:
         """(start, end, name) of the names of other things written at the given words (each

@@ -470,10 +470,11 @@ def test_arabic_names_apart(one, other):
 
 def test_what_marks_a_name_arabic():
     for names in ["Bashar al-Assad", "Osama bin Laden", "Abu Bakr al-Baghdadi", "Hezbollah",
+                  "Jabhat an-Nusra",
                   "Abd al-Rahman", "Hassan Nasrallah", "حزب الله"]:
         assert nz.arabic_name(names), names
     for names in ["Al Gore", "Isabella Rossi", "Camilla Parker Bowles", "Ben Gurion",
-                  "Jean-Pierre Raffarin", "Ursula von der Leyen"]:
+                  "Jean-Pierre Raffarin", "Ursula von der Leyen", "Ta an-chen"]:
         assert not nz.arabic_name(names), names
     assert nz.arabic_spelling("Ali") is None  # too short to tell apart so
     assert nz.arabic_spelling("Ахмед") is None  # (Cyrillic: its own rules)

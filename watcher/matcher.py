@@ -190,7 +190,8 @@ _PARTICLES = frozenset("le la de du des van von der den di da del della dos das 
 # sounds before some letters (as-Sisi, ash-Sharaa, ад-Дин: particles only so joined, as, at and
 # an are English words, ад Russian's): a particle of any name (see Matcher._context_of).
 _HYPHEN_PARTICLES = frozenset("as ash ad at az an ar ас аш ад ат аз ан ар".split())
-_ARTICLES = _HYPHEN_PARTICLES | {"al", "el", "аль", "эль", "ель"}
+_AL = frozenset(("al", "el", "аль", "эль", "ель"))  # (not an-, as-, at-: English words)
+_ARTICLES = _HYPHEN_PARTICLES | _AL
 _HYPHENS = frozenset(("-", "\u2010", "\u2011"))
 
 # A number that ends a name (Nord Stream 2, Power of Siberia 2) is part of it: words skip
@@ -1488,7 +1489,7 @@ class Matcher:
         words = [*owners, *(w for w in others if w not in owners)]
         arabic_names = [(ws, fs) for member, ws, fs in names if arabic_name(member[1])]
         arabic = {w for ws, _ in arabic_names for w in ws}
-        self._mw_lower = frozenset(f for _, fs in arabic_names for f in fs if f in _ARTICLES)
+        self._mw_lower = frozenset(f for _, fs in arabic_names for f in fs if f in _AL)
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):

@@ -424,9 +424,11 @@ def _arabic(ent: Entity) -> bool:
     names = (ent.name, *ent.aliases)
     if arabic_name(" ".join(names)):
         return True
-    given = arabic_given_names()  # (in ASCII: lower() folds them)
-    return ent.type == "person" and any(n.split(maxsplit=1)[0].lower() in given
-                                        for n in names if n.strip())
+    if ent.type != "person":
+        return False
+    given = arabic_given_names()
+    firsts = (n.split(maxsplit=1)[0].lower() for n in names if n.strip())
+    return any((f if f.isascii() else fold(f)) in given for f in firsts)  # (Ismaïl)
 
 
 def _names_of(ent: Entity) -> tuple[str, ...]:

@@ -434,10 +434,9 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
                    b: tuple[str, tuple[str, ...], bool]) -> str:
     """Why two arabic_spelling()s are not one name, or "" if they are: the same consonants,
     the vowels between them alike (_ar_groups_alike: Mohammed, Muhammad; Yousef, Yusuf), one
-    e at most for another vowel, one
-    short one left out inside a long name (Zawahri, Zawahiri); before a name of God's ending
-    any (Hezbollah, Hizballah; Nasrallah, Nasrullah: a case ending). Hassan is no Hussein (a
-    and u), Hamid no Hamad (i and a)."""
+    e at most for another vowel, one short one left out inside a long name (Zawahri,
+    Zawahiri); before a name of God's ending any (Hezbollah, Hizballah; Nasrallah, Nasrullah:
+    a case ending). Hassan is no Hussein (a and u), Hamid no Hamad (i and a)."""
     (cons, va, god), (cons_b, vb, god_b) = a, b
     if cons != cons_b:
         return "consonants differ"
@@ -598,17 +597,14 @@ def korean_spellings(folds: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def _korean_syllables(syllable: str) -> tuple[str, ...]:
+    """A syllable as each romanisation writes it: its opening consonant, then its vowel, each
+    swapped for the other system's (jong: chong, jeong, cheong)."""
     out = [syllable]
-    for a, b in _KO_INITIALS:
-        if syllable.startswith((a, b)):
-            other = b if syllable.startswith(a) else a
-            out.append(other + syllable[len(a if other == b else b):])
-            break
-    for a, b in _KO_VOWELS:
-        if a in syllable or b in syllable:
-            old, new = (a, b) if a in syllable else (b, a)
-            out += [s.replace(old, new, 1) for s in out]
-            break
+    for pairs, opening in ((_KO_INITIALS, True), (_KO_VOWELS, False)):
+        for one, other in (swap for pair in pairs for swap in (pair, pair[::-1])):
+            if syllable.startswith(one) if opening else one in syllable:
+                out += [s.replace(one, other, 1) for s in out]
+                break
     return tuple(dict.fromkeys(out))
 
 

@@ -1495,7 +1495,7 @@ class Matcher:
         sub = self._mw = Matcher()  # (only the name-part tiers: no entity of its own)
         sub._min_len, sub._fuzzy = MW_MIN_LEN, False
         for k, w in enumerate(words):
-            sub._add_part(k, w, w, False, arabic=(w in arabic) * AR_MW_CONSONANTS)
+            sub._add_part(k, w, w, False, arabic=AR_MW_CONSONANTS if w in arabic else 0)
         sub._form_ids, sub._part_fids = {}, {}
         self._mw_owner = [tuple(owners.get(w, ())) for w in words]
         self._mw_paired = [tuple(others.get(w, ())) for w in words]  # (a variant, always)
@@ -1613,11 +1613,9 @@ class Matcher:
                 continue
             folds = tuple(fold(w) for w in words)
             names.append(folds)
-            self._exact.setdefault(folds, []).append((idx, alias, person and len(folds) == 1))
+            self._add_exact(folds, (idx, alias, person and len(folds) == 1))
             if len(spans) > 1 and _MARK_CHAR.search(alias):  # (seldom: a cheap test first)
                 self._add_marks(folds, [alias[a[1]:b[0]] for a, b in itertools.pairwise(spans)])
-            if len(folds) > 1:
-                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
             if ent.exact:
                 continue
             if len(words) == 1:
@@ -1702,11 +1700,9 @@ class Matcher:
             if spelt is None:
                 continue
             folds = tuple(fold(w) for _, _, w in word_spans(spelt))
-            self._exact.setdefault(folds, []).append((idx, spelt, person and len(folds) == 1))
-            if len(folds) > 1:
-                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
-                if person and folds[-1] != fold(word_spans(alias)[-1][2]):
-                    self._exact.setdefault(folds[-1:], []).append((idx, spelt, True))
+            self._add_exact(folds, (idx, spelt, person and len(folds) == 1))
+            if len(folds) > 1 and person and folds[-1] != fold(word_spans(alias)[-1][2]):
+                self._add_exact(folds[-1:], (idx, spelt, True))
 
     def _add_syllables(self, idx: int, alias: str, folds: tuple[str, ...]) -> None:
         """A name written family name first with its given name's syllables joined or apart,
@@ -1721,8 +1717,7 @@ class Matcher:
         elif syllables is not None and len(syllables) > 1:
             others.append((folds[0], *syllables))
         for other in others:
-            self._exact.setdefault(other, []).append((idx, alias, False))
-            self._exact_next.setdefault(other[:2], set()).add(len(other))
+            self._add_exact(other, (idx, alias, False))
 
     def _add_articles(self, idx: int, ent: Entity) -> None:
         """An Arabic place's or organisation's names with the article as others write it
@@ -1730,9 +1725,15 @@ class Matcher:
         (A person's surname takes any article already: see _particle_run.)"""
         for alias in ent.names:
             for spelt in arabic_articles(alias):
-                folds = tuple(fold(w) for _, _, w in word_spans(spelt))
-                self._exact.setdefault(folds, []).append((idx, spelt, False))
-                self._exact_next.setdefault(folds[:2], set()).add(len(folds))
+                self._add_exact(tuple(fold(w) for _, _, w in word_spans(spelt)),
+                                (idx, spelt, False))
+
+    def _add_exact(self, folds: tuple[str, ...], member: tuple[int, str, bool]) -> None:
+        """A name, as its folded words, for the exact tier (_exact; _exact_next, where a name
+        of several words is looked up from its first two)."""
+        self._exact.setdefault(folds, []).append(member)
+        if len(folds) > 1:
+            self._exact_next.setdefault(folds[:2], set()).add(len(folds))
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of

@@ -1117,6 +1117,35 @@ def test_korean_names_and_western_namesakes_of_their_family_names():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_a_spelling_made_from_a_listed_name_says_how_and_shows_the_name_listed():
+    """Kim Jong-eun is found for Kim Jong Un, but it is not the name the user wrote: the hit
+    shows the listed alias and how the text spells it, graded as a transliteration. An
+    entity that lists that spelling itself has it as an exact hit."""
+    m = Matcher.compile([Entity(id="kju", name="Kim Jong Un", type="person"),
+                         Entity(id="xi", name="Xi Jinping", type="person"),
+                         Entity(id="mun", name="München", type="place"),
+                         Entity(id="nusra", name="Jabhat al-Nusra", type="org"),
+                         Entity(id="kje", name="Kim Jong-eun", type="person")])
+    text = ("Kim Jong-eun met Xi Jin-ping in Muenchen; Kim Jongun and Jabhat an-Nusra too. "
+            "Kim Jong Un left.")
+    got = [(h.entity_id, h.text, h.alias, h.score, h.method, h.detail) for h in m.match(text)]
+    assert got == [
+        ("kju", "Kim Jong-eun", "Kim Jong Un", 95.0, "translit", "Korean romanisation"),
+        ("kje", "Kim Jong-eun", "Kim Jong-eun", 100.0, "exact", "exact name"),
+        ("xi", "Xi Jin-ping", "Xi Jinping", 95.0, "translit", "given name's syllables apart"),
+        ("mun", "Muenchen", "München", 95.0, "translit", "umlauts spelt out"),
+        ("kju", "Kim Jongun", "Kim Jong Un", 95.0, "translit", "given name's syllables joined"),
+        ("nusra", "Jabhat an-Nusra", "Jabhat al-Nusra", 95.0, "translit",
+         "Arabic article written another way"),
+        ("kju", "Kim Jong Un", "Kim Jong Un", 100.0, "exact", "exact name"),
+        ("kje", "Kim Jong Un", "Kim Jong-eun", 95.0, "translit", "Korean romanisation")]
+    assert m.match_reference(text) == m.match(text)
+    both = Matcher.compile([Entity(id="kju", name="Kim Jong Un", type="person",
+                                   aliases=["Kim Jong-eun"])])
+    assert [(h.alias, h.method) for h in both.match("Kim Jong-eun left.")] == [
+        ("Kim Jong-eun", "exact")]
+
+
 def _cyrillic(word: str) -> str:
     return "".join(_CYRILLIC_OF[c] for c in word.lower()).capitalize()
 

@@ -64,7 +64,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -1181,6 +1181,12 @@ ACRONYM = "acronym"
 POLISH_CASE = "Polish case form"
 OTHER_ACRONYM = "acronym in the other script's letters"
 APART = "its words are apart (a stop or a comma between them): not one name"
+# how a name of the exact tier is spelt from a listed one (see _spelt_exact)
+UMLAUTS = "umlauts spelt out"
+KOREAN = "Korean romanisation"
+JOINED = "given name's syllables joined"
+APART_SYLLABLES = "given name's syllables apart"
+ARTICLE = "Arabic article written another way"
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
 # Kryvyi Rih / Krivoy Rog, Nova Kakhovka / Novaya Kakhovka, Кривий Ріг / Кривой Рог,
 # Новая Каховка / Нова Каховка. (ending -> the other's ending; the stem's vowels and the
@@ -1296,13 +1302,24 @@ class _Span:
 # but _MEMBER_LISTS and _BY_ENTITY, which hold entity numbers: the same in the child)
 _FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_spelt")
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index", "_ar_index")
-_MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms")
+_MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms",
+                 "_spelt_exact")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
               "_numbers", "_particled", "_middles", "_double")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
           "_cyrillic_reading", "_exact_next", "_declined_names", "_marks", "_watch_first")
 # what _mw_compile makes (the child makes all of it: see _add_entities)
 _MW_MADE = ("_mw_owner", "_mw_paired", "_mw_names", "_mw_short", "_mw_lower")
+
+
+def _listed_apart(members: list, made: list) -> tuple[list, tuple]:
+    """An exact name's members in two: those listed with that name, and those it is spelt
+    from, by how: ((how, members), ...) (see _add_exact)."""
+    spelt = {m for m, _ in made}
+    by_how: dict[str, list] = {}
+    for m, how in made:
+        by_how.setdefault(how, []).append(m)
+    return [m for m in members if m not in spelt], tuple(by_how.items())
 
 
 def _halfway(entities: Sequence[Entity], share: float = 0.72) -> int:
@@ -1350,6 +1367,10 @@ class Matcher:
         # multi-word names: their first two folded words -> their lengths in words
         self._exact_next: dict[tuple[str, str], tuple[int, ...]] = {}
         self._exact_first: set[str] = set()
+        # the exact tier's names spelt from a listed one (Kim Jong-eun of Kim Jong Un, Muenchen
+        # of München): while compiling, folds -> [(member, how)]; then folds -> (the members
+        # listed so, ((how, the members spelt so), ...)): see _exact_grades
+        self._spelt_exact: dict[tuple[str, ...], Any] = {}
         # names written family name first in Cyrillic, by first word: Russian declines their
         # last word (Ким Чен Ына, Си Цзиньпину); see _declined
         self._declined_names: dict[str, tuple[tuple[str, ...], ...]] = {}
@@ -1443,6 +1464,8 @@ class Matcher:
         m._form_ids, m._part_fids = {}, {}  # only needed while compiling
         m._exact_next = {k: tuple(sorted(ns)) for k, ns in m._exact_next.items()}
         m._exact_first = {k[0] for k in m._exact_next}
+        m._spelt_exact = {k: _listed_apart(m._exact[k], made) for k, made in
+                          m._spelt_exact.items()}
         other_by_first: dict[str, list[tuple]] = {}
         for other in filter(None, map(_other_name, others)):
             other_by_first.setdefault(other[0][0], []).append(other)
@@ -1700,9 +1723,9 @@ class Matcher:
             if spelt is None:
                 continue
             folds = tuple(fold(w) for _, _, w in word_spans(spelt))
-            self._add_exact(folds, (idx, spelt, person and len(folds) == 1))
+            self._add_exact(folds, (idx, alias, person and len(folds) == 1), UMLAUTS)
             if len(folds) > 1 and person and folds[-1] != fold(word_spans(alias)[-1][2]):
-                self._add_exact(folds[-1:], (idx, spelt, True))
+                self._add_exact(folds[-1:], (idx, alias, True), UMLAUTS)
 
     def _add_syllables(self, idx: int, alias: str, folds: tuple[str, ...]) -> None:
         """A name written family name first with its given name's syllables joined or apart,
@@ -1711,13 +1734,12 @@ class Matcher:
         korean_spellings), exactly."""
         given = folds[1:]
         syllables = pinyin_syllables(given[0]) if len(given) == 1 else None
-        others = korean_spellings(folds)
+        for other in korean_spellings(folds):
+            self._add_exact(other, (idx, alias, False), KOREAN)
         if len(given) > 1:
-            others.append((folds[0], "".join(given)))
+            self._add_exact((folds[0], "".join(given)), (idx, alias, False), JOINED)
         elif syllables is not None and len(syllables) > 1:
-            others.append((folds[0], *syllables))
-        for other in others:
-            self._add_exact(other, (idx, alias, False))
+            self._add_exact((folds[0], *syllables), (idx, alias, False), APART_SYLLABLES)
 
     def _add_articles(self, idx: int, ent: Entity) -> None:
         """An Arabic place's or organisation's names with the article as others write it
@@ -1726,12 +1748,16 @@ class Matcher:
         for alias in ent.names:
             for spelt in arabic_articles(alias):
                 self._add_exact(tuple(fold(w) for _, _, w in word_spans(spelt)),
-                                (idx, spelt, False))
+                                (idx, alias, False), ARTICLE)
 
-    def _add_exact(self, folds: tuple[str, ...], member: tuple[int, str, bool]) -> None:
+    def _add_exact(self, folds: tuple[str, ...], member: tuple[int, str, bool],
+                   how: str = "") -> None:
         """A name, as its folded words, for the exact tier (_exact; _exact_next, where a name
-        of several words is looked up from its first two)."""
+        of several words is looked up from its first two); `how` it is spelt from the listed
+        name `member` holds, if it is not that name (_spelt_exact)."""
         self._exact.setdefault(folds, []).append(member)
+        if how:
+            self._spelt_exact.setdefault(folds, []).append((member, how))
         if len(folds) > 1:
             self._exact_next.setdefault(folds[:2], set()).add(len(folds))
 
@@ -2184,12 +2210,12 @@ class Matcher:
             groups.append(self._group(*acr))
         exact = self._exact.get((f,))
         if exact:
-            groups.append(self._group(SCORE["exact"], "exact", "exact name part", exact))
+            groups.extend(self._group(*g) for g in self._exact_grades((f,), exact))
         own = plain = None
         if word[0].isupper():
             n = len(groups)
             parts = self._word_parts(word)
-            if self._spelt_exactly(any(g[1] == "exact" for g in groups), parts):
+            if self._spelt_exactly(bool(exact) or bool(acr) and acr[1] == "exact", parts):
                 parts = tuple(p for p in parts if not _another_name(p))
             for fid, method, score, detail in parts:
                 members = self._f_members[fid]
@@ -2264,6 +2290,19 @@ class Matcher:
         """Whether a one-word name written in lower case is a word, not the name, where the
         text uses capitals: unless the watchlist writes it in lower case itself (adidas)."""
         return all(alias[:1].isupper() for _, alias, _ in self._exact.get((f,), ()))
+
+    def _exact_grades(self, key: tuple[str, ...], members: list) -> tuple[tuple, ...]:
+        """(score, method, detail, members) of the names the exact tier has as the folded
+        words `key` (`members`: _exact's): those listed so are exact; those spelt so from a
+        listed name (Kim Jong-eun of Kim Jong Un: _spelt_exact) say how, as a transliteration
+        (the text is not the name the user wrote)."""
+        detail = "exact name" if len(key) > 1 else "exact name part"
+        spelt = self._spelt_exact.get(key)
+        if spelt is None:
+            return ((SCORE["exact"], "exact", detail, members),)
+        listed, made = spelt
+        return ((SCORE["exact"], "exact", detail, listed),) * bool(listed) + \
+            tuple((SCORE["translit"], "translit", how, ms) for how, ms in made)
 
     def _group(self, score: float, method: str, detail: str, members) -> tuple:
         """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),
@@ -2401,10 +2440,14 @@ class Matcher:
                     if i + k > n:
                         break
                     key = tuple(info[x][0] for x in range(i, i + k))
-                    for members in (self._exact.get(key), self._pair_at(words, i, key)):
-                        if members and self._gaps_fit(text, words, i, key):
-                            group = self._group(SCORE["exact"], "exact", "exact name", members)
-                            kept.extend(self._pick(text, words, i, i + k, (group,)))
+                    members = self._exact.get(key)
+                    if members and self._gaps_fit(text, words, i, key):
+                        groups = tuple(self._group(*g) for g in self._exact_grades(key, members))
+                        kept.extend(self._pick(text, words, i, i + k, groups))
+                    members = self._pair_at(words, i, key)
+                    if members and self._gaps_fit(text, words, i, key):
+                        group = self._group(SCORE["exact"], "exact", "exact name", members)
+                        kept.extend(self._pick(text, words, i, i + k, (group,)))
                 for j, members, ending in self._declined(text, words, i) if f in declined \
                         else ():
                     group = self._group(SCORE["inflection"], "inflection",
@@ -3005,13 +3048,15 @@ class Matcher:
             key = tuple(fold(words[i + k][2]) for k in range(n))
             word_only = n == 1 and not word[0].isupper() and cased and self._lower_is_word(f)
             apart = n > 1 and not self._gaps_fit(text, words, i, key)
-            for idx, alias, person in [*self._exact.get(key, ()), *self._pair_at(words, i, key)]:
-                c = _Cand(idx, alias, i, i + n, SCORE["exact"], "exact",
-                          "exact name" if n > 1 else "exact name part", person)
-                if word_only or apart:
-                    self._note(notes, text, words, c, LOWER_WORD if word_only else APART)
-                else:
-                    cands.append(c)
+            grades = [*self._exact_grades(key, self._exact.get(key, ())),
+                      (SCORE["exact"], "exact", "exact name", self._pair_at(words, i, key))]
+            for score, method, detail, members in grades:
+                for idx, alias, person in members:
+                    c = _Cand(idx, alias, i, i + n, score, method, detail, person)
+                    if word_only or apart:
+                        self._note(notes, text, words, c, LOWER_WORD if word_only else APART)
+                    else:
+                        cands.append(c)
         for j, members, ending in self._declined(text, words, i):
             cands.extend(_Cand(idx, alias, i, j, SCORE["inflection"], "inflection",
                                f"case ending -{ending}", person) for idx, alias, person in members)

@@ -414,8 +414,22 @@ def _distinct(items: list[tuple]) -> bool:
 
 def _another_name(part: tuple) -> bool:
     """Whether a name-part candidate (fid, method, score, detail) reads the word as another
-    name than it is spelt: a misspelling of it, or another romanisation of an Arabic name."""
+    name than it is spelt: a misspelling of it, or another romanisation of an Arabic name
+    (and see Matcher._other_vowels)."""
     return part[1] == "fuzzy" or part[3] == ARABIC_VARIANT
+
+
+# a y sound before a vowel in a key: after a vowel or opening the word (Alexeyev: alekseiev,
+# Yermak: iermak); and between scripts, a consonant's softening too (Брюссель: briusel)
+_GLIDE = re.compile(r"(?:(?<=[aeiou])|^)i(?=[aeiou])")
+_SOFTENING = re.compile(r"i(?=[aeiou])")
+_SAME_VOWELS = re.compile(r"([aeiou])\1+")
+
+
+def _unglided(key: str, scripts: bool) -> str:
+    """A phonetic key without its glides (`scripts`: and softenings), a vowel written twice
+    once (alekseiev: aleksev)."""
+    return _SAME_VOWELS.sub(r"\1", (_SOFTENING if scripts else _GLIDE).sub("", key))
 
 
 def _arabic(ent: Entity) -> bool:
@@ -1976,7 +1990,8 @@ class Matcher:
             common = own == COMMON_WORD
 
             def keep(r) -> bool:
-                if r[1] in allowed or r[1] == "inflection" and not self._fuzzy and (
+                if r[1] in allowed and not self._other_vowels(r, word) or \
+                        r[1] == "inflection" and not self._fuzzy and (
                         common or _place_word(word) or _multi_word_place(word)):
                     # (not fuzzy: a word of a multi-word name, found only beside the others:
                     # Wielkiej Brytanii, Korei Południowej, as in Cyrillic; not a given name
@@ -2215,8 +2230,10 @@ class Matcher:
         if word[0].isupper():
             n = len(groups)
             parts = self._word_parts(word)
-            if self._spelt_exactly(bool(exact) or bool(acr) and acr[1] == "exact", parts):
-                parts = tuple(p for p in parts if not _another_name(p))
+            other = self._other_names(bool(exact) or bool(acr) and acr[1] == "exact", parts,
+                                      word)
+            if other:
+                parts = tuple(p for p in parts if p not in other)
             for fid, method, score, detail in parts:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
@@ -2250,6 +2267,30 @@ class Matcher:
             self._ru_start.clear()
         self._cache[word] = info
         return info
+
+    def _other_names(self, exact: bool, parts, word: str) -> list[tuple]:
+        """The name-part candidates `parts` of a word that read it as another name than a
+        watched one it is spelt as (`exact`: as listed; or a part is exact): a misspelling or
+        Arabic romanisation (_another_name), or a spelling with other vowels; and the latter
+        too where it is a watched name's spelling with the name's own vowels (Самара, of
+        Samara, is no Самора)."""
+        spelt = self._spelt_exactly(exact, parts)
+        if not spelt and not any(p[1] == "translit" and p[2] >= SCORE["translit"]
+                                 for p in parts):
+            return []
+        return [p for p in parts if spelt and _another_name(p) or self._other_vowels(p, word)]
+
+    def _other_vowels(self, part: tuple, word: str) -> bool:
+        """Whether a name-part candidate spells the name with other vowels than the word's (a
+        translit variant at a vowel distance, _grade; a glide is no other vowel: Alexeyev is
+        Alekseev, Ермак Yermak, Брюссель Brusel): a word spelt as a watched name, or frequent
+        as a word or name, is no such spelling of another (Sumy is no Izumi, North no Niort,
+        Kirillov no Krylov; see _other_names), as it is no misspelling of one."""
+        if part[1] != "translit" or part[2] >= SCORE["translit"]:
+            return False
+        scripts = is_cyrillic_word(word) != self._f_cyr[part[0]]
+        name = _unglided(self._f_key[part[0]], scripts)
+        return all(_unglided(k, scripts) != name for k in phonetic_keys(word))
 
     @staticmethod
     def _spelt_exactly(exact: bool, parts) -> bool:
@@ -3067,10 +3108,10 @@ class Matcher:
         found = self._word_parts(word, sub_notes)
         acr = self._acronym(word)
         exact = bool(acr and acr[1] == "exact" or self._exact.get((fold(word),)))
-        if self._spelt_exactly(exact, found):
-            sub_notes.extend((r[0], "rejected", 0.0, SPELT_NAME) for r in found
-                             if _another_name(r))
-            found = tuple(r for r in found if not _another_name(r))
+        other = self._other_names(exact, found, word)
+        if other:
+            sub_notes.extend((r[0], "rejected", 0.0, SPELT_NAME) for r in other)
+            found = tuple(r for r in found if r not in other)
         capital = word[0].isupper()
         if capital and is_cyrillic_word(word) and _sentence_start(text, words[i][0]):
             found = self._russian_words_only(word, found, sub_notes)

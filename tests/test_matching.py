@@ -1179,6 +1179,46 @@ def test_a_word_spelt_as_a_watched_name_is_no_other_vowelled_spelling_of_another
     assert not note["accepted"] and "spelt as another watched name" in note["reason"]
 
 
+def test_a_word_spelt_as_a_watched_name_is_no_case_form_of_another():
+    """Zelenskyy is no case form of Zelensk, Odesa none of Odzu, Одесса none of Odessos;
+    but a surname may be another person's case form (Lavrova: Lavrov's genitive in Polish)
+    and in Cyrillic a place's too (Орехова: from Орехово)."""
+    m = Matcher.compile([Entity(id="zelensky", name="Volodymyr Zelenskyy", type="person"),
+                         Entity(id="zelensk", name="Zelensk", type="place"),
+                         Entity(id="odesa", name="Odesa", type="place", aliases=["Одесса"]),
+                         Entity(id="odzu", name="Odzu", type="place"),
+                         Entity(id="odessos", name="Odessos", type="place"),
+                         Entity(id="lavrov", name="Sergey Lavrov", type="person"),
+                         Entity(id="lavrova", name="Maria Lavrova", type="person"),
+                         Entity(id="orekhova", name="Анна Орехова", type="person"),
+                         Entity(id="orekhovo", name="Орехово", type="place")])
+    cases = {"Zelenskyy spoke in Odesa.": [("zelensky", "Zelenskyy"), ("odesa", "Odesa")],
+             "В Одесса-порту.": [("odesa", "Одесса")],
+             "Spotkanie z Lavrova.": [("lavrov", "Lavrova"), ("lavrova", "Lavrova")],
+             "Приехал из Орехова.": [("orekhova", "Орехова"), ("orekhovo", "Орехова")]}
+    for text, want in cases.items():
+        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+
+
+def test_a_word_inside_a_name_found_is_no_misspelling_of_another():
+    """Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra Modi (found whole
+    or as his surname grown over his first name) no Varindra; alone, they still may be."""
+    m = Matcher.compile([Entity(id="xi", name="Xi Jinping", type="person"),
+                         Entity(id="jinjiang", name="Jinjiang", type="place"),
+                         Entity(id="modi", name="Narendra Modi", type="person",
+                                aliases=["Modi"]),
+                         Entity(id="varindra", name="Varindra", type="place")])
+    text = "President Xi Jinping met Narendra Modi."
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("xi", "Xi Jinping"), ("modi", "Narendra Modi")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+    alone = "Jinping spoke."
+    assert [(h.entity_id, h.method) for h in m.match(alone)] == [("jinjiang", "fuzzy")]
+    note = next(n for n in m.explain(text) if n["entity_id"] == "jinjiang")
+    assert not note["accepted"] and "inside 'Xi Jinping'" in note["reason"]
+
+
 def _cyrillic(word: str) -> str:
     return "".join(_CYRILLIC_OF[c] for c in word.lower()).capitalize()
 

@@ -426,6 +426,11 @@ _SOFTENING = re.compile(r"i(?=[aeiou])")
 _SAME_VOWELS = re.compile(r"([aeiou])\1+")
 
 
+def _listed(acronym: tuple | None, exact: list | None) -> list:
+    """The members of what a word is as listed: an acronym (Matcher._acronym) and names."""
+    return [*(acronym[3] if acronym and acronym[1] == "exact" else ()), *(exact or ())]
+
+
 def _unglided(key: str, scripts: bool) -> str:
     """A phonetic key without its glides (`scripts`: and softenings), a vowel written twice
     once (alekseiev: aleksev)."""
@@ -666,7 +671,7 @@ def _other_at(text: str, words, fold_of, i: int, other: tuple) -> bool:
 
 
 def _inside(spans: list[tuple[int, int, str]], start: int, end: int) -> str:
-    """The name of another thing that strictly holds text[start:end], or ""."""
+    """The name (of another thing, or found) that strictly holds text[start:end], or ""."""
     for s, e, name in spans:
         if s <= start and end <= e and end - start < e - s:
             return name
@@ -2230,8 +2235,7 @@ class Matcher:
         if word[0].isupper():
             n = len(groups)
             parts = self._word_parts(word)
-            other = self._other_names(bool(exact) or bool(acr) and acr[1] == "exact", parts,
-                                      word)
+            other = self._other_names(_listed(acr, exact), parts, word)
             if other:
                 parts = tuple(p for p in parts if p not in other)
             for fid, method, score, detail in parts:
@@ -2268,17 +2272,26 @@ class Matcher:
         self._cache[word] = info
         return info
 
-    def _other_names(self, exact: bool, parts, word: str) -> list[tuple]:
+    def _other_names(self, listed: list, parts, word: str) -> list[tuple]:
         """The name-part candidates `parts` of a word that read it as another name than a
-        watched one it is spelt as (`exact`: as listed; or a part is exact): a misspelling or
-        Arabic romanisation (_another_name), or a spelling with other vowels; and the latter
-        too where it is a watched name's spelling with the name's own vowels (Самара, of
-        Samara, is no Самора)."""
-        spelt = self._spelt_exactly(exact, parts)
+        watched one it is spelt as (`listed`: the members of the names or acronyms it is; or
+        a part is exact), whoever the context says it names (Martin of Tamara Barkholz-Martin
+        is no misspelt Marton, Riga no Reqa of Raqqa): a misspelling or Arabic romanisation
+        (_another_name), a case form of another name (Zelenskyy no Zelensk's, Одесса no
+        Odessos's; but a surname may be another person's, Lavrova Lavrov's genitive, and in
+        Cyrillic a place's too: Орехова, of Орехово),
+        or a spelling with other vowels; the latter also where the word is a watched name's
+        spelling with the name's own vowels (Самара, of Samara, is no Самора)."""
+        spelt = [m for p in parts if p[1] == "exact" for m in self._f_members[p[0]]]
+        spelt.extend(listed)
         if not spelt and not any(p[1] == "translit" and p[2] >= SCORE["translit"]
                                  for p in parts):
             return []
-        return [p for p in parts if spelt and _another_name(p) or self._other_vowels(p, word)]
+        person = any(m[2] for m in spelt)
+        cyr = person and is_cyrillic_word(word)
+        return [p for p in parts if spelt and (_another_name(p) or p[1] == "inflection" and not (
+            cyr or person and any(m[2] for m in self._f_members[p[0]]))) or
+            self._other_vowels(p, word)]
 
     def _other_vowels(self, part: tuple, word: str) -> bool:
         """Whether a name-part candidate spells the name with other vowels than the word's (a
@@ -2291,14 +2304,6 @@ class Matcher:
         scripts = is_cyrillic_word(word) != self._f_cyr[part[0]]
         name = _unglided(self._f_key[part[0]], scripts)
         return all(_unglided(k, scripts) != name for k in phonetic_keys(word))
-
-    @staticmethod
-    def _spelt_exactly(exact: bool, parts) -> bool:
-        """Whether a word is spelt as a watched name (`exact`: as a listed name or acronym; or
-        one of its name-part spellings is exact): then it is no misspelling or romanisation of
-        another (_another_name), whoever the context says it names (Martin of Tamara
-        Barkholz-Martin is no misspelt Marton, Riga no Reqa of Raqqa)."""
-        return exact or any(p[1] == "exact" for p in parts)
 
     def _acronym(self, word: str) -> tuple[float, str, str, list] | None:
         """(score, method, detail, members) of the acronyms this word is: one as listed, or
@@ -2505,6 +2510,10 @@ class Matcher:
                 if not item[2] and item[3][4] and item[0] in fold_at}
         if bare:
             kept = self._as_named(text, words, info, kept, fold_at, bare)
+        if any(item[3][1] == "fuzzy" for item in kept):
+            names = [(s, e, text[s:e]) for s, e, _, g, _ in kept if g[1] != "fuzzy"]
+            kept = [item for item in kept
+                    if item[3][1] != "fuzzy" or not _inside(names, item[0], item[1])]
         return self._hits(text, kept)
 
     def _mw_parts(self, word: str) -> dict[tuple[int, int], tuple[float, str, str]]:
@@ -2787,7 +2796,23 @@ class Matcher:
                            "thing (data/other_names.txt)")
             else:
                 spans.append(span)
-        return self._resolve(text, spans, notes, words)
+        return self._resolve(text, self._no_misspelt_words(text, words, spans, notes), notes,
+                             words)
+
+    def _no_misspelt_words(self, text, words, spans, notes) -> list[tuple]:
+        """`spans` (start, end, extension, candidate) but the misspellings (fuzzy) inside a
+        name found here (Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra
+        Modi no Varindra), as a word spelt as a name is none (_other_names)."""
+        names = [(s, e, text[s:e]) for s, e, _, c in spans if c.method != "fuzzy"]
+        out = []
+        for span in spans:
+            name = _inside(names, span[0], span[1]) if span[3].method == "fuzzy" else ""
+            if name:
+                self._note(notes, text, words, span[3], f"inside '{name}', a name found "
+                           "here: no misspelling of another")
+            else:
+                out.append(span)
+        return out
 
     def _word_at(self, text, words, i, cands, notes, cased: bool, lower) -> None:
         """The candidates of the names that start at word i (see _run)."""
@@ -3107,8 +3132,7 @@ class Matcher:
         sub_notes: list = []
         found = self._word_parts(word, sub_notes)
         acr = self._acronym(word)
-        exact = bool(acr and acr[1] == "exact" or self._exact.get((fold(word),)))
-        other = self._other_names(exact, found, word)
+        other = self._other_names(_listed(acr, self._exact.get((fold(word),))), found, word)
         if other:
             sub_notes.extend((r[0], "rejected", 0.0, SPELT_NAME) for r in other)
             found = tuple(r for r in found if r not in other)

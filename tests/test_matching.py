@@ -1219,6 +1219,21 @@ def test_a_word_inside_a_name_found_is_no_misspelling_of_another():
     assert not note["accepted"] and "inside 'Xi Jinping'" in note["reason"]
 
 
+def test_a_short_word_in_capitals_amid_lower_case_is_an_acronym():
+    """TASS in running text is an acronym, no spelling of Taiz with other vowels; in a
+    headline in capitals it may be one, and a name with its own vowels still is one in
+    capitals (a dateline's KIEV is Kyiv), as is an acronym in the other script (SBU)."""
+    m = Matcher.compile([Entity(id="taiz", name="Taiz", type="place"),
+                         Entity(id="kyiv", name="Kyiv", type="place"),
+                         Entity(id="sbu", name="СБУ", type="org")])
+    cases = {"The agency TASS said. SBU agents left.": [("sbu", "SBU")],
+             "TASS SAYS": [("taiz", "TASS")],
+             "KIEV, Ukraine (AP) - TAIZ fell.": [("kyiv", "KIEV"), ("taiz", "TAIZ")]}
+    for text, want in cases.items():
+        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+
+
 def _cyrillic(word: str) -> str:
     return "".join(_CYRILLIC_OF[c] for c in word.lower()).capitalize()
 

@@ -1077,6 +1077,8 @@ _HANDLE_AFTER = re.compile(r"[ \t]{1,2}@\w")
 _ROMAN = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 RETWEET = "a retweet's or reply's marker before an @handle (RT @user)"
 NUMERAL = "a Roman numeral after a name (Chapter XI, Louis XI)"
+AN_ACRONYM = "a short word in capitals amid lower case: an acronym, not a name with other " \
+    "letters"
 MIXED = "Latin and Cyrillic letters mixed in a word"
 
 
@@ -1097,12 +1099,27 @@ def _numeral_after_name(text: str, words, i: int) -> bool:
     return prev[0].isupper() and not prev.isupper() and text[words[i - 1][1]:words[i][0]] == " "
 
 
+def _acronym_like(words, i: int) -> bool:
+    """Whether word i, in capitals, is short enough for an acronym and stands amid words
+    that are not (TASS in running text; not a headline's ZELENSKY SAYS): then it is no
+    misspelling, case form or other-vowelled spelling of a name (Taez), only an acronym or a
+    name spelt with its vowels (a dateline's KIEV, Ukraine is still Kyiv)."""
+    if len(words[i][2]) > MIN_VARIANT_LEN:
+        return False
+    return not any(words[k][2].isupper() and len(words[k][2]) > 1 for k in (i - 1, i + 1)
+                   if 0 <= k < len(words))
+
+
 def _marker_groups(text: str, words, i: int, groups: tuple) -> tuple | None:
-    """A word in capitals: its groups without those it cannot be here (see _HANDLE_AFTER)."""
+    """A word in capitals: its groups without those it cannot be here (see _HANDLE_AFTER,
+    _numeral_after_name, _acronym_like)."""
     if _HANDLE_AFTER.match(text, words[i][1]):
         groups = tuple(g for g in groups if not g[2].startswith(ACRONYM))
     if _numeral_after_name(text, words, i):
         groups = tuple(g for g in groups if g[2].startswith(ACRONYM))
+    if _acronym_like(words, i):
+        groups = tuple(g for g in groups if g[0] >= SCORE["translit"] or
+                       g[2].startswith(ACRONYM))
     return groups or None
 
 
@@ -3175,6 +3192,9 @@ class Matcher:
                 return RETWEET
             if not c.detail.startswith(ACRONYM) and _numeral_after_name(text, words, c.i):
                 return NUMERAL
+            if c.score < SCORE["translit"] and not c.detail.startswith(ACRONYM) and \
+                    _acronym_like(words, c.i):
+                return AN_ACRONYM
         if c.j == c.i + 1 and not c.person_part:
             if c.i and _after_given_name(text, words, c.i):
                 return AFTER_GIVEN_NAME

@@ -1201,6 +1201,28 @@ def test_a_word_spelt_as_a_watched_name_is_no_case_form_of_another():
         assert m.match_reference(text) == m.match(text)
 
 
+def test_a_case_form_with_the_names_own_vowels_is_no_other_vowelled_one_of_another():
+    """Одесі, Ukrainian's locative of Одеса with its vowels, is no case form of Odzu (other
+    vowels); Львові (Lviv's: Львов's vowels) none of Lowe's; Путіна (Putin's genitive) no
+    spelling of Patyna; a glide is no other vowel (Алексеева is Alexeyev's genitive too)."""
+    m = Matcher.compile([Entity(id="odesa", name="Одеса", type="place"),
+                         Entity(id="odzu", name="Odzu", type="place"),
+                         Entity(id="lviv", name="Lviv", type="place",
+                                aliases=["Львів", "Львов"]),
+                         Entity(id="lowe", name="Luis Lowe", type="person"),
+                         Entity(id="putin", name="Путін", type="person"),
+                         Entity(id="patyna", name="Inga Patyna", type="person"),
+                         Entity(id="alekseev", name="Сергей Алексеев", type="person"),
+                         Entity(id="alexeyev", name="Vladimir Alexeyev", type="person")])
+    cases = {"В Одесі та Львові.": [("odesa", "Одесі"), ("lviv", "Львові")],
+             "Заява Путіна.": [("putin", "Путіна")],
+             "Слова Алексеева.": [("alekseev", "Алексеева"), ("alexeyev", "Алексеева")],
+             "Odzu and Lowe.": [("odzu", "Odzu"), ("lowe", "Lowe")]}
+    for text, want in cases.items():
+        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+
+
 def test_a_word_inside_a_name_found_is_no_misspelling_of_another():
     """Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra Modi (found whole
     or as his surname grown over his first name) no Varindra; alone, they still may be."""

@@ -419,6 +419,8 @@ def _another_name(part: tuple) -> bool:
     return part[1] == "fuzzy" or part[3] == ARABIC_VARIANT
 
 
+# the score of a translit or inflection candidate with the name's own vowels (see _grade)
+_TOP = {"translit": SCORE["translit"], "inflection": SCORE["inflection"]}
 # a y sound before a vowel in a key: after a vowel or opening the word (Alexeyev: alekseiev,
 # Yermak: iermak); and between scripts, a consonant's softening too (Брюссель: briusel)
 _GLIDE = re.compile(r"(?:(?<=[aeiou])|^)i(?=[aeiou])")
@@ -2297,12 +2299,12 @@ class Matcher:
         (_another_name), a case form of another name (Zelenskyy no Zelensk's, Одесса no
         Odessos's; but a surname may be another person's, Lavrova Lavrov's genitive, and in
         Cyrillic a place's too: Орехова, of Орехово),
-        or a spelling with other vowels; the latter also where the word is a watched name's
-        spelling with the name's own vowels (Самара, of Samara, is no Самора)."""
+        or a spelling or case form with other vowels; the latter also where the word is a
+        watched name's spelling or case form with the name's own vowels (Самара, of Samara,
+        is no Самора; Одесі, of Одеса, no Odzu's)."""
         spelt = [m for p in parts if p[1] == "exact" for m in self._f_members[p[0]]]
         spelt.extend(listed)
-        if not spelt and not any(p[1] == "translit" and p[2] >= SCORE["translit"]
-                                 for p in parts):
+        if not spelt and not any(p[2] == _TOP.get(p[1]) for p in parts):
             return []
         person = any(m[2] for m in spelt)
         cyr = person and is_cyrillic_word(word)
@@ -2311,16 +2313,21 @@ class Matcher:
             self._other_vowels(p, word)]
 
     def _other_vowels(self, part: tuple, word: str) -> bool:
-        """Whether a name-part candidate spells the name with other vowels than the word's (a
-        translit variant at a vowel distance, _grade; a glide is no other vowel: Alexeyev is
-        Alekseev, Ермак Yermak, Брюссель Brusel): a word spelt as a watched name, or frequent
-        as a word or name, is no such spelling of another (Sumy is no Izumi, North no Niort,
-        Kirillov no Krylov; see _other_names), as it is no misspelling of one."""
-        if part[1] != "translit" or part[2] >= SCORE["translit"]:
+        """Whether a name-part candidate spells the name, or its case form, with other vowels
+        than the word's (a translit or inflection at a vowel distance, _grade; a glide is no
+        other vowel: Alexeyev is Alekseev, Ермак Yermak, Брюссель Brusel; an Arabic
+        romanisation's vowels are its own rules'): a word spelt as a watched name, or
+        frequent as a word or name, is no such spelling of another (Sumy is no Izumi, North no
+        Niort, Kirillov no Krylov; see _other_names), as it is no misspelling of one."""
+        fid, method, score, detail = part
+        if score >= _TOP.get(method, 0.0) or detail == ARABIC_VARIANT:
             return False
-        scripts = is_cyrillic_word(word) != self._f_cyr[part[0]]
-        name = _unglided(self._f_key[part[0]], scripts)
-        return all(_unglided(k, scripts) != name for k in phonetic_keys(word))
+        scripts = is_cyrillic_word(word) != self._f_cyr[fid]
+        if method == "translit":
+            name = _unglided(self._f_key[fid], scripts)
+            return all(_unglided(k, scripts) != name for k in phonetic_keys(word))
+        return all(_unglided(key, scripts) != _unglided(stem_of(self._f_key[fid], kind), scripts)
+                   for key, ending, kind in self._splits(word) if ending)
 
     def _acronym(self, word: str) -> tuple[float, str, str, list] | None:
         """(score, method, detail, members) of the acronyms this word is: one as listed, or

@@ -2454,8 +2454,9 @@ class Matcher:
         """The watched names in `text`, sorted by start; an entity's hits do not overlap.
 
         Every entity is matched on its own: its hits do not depend on what else is watched,
-        with one exception: a word that is a known spelling of a watched name is not taken
-        for a misspelling (fuzzy hit) of another.
+        with one exception: a word that is a watched name as it is spelt (or with the name's
+        own vowels) is not taken for a misspelling, a case form or an other-vowelled spelling
+        of another (_other_names), nor a word inside a name found for a misspelling.
         """
         words = word_spans(text)
         cache = self._cache

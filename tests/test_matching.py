@@ -1223,6 +1223,23 @@ def test_a_case_form_with_the_names_own_vowels_is_no_other_vowelled_one_of_anoth
         assert m.match_reference(text) == m.match(text)
 
 
+def test_a_ukrainian_word_opening_a_sentence_is_a_word():
+    """Місто ("city") and Заява ("statement") opening a sentence are words of Ukrainian's
+    dictionary, no spelling of Misato or Sasava, as a Russian word is none (Маски); Ukrainian
+    names there still are names (Зеленського, Києві, Харкові)."""
+    m = Matcher.compile([Entity(id="misato", name="Misato", type="place"),
+                         Entity(id="sasava", name="Sasava", type="place"),
+                         Entity(id="zelensky", name="Volodymyr Zelensky", type="person"),
+                         Entity(id="kyiv", name="Kyiv", type="place"),
+                         Entity(id="kharkiv", name="Kharkiv", type="place")])
+    text = ("Вчора було тихо. Місто спить. Заява президента. Зеленського запросили. Києві "
+            "світло. Харкові тихо. Про Місто Місато.")
+    assert [(h.entity_id, h.text) for h in m.match(text)] == [
+        ("zelensky", "Зеленського"), ("kyiv", "Києві"), ("kharkiv", "Харкові"),
+        ("misato", "Місто"), ("misato", "Місато")], m.explain(text)
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_word_inside_a_name_found_is_no_misspelling_of_another():
     """Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra Modi (found whole
     or as his surname grown over his first name) no Varindra; alone, they still may be."""
@@ -1466,7 +1483,7 @@ def test_explain_names_the_russian_word():
     text = "Маски сняли. Мороз сказал у Маска."
     assert [h.text for h in m.match(text)] == ["Мороз", "Маска"]
     (note,) = [n for n in m.explain(text) if n["text"] == "Маски"]
-    assert note["reason"] == "a Russian word (dictionary form маска), not this name"
+    assert note["reason"] == "a word of the dictionary (маска), not this name"
 
 
 _MW_WORDS = ["Часів", "Часова", "Chasov", "Яр", "Яру", "Яра", "Кривого", "Кривий", "Рогу",

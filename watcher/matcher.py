@@ -87,6 +87,7 @@ from .normalize import (
     arabic_variant,
     common_words,
     cyrillic_given_names,
+    cyrillic_lemmas,
     cyrillic_readings,
     endings,
     exonyms,
@@ -1480,7 +1481,8 @@ class Matcher:
         # the second (Jabhat al-Nusra: Dschabhat al-Nusra); see _article_at
         self._mw_lower: frozenset[str] = frozenset()
         self._mw_cache: dict[str, dict] = {}
-        # a Russian common word's candidates where it opens a sentence (_russian_words_only)
+        # a Russian or Ukrainian common word's candidates where it opens a sentence
+        # (_dictionary_words_only)
         self._ru_start: dict[str, tuple | None] = {}
 
     # -- compile --------------------------------------------------------------------------------
@@ -2062,20 +2064,21 @@ class Matcher:
 
     def _at_start_of(self, word: str, parts: tuple, before: list) -> None:
         """Note in _ru_start the candidates of a capitalised Cyrillic word at the start of a
-        sentence, if fewer than elsewhere: see _russian_words_only."""
-        kept = self._russian_words_only(word, parts, None)
+        sentence, if fewer than elsewhere: see _dictionary_words_only."""
+        kept = self._dictionary_words_only(word, parts, None)
         if len(kept) < len(parts):
             self._ru_start[word] = tuple(before) + tuple(
                 self._group(score, method, detail, self._f_members[fid])
                 for fid, method, score, detail in kept) or None
 
-    def _russian_words_only(self, word: str, found, notes) -> list:
-        """The candidates of a Russian common word (Ночью, Власти, Маски) that are this word,
-        where it starts a sentence (elsewhere its capital makes it a name: у Маска): the exact
-        ones, those of the same key (Мороз: Moroz), and the case forms of a name that is its
-        dictionary form (Лебедя: Lebed). Not a misspelling or case form of another (Власти:
-        Wlazły, Маски: Маск), as a frequent word of a Latin text is none."""
-        lemmas = russian_lemmas(word)
+    def _dictionary_words_only(self, word: str, found, notes) -> list:
+        """The candidates of a Russian or Ukrainian common word (Ночью, Власти, Маски, Місто:
+        cyrillic_lemmas) that are this word, where it starts a sentence (elsewhere its capital
+        makes it a name: у Маска): the exact ones, those of the same key (Мороз: Moroz), and
+        the case forms of a name that is its dictionary form (Лебедя: Lebed). Not a
+        misspelling or case form of another (Власти: Wlazły, Маски: Маск, Місто: Misato), as
+        a frequent word of a Latin text is none."""
+        lemmas = cyrillic_lemmas(word)
         if lemmas is None:
             return list(found)
         keys = set(phonetic_keys(word))
@@ -2090,7 +2093,7 @@ class Matcher:
                                                self._f_key[fid] in lemma_keys)
 
         if notes is not None:
-            why = f"a Russian word (dictionary form {'/'.join(sorted(lemmas))}), not this name"
+            why = f"a word of the dictionary ({'/'.join(sorted(lemmas))}), not this name"
             notes.extend((r[0], "rejected", 0.0, why) for r in found if not keep(r))
         return [r for r in found if keep(r)]
 
@@ -3163,7 +3166,7 @@ class Matcher:
             found = tuple(r for r in found if r not in other)
         capital = word[0].isupper()
         if capital and is_cyrillic_word(word) and _sentence_start(text, words[i][0]):
-            found = self._russian_words_only(word, found, sub_notes)
+            found = self._dictionary_words_only(word, found, sub_notes)
         lower_too = "also written in lower case in this text: a word, not a name variant" \
             if fold(word) in lower else ""
         for fid, method, score, detail in found:

@@ -1532,19 +1532,20 @@ def family_first_names() -> dict[str, str]:
 _PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 
-@lru_cache(maxsize=1)
-def _morph():
+@lru_cache(maxsize=2)
+def _morph(lang: str = "ru"):
     import pymorphy3  # (here: only a Cyrillic text needs it, and its import takes 20 ms)
 
     logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # (where it loads from, at INFO)
-    return pymorphy3.MorphAnalyzer(lang="ru")
+    return pymorphy3.MorphAnalyzer(lang=lang)
 
 
 @lru_cache(maxsize=65536)
-def russian_parses(word: str) -> tuple:
-    """pymorphy3's readings of a Cyrillic word that Russian's dictionary knows, else ()."""
+def russian_parses(word: str, lang: str = "ru") -> tuple:
+    """pymorphy3's readings of a Cyrillic word that Russian's dictionary (`lang` "uk":
+    Ukrainian's) knows, else ()."""
     low = word.casefold()
-    morph = _morph()
+    morph = _morph(lang)
     if not is_cyrillic_word(low) or not morph.word_is_known(low):
         return ()
     return tuple(morph.parse(low))
@@ -1558,7 +1559,17 @@ def russian_lemmas(word: str) -> frozenset[str] | None:
     """The dictionary forms (casefolded) of a word of Russian's dictionary that is no proper
     name in any of its readings (Ночью, Власти, Маски: ночь, власть, маска), or None: a name
     (Путина, Москвы, Трампа), or a word the dictionary does not know."""
-    parses = russian_parses(word)
+    return _lemmas(russian_parses(word))
+
+
+def cyrillic_lemmas(word: str) -> frozenset[str] | None:
+    """russian_lemmas, and for a word Russian's dictionary does not know, Ukrainian's
+    (Місто, Влада, Ночі: місто, влада, ніч). (Ukrainian's marks no place names, Одесі reads
+    одеса: the lemma is the name then.)"""
+    return _lemmas(russian_parses(word) or russian_parses(word, "uk"))
+
+
+def _lemmas(parses: tuple) -> frozenset[str] | None:
     if not parses or _proper(parses):
         return None
     return frozenset(p.normal_form for p in parses)
@@ -1585,5 +1596,7 @@ def russian_adjective(word: str) -> bool:
 
 
 def load_morph() -> None:
-    """Load Russian's dictionary now (about 30 MB, shared by a pool forked after this)."""
+    """Load Russian's and Ukrainian's dictionaries now (about 30 MB, shared by a pool forked
+    after this)."""
     _morph()
+    _morph("uk")

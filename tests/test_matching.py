@@ -1240,6 +1240,21 @@ def test_a_ukrainian_word_opening_a_sentence_is_a_word():
     assert m.match_reference(text) == m.match(text)
 
 
+def test_an_organisation_named_in_the_plural_is_found_by_its_singular():
+    """Houthis: the press writes Houthi rebels, a Houthi spokesman; the hit shows the name
+    as listed. Not a plural in -s of another shape (Hamas is no plural of Hama), nor a
+    place's (Paris) or person's name."""
+    m = Matcher.compile([Entity(id="houthis", name="Houthis", type="org"),
+                         Entity(id="hamas", name="Hamas", type="org"),
+                         Entity(id="paris", name="Paris", type="place"),
+                         Entity(id="ismail", name="Ali Ismailis", type="person")])
+    text = "Houthi rebels fired; the Houthis said so. Hama, Pari and Ismaili left."
+    got = [(h.entity_id, h.text, h.alias, h.method, h.detail) for h in m.match(text)]
+    assert got == [("houthis", "Houthi", "Houthis", "translit", "singular of a plural name"),
+                   ("houthis", "Houthis", "Houthis", "exact", "exact name part")], got
+    assert m.match_reference(text) == m.match(text)
+
+
 def test_a_word_inside_a_name_found_is_no_misspelling_of_another():
     """Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra Modi (found whole
     or as his surname grown over his first name) no Varindra; alone, they still may be."""

@@ -1226,6 +1226,8 @@ KOREAN = "Korean romanisation"
 JOINED = "given name's syllables joined"
 APART_SYLLABLES = "given name's syllables apart"
 ARTICLE = "Arabic article written another way"
+SINGULAR = "singular of a plural name"
+_PLURAL_IS = re.compile(r"[^\W\d_]{4,}is")  # Houthis (a single word of letters)
 # The adjective that starts many Ukrainian and Russian place names, in the other language:
 # Kryvyi Rih / Krivoy Rog, Nova Kakhovka / Novaya Kakhovka, Кривий Ріг / Кривой Рог,
 # Новая Каховка / Нова Каховка. (ending -> the other's ending; the stem's vowels and the
@@ -1724,6 +1726,8 @@ class Matcher:
             self._add_umlauts(idx, ent, person)
         if arabic and not person:
             self._add_articles(idx, ent)
+        if ent.type == "org" and not ent.exact:
+            self._add_singulars(idx, ent)
         if person and doubles and all(doubles):
             self._double.add(idx)
         for f, alias in family.items():  # a mention alone, as if listed alone
@@ -1789,6 +1793,14 @@ class Matcher:
             for spelt in arabic_articles(alias):
                 self._add_exact(tuple(fold(w) for _, _, w in word_spans(spelt)),
                                 (idx, alias, False), ARTICLE)
+
+    def _add_singulars(self, idx: int, ent: Entity) -> None:
+        """An organisation named as a plural of its members (Houthis, Alawis) by its singular
+        too, as the press writes it before a noun (Houthi rebels, a Houthi spokesman),
+        exactly. Only a plural in -is (Hamas, whose Hama is a city, is none)."""
+        for alias in ent.names:
+            if _PLURAL_IS.fullmatch(alias):
+                self._add_exact((fold(alias[:-1]),), (idx, alias, False), SINGULAR)
 
     def _add_exact(self, folds: tuple[str, ...], member: tuple[int, str, bool],
                    how: str = "") -> None:

@@ -42,6 +42,7 @@ class Outcome:
     error: str = ""
     recorded: str = ""  # unchanged: the status stored when this file was handled
     move_to: Path | None = None  # move mode: where the document was recorded to be
+    read: os.stat_result | None = None  # the version handled: move mode moves only that one
 
 
 EMPTY = "empty file"
@@ -113,10 +114,11 @@ class Pipeline:
         self._log(outcome, time.monotonic() - started)
         if outcome.status in ("processed", "duplicate", "failed"):
             self._move(path, outcome.move_to or self._destination(
-                path, failed=outcome.status == "failed"))
+                path, failed=outcome.status == "failed"), outcome.read)
         elif outcome.status == "unchanged" and self.move_to:
             # handled, but killed before the move: the restart scan finds it still here
-            self._move(path, self._destination(path, failed=outcome.recorded == "failed"))
+            self._move(path, self._destination(path, failed=outcome.recorded == "failed"),
+                       outcome.read)
         return outcome
 
     def _process(self, path: str, shown: str) -> Outcome:
@@ -136,7 +138,7 @@ class Pipeline:
         if not data:
             seen = self.store.file_seen(shown)
             if same_version(seen, st):
-                return Outcome(shown, "unchanged", recorded=seen.status)
+                return Outcome(shown, "unchanged", recorded=seen.status, read=st)
             # no sha256 stored: an empty file is not a document every later empty file
             # would be a "duplicate" of
             return self._fail(path, shown, "", st, EMPTY)
@@ -146,13 +148,13 @@ class Pipeline:
         seen, state = (self.store.file_seen(shown), "mine") if self.claims is None \
             else self.claims.look(sha, shown)
         if same_version(seen, st):  # (a claim taken meanwhile is let go by process())
-            return Outcome(shown, "unchanged", recorded=seen.status)
+            return Outcome(shown, "unchanged", recorded=seen.status, read=st)
         if state == "busy":
             return Outcome(shown, "busy", sha)  # another daemon of the group has it
         if state == "done" or (self.claims is None and self.store.has_document(sha)):
             self.store.record_file(shown, st.st_size, st.st_mtime_ns, sha, "processed",
                                    st.st_ctime_ns)
-            return Outcome(shown, "duplicate", sha)
+            return Outcome(shown, "duplicate", sha, read=st)
         try:
             watch, text, encoding, hits = self.analyse(path, data)
         except ExtractError as exc:
@@ -177,14 +179,14 @@ class Pipeline:
         if self.claims is not None:
             self.claims.stored()  # the claim went with the document: one commit less
         if not created:
-            return Outcome(shown, "duplicate", sha, move_to=dest)
+            return Outcome(shown, "duplicate", sha, move_to=dest, read=st)
         if pending:
             self.on_messages()
         elif alerts and not self.notifier.targets:
             for alert in alerts:
                 log.warning("ALERT %s", _alert_line(alert))
         return Outcome(shown, "processed", sha, len(hits), len(pending),
-                       tuple(a.entity_id for a in alerts), move_to=dest)
+                       tuple(a.entity_id for a in alerts), move_to=dest, read=st)
 
     def _fail(self, path: str, shown: str, sha: str, st: os.stat_result | None,
               error: str) -> Outcome:
@@ -193,7 +195,7 @@ class Pipeline:
                                 mtime_ns=st.st_mtime_ns if st else 0,
                                 ctime_ns=st.st_ctime_ns if st else 0, error=error,
                                 location=printable(str(dest)) if dest else None)
-        return Outcome(shown, "failed", sha, error=error, move_to=dest)
+        return Outcome(shown, "failed", sha, error=error, move_to=dest, read=st)
 
     def _log(self, o: Outcome, elapsed: float) -> None:
         ms = f"{elapsed * 1000:.0f} ms"
@@ -229,14 +231,32 @@ class Pipeline:
             rel = Path(Path(path).name)
         return _free_name(dest_root / rel)
 
-    def _move(self, path: str, dest: Path | None) -> None:
+    def _move(self, path: str, dest: Path | None, read: os.stat_result | None) -> None:
+        """Move the file handled to `dest`, if it is still the version `read`: one written
+        over it meanwhile (a scraper saving same.txt again) stays, to be read in its turn
+        (the queue runs a path put while it was handled again: ingest.WorkQueue)."""
         if dest is None:
+            return
+        if read is not None and not _same_file(path, read):
+            log.info("not moved %s: replaced while it was handled (read again)",
+                     printable(path))
             return
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, dest)
         except OSError as exc:
             log.warning("could not move %s to %s: %s", printable(path), dest, exc)
+
+
+def _same_file(path: str, read: os.stat_result) -> bool:
+    """Whether the file at `path` is the one `read` (a stat of it): the same inode, size and
+    modification time (of a symbolic link itself: lstat). (Gone: no; nothing to move.)"""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns) == \
+        (read.st_ino, read.st_dev, read.st_size, read.st_mtime_ns)
 
 
 def same_version(seen, st: os.stat_result) -> bool:

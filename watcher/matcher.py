@@ -592,7 +592,8 @@ J_ADJECTIVE = "an adjective of Russian's dictionary: no case form of a name in -
 _WOMANS_ENDINGS = frozenset({"ой", "ою", "oi"})
 SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in lower case only"
 PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
-SPELT_NAME = "spelt as another watched name: no misspelling or romanisation of this one"
+SPELT_NAME = "spelt as another watched name (or with its vowels): no misspelling, case form " \
+    "or other spelling of this one"
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -2313,19 +2314,28 @@ class Matcher:
         is no misspelt Marton, Riga no Reqa of Raqqa): a misspelling or Arabic romanisation
         (_another_name), a case form of another name (Zelenskyy no Zelensk's, Одесса no
         Odessos's; but a surname may be another person's, Lavrova Lavrov's genitive, and in
-        Cyrillic a place's too: Орехова, of Орехово),
-        or a spelling or case form with other vowels; the latter also where the word is a
-        watched name's spelling or case form with the name's own vowels (Самара, of Samara,
-        is no Самора; Одесі, of Одеса, no Odzu's)."""
+        Cyrillic a place's too: Орехова, of Орехово), or a spelling or case form with other
+        vowels. The last also where the word is a watched name's spelling or case form with
+        the name's own vowels (Самара, of Samara, is no Самора; Одесі, of Одеса, no Odzu's).
+        """
         spelt = [m for p in parts if p[1] == "exact" for m in self._f_members[p[0]]]
         spelt.extend(listed)
         if not spelt and not any(p[2] == _TOP.get(p[1]) for p in parts):
             return []
-        person = any(m[2] for m in spelt)
-        cyr = person and is_cyrillic_word(word)
-        return [p for p in parts if spelt and (_another_name(p) or p[1] == "inflection" and not (
-            cyr or person and any(m[2] for m in self._f_members[p[0]]))) or
-            self._other_vowels(p, word)]
+        surname = any(m[2] for m in spelt)
+        either = surname and is_cyrillic_word(word)  # a person's or a place's case form
+
+        def other(p: tuple) -> bool:
+            if self._other_vowels(p, word):
+                return True
+            if not spelt:
+                return False
+            if _another_name(p):
+                return True
+            return p[1] == "inflection" and not (
+                either or surname and any(m[2] for m in self._f_members[p[0]]))
+
+        return [p for p in parts if other(p)]
 
     def _other_vowels(self, part: tuple, word: str) -> bool:
         """Whether a name-part candidate spells the name, or its case form, with other vowels
@@ -2386,8 +2396,9 @@ class Matcher:
         if spelt is None:
             return ((SCORE["exact"], "exact", detail, members),)
         listed, made = spelt
-        return ((SCORE["exact"], "exact", detail, listed),) * bool(listed) + \
-            tuple((SCORE["translit"], "translit", how, ms) for how, ms in made)
+        grades = [(SCORE["exact"], "exact", detail, listed)] if listed else []
+        grades.extend((SCORE["translit"], "translit", how, ms) for how, ms in made)
+        return tuple(grades)
 
     def _group(self, score: float, method: str, detail: str, members) -> tuple:
         """Candidates sharing a span and a grade: (score, method, detail, members, flag, ids),

@@ -2317,23 +2317,35 @@ class Matcher:
         Cyrillic a place's too: Орехова, of Орехово), or a spelling or case form with other
         vowels. The last also where the word is a watched name's spelling or case form with
         the name's own vowels (Самара, of Samara, is no Самора; Одесі, of Одеса, no Odzu's).
+        Not a reading of an entity that shares a name with one the word is (one thing listed
+        twice, with other aliases: Kharkov, an alias of one Kharkiv, is the other's too).
         """
         spelt = [m for p in parts if p[1] == "exact" for m in self._f_members[p[0]]]
         spelt.extend(listed)
-        if not spelt and not any(p[2] == _TOP.get(p[1]) for p in parts):
+        own = [m for p in parts if p[2] == _TOP.get(p[1]) for m in self._f_members[p[0]]]
+        if not spelt and not own:
             return []
         surname = any(m[2] for m in spelt)
         either = surname and is_cyrillic_word(word)  # a person's or a place's case form
+        as_spelt = {m[0] for m in spelt}  # the entities the word is: as spelt,
+        with_vowels = as_spelt | {m[0] for m in own}  # ... or with their vowels
+        names: dict[int, frozenset[str]] = {}
+
+        def named(e: int) -> frozenset[str]:
+            if e not in names:
+                names[e] = frozenset(fold(name) for name in self.entities[e].names)
+            return names[e]
 
         def other(p: tuple) -> bool:
             if self._other_vowels(p, word):
-                return True
-            if not spelt:
+                beaten_by = with_vowels
+            elif spelt and (_another_name(p) or p[1] == "inflection" and not (
+                    either or surname and any(m[2] for m in self._f_members[p[0]]))):
+                beaten_by = as_spelt
+            else:
                 return False
-            if _another_name(p):
-                return True
-            return p[1] == "inflection" and not (
-                either or surname and any(m[2] for m in self._f_members[p[0]]))
+            return not any(named(m[0]) & named(e) for m in self._f_members[p[0]]
+                           for e in beaten_by if e != m[0])
 
         return [p for p in parts if other(p)]
 

@@ -1146,6 +1146,13 @@ def test_a_spelling_made_from_a_listed_name_says_how_and_shows_the_name_listed()
         ("Kim Jong-eun", "exact")]
 
 
+def _expect(m: Matcher, cases: dict[str, list[tuple[str, str]]]) -> None:
+    """Each text's hits, as (entity id, text), are as given; the reference path agrees."""
+    for text, want in cases.items():
+        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
+        assert m.match_reference(text) == m.match(text)
+
+
 def test_a_word_spelt_as_a_watched_name_is_no_other_vowelled_spelling_of_another():
     """In a large list a word is often a watched name itself and a spelling of another with
     other vowels (a vowel distance): Sumy of Izumi, Kirillov of Krylov, Самара (Samara's own
@@ -1172,9 +1179,7 @@ def test_a_word_spelt_as_a_watched_name_is_no_other_vowelled_spelling_of_another
         "Alexeyev said so.": [("alexeyev", "Alexeyev"), ("alekseev", "Alexeyev")],
         "Ермак заявил.": [("yermak", "Ермак"), ("ermak", "Ермак")],
         "Izumi and Krylov.": [("izumi", "Izumi"), ("krylov", "Krylov")]}
-    for text, want in cases.items():
-        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
-        assert m.match_reference(text) == m.match(text)
+    _expect(m, cases)
     note = next(n for n in m.explain("Sumy.") if n["entity_id"] == "izumi")
     assert not note["accepted"] and "spelt as another watched name" in note["reason"]
 
@@ -1196,9 +1201,7 @@ def test_a_word_spelt_as_a_watched_name_is_no_case_form_of_another():
              "В Одесса-порту.": [("odesa", "Одесса")],
              "Spotkanie z Lavrova.": [("lavrov", "Lavrova"), ("lavrova", "Lavrova")],
              "Приехал из Орехова.": [("orekhova", "Орехова"), ("orekhovo", "Орехова")]}
-    for text, want in cases.items():
-        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
-        assert m.match_reference(text) == m.match(text)
+    _expect(m, cases)
 
 
 def test_one_thing_listed_twice_keeps_both_entries_readings():
@@ -1225,9 +1228,7 @@ def test_one_thing_listed_twice_keeps_both_entries_readings():
              "Kirillov spoke in Samara.": [("kirillov", "Kirillov"), ("samara", "Samara")],
              "В Харькове тихо.": [("kharkiv-a", "Харькове"), ("kharkiv-b", "Харькове")],
              "Zelenskyy spoke.": [("zelensky", "Zelenskyy")]}
-    for text, want in cases.items():
-        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
-        assert m.match_reference(text) == m.match(text)
+    _expect(m, cases)
 
 
 def test_a_case_form_with_the_names_own_vowels_is_no_other_vowelled_one_of_another():
@@ -1247,9 +1248,7 @@ def test_a_case_form_with_the_names_own_vowels_is_no_other_vowelled_one_of_anoth
              "Заява Путіна.": [("putin", "Путіна")],
              "Слова Алексеева.": [("alekseev", "Алексеева"), ("alexeyev", "Алексеева")],
              "Odzu and Lowe.": [("odzu", "Odzu"), ("lowe", "Lowe")]}
-    for text, want in cases.items():
-        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
-        assert m.match_reference(text) == m.match(text)
+    _expect(m, cases)
 
 
 def test_a_ukrainian_word_opening_a_sentence_is_a_word():
@@ -1312,9 +1311,7 @@ def test_a_short_word_in_capitals_amid_lower_case_is_an_acronym():
     cases = {"The agency TASS said. SBU agents left.": [("sbu", "SBU")],
              "TASS SAYS": [("taiz", "TASS")],
              "KIEV, Ukraine (AP) - TAIZ fell.": [("kyiv", "KIEV"), ("taiz", "TAIZ")]}
-    for text, want in cases.items():
-        assert [(h.entity_id, h.text) for h in m.match(text)] == want, m.explain(text)
-        assert m.match_reference(text) == m.match(text)
+    _expect(m, cases)
 
 
 def _cyrillic(word: str) -> str:

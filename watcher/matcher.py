@@ -89,6 +89,7 @@ from .normalize import (
     cyrillic_given_names,
     cyrillic_lemmas,
     cyrillic_readings,
+    dictionary_parses,
     endings,
     exonyms,
     family_first_names,
@@ -1934,7 +1935,7 @@ class Matcher:
             for memo in (m._cache, m._meta, m._mw_cache, m._ru_start):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
-                  _word_skels, russian_parses):
+                  _word_skels, dictionary_parses):
             f.cache_clear()
 
     # -- the cache's format: plain containers, the memos of words seen left out -----------------

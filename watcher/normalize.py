@@ -1540,10 +1540,15 @@ def _morph(lang: str = "ru"):
     return pymorphy3.MorphAnalyzer(lang=lang)
 
 
+def russian_parses(word: str) -> tuple:
+    """pymorphy3's readings of a Cyrillic word that Russian's dictionary knows, else ()."""
+    return dictionary_parses(word, "ru")
+
+
 @lru_cache(maxsize=65536)
-def russian_parses(word: str, lang: str = "ru") -> tuple:
-    """pymorphy3's readings of a Cyrillic word that Russian's dictionary (`lang` "uk":
-    Ukrainian's) knows, else ()."""
+def dictionary_parses(word: str, lang: str) -> tuple:
+    """pymorphy3's readings of a Cyrillic word that the dictionary of `lang` (ru, uk)
+    knows, else ()."""
     low = word.casefold()
     morph = _morph(lang)
     if not is_cyrillic_word(low) or not morph.word_is_known(low):
@@ -1566,7 +1571,7 @@ def cyrillic_lemmas(word: str) -> frozenset[str] | None:
     """russian_lemmas, and for a word Russian's dictionary does not know, Ukrainian's
     (Місто, Влада, Ночі: місто, влада, ніч). (Ukrainian's marks no place names, Одесі reads
     одеса: the lemma is the name then.)"""
-    return _lemmas(russian_parses(word) or russian_parses(word, "uk"))
+    return _lemmas(dictionary_parses(word, "ru") or dictionary_parses(word, "uk"))
 
 
 def _lemmas(parses: tuple) -> frozenset[str] | None:
@@ -1596,7 +1601,7 @@ def russian_adjective(word: str) -> bool:
 
 
 def load_morph() -> None:
-    """Load Russian's and Ukrainian's dictionaries now (about 30 MB, shared by a pool forked
+    """Load Russian's and Ukrainian's dictionaries now (about 60 MB, shared by a pool forked
     after this)."""
     _morph()
     _morph("uk")

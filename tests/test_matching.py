@@ -1251,6 +1251,26 @@ def test_a_case_form_with_the_names_own_vowels_is_no_other_vowelled_one_of_anoth
     _expect(m, cases)
 
 
+def test_a_place_named_in_the_plural_has_the_plurals_case_forms():
+    """Sumy, Cherkasy, Chernivtsi, Lubny are plural nouns: Сумах, Сумам, Сумами,
+    Черкасах, Чернівцях, Чернівців, Лубнах are theirs. Not a person's adjectival surname's
+    (Зеленских is no form of Zelensky), not a Russian surname in -ов for a place in -i (Шилов
+    is no Shili's), not a word in lower case (сумами, sums)."""
+    m = Matcher.compile([Entity(id="sumy", name="Sumy", type="place"),
+                         Entity(id="cherkasy", name="Cherkasy", type="place"),
+                         Entity(id="chernivtsi", name="Chernivtsi", type="place"),
+                         Entity(id="lubny", name="Lubny", type="place"),
+                         Entity(id="shili", name="Shili", type="place"),
+                         Entity(id="zelensky", name="Volodymyr Zelensky", type="person")])
+    _expect(m, {
+        "Удари по Сумах і Черкасах. Допомога Сумам. Під Сумами бої.": [
+            ("sumy", "Сумах"), ("cherkasy", "Черкасах"), ("sumy", "Сумам"),
+            ("sumy", "Сумами")],
+        "У Чернівцях тихо, жителів Чернівців, у Лубнах теж.": [
+            ("chernivtsi", "Чернівцях"), ("chernivtsi", "Чернівців"), ("lubny", "Лубнах")],
+        "Зеленских не было. Шилов пришёл с великими сумами.": []})
+
+
 def test_a_ukrainian_word_opening_a_sentence_is_a_word():
     """Місто ("city") and Заява ("statement") opening a sentence are words of Ukrainian's
     dictionary, no spelling of Misato or Sasava, as a Russian word is none (Маски); Ukrainian

@@ -550,7 +550,7 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
-_KINDS = ("cons", "vowel", "o", "adj", "fem", "j")  # of name endings: data/endings.tsv
+_KINDS = ("cons", "vowel", "o", "adj", "fem", "j", "pl")  # of name endings: data/endings.tsv
 _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
@@ -1853,9 +1853,10 @@ class Matcher:
         that of a man (Oleg Deripaska), declined as a noun. `arabic`: of an Arabic name, also
         found in the other romanisations of it if it has as many consonants (_add_arabic)."""
         womans = person and not (given and may_be_feminine(word) and male_given_name(given))
-        fids = self._part_fids.get((word, womans, spelt))
+        fids = self._part_fids.get((word, womans, spelt, person))
         if fids is None:  # (a surname or a city's name is shared by hundreds at 100k names)
-            fids = self._part_fids[word, womans, spelt] = self._forms_of(word, womans, spelt)
+            fids = self._part_fids[word, womans, spelt, person] = self._forms_of(
+                word, womans, spelt, thing=not person)
         if arabic and not spelt:
             fids = (*fids, *self._add_arabic(word, arabic))
         for fid in fids:
@@ -1879,22 +1880,24 @@ class Matcher:
             self._ar_index.setdefault(spelling[0], []).append(fid)
         return (fid,)
 
-    def _forms_of(self, word: str, womans: bool, spelt: int = 0) -> tuple[int, ...]:
+    def _forms_of(self, word: str, womans: bool, spelt: int = 0,
+                  thing: bool = False) -> tuple[int, ...]:
         """The forms of a name part: one per key and reading. `womans`: a surname that may be
         a woman's (see name_kind); `spelt`: of a name as Cyrillic writes it (_in_cyrillic),
-        for Cyrillic words only: forms of their own."""
+        for Cyrillic words only: forms of their own; `thing`: a place's or organisation's
+        (see name_kinds)."""
         f = fold(word)
         if len(f) < self._min_len:
             return ()
         cyr = is_cyrillic_word(word)
         fids = []
         for key in phonetic_keys(word):
-            for kind in name_kinds(key, surname=womans):
+            for kind in name_kinds(key, surname=womans, thing=thing):
                 fid = self._form_ids.get((key, kind, cyr, f, spelt))
                 fids.append(fid if fid is not None else  # (never misspelt: no fuzzy index)
                             self._new_form(key, kind, cyr, f, fuzzy=not spelt, spelt=spelt))
         for key, reading in cyrillic_readings(word) if not cyr else ():
-            for kind in name_kinds(key, surname=womans):
+            for kind in name_kinds(key, surname=womans, thing=thing):
                 fid = self._form_ids.get((key, kind, cyr, f, spelt))
                 if fid is None:  # (a guessed letter is not also misspelt: no fuzzy index)
                     fid = self._new_form(key, kind, cyr, f, fuzzy=False, spelt=spelt)
@@ -1992,7 +1995,7 @@ class Matcher:
         Zjednoczone, Штаты: each found only beside the name's other words)."""
         table = endings()
         if self._fuzzy or kind not in _PLURAL_KINDS:
-            return table[(script, kind)]
+            return table.get((script, kind), ())  # (pl has no Latin endings)
         return table[(script, kind)] + table[(script, "plural")]
 
     def _word_parts(self, word: str, notes: list | None = None) -> tuple:

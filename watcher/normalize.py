@@ -1366,13 +1366,17 @@ def male_given_name(word: str) -> bool:
     return genders == {"masc"}
 
 
-def name_kinds(key: str, surname: bool = False) -> tuple[str, ...]:
+def name_kinds(key: str, surname: bool = False, thing: bool = False) -> tuple[str, ...]:
     """name_kind's, and j for a key in -ai, -ei, -ui of five letters or more: Cyrillic writes
     it in -ай, -ей, -уй, whose й gives way to the ending (Milei, Милея; Shanghai, Шанхае), or
-    in -и (Clooney, Клуни; Harvey, Харви). Not -oi: Толстой declines as an adjective."""
+    in -и (Clooney, Клуни; Harvey, Харви). Not -oi: Толстой declines as an adjective. A
+    `thing`'s name (a place's, an organisation's) shaped as an adjective is a plural noun too
+    (pl: Sumy, Сумах)."""
     kind = name_kind(key, surname)
     if kind == "vowel" and len(key) >= 5 and key[-1] == "i" and key[-2] in "aeu":
         return kind, "j"
+    if kind == "adj" and thing:
+        return kind, "pl"
     return (kind,)
 
 

@@ -238,8 +238,8 @@ class Pipeline:
         if dest is None:
             return
         if read is not None and not _same_file(path, read):
-            log.info("not moved %s: replaced while it was handled (read again)",
-                     printable(path))
+            log.info("not moved %s: written over or removed while it was handled (a new "
+                     "version is read in its turn)", printable(path))
             return
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -2172,3 +2172,22 @@ def test_an_initial_before_a_name_in_capitals_reads_the_same_in_both_paths(text)
     hits = m.match(text)
     assert {h.entity_id for h in hits} == {"putin"}
     assert m.match_reference(text) == hits
+
+
+def test_a_german_h_after_an_umlaut_is_silent():
+    """Wähner, Böhm: the h only lengthens the umlaut. Read as a sound it is Ukrainian's Г
+    (Bohdan, Olha: Bogdan, Olga) and took the Wagner Group for Jörg Wähner. Written so, the
+    name is still found in every spelling of its umlaut, and in Russian (Венер)."""
+    m = Matcher.compile([Entity(id="waehner", name="Jörg Wähner", type="person"),
+                         Entity(id="boehm", name="Klaus Böhm", type="person"),
+                         Entity(id="bohdan", name="Bohdan Khmelnytsky", type="person"),
+                         Entity(id="olha", name="Olha Stefanishyna", type="person")])
+    _expect(m, {
+        "Wagner Group fighters left. Klaus Bogm came.": [],
+        "Jörg Wähner, Joerg Waehner, Jorg Wahner, Йорг Венер.": [
+            ("waehner", "Jörg Wähner"), ("waehner", "Joerg Waehner"),
+            ("waehner", "Jorg Wahner"), ("waehner", "Йорг Венер")],
+        "Klaus Böhm or Klaus Boehm": [("boehm", "Klaus Böhm"), ("boehm", "Klaus Boehm")],
+        "Bogdan Khmelnitsky and Olga Stefanishina": [("bohdan", "Bogdan Khmelnitsky"),
+                                                     ("olha", "Olga Stefanishina")]})
+

@@ -499,3 +499,15 @@ def test_a_korean_name_in_its_other_romanisations():
     assert ("kim", "jong", "un") not in kim and ("kim", "jong", "il") not in kim
     assert ("choi", "ryong", "hae") in nz.korean_spellings(("choe", "ryong", "hae"))
     assert nz.korean_spellings(("xi", "jin", "ping")) == []  # (no Korean family name)
+
+
+@pytest.mark.parametrize("word, silent", [
+    ("Wähner", "Wäner"), ("Böhm", "Bööm"), ("Kühne", "Küne"), ("Möhring", "Möring"),
+    ("Bohdan", None), ("Şöhret", None), ("Möhsim", None)])
+def test_a_german_h_after_an_umlaut_before_l_m_n_r_is_silent(word, silent):
+    """Wähner's h only lengthens the ä; Bohdan's is Ukrainian's Г, and Turkish names' h is
+    said (Şöhret, Möhsim)."""
+    if silent:
+        assert nz.phonetic_keys(word) == nz.phonetic_keys(silent)
+    else:
+        assert "g" in nz.phonetic_keys(word)[0]

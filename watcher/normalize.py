@@ -911,6 +911,11 @@ _MAX_READINGS = 8
 _LONE_H = re.compile(r"^h(?=[aeiouy])|(?<=[aeiouy])h(?=[aeiouy])|(?<=[aeiouy])h$")
 _POLISH_IE = re.compile(r"(?<=[bcdfghklmnprstvwz])ie")
 _ENGLISH_W = re.compile(r"^wh?(?=[aeiouy])")  # Russian's у: Уильям, Уитмер (cyrillic_readings)
+# German's h after an umlaut and before l, m, n, r only lengthens the vowel (Wähner, Böhm,
+# Möhring: Венер, Бём); read as a sound it is Ukrainian's Г and takes Wähner for Wagner.
+# Turkish says it (Şöhret, Möhsim).
+_UMLAUT_H = re.compile(r"(?<=[äöü])h(?=[lmnr])")
+_TURKISH_LETTERS = re.compile("[şğı]")
 
 
 def _latin_readings(s: str, kh: bool = False, w: bool = False) -> list[str]:
@@ -979,6 +984,8 @@ def phonetic_keys(s: str) -> tuple[str, ...]:
 
 def _readings(c: str) -> tuple[str, ...]:
     if not c.isascii():
+        if "h" in c and not _TURKISH_LETTERS.search(c):
+            c = _UMLAUT_H.sub("", c)
         c = _key_chars(c)
     keys = [_collapse(r) for r in _latin_readings(c) if r]
     if "ie" in c and ("w" in c or "j" in c) and _POLISH_IE.search(c):

@@ -2191,3 +2191,16 @@ def test_a_german_h_after_an_umlaut_is_silent():
         "Bogdan Khmelnitsky and Olga Stefanishina": [("bohdan", "Bogdan Khmelnitsky"),
                                                      ("olha", "Olga Stefanishina")]})
 
+
+def test_a_latin_case_ending_is_written_as_that_ending():
+    """Donets reads as dones (ts is one sound), but its -ets is no ending -es: it is no case
+    form of Döhn or Dijon. Endings written out still are (Putinem, Kijowie, Dijons)."""
+    m = Matcher.compile([Entity(id="doehn", name="Gabriele Döhn", type="person"),
+                         Entity(id="dijon", name="Dijon", type="place"),
+                         Entity(id="putin", name="Vladimir Putin", type="person"),
+                         Entity(id="kyiv", name="Kyiv", type="place", aliases=["Kijów"])])
+    _expect(m, {
+        "Fighting in the Donets basin.": [],
+        "Rozmowa z Putinem w Kijowie. Dijons mayor met Döhns family.": [
+            ("putin", "Putinem"), ("kyiv", "Kijowie"), ("dijon", "Dijons"),
+            ("doehn", "Döhns")]})

@@ -551,6 +551,8 @@ def _word_of_its_own(word: str, wfold: str, cyr: bool) -> str:
 LOWER_WORD = "a one-word name in lower case in a text that uses capitals: a word (Polish " \
     "sumy), or part of an address (kyiv.gov.ua), not the name"
 _KINDS = ("cons", "vowel", "o", "adj", "fem", "j", "pl")  # of name endings: data/endings.tsv
+# A Latin case ending's key letters as a word spells them (see Matcher._splits)
+_ENDING_LETTERS = str.maketrans("yjw", "iiv")
 _PLURAL_KINDS = ("vowel", "adj")  # a plural's (Stany, Zjednoczone, Штаты, Vereinigte)
 _E_ENDINGS = frozenset(("еи", "ее", "еей", "еї", "еєю"))  # a name's in -ея only (endings.tsv)
 _UNGLIDE = re.compile(r"(?<=[^aeiou])i(?=[aou])")  # the i of я, ю, ё after a consonant
@@ -1982,10 +1984,14 @@ class Matcher:
                 out.extend((k, "і", kind) for k in phonetic_keys(f[:-2] + _UK_SOFTENED[f[-2]])
                            for kind in ("vowel", "cons"))
         else:
+            tail = fold(word)[-4:].translate(_ENDING_LETTERS)
             for k in keys:
                 for kind in _KINDS:
                     for e in self._endings("lat", kind):
-                        if k.endswith(e) and len(k) - len(e) >= 3:
+                        # (the ending written as such, not made by the key of the stem's
+                        # last letters: Donets, ts read as s, is no Döhn with -es)
+                        if k.endswith(e) and len(k) - len(e) >= 3 and \
+                                (tail.endswith(e) or not e.islower()):
                             out.append((k[: -len(e)], e, kind))
         return out
 

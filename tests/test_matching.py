@@ -2206,6 +2206,21 @@ def test_a_latin_case_ending_is_written_as_that_ending():
             ("doehn", "Döhns")]})
 
 
+def test_a_latin_e_after_a_persons_name_is_a_case_ending_only_after_an_apostrophe():
+    """Turkish's dative (Merkel'e, Schulz’e) is a case form; without the apostrophe a person's
+    name in -e is a namesake (Giese is no Gieß, Schulze no Schulz). A place's -e is also the
+    Czech and Slovak locative (v Kyjeve)."""
+    m = Matcher.compile([Entity(id="giess", name="Klaus Gieß", type="person"),
+                         Entity(id="schulz", name="Olaf Schulz", type="person"),
+                         Entity(id="merkel", name="Angela Merkel", type="person"),
+                         Entity(id="kyiv", name="Kyiv", type="place", aliases=["Kiev", "Kyjev"])])
+    _expect(m, {
+        "Herr Giese kam. Frau Schulze ging.": [],
+        "Merkel'e söyledi. Schulz’e yazdı. Kiev'e gitti. Žijem v Kyjeve.": [
+            ("merkel", "Merkel'e"), ("schulz", "Schulz’e"), ("kyiv", "Kiev'e"),
+            ("kyiv", "Kyjeve")]})
+
+
 def test_an_arabic_name_in_n_is_found_as_french_writes_it():
     """French writes a final n with a silent e: Salmane, Yassine."""
     m = Matcher.compile([Entity(id="mbs", name="Mohammed bin Salman", type="person"),

@@ -586,6 +586,11 @@ _WOMANS_FORM = re.compile(r"(?:ськ|цьк|зьк|ск|цк|зк)(?:ая|ой|
 # with these for a woman: Путиной, Медведевою, Putinoy are his wife's or daughter's name.
 # (A place's name takes them as its adjective's: Донецкой, Курской области.)
 WOMANS_ENDING = "a woman's case ending of a man's surname: another person"
+# A Latin -e after a person's name in a consonant is Turkish's dative, written after an
+# apostrophe (Putin'e); else only a vocative (Putine!), and mostly a namesake: Giese is no
+# Gieß's, Lange no Lang's, Schulze no Schulz's. (A place's is Czech and Slovak's locative too:
+# v Kyjeve, v Berlíne.)
+BARE_E = "a Latin -e after a person's name is Turkish's dative, after an apostrophe only"
 PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
 # A name in -ай, -ей declined (Милея, Шанхае) has the endings of Russian's adjectives and
 # verbs: only its own vowels make it (Такая is no Tokai, Менее no Mooney), and no adjective
@@ -2018,10 +2023,16 @@ class Matcher:
         # one, is no Iligan)
         own = _word_of_its_own(word, wfold, cyr) if self._fuzzy or not cyr else ""
         for key, ending, kind in self._splits(word):
+            bare_e = ending == "e" and kind == "cons" and not cyr and "'" not in word and \
+                "’" not in word
             for b in _buckets(key):
                 forms = self._stem_index.get(f"{b}|{kind}", ()) if ending else \
                     self._index.get(b, ())
                 for fid in forms:
+                    if bare_e and all(person for _, _, person in self._f_members[fid]):
+                        if notes is not None:
+                            notes.append((fid, "rejected", 0.0, BARE_E))
+                        continue
                     self._try_form(fid, key, ending, kind, wfold, cyr, best, notes)
         for key in phonetic_keys(word) if self._fuzzy else ():
             fids = self._fuzzy_candidates(key)

@@ -1492,6 +1492,7 @@ class Matcher:
         # the second (Jabhat al-Nusra: Dschabhat al-Nusra); see _article_at
         self._mw_lower: frozenset[str] = frozenset()
         self._mw_cache: dict[str, dict] = {}
+        self._names_memo: dict[int, frozenset[str]] = {}  # (_folded_names)
         # a Russian or Ukrainian common word's candidates where it opens a sentence
         # (_dictionary_words_only)
         self._ru_start: dict[str, tuple | None] = {}
@@ -1942,7 +1943,7 @@ class Matcher:
         """Drop every memo of the words seen, this matcher's and the module's, as a fresh
         process has none (for a benchmark of a fresh scan)."""
         for m in (self, self._mw) if self._mw is not None else (self,):
-            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start):
+            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._names_memo):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
                   _word_skels, dictionary_parses):
@@ -1954,8 +1955,9 @@ class Matcher:
         """Everything compiled, as dicts, lists, tuples, sets and strings only: marshal reads
         that in half the time pickle takes for the objects (0.3 s against 0.7 at 100k names)."""
         state = dict(self.__dict__)
-        state.update(_cache={}, _ru_start={}, _mw_cache={}, _words=None, _word_keys=None,
-                     _meta={})  # (keyed on object ids, which a copy does not keep)
+        # (the memos; _meta is keyed on object ids, which a copy does not keep)
+        state.update(_cache={}, _ru_start={}, _mw_cache={}, _names_memo={}, _meta={},
+                     _words=None, _word_keys=None)
         state["entities"] = [e.as_tuple() for e in self.entities]
         if self._mw is not None:
             state["_mw"] = self._mw.to_state()
@@ -2350,25 +2352,38 @@ class Matcher:
         either = surname and is_cyrillic_word(word)  # a person's or a place's case form
         as_spelt = {m[0] for m in spelt}  # the entities the word is: as spelt,
         with_vowels = as_spelt | {m[0] for m in own}  # ... or with their vowels
-        names: dict[int, frozenset[str]] = {}
+        owners: dict[bool, dict[str, set[int]]] = {}  # name -> entities that have it, per set
 
-        def named(e: int) -> frozenset[str]:
-            if e not in names:
-                names[e] = frozenset(fold(name) for name in self.entities[e].names)
-            return names[e]
+        def shares_a_name(e: int, vowels: bool) -> bool:
+            """Whether entity e has a name of another entity of with_vowels (or as_spelt)."""
+            if vowels not in owners:
+                owners[vowels] = table = {}
+                for b in with_vowels if vowels else as_spelt:
+                    for name in self._folded_names(b):
+                        table.setdefault(name, set()).add(b)
+            table = owners[vowels]
+            return any((by := table.get(name)) and (len(by) > 1 or e not in by)
+                       for name in self._folded_names(e))
 
         def other(p: tuple) -> bool:
             if self._other_vowels(p, word):
-                beaten_by = with_vowels
+                vowels = True
             elif spelt and (_another_name(p) or p[1] == "inflection" and not (
                     either or surname and any(m[2] for m in self._f_members[p[0]]))):
-                beaten_by = as_spelt
+                vowels = False
             else:
                 return False
-            return not any(named(m[0]) & named(e) for m in self._f_members[p[0]]
-                           for e in beaten_by if e != m[0])
+            return not any(shares_a_name(m[0], vowels) for m in self._f_members[p[0]])
 
         return [p for p in parts if other(p)]
+
+    def _folded_names(self, e: int) -> frozenset[str]:
+        """Entity e's names, folded; memoised (see _other_names)."""
+        names = self._names_memo.get(e)
+        if names is None:
+            entity = self.entities[e]
+            names = self._names_memo[e] = frozenset(map(fold, (entity.name, *entity.aliases)))
+        return names
 
     def _other_vowels(self, part: tuple, word: str) -> bool:
         """Whether a name-part candidate spells the name, or its case form, with other vowels

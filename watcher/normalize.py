@@ -372,8 +372,6 @@ _AR_SOUNDS = {"dsch": "j", "sch": "S", "kh": "X", "gh": "k", "sh": "S", "ch": "S
               "dh": "d", "zh": "j", "ph": "f", "dj": "j", "ou": "u", "oo": "u", "ee": "i",
               "q": "k", "g": "k", "y": "i", "w": "u"}
 _AR_FRENCH_W = re.compile(r"(?<=[aeiou])ou(?=[aeiou])")  # French's w: Zarqaoui (not Mouammar)
-# French's final n, with a silent e: Salmane, Othmane, Yassine, Amine
-_AR_FRENCH_NE = re.compile(r"(?<=[aeiou]n)e$")
 _AR_DOUBLED = re.compile(r"(.)\1+")
 _AR_DOUBLED_CONSONANT = re.compile(r"([^aeiou])\1+")
 
@@ -422,7 +420,7 @@ def arabic_spelling(word: str) -> tuple[str, tuple[str, ...], bool] | None:
     # vowels doubled by them (Saeed, Said: aee, ai)
     low = _AR_DOUBLED_CONSONANT.sub(r"\1", re.sub(r"[^a-z]", "", low))
     low = _AR_LETTERS.sub(lambda m: _AR_SOUNDS.get(m.group(), m.group()),
-                          _AR_FRENCH_W.sub("w", _AR_FRENCH_NE.sub("", low)))
+                          _AR_FRENCH_W.sub("w", low))
     if low.endswith("h") and low[-2:-1] in VOWELS:
         low = low[:-1]  # Abdullah, Abdulla; Saleh, Salih; Fatimah, Fatima
     parts = re.split(r"([^aeiou])", _AR_DOUBLED.sub(r"\1", low))
@@ -444,9 +442,10 @@ def arabic_variant(a: tuple[str, tuple[str, ...], bool],
         return "consonants differ"
     free = len(va) - 2 if god or god_b else -1  # (the vowel before the last l)
     left_out = e_for = False
+    last = len(va) - 1
     for k, (x, y) in enumerate(zip(va, vb, strict=True)):
-        if k == free or x == y:
-            continue
+        if k == free or x == y or k == last and cons[-1] == "n" and {x, y} == {"e", ""}:
+            continue  # (French writes a final n with a silent e: Salmane, Yassine)
         if _ar_groups_alike(x, y, len(cons) >= 3):
             if ("e" in x) != ("e" in y):  # (one e for another vowel: Mekele is no Mukalla)
                 if e_for:

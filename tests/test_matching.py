@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 import watcher
 from watcher.config import load_watchlist
 from watcher.matcher import (
+    FREQUENT_SPELLING,
     LOWER_WORD,
     MIN_VARIANT_LEN,
     MIXED,
@@ -2227,3 +2228,23 @@ def test_an_arabic_name_in_n_is_found_as_french_writes_it():
                          Entity(id="yasin", name="Yasin al-Hashimi", type="person")])
     _expect(m, {"Le prince Salmane et Yassine al-Hachimi.": [
         ("mbs", "Salmane"), ("yasin", "Yassine al-Hachimi")]})
+
+
+def test_a_frequent_name_is_another_spelling_in_its_script_only_after_a_given_name():
+    """House, Modi, Meyer are frequent words or names: alone each is itself, no spelling of
+    Ghuzze, Moody or Meier; after a given name it is a surname, the watched one if that given
+    name is the person's (Hans Meyer: Hans Meier; Jan Meyer is another). In the other script
+    it still is a name's spelling (Washington: Вашингтон)."""
+    m = Matcher.compile([Entity(id="ghuzze", name="Ghuzze", type="place"),
+                         Entity(id="moody", name="Alan Moody", type="person"),
+                         Entity(id="meier", name="Hans Meier", type="person"),
+                         Entity(id="chevallier", name="Christelle Chevallier", type="person"),
+                         Entity(id="washington", name="Вашингтон", type="place")])
+    _expect(m, {
+        "Modi met Putin at the White House. Meyer said. Jan Meyer left.": [],
+        "Hans Meyer spoke with Christelle Chevalier and Alan Modi.": [
+            ("meier", "Hans Meyer"), ("chevallier", "Christelle Chevalier"),
+            ("moody", "Alan Modi")],
+        "Washington said.": [("washington", "Washington")]})
+    hit = m.match("Hans Meyer spoke.")[0]
+    assert (hit.method, hit.detail) == ("translit", FREQUENT_SPELLING + " + first name")

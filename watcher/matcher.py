@@ -602,6 +602,11 @@ SENTENCE_START = "a frequent word starting a sentence, elsewhere in the text in 
 PARTICLES = "name particles"  # what a surname's hit grew over: von der, al-
 SPELT_NAME = "spelt as another watched name (or with its vowels): no misspelling, case form " \
     "or other spelling of this one"
+# A frequent word or name (House, Modi, Meyer: data/frequent_names.txt) read as another
+# spelling of a name in its own script is that name only after a given name, as a surname
+# (Hans Meyer: Hans Meier); alone it is itself (House is no Ghuzze, Modi no Moody)
+FREQUENT_SPELLING = "spelling variant of a frequent name"
+FREQUENT_ALONE = "a frequent name alone: no other spelling of a name in its script"
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -832,6 +837,11 @@ def _first_names_used(text: str, words, folds: list[str], surnames=None,
                 _family_first((prev, word), gap == "-") is None:
             out.setdefault(folds[k], set()).update(_word_skels(prev))
     return {f: frozenset(s) for f, s in out.items()}
+
+
+def _without_frequent_spellings(groups: tuple) -> tuple | None:
+    """The groups but a frequent name's other spellings (see FREQUENT_SPELLING)."""
+    return tuple(g for g in groups if g[2] != FREQUENT_SPELLING) or None
 
 
 def _persons_only(groups: tuple) -> tuple | None:
@@ -2050,6 +2060,7 @@ class Matcher:
         if own or wfold in frequent_names():
             allowed = ("exact",) if own else ("exact", "translit")
             common = own == COMMON_WORD
+            frequent = not own and self._fuzzy  # (not beside a multi-word name's other words)
 
             def keep(r) -> bool:
                 if r[1] in allowed and not self._other_vowels(r, word) or \
@@ -2075,6 +2086,9 @@ class Matcher:
             if notes is not None:
                 notes.extend((r[0], "rejected", 0.0, own) for r in found if not keep(r))
             found = [r for r in found if keep(r)]
+            if frequent:
+                found = [(*r[:3], FREQUENT_SPELLING) if r[1] == "translit" and
+                         self._f_cyr[r[0]] == cyr else r for r in found]
         # ties in an order of their own (not of form ids, which depend on the whole list)
         return tuple(sorted(found, key=lambda r: (
             -r[2], self._f_key[r[0]], self._f_fold[r[0]], self._f_cyr[r[0]], self._f_kind[r[0]])))
@@ -2275,8 +2289,9 @@ class Matcher:
         (fold, its own candidates or None, which multi-word names may start with it: 1 a
         watched one, 2 the name of another thing, 4 a watched place's or organisation's in
         another spelling or case, if the next word is capitalised too or hyphenated to it
-        (any capitalised word: see _mw_at); its candidates as the exact words of a name,
-        whether it is a given name as written).
+        (any capitalised word: see _mw_at), 8 a frequent name read as another's spelling
+        (FREQUENT_SPELLING); its candidates as the exact words of a name, whether it is a given
+        name as written).
 
         Its own candidates are ((score, method, detail, members), ...), best first: acronym,
         exact name, then the name-part spellings of the variant tiers (capitalised words only).
@@ -2290,6 +2305,7 @@ class Matcher:
         if exact:
             groups.extend(self._group(*g) for g in self._exact_grades((f,), exact))
         own = plain = None
+        frequent = False
         if word[0].isupper():
             n = len(groups)
             parts = self._word_parts(word)
@@ -2300,6 +2316,7 @@ class Matcher:
                 members = self._f_members[fid]
                 groups.append(self._group(score, method, detail, members))
                 n += method == "exact"
+                frequent = frequent or detail == FREQUENT_SPELLING
             polish = self._pl_cases.get(f)
             if polish:  # (a Latin word: not one _at_start_of reads the groups of, below)
                 groups.append(self._group(SCORE["inflection"], "inflection", POLISH_CASE,
@@ -2322,7 +2339,7 @@ class Matcher:
             not _place_word(word)
         multi = (f in self._exact_first) | (word[0].isupper() and (
             (f in self._others) << 1 | (self._mw is not None or bool(self._mw_short)) << 2)) | \
-            (f in self._mw_lower) << 2
+            (f in self._mw_lower) << 2 | frequent << 3
         info = (f, own, multi, plain, given)
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
@@ -2565,6 +2582,8 @@ class Matcher:
                     own = self._as_first_name(text, words, i, own)
                 if own and i and _after_given_name(text, words, i, info[i - 1][0]):
                     own = _persons_only(own)
+                elif own and multi & 8:
+                    own = _without_frequent_spellings(own)
                 if own and f in capital_only and words[i][2][0].isupper() and \
                         _sentence_start(text, words[i][0]):
                     if as_words is None:
@@ -3277,6 +3296,8 @@ class Matcher:
             if c.score < SCORE["translit"] and not c.detail.startswith(ACRONYM) and \
                     _acronym_like(words, c.i):
                 return AN_ACRONYM
+        if c.detail == FREQUENT_SPELLING and not (c.i and _after_given_name(text, words, c.i)):
+            return FREQUENT_ALONE
         if c.j == c.i + 1 and not c.person_part:
             if c.i and _after_given_name(text, words, c.i):
                 return AFTER_GIVEN_NAME

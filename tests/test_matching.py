@@ -2079,6 +2079,15 @@ def test_a_places_polish_case_form_that_changes_more_than_its_ending(stem, case)
     assert others.match(text) == others.match_reference(text) == []
 
 
+def test_a_place_of_four_letters_named_in_the_plural_has_its_polish_case_forms():
+    """Sumy: w Sumach, Sumom, Sumami; a singular of four letters has none of its softened
+    ones (Nika's locative would be Nice)."""
+    m = Matcher.compile([Entity(id="sumy", name="Sumy", type="place"),
+                         Entity(id="nika", name="Nika", type="place")])
+    _expect(m, {"Atak w Sumach. Pomoc Sumom, przed Sumami. Nice, France.": [
+        ("sumy", "Sumach"), ("sumy", "Sumom"), ("sumy", "Sumami")]})
+
+
 def test_polish_case_forms_of_countries_that_are_everyday_words():
     """Polsce and Niemczech are everyday Polish words, case forms of Polska and Niemcy, Polish
     names of Poland and Germany (CLDR: normalize.place_names). Not a case form of a place

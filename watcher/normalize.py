@@ -1327,9 +1327,11 @@ _PL_PLURAL_SOFTENED = (("cy", "czech"), ("chy", "szech"), ("ry", "rzech"))
 def polish_case_forms(f: str) -> tuple[str, ...]:
     """Polish case forms of a folded one-word place name that change more than its ending:
     ('wegrom', 'wegrami', 'wegrach', 'wegrzech') for wegry. (Some are no words: Węgrach.)"""
-    if f[-1:] not in ("a", "y", "e", "i") or len(f) < 5:
+    if f[-1:] not in ("a", "y", "e", "i") or len(f) < 4:
         return ()  # (most names end otherwise: a compile meets 100,000)
-    out = [f[: -len(end)] + form for end, form in _PL_SOFTENED if f.endswith(end)]
+    # (a plural of four letters too, Sumy: Sumach; a singular of four would make Nice Nika's)
+    out = [f[: -len(end)] + form for end, form in _PL_SOFTENED if f.endswith(end)] \
+        if len(f) >= 5 else []
     if f.endswith(_PL_PLURAL_ENDS):
         stem = f[:-1]
         out += [stem + "om", stem + "ami", stem + "ach"]

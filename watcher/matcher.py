@@ -687,6 +687,12 @@ def _other_at(text: str, words, fold_of, i: int, other: tuple) -> bool:
     return True
 
 
+def _lesser(method: str, score: float) -> bool:
+    """Whether a reading is a misspelling, or a spelling or case form with other vowels: none
+    of a word inside a name found here (see Matcher._no_lesser_words)."""
+    return method == "fuzzy" or score < _TOP.get(method, 0.0)
+
+
 def _inside(spans: list[tuple[int, int, str]], start: int, end: int) -> str:
     """The name (of another thing, or found) that strictly holds text[start:end], or ""."""
     for s, e, name in spans:
@@ -2628,10 +2634,10 @@ class Matcher:
                 if not item[2] and item[3][4] and item[0] in fold_at}
         if bare:
             kept = self._as_named(text, words, info, kept, fold_at, bare)
-        if any(item[3][1] == "fuzzy" for item in kept):
+        if any(_lesser(item[3][1], item[3][0]) for item in kept):
             names = [(s, e, text[s:e]) for s, e, _, g, _ in kept if g[1] != "fuzzy"]
-            kept = [item for item in kept
-                    if item[3][1] != "fuzzy" or not _inside(names, item[0], item[1])]
+            kept = [item for item in kept if not _lesser(item[3][1], item[3][0]) or
+                    not _inside(names, item[0], item[1])]
         return self._hits(text, kept)
 
     def _mw_parts(self, word: str) -> dict[tuple[int, int], tuple[float, str, str]]:
@@ -2914,20 +2920,22 @@ class Matcher:
                            "thing (data/other_names.txt)")
             else:
                 spans.append(span)
-        return self._resolve(text, self._no_misspelt_words(text, words, spans, notes), notes,
+        return self._resolve(text, self._no_lesser_words(text, words, spans, notes), notes,
                              words)
 
-    def _no_misspelt_words(self, text, words, spans, notes) -> list[tuple]:
-        """`spans` (start, end, extension, candidate) but the misspellings (fuzzy) inside a
-        name found here (Jinping of Xi Jinping is no misspelt Jinjiang, Narendra of Narendra
-        Modi no Varindra), as a word spelt as a name is none (_other_names)."""
+    def _no_lesser_words(self, text, words, spans, notes) -> list[tuple]:
+        """`spans` (start, end, extension, candidate) but the misspellings and other-vowelled
+        readings (_lesser) inside a name found here (Jinping of Xi Jinping is no misspelt
+        Jinjiang nor Zhenping, Narendra of Narendra Modi no Varindra), as a word spelt as a
+        name is none (_other_names)."""
         names = [(s, e, text[s:e]) for s, e, _, c in spans if c.method != "fuzzy"]
         out = []
         for span in spans:
-            name = _inside(names, span[0], span[1]) if span[3].method == "fuzzy" else ""
+            c = span[3]
+            name = _inside(names, span[0], span[1]) if _lesser(c.method, c.score) else ""
             if name:
-                self._note(notes, text, words, span[3], f"inside '{name}', a name found "
-                           "here: no misspelling of another")
+                self._note(notes, text, words, c, f"inside '{name}', a name found here: no "
+                           "misspelling or other-vowelled spelling of another")
             else:
                 out.append(span)
         return out

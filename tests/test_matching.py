@@ -21,6 +21,7 @@ from watcher.matcher import (
     MIN_VARIANT_LEN,
     MIXED,
     OTHER_ACRONYM,
+    PALLADIUS_VOWELS,
     SLAVIC_PAIR,
     Matcher,
     _cyrillic_given_name,
@@ -2263,3 +2264,12 @@ def test_a_frequent_name_is_another_spelling_in_its_script_only_after_a_given_na
         "Washington said.": [("washington", "Washington")]})
     hit = m.match("Hans Meyer spoke.")[0]
     assert (hit.method, hit.detail) == ("translit", FREQUENT_SPELLING + " + first name")
+
+
+def test_a_chinese_name_in_russian_is_read_in_latin_letters_only_with_its_vowels():
+    """Цзинин (Jining, as Russian writes Chinese syllables) is no Sonin with other vowels;
+    Cyrillic text still declines it (Цзинине)."""
+    m = Matcher.compile([Entity(id="jining", name="Цзинин", type="place")])
+    _expect(m, {"Mr Sonin said. В Цзинине.": [("jining", "Цзинине")]})
+    note = next(n for n in m.explain("Mr Sonin said.") if n["text"] == "Sonin")
+    assert not note["accepted"] and note["reason"] == PALLADIUS_VOWELS

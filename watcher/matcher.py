@@ -591,6 +591,9 @@ WOMANS_ENDING = "a woman's case ending of a man's surname: another person"
 # Gieß's, Lange no Lang's, Schulze no Schulz's. (A place's is Czech and Slovak's locative too:
 # v Kyjeve, v Berlíne.)
 BARE_E = "a Latin -e after a person's name is Turkish's dative, after an apostrophe only"
+# Russian writes a Chinese name by its syllables (Palladius: Цзинин, Jining); a Latin word read
+# as one letter by letter is that romanisation (Tszinin) with its vowels, or another name
+PALLADIUS_VOWELS = "a Chinese name as Russian writes it: in Latin letters, only with its vowels"
 PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
 # A name in -ай, -ей declined (Милея, Шанхае) has the endings of Russian's adjectives and
 # verbs: only its own vowels make it (Такая is no Tokai, Менее no Mooney), and no adjective
@@ -2271,6 +2274,10 @@ class Matcher:
             # Путин read in Latin is Putin, whose vowels are its own too (Puten is a word)
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WORD_NAME))
+            return
+        if dist and not cyr and self._f_cyr[fid] and "цз" in self._f_fold[fid]:
+            if notes is not None:  # (Sonin is no Цзинин, Jining)
+                notes.append((fid, "rejected", 0.0, PALLADIUS_VOWELS))
             return
         method, score, detail = self._grade(fid, how, dist, ending, wfold, cyr)
         if fid not in best or best[fid][2] < score:

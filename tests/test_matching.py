@@ -2273,3 +2273,14 @@ def test_a_chinese_name_in_russian_is_read_in_latin_letters_only_with_its_vowels
     _expect(m, {"Mr Sonin said. В Цзинине.": [("jining", "Цзинине")]})
     note = next(n for n in m.explain("Mr Sonin said.") if n["text"] == "Sonin")
     assert not note["accepted"] and note["reason"] == PALLADIUS_VOWELS
+
+
+def test_a_village_named_after_a_name_is_no_misspelling_of_it():
+    """Sergeevka, Ivanovka (Russian's and Ukrainian's villages in -ka, made from a name) are no
+    misspelt Sergeeva or Ivanova, nor the other way round; their other spellings still are."""
+    m = Matcher.compile([Entity(id="sergeeva", name="Marina Sergeeva", type="person"),
+                         Entity(id="ivanovka", name="Ivanovka", type="place")])
+    _expect(m, {
+        "Shelling of Sergeevka. Ivanova said.": [],
+        "Sergeewa said. Ivanowka was hit.": [("sergeeva", "Sergeewa"),
+                                             ("ivanovka", "Ivanowka")]})

@@ -320,11 +320,20 @@ def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str
         return "reject", 0, "consonants differ by more than one edit"
     if t.startswith(a) or a.startswith(t):
         return "reject", 0, "a longer or shorter word, not a spelling"
+    if _named_after(t, a) or _named_after(a, t):
+        return "reject", 0, "a place named after the name (Sergeevka, of Sergeeva), no spelling"
     budget = fuzzy_budget(len(a))
     d = Levenshtein.distance(t, a, score_cutoff=budget + 1)
     if d > budget:
         return "reject", d, f"edit distance {d} over budget {budget}"
     return "fuzzy", d, ""
+
+
+def _named_after(place: str, name: str) -> bool:
+    """Whether key `place` is a village's name made from key `name` with Russian's and
+    Ukrainian's -ka (Sergeevka, Ivanovka, Petrivka of Sergeeva, Ivanova, Petriva): one letter
+    more, and no misspelling."""
+    return place.endswith("vka") and place == name[:-1] + "ka"
 
 
 _SOFT_FINALS = frozenset({"ia", "ie", "e", "iia", "iie"})

@@ -2284,3 +2284,21 @@ def test_a_village_named_after_a_name_is_no_misspelling_of_it():
         "Shelling of Sergeevka. Ivanova said.": [],
         "Sergeewa said. Ivanowka was hit.": [("sergeeva", "Sergeewa"),
                                              ("ivanovka", "Ivanowka")]})
+
+
+def test_the_y_of_yev_is_no_other_vowel():
+    """BGN/PCGN writes Russian's е after a vowel ye: Sergeyev, Sergeyeva, Nikolayev,
+    Dostoyevsky are Сергеев's, Сергеева's, Николаев's, Достоевский's spellings (Sergeev,
+    Sergeeva: two vowels apart in the key, over a short name's budget). Only before -ev: a y
+    between other vowels tells names apart (Sumy is no Sujumi, Kagan no Cagayan)."""
+    m = Matcher.compile([Entity(id="sergeeva", name="Marina Sergeeva", type="person"),
+                         Entity(id="sergeev", name="Sergei Sergeev", type="person",
+                                aliases=["Сергей Сергеев"]),
+                         Entity(id="nikolaev", name="Nikolaev", type="place"),
+                         Entity(id="sujumi", name="Sujumi", type="place"),
+                         Entity(id="cagayan", name="Cagayan", type="place")])
+    _expect(m, {
+        "Marina Sergeyeva and Sergei Sergeyev met in Nikolayev.": [
+            ("sergeeva", "Marina Sergeyeva"), ("sergeev", "Sergei Sergeyev"),
+            ("nikolaev", "Nikolayev")],
+        "Sumy and Kagan.": []})

@@ -297,6 +297,9 @@ def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str
     same | vowel | fuzzy | reject."""
     if t == a:
         return "same", 0, ""
+    if "iev" in t or "iev" in a:
+        if _without_yev(t) == _without_yev(a):
+            return "vowel", 1, ""  # (Sergeyev: Sergeev, Сергеев)
     ft, bt, st = _key_parts(t)
     fa, ba, sa = _key_parts(a)
     if not _finals_agree(ft, fa):
@@ -327,6 +330,17 @@ def compare(t: str, a: str, fuzzy: bool, same_script: bool = False) -> tuple[str
     if d > budget:
         return "reject", d, f"edit distance {d} over budget {budget}"
     return "fuzzy", d, ""
+
+
+# The y of -yev after a vowel, BGN/PCGN's way of writing Russian's е there: Sergeyev,
+# Nikolayev, Alekseyeva for Сергеев, Николаев, Алексеева (as the key reads the Cyrillic:
+# sergev). Only before -ev: a y between other vowels tells names apart (Sumy: Sujumi, Kagan:
+# Cagayan, Beer: Beyer).
+_YEV = re.compile(r"(?<=[aeiou])i(?=ev)")
+
+
+def _without_yev(key: str) -> str:
+    return _SAME_VOWELS.sub(r"\1", _YEV.sub("", key))
 
 
 def _named_after(place: str, name: str) -> bool:

@@ -540,6 +540,9 @@ def test_polish_ie_for_a_cyrillic_e():
     assert [(h.entity_id, h.text, h.method) for h in m.match(text)] == [
         ("m", "Dmitrij Miedwiediew", "translit"), ("m", "Miedwiediewa", "inflection"),
         ("p", "Pieskowa", "inflection")]
+    # Polish's -ck for -цк says so too, without a w or j: Donieck, Донецк
+    m = Matcher.compile([Entity(id="d", name="Donetsk", type="place")])
+    assert [(h.entity_id, h.text) for h in m.match("Ostrzał Donieck.")] == [("d", "Donieck")]
 
 
 @settings(max_examples=40, deadline=None)

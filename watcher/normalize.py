@@ -989,7 +989,7 @@ def _readings(c: str) -> tuple[str, ...]:
             c = _UMLAUT_H.sub("", c)
         c = _key_chars(c)
     keys = [_collapse(r) for r in _latin_readings(c) if r]
-    if "ie" in c and ("w" in c or "j" in c) and _POLISH_IE.search(c):
+    if "ie" in c and ("w" in c or "j" in c or c.endswith("ck")) and _POLISH_IE.search(c):
         # Polish writes a Cyrillic е after a consonant ie: Miedwiediew, Pieskow, Siergiej
         keys += [_collapse(r) for r in _latin_readings(_POLISH_IE.sub("e", c)) if r]
     if c.endswith("ine") and len(c) > 5 and c[-4] not in VOWELS:

@@ -2078,7 +2078,9 @@ class Matcher:
                             notes.append((fid, "rejected", 0.0, BARE_E))
                         continue
                     self._try_form(fid, key, ending, kind, wfold, cyr, best, notes)
-        for key in phonetic_keys(word) if self._fuzzy else ():
+        itself = own or wfold in frequent_names()  # (then no misspelling of another is kept)
+        for key in phonetic_keys(word) if self._fuzzy and (notes is not None or not itself) \
+                else ():
             fids = self._fuzzy_candidates(key)
             if notes is None and fids:
                 fids = self._within_budget(key, fids)
@@ -2089,7 +2091,7 @@ class Matcher:
         if self._ar_index and not cyr:
             self._arabic_forms(word, wfold, best, notes)
         found = best.values()
-        if own or wfold in frequent_names():
+        if itself:
             allowed = ("exact",) if own else ("exact", "translit")
             common = own == COMMON_WORD
             frequent = not own and self._fuzzy  # (not beside a multi-word name's other words)

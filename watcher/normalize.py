@@ -990,7 +990,8 @@ def _readings(c: str) -> tuple[str, ...]:
         c = _key_chars(c)
     keys = [_collapse(r) for r in _latin_readings(c) if r]
     if "ie" in c and ("w" in c or "j" in c or c.endswith("ck")) and _POLISH_IE.search(c):
-        # Polish writes a Cyrillic е after a consonant ie: Miedwiediew, Pieskow, Siergiej
+        # Polish writes a Cyrillic е after a consonant ie: Miedwiediew, Pieskow, Siergiej,
+        # Donieck (a w, a j or a final ck, for -цк, says the word is Polish)
         keys += [_collapse(r) for r in _latin_readings(_POLISH_IE.sub("e", c)) if r]
     if c.endswith("ine") and len(c) > 5 and c[-4] not in VOWELS:
         # French writes a Russian -ин with a silent e: Poutine, Lénine, Staline

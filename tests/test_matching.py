@@ -1646,6 +1646,30 @@ def test_explain_says_how_to_find_a_short_word_no_tier_takes():
     assert (hit.entity_id, hit.text) == ("bush", "Буш")
 
 
+def test_a_short_cyrillic_surname_is_the_persons_after_their_own_first_name():
+    """A Latin surname that Cyrillic writes in three letters (Буш, Хан, Кох) is too short to
+    read alone, where words like Год and Так are too; right after the person's own first name
+    it is that person's."""
+    ents = [Entity(id="bush", name="George W. Bush", type="person"),
+            Entity(id="imran", name="Imran Khan", type="person"),
+            Entity(id="sadiq", name="Sadiq Khan", type="person"),
+            Entity(id="koch", name="Robert Koch", type="person"),
+            Entity(id="shyian", name="Ігор Шиян", type="person")]
+    m = Matcher.compile(ents)
+    text = ("Джордж Буш и Имран Хан говорили. Садик Хан, мэр. Роберт Кох открыл бациллу. "
+            "Буш сказал. Лора Буш тоже. Хан ответил. Herr Jan schwieg.")
+    hits = m.match(text)
+    assert [(h.entity_id, h.text, h.method) for h in hits] == [
+        ("bush", "Джордж Буш", "translit"), ("imran", "Имран Хан", "translit"),
+        ("sadiq", "Садик Хан", "translit"), ("koch", "Роберт Кох", "translit")]
+    assert all(h.detail == "short surname in Cyrillic + first name" for h in hits)
+    assert m.match_reference(text) == hits
+    notes = m.explain("Лора Буш тоже.")
+    (why,) = [n["reason"] for n in notes if n["text"] == "Буш"]
+    assert why.startswith("a short surname in Cyrillic: only right after the person's own "
+                          "first name") and "list 'Буш' as an alias" in why
+
+
 def test_explain_lists_accepted_hits():
     notes = MATCHER.explain("Patruschew warnte.")
     (acc,) = [n for n in notes if n["accepted"]]

@@ -633,6 +633,13 @@ SPELT_NAME = "spelt as another watched name (or with its vowels): no misspelling
 # (Hans Meyer: Hans Meier); alone it is itself (House is no Ghuzze, Modi no Moody)
 FREQUENT_SPELLING = "spelling variant of a frequent name"
 FREQUENT_ALONE = "a frequent name alone: no other spelling of a name in its script"
+# A Latin surname as a Cyrillic word of two or three letters (Буш, Хан, Кох, Рой for Bush,
+# Khan, Koch, Roy) is too short to be told from a word alone (Год is no Hood, Так no Tak): it is
+# the person's only right after that person's own first name (Джордж Буш, Имран Хан). (Not a
+# Cyrillic name as a short Latin word: Herr Jan is no Ігор Шиян.)
+SHORT_SURNAME = "short surname in Cyrillic"
+SHORT_ALONE = "a short surname in Cyrillic: only right after the person's own first name"
+SHORT_SURNAME_MAX = 4  # letters of a listed surname: Bush is Буш
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -1355,7 +1362,8 @@ def _why_missed(word: str, near: tuple, first: bool) -> str:
         return "a watched person's first name: a first name alone is no mention"
     if short:
         return (f"no candidate: a word of {len(word)} letters is no variant of a name, only a "
-                f"name listed as it is written: list {word!r} as an alias to find it")
+                "name listed as it is written (or a person's surname in the other script, "
+                f"right after the person's first name): list {word!r} as an alias to find it")
     return (f"no candidate: similar ({near[1]:.0f}%) to '{near[0]}', but no spelling, case "
             "form or misspelling rule takes it")
 
@@ -1395,7 +1403,7 @@ class _Span:
 _FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_spelt")
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index", "_ar_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms",
-                 "_spelt_exact")
+                 "_spelt_exact", "_short_surnames")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
               "_numbers", "_particled", "_middles", "_double")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
@@ -1473,6 +1481,10 @@ class Matcher:
         # their first folded word: see data/other_names.txt
         self._others: dict[str, tuple[tuple, ...]] = {}
         self._pairs: dict[tuple[str, str], list[tuple[int, str, bool]]] = {}  # Le Pen
+        # persons' short Latin surnames (SHORT_SURNAME), by their keys' consonants: [(key,
+        # member)]
+        self._short_surnames: dict[str, list[tuple[str, tuple[int, str, bool]]]] = {}
+        self._short_cache: dict[str, tuple] = {}  # word -> its _short_readings
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
         # a place's Polish case forms that change more than the ending (Polsce: Polska)
         self._pl_cases: dict[str, list[tuple[int, str, bool]]] = {}
@@ -1764,6 +1776,9 @@ class Matcher:
                     self._middles[idx] = self._middles.get(idx, frozenset()) | middles
                 doubles.append(double)
                 self._add_part(idx, alias, words[-1], True, spelt, words[0], arabic)
+                if not spelt and len(folds[-1]) <= SHORT_SURNAME_MAX and \
+                        not is_cyrillic_word(words[-1]):
+                    self._add_short_surname(idx, alias, words[-1])
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
                 else:
@@ -1864,6 +1879,42 @@ class Matcher:
             self._spelt_exact.setdefault(folds, []).append((member, how))
         if len(folds) > 1:
             self._exact_next.setdefault(folds[:2], set()).add(len(folds))
+
+    def _add_short_surname(self, idx: int, alias: str, word: str) -> None:
+        """A person's Latin surname, short in Cyrillic (SHORT_SURNAME), by its keys and those
+        of the Cyrillic it is written in (Hood: Худ)."""
+        keys = [*phonetic_keys(word), *(k for k, _ in cyrillic_readings(word))]
+        for key in dict.fromkeys(keys):
+            self._short_surnames.setdefault(_key_parts(key)[2], []).append(
+                (key, (idx, alias, True)))
+
+    def _short_surname_readings(self, word: str) -> tuple:
+        """The persons whose Latin surname a capitalised Cyrillic word of two or three letters
+        is: ((score, detail, member), ...), best first, memoised. Whether the person's first
+        name is before it is for the caller to ask (see _short_ok)."""
+        got = self._short_cache.get(word)
+        if got is not None:
+            return got
+        best: dict[tuple[int, str], tuple[float, str, tuple]] = {}
+        for key in phonetic_keys(word) if is_cyrillic_word(word) else ():
+            for name_key, member in self._short_surnames.get(_key_parts(key)[2], ()):
+                how, dist, _ = compare(key, name_key, False)
+                if how == "reject":
+                    continue
+                score = SCORE["translit"] - 4 * dist
+                detail = SHORT_SURNAME + (f", vowel distance {dist}" if dist else "")
+                if member[:2] not in best or best[member[:2]][0] < score:
+                    best[member[:2]] = (score, detail, member)
+        got = tuple(sorted(best.values(), key=lambda r: (-r[0], r[2][0], r[2][1])))
+        if len(self._short_cache) >= _CACHE_MAX:
+            self._short_cache.clear()
+        self._short_cache[word] = got
+        return got
+
+    def _short_ok(self, text, words, c: _Cand) -> bool:
+        """Whether short surname candidate c (SHORT_SURNAME) follows the person's own first
+        name, beside it (Джордж Буш: George W. Bush)."""
+        return bool(c.i) and self._extend(text, words, c)[2] == "first name"
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of
@@ -1985,7 +2036,8 @@ class Matcher:
         """Drop every memo of the words seen, this matcher's and the module's, as a fresh
         process has none (for a benchmark of a fresh scan)."""
         for m in (self, self._mw) if self._mw is not None else (self,):
-            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._names_memo):
+            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._names_memo,
+                         m._short_cache):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
                   _word_skels, dictionary_parses):
@@ -1999,7 +2051,7 @@ class Matcher:
         state = dict(self.__dict__)
         # (the memos; _meta is keyed on object ids, which a copy does not keep)
         state.update(_cache={}, _ru_start={}, _mw_cache={}, _names_memo={}, _meta={},
-                     _words=None, _word_keys=None)
+                     _short_cache={}, _words=None, _word_keys=None)
         state["entities"] = [e.as_tuple() for e in self.entities]
         if self._mw is not None:
             state["_mw"] = self._mw.to_state()
@@ -2655,6 +2707,9 @@ class Matcher:
                     group = self._group(SCORE["inflection"], "inflection",
                                         f"case ending -{ending}", members)
                     kept.extend(self._pick(text, words, i, j, (group,)))
+            if i and 2 <= len(f) <= SHORT_WORD and self._short_surnames and \
+                    words[i][2][0].isupper():
+                own = self._with_short_surnames(text, words, i, own)
             if own:
                 fold_at[words[i][0]] = f
                 kept.extend(self._pick(text, words, i, i + 1, own))
@@ -2671,6 +2726,19 @@ class Matcher:
             kept = [item for item in kept if not _lesser(item[3][1], item[3][0]) or
                     not _inside(names, item[0], item[1])]
         return self._hits(text, kept)
+
+    def _with_short_surnames(self, text, words, i: int, own: tuple | None) -> tuple | None:
+        """`own` and, best first among them, the persons whose short surname in the other
+        script word i is, right after their first name (SHORT_SURNAME)."""
+        found = [(score, detail, member)
+                 for score, detail, member in self._short_surname_readings(words[i][2])
+                 if self._short_ok(text, words, _Cand(member[0], member[1], i, i + 1, score,
+                                                      "translit", detail, True))]
+        if not found:
+            return own
+        groups = [(score, "translit", detail, [member], self._flag([member]),
+                   frozenset((member[0],))) for score, detail, member in found]
+        return tuple(sorted((*(own or ()), *groups), key=lambda g: -g[0]))
 
     def _mw_parts(self, word: str) -> dict[tuple[int, int], tuple[float, str, str]]:
         """(name, position) -> (score, method, detail): the words of multi-word names this
@@ -3317,6 +3385,9 @@ class Matcher:
                 self._note(notes, text, words, c, lower_too)
             else:
                 cands.append(c)
+        if capital and 2 <= len(fold(word)) <= SHORT_WORD:
+            cands.extend(_Cand(member[0], member[1], i, i + 1, score, "translit", detail, True)
+                         for score, detail, member in self._short_surname_readings(word))
         for fid, _, _, reason in sub_notes:
             for idx, alias, person in self._f_members[fid]:
                 c = _Cand(idx, alias, i, i + 1, 0.0, "-", "", person)
@@ -3338,6 +3409,8 @@ class Matcher:
                 return AN_ACRONYM
         if c.detail == FREQUENT_SPELLING and not (c.i and _after_given_name(text, words, c.i)):
             return FREQUENT_ALONE
+        if c.detail.startswith(SHORT_SURNAME) and not self._short_ok(text, words, c):
+            return f"{SHORT_ALONE}: list {words[c.i][2]!r} as an alias to find it alone"
         if c.j == c.i + 1 and not c.person_part:
             if c.i and _after_given_name(text, words, c.i):
                 return AFTER_GIVEN_NAME

@@ -1670,6 +1670,27 @@ def test_a_short_cyrillic_surname_is_the_persons_after_their_own_first_name():
                           "first name") and "list 'Буш' as an alias" in why
 
 
+def test_a_russian_given_name_in_a_case_is_no_variant_of_another_name():
+    """Russian capitalises given names in every case: Таней, Анной, Киры are Tanya, Anna and
+    Kira, not Tanay's, Hanoi's or Carr's case forms; a given name that is the name itself
+    (Хусейн, Лукас) still is the name."""
+    ents = [Entity(id="tanay", name="Tanay", type="place"),
+            Entity(id="hanoi", name="Hanoi", type="place"),
+            Entity(id="carr", name="Jennifer Carr", type="person"),
+            Entity(id="saddam", name="Saddam Hussein", type="person"),
+            Entity(id="lucas", name="Julien Lucas", type="person")]
+    m = Matcher.compile(ents)
+    text = ("Он говорил с Таней и Анной. Подарок Киры лежал. Саддама Хусейна казнили. "
+            "Гол Лукаса. Столица — Ханой.")
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("saddam", "Саддама Хусейна"), ("lucas", "Лукаса"), ("hanoi", "Ханой")]
+    assert m.match_reference(text) == hits
+    notes = m.explain("Он говорил с Таней.")
+    assert any(n["text"] == "Таней" and n["entity_id"] == "tanay" and
+               n["reason"].startswith("a form of another given name") for n in notes)
+
+
 def test_explain_lists_accepted_hits():
     notes = MATCHER.explain("Patruschew warnte.")
     (acc,) = [n for n in notes if n["accepted"]]

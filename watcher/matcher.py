@@ -125,6 +125,7 @@ from .normalize import (
     polish_case_forms,
     polivanov,
     russian_adjective,
+    russian_given_names,
     russian_lemmas,
     russian_parses,
     russian_place_form,
@@ -618,6 +619,12 @@ BARE_E = "a Latin -e after a person's name is Turkish's dative, after an apostro
 # as one letter by letter is that romanisation (Tszinin) with its vowels, or another name
 PALLADIUS_VOWELS = "a Chinese name as Russian writes it: in Latin letters, only with its vowels"
 PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
+# Russian writes given names capitalised in every case: Анны, Ивану, Таней, Киры are Anna,
+# Ivan, Tanya and Kira, no case form or spelling of Hanoi, Eyvān or Tanay, nor with other
+# vowels of a surname (Carr). Unless the given name is itself a spelling of the name:
+# Хусейна is Hussein's, Лукаса Lucas's. (A surname's own vowels are kept: Бабака, of Babako,
+# is also Babak's.)
+GIVEN_NAME_FORM = "a form of another given name in Russian's dictionary: no variant of this name"
 # A name in -ай, -ей declined (Милея, Шанхае) has the endings of Russian's adjectives and
 # verbs: only its own vowels make it (Такая is no Tokai, Менее no Mooney), and no adjective
 # (Новая, Серая: no Novai, Serai)
@@ -2352,6 +2359,12 @@ class Matcher:
             if notes is not None:
                 notes.append((fid, "rejected", 0.0, WORD_NAME))
             return
+        if cyr and self._fuzzy and (dist or fuzzy or not any(
+                person for _, _, person in self._f_members[fid])) and \
+                self._another_given_name(wfold, akey):
+            if notes is not None:  # (not beside a multi-word name's other words: Санта-Ана)
+                notes.append((fid, "rejected", 0.0, GIVEN_NAME_FORM))
+            return
         if dist and not cyr and self._f_cyr[fid] and "цз" in self._f_fold[fid]:
             if notes is not None:  # (Sonin is no Цзинин, Jining)
                 notes.append((fid, "rejected", 0.0, PALLADIUS_VOWELS))
@@ -2359,6 +2372,13 @@ class Matcher:
         method, score, detail = self._grade(fid, how, dist, ending, wfold, cyr)
         if fid not in best or best[fid][2] < score:
             best[fid] = (fid, method, score, detail)
+
+    @staticmethod
+    def _another_given_name(wfold: str, key: str) -> bool:
+        """Whether a Cyrillic word is a form of given names (Russian's dictionary) none of
+        which has the key of the name (see GIVEN_NAME_FORM)."""
+        names = russian_given_names(wfold)
+        return names is not None and all(k != key for name in names for k in phonetic_keys(name))
 
     def _grade(self, fid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:
         if how == "fuzzy":

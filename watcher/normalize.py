@@ -1605,6 +1605,26 @@ def russian_place_form(word: str) -> bool:
     return "Geox" in tags and not tags & _PERSON_TAGS
 
 
+def russian_given_names(word: str) -> frozenset[str] | None:
+    """The given names (casefolded, in the nominative) a Cyrillic word is a form of in
+    Russian's dictionary (Анны: анна, Киры: кира), if it is no other proper name (Владимире
+    and Лиде are places too: None); None for any other word."""
+    parses = russian_parses(word)
+    tags = set().union(*(p.tag.grammemes for p in parses))
+    if tags & _PROPER != {"Name"}:
+        return None
+    return frozenset(p.normal_form for p in parses if "Name" in p.tag.grammemes and
+                     not _NOT_GIVEN & p.tag.grammemes and not (
+                         "plur" in p.tag.grammemes and _PLURAL_SURNAME & p.tag.grammemes)) \
+        or None
+
+
+# a given name's forms that are surnames' too: the plural genitive and accusative (Данов, the
+# Dans', is the surname Danov; Венер, the Veneras', Wähner), and familiar speech's vocative
+_PLURAL_SURNAME = frozenset({"gent", "accs"})
+_NOT_GIVEN = frozenset({"voct"})
+
+
 _ADJECTIVAL = frozenset({"ADJF", "ADJS", "PRTF", "PRTS"})
 
 

@@ -1691,6 +1691,25 @@ def test_a_russian_given_name_in_a_case_is_no_variant_of_another_name():
                n["reason"].startswith("a form of another given name") for n in notes)
 
 
+def test_a_function_word_opening_a_sentence_is_no_name():
+    """Так, Там, Более (so, there, more) opening a sentence are no one-word name, even one
+    listed as written (a place list in every language has Так for Tak, Thailand); inside a
+    sentence, capitalised, the name is still found."""
+    ents = [Entity(id="tak", name="Tak", type="place", aliases=("Так",)),
+            Entity(id="tame", name="Tame", type="place", aliases=("Там",)),
+            Entity(id="bole", name="Bole", type="place"),
+            Entity(id="putin", name="Vladimir Putin", type="person")]
+    m = Matcher.compile(ents)
+    text = "Так мы пошли домой. Там было тихо. Более того, Путин молчал. Мы ехали в Так."
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [("putin", "Путин"), ("tak", "Так")]
+    assert hits[-1].start == text.rindex("Так")
+    assert m.match_reference(text) == hits
+    notes = m.explain("Так мы пошли домой.")
+    assert any(n["entity_id"] == "tak" and n["reason"].startswith("a function word opening")
+               for n in notes)
+
+
 def test_explain_lists_accepted_hits():
     notes = MATCHER.explain("Patruschew warnte.")
     (acc,) = [n for n in notes if n["accepted"]]

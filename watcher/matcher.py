@@ -98,6 +98,7 @@ from .normalize import (
     fold,
     french_in_cyrillic,
     frequent_names,
+    function_word,
     given_in_cyrillic,
     given_keys,
     given_names,
@@ -619,6 +620,11 @@ BARE_E = "a Latin -e after a person's name is Turkish's dative, after an apostro
 # as one letter by letter is that romanisation (Tszinin) with its vowels, or another name
 PALLADIUS_VOWELS = "a Chinese name as Russian writes it: in Latin letters, only with its vowels"
 PLACE_NO_PERSON = "a place's name in Russian's dictionary: no vowel variant of a person's name"
+# A Russian or Ukrainian function word opening a sentence (Так, Там, Более, Далее: so, there,
+# more, further) is no one-word name, not even one listed as it is written: a list of places
+# with their names in every language has Так (Tak, Thailand) and Там (Tame, Colombia)
+FUNCTION_WORD = "a function word opening a sentence (Russian's or Ukrainian's dictionary): " \
+    "no name"
 # Russian writes given names capitalised in every case: Анны, Ивану, Таней, Киры are Anna,
 # Ivan, Tanya and Kira, no case form or spelling of Hanoi, Eyvān or Tanay, nor with other
 # vowels of a surname (Carr). Unless the given name is itself a spelling of the name:
@@ -1557,6 +1563,7 @@ class Matcher:
         # a Russian or Ukrainian common word's candidates where it opens a sentence
         # (_dictionary_words_only)
         self._ru_start: dict[str, tuple | None] = {}
+        self._ru_function: set[str] = set()  # capitalised function words (FUNCTION_WORD)
 
     # -- compile --------------------------------------------------------------------------------
 
@@ -2043,7 +2050,8 @@ class Matcher:
         """Drop every memo of the words seen, this matcher's and the module's, as a fresh
         process has none (for a benchmark of a fresh scan)."""
         for m in (self, self._mw) if self._mw is not None else (self,):
-            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._names_memo,
+            for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._ru_function,
+                         m._names_memo,
                          m._short_cache):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
@@ -2057,7 +2065,8 @@ class Matcher:
         that in half the time pickle takes for the objects (0.3 s against 0.7 at 100k names)."""
         state = dict(self.__dict__)
         # (the memos; _meta is keyed on object ids, which a copy does not keep)
-        state.update(_cache={}, _ru_start={}, _mw_cache={}, _names_memo={}, _meta={},
+        state.update(_cache={}, _ru_start={}, _ru_function=set(), _mw_cache={},
+                     _names_memo={}, _meta={},
                      _short_cache={}, _words=None, _word_keys=None)
         state["entities"] = [e.as_tuple() for e in self.entities]
         if self._mw is not None:
@@ -2204,6 +2213,12 @@ class Matcher:
             score = SCORE["translit"] - 4
             if fid not in best or best[fid][2] < score:
                 best[fid] = (fid, "translit", score, ARABIC_VARIANT)
+
+    def _function_start(self, word: str) -> bool:
+        """Whether a capitalised Cyrillic word is a function word (see FUNCTION_WORD), that
+        no one-word name is where it opens a sentence."""
+        return self._fuzzy and word[0].isupper() and not word.isupper() and \
+            is_cyrillic_word(word) and function_word(word)
 
     def _at_start_of(self, word: str, parts: tuple, before: list) -> None:
         """Note in _ru_start the candidates of a capitalised Cyrillic word at the start of a
@@ -2433,6 +2448,8 @@ class Matcher:
                                           polish))
                 groups.sort(key=lambda g: -g[0])
             own = tuple(groups) or None
+            if own and self._function_start(word):
+                self._ru_function.add(word)
             if n < len(groups):  # the exact groups alone, for a text that has it in lower case
                 plain = tuple(g for g in groups if g[1] == "exact") or None
                 if self._fuzzy and is_cyrillic_word(word):
@@ -2454,6 +2471,7 @@ class Matcher:
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
             self._ru_start.clear()
+            self._ru_function.clear()
         self._cache[word] = info
         return info
 
@@ -2685,6 +2703,8 @@ class Matcher:
             if own and ru_start and own is info[i][1] and words[i][2] in ru_start and \
                     _sentence_start(text, words[i][0]):
                 own = ru_start[words[i][2]]  # a Russian word opening a sentence
+            if own and words[i][2] in self._ru_function and _sentence_start(text, words[i][0]):
+                own = None
             if own and words[i][2].isupper():
                 own = _marker_groups(text, words, i, own)
             if own:
@@ -3419,6 +3439,9 @@ class Matcher:
         """Why a candidate is refused in its context, or "". `as_words`: see _used_as_words (the
         fast path applies that rule and the given-name one before it gets here)."""
         ent = self.entities[c.entity]
+        if c.j == c.i + 1 and self._function_start(words[c.i][2]) and \
+                _sentence_start(text, words[c.i][0]):
+            return FUNCTION_WORD
         if c.j == c.i + 1 and words[c.i][2].isupper():
             if c.detail.startswith(ACRONYM) and _HANDLE_AFTER.match(text, words[c.i][1]):
                 return RETWEET

@@ -1595,6 +1595,22 @@ def _lemmas(parses: tuple) -> frozenset[str] | None:
     return frozenset(p.normal_form for p in parses)
 
 
+# parts of speech no name is: pronouns, conjunctions, particles, prepositions, adverbs,
+# predicatives, interjections, comparatives, numerals (and pronouns used as adjectives: Apro)
+_FUNCTION_POS = frozenset({"NPRO", "CONJ", "PRCL", "PREP", "ADVB", "PRED", "INTJ", "COMP",
+                           "NUMR"})
+
+
+def function_word(word: str) -> bool:
+    """Whether a Cyrillic word reads first as a function word in Russian's dictionary (Так,
+    Там, Более, Это, Сам), or, unknown to it, in Ukrainian's (Також, Проте), and as no proper
+    name."""
+    parses = dictionary_parses(word, "ru") or dictionary_parses(word, "uk")
+    if not parses or _PROPER & parses[0].tag.grammemes:
+        return False
+    return parses[0].tag.POS in _FUNCTION_POS or "Apro" in parses[0].tag.grammemes
+
+
 _PERSON_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 

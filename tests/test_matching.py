@@ -1691,6 +1691,24 @@ def test_a_russian_given_name_in_a_case_is_no_variant_of_another_name():
                n["reason"].startswith("a form of another given name") for n in notes)
 
 
+def test_a_surname_too_short_to_read_alone_is_the_persons_after_a_title():
+    """May, Cox, Буш alone are no mention (words, or too short to read); after a title (Mrs,
+    Mr., президент) they are the person's; in capitals after one they are not (a numeral)."""
+    ents = [Entity(id="may", name="Theresa May", type="person"),
+            Entity(id="cox", name="Jo Cox", type="person"),
+            Entity(id="bush", name="George W. Bush", type="person"),
+            Entity(id="ii", name="Ken Ii", type="person")]
+    m = Matcher.compile(ents)
+    text = ("Mrs May said no. May said no. In May it rained. Mr. Cox and Cox. President Буш "
+            "и Буш. The Secretary II.")
+    hits = m.match(text)
+    assert [(h.entity_id, h.start) for h in hits] == [
+        ("may", 4), ("cox", text.index("Cox")), ("bush", text.index("Буш"))]
+    assert [h.detail for h in hits] == ["exact name part after a title"] * 2 + [
+        "short surname in Cyrillic"]
+    assert m.match_reference(text) == hits
+
+
 def test_a_function_word_opening_a_sentence_is_no_name():
     """Так, Там, Более (so, there, more) opening a sentence are no one-word name, even one
     listed as written (a place list in every language has Так for Tak, Thailand); inside a

@@ -648,15 +648,27 @@ FREQUENT_SPELLING = "spelling variant of a frequent name"
 FREQUENT_ALONE = "a frequent name alone: no other spelling of a name in its script"
 # A Latin surname as a Cyrillic word of two or three letters (Буш, Хан, Кох, Рой for Bush,
 # Khan, Koch, Roy) is too short to be told from a word alone (Год is no Hood, Так no Tak): it is
-# the person's only right after that person's own first name (Джордж Буш, Имран Хан). (Not a
-# Cyrillic name as a short Latin word: Herr Jan is no Ігор Шиян.)
+# the person's only right after that person's own first name (Джордж Буш, Имран Хан) or a
+# title (президент Буш: _HONORIFICS). (Not a Cyrillic name as a short Latin word: Herr Jan is
+# no Ігор Шиян.) So too a surname of up to three letters as it is written, after a title (Mrs
+# May, Mr Cox): alone, it is no mention (May, Cox are words), and a first name before it makes
+# the full name, found as such.
 SHORT_SURNAME = "short surname in Cyrillic"
-SHORT_ALONE = "a short surname in Cyrillic: only right after the person's own first name"
+SHORT_ALONE = "a short surname in Cyrillic: only right after the person's own first name or " \
+    "a title"
+TITLE_SURNAME = "exact name part after a title"
 SHORT_SURNAME_MAX = 4  # letters of a listed surname: Bush is Буш
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
                     "Lake Victoria)")
+
+
+def _after_title(text: str, words, i: int) -> bool:
+    """Whether word i follows a title, beside it (Mrs May, Mrs. May, президент Буш)."""
+    _, pe, prev = words[i - 1]
+    gap = text[pe:words[i][0]]
+    return fold(prev) in _HONORIFICS and (_beside(gap) or gap[:1] == "." and _beside(gap[1:]))
 
 
 def _after_given_name(text: str, words, i: int, prev_fold: str | None = None) -> bool:
@@ -688,6 +700,13 @@ lake mount cape port fort""".split()) | frozenset(fold(w) for w in """корол
 принца принцу принцем принцесса принцессы принцессе принцессу папа папы папе папу папой папи
 папі папою царь царя царю царём цар озеро озера озере озеру озером озері гора горы горе гору
 горой гори горі мыс мыса мис""".split())
+# Titles before a surname (Mrs May, Mr Cox, president Буш): they make a surname too short to
+# be read alone (a word of up to three letters: May, Cox, Буш) that person's (SHORT_SURNAME)
+_HONORIFICS = frozenset("""mr mrs ms miss mx dr sir dame lord lady president senator sen
+governor gov minister chancellor premier general gen judge justice secretary ambassador
+herr frau pan pani""".split()) | frozenset(fold(w) for w in """господин госпожа мистер миссис
+мисс пан пани пані президент премьер канцлер министр міністр сенатор губернатор генерал
+госсекретарь посол""".split())
 # Given names that are English words too, and may start a sentence as such
 _WORD_GIVEN = frozenset("""will mark may can grant hope bill rose jack max guy ray don art pat gene
 dawn joy faith chase rich frank drew dean miles bob page cliff rob sue penny eve carol chance
@@ -1416,7 +1435,7 @@ class _Span:
 _FORM_LISTS = ("_f_key", "_f_fold", "_f_kind", "_f_cyr", "_f_word", "_f_latin_word", "_f_spelt")
 _FORM_INDEXES = ("_index", "_stem_index", "_fz_index", "_del_index", "_ar_index")
 _MEMBER_LISTS = ("_exact", "_pairs", "_acronyms", "_pl_cases", "_cyrillic_acronyms",
-                 "_spelt_exact", "_short_surnames")
+                 "_spelt_exact", "_short_surnames", "_short_exact")
 _BY_ENTITY = ("_first_names", "_first_skels", "_initials", "_given_after", "_excludes",
               "_numbers", "_particled", "_middles", "_double")
 _ADDED = (*_FORM_LISTS, *_FORM_INDEXES, *_MEMBER_LISTS, *_BY_ENTITY, "_f_members",
@@ -1498,6 +1517,7 @@ class Matcher:
         # member)]
         self._short_surnames: dict[str, list[tuple[str, tuple[int, str, bool]]]] = {}
         self._short_cache: dict[str, tuple] = {}  # word -> its _short_readings
+        self._short_exact: dict[str, list[tuple[int, str, bool]]] = {}  # May: TITLE_SURNAME
         self._acronyms: dict[str, list[tuple[int, str, bool]]] = {}
         # a place's Polish case forms that change more than the ending (Polsce: Polska)
         self._pl_cases: dict[str, list[tuple[int, str, bool]]] = {}
@@ -1793,6 +1813,8 @@ class Matcher:
                 if not spelt and len(folds[-1]) <= SHORT_SURNAME_MAX and \
                         not is_cyrillic_word(words[-1]):
                     self._add_short_surname(idx, alias, words[-1])
+                if 2 <= len(folds[-1]) <= SHORT_WORD and not spelt:
+                    self._short_exact.setdefault(folds[-1], []).append((idx, alias, True))
                 if spelt:
                     spelt_first.extend(k for w in words[:-1] for k in _cyrillic_keys(w))
                 else:
@@ -1927,8 +1949,21 @@ class Matcher:
 
     def _short_ok(self, text, words, c: _Cand) -> bool:
         """Whether short surname candidate c (SHORT_SURNAME) follows the person's own first
-        name, beside it (Джордж Буш: George W. Bush)."""
-        return bool(c.i) and self._extend(text, words, c)[2] == "first name"
+        name, beside it (Джордж Буш: George W. Bush), or a title (президент Буш)."""
+        return bool(c.i) and (_after_title(text, words, c.i) or
+                              self._extend(text, words, c)[2] == "first name")
+
+    def _short_candidates(self, text, words, i: int) -> list[tuple[float, str, str, tuple]]:
+        """(score, method, detail, member) of the persons whose short surname capitalised word
+        i is (SHORT_SURNAME), whatever is before it: in Cyrillic by key (Буш: Bush), and, after
+        a title, as written (Mrs May; not in capitals: Pope Leo II is no Ii)."""
+        word = words[i][2]
+        out = [(score, "translit", detail, member)
+               for score, detail, member in self._short_surname_readings(word)]
+        if self._short_exact and not word.isupper() and _after_title(text, words, i):
+            out.extend((SCORE["exact"], "exact", TITLE_SURNAME, member)
+                       for member in self._short_exact.get(fold(word), ()))
+        return out
 
     def _add_polish_cases(self, idx: int, alias: str, f: str) -> None:
         """Those that are everyday words (Polsce, Niemczech) only of another language's name of
@@ -2768,16 +2803,17 @@ class Matcher:
         return self._hits(text, kept)
 
     def _with_short_surnames(self, text, words, i: int, own: tuple | None) -> tuple | None:
-        """`own` and, best first among them, the persons whose short surname in the other
-        script word i is, right after their first name (SHORT_SURNAME)."""
-        found = [(score, detail, member)
-                 for score, detail, member in self._short_surname_readings(words[i][2])
-                 if self._short_ok(text, words, _Cand(member[0], member[1], i, i + 1, score,
-                                                      "translit", detail, True))]
+        """`own` and, best first among them, the persons whose short surname word i is, right
+        after their first name or a title (SHORT_SURNAME, TITLE_SURNAME)."""
+        found = [(score, method, detail, member)
+                 for score, method, detail, member in self._short_candidates(text, words, i)
+                 if method == "exact" or self._short_ok(
+                     text, words, _Cand(member[0], member[1], i, i + 1, score, method, detail,
+                                        True))]
         if not found:
             return own
-        groups = [(score, "translit", detail, [member], self._flag([member]),
-                   frozenset((member[0],))) for score, detail, member in found]
+        groups = [(score, method, detail, [member], self._flag([member]),
+                   frozenset((member[0],))) for score, method, detail, member in found]
         return tuple(sorted((*(own or ()), *groups), key=lambda g: -g[0]))
 
     def _mw_parts(self, word: str) -> dict[tuple[int, int], tuple[float, str, str]]:
@@ -3425,9 +3461,10 @@ class Matcher:
                 self._note(notes, text, words, c, lower_too)
             else:
                 cands.append(c)
-        if capital and 2 <= len(fold(word)) <= SHORT_WORD:
-            cands.extend(_Cand(member[0], member[1], i, i + 1, score, "translit", detail, True)
-                         for score, detail, member in self._short_surname_readings(word))
+        if capital and i and 2 <= len(fold(word)) <= SHORT_WORD:
+            cands.extend(_Cand(member[0], member[1], i, i + 1, score, method, detail, True)
+                         for score, method, detail, member in
+                         self._short_candidates(text, words, i))
         for fid, _, _, reason in sub_notes:
             for idx, alias, person in self._f_members[fid]:
                 c = _Cand(idx, alias, i, i + 1, 0.0, "-", "", person)

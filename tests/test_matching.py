@@ -1654,14 +1654,16 @@ def test_a_short_cyrillic_surname_is_the_persons_after_their_own_first_name():
             Entity(id="imran", name="Imran Khan", type="person"),
             Entity(id="sadiq", name="Sadiq Khan", type="person"),
             Entity(id="koch", name="Robert Koch", type="person"),
-            Entity(id="shyian", name="Ігор Шиян", type="person")]
+            Entity(id="shyian", name="Ігор Шиян", type="person"),
+            Entity(id="may", name="Theresa May", type="person")]
     m = Matcher.compile(ents)
     text = ("Джордж Буш и Имран Хан говорили. Садик Хан, мэр. Роберт Кох открыл бациллу. "
-            "Буш сказал. Лора Буш тоже. Хан ответил. Herr Jan schwieg.")
+            "Буш сказал. Лора Буш тоже. Хан ответил. Herr Jan schwieg. Терезой Мэй. Мэй.")
     hits = m.match(text)
     assert [(h.entity_id, h.text, h.method) for h in hits] == [
         ("bush", "Джордж Буш", "translit"), ("imran", "Имран Хан", "translit"),
-        ("sadiq", "Садик Хан", "translit"), ("koch", "Роберт Кох", "translit")]
+        ("sadiq", "Садик Хан", "translit"), ("koch", "Роберт Кох", "translit"),
+        ("may", "Терезой Мэй", "translit")]  # (English's -ay as Russian writes it: эй)
     assert all(h.detail == "short surname in Cyrillic + first name" for h in hits)
     assert m.match_reference(text) == hits
     notes = m.explain("Лора Буш тоже.")

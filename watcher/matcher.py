@@ -658,6 +658,7 @@ SHORT_ALONE = "a short surname in Cyrillic: only right after the person's own fi
     "a title"
 TITLE_SURNAME = "exact name part after a title"
 SHORT_SURNAME_MAX = 4  # letters of a listed surname: Bush is Буш
+_ENGLISH_AY = re.compile(r"[^aeiou]ay$")  # (May, Ray, Day: Мэй, Рэй, Дэй)
 DOUBLE_HALF = ("the second half of a double surname, alone or after another first name: "
                "another person's surname")
 AFTER_GIVEN_NAME = ("part of another name: a given name or title before it (Michael Jordan, "
@@ -1918,8 +1919,10 @@ class Matcher:
 
     def _add_short_surname(self, idx: int, alias: str, word: str) -> None:
         """A person's Latin surname, short in Cyrillic (SHORT_SURNAME), by its keys and those
-        of the Cyrillic it is written in (Hood: Худ)."""
+        of the Cyrillic it is written in (Hood: Худ; English's -ay, May: Мэй, Мей)."""
         keys = [*phonetic_keys(word), *(k for k, _ in cyrillic_readings(word))]
+        if _ENGLISH_AY.search(fold(word)):
+            keys += [k[:-2] + "ei" for k in keys if k.endswith("ai")]
         for key in dict.fromkeys(keys):
             self._short_surnames.setdefault(_key_parts(key)[2], []).append(
                 (key, (idx, alias, True)))

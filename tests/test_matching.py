@@ -1693,6 +1693,20 @@ def test_a_russian_given_name_in_a_case_is_no_variant_of_another_name():
                n["reason"].startswith("a form of another given name") for n in notes)
 
 
+def test_a_ukrainian_given_name_in_a_case_is_no_variant_of_another_name():
+    """Ukrainian's dictionary marks no place names, so only a word that reads as nothing but
+    a given name counts: Ірини, Андрія are Iryna's and Andriy's, no Irun's or Andria's; Києві is
+    Kyiv's (and Кий's)."""
+    ents = [Entity(id="irun", name="Irun", type="place"),
+            Entity(id="andria", name="Andria", type="place"),
+            Entity(id="kyiv", name="Kyiv", type="place")]
+    m = Matcher.compile(ents)
+    text = "Він говорив з Ірини сестрою і з Андрія братом. У Києві тихо."
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [("kyiv", "Києві")]
+    assert m.match_reference(text) == hits
+
+
 def test_a_surname_too_short_to_read_alone_is_the_persons_after_a_title():
     """May, Cox, Буш alone are no mention (words, or too short to read); after a title (Mrs,
     Mr., президент) they are the person's; in capitals after one they are not (a numeral)."""

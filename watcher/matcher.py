@@ -89,6 +89,7 @@ from .normalize import (
     cyrillic_given_names,
     cyrillic_lemmas,
     cyrillic_readings,
+    dictionary_given_names,
     dictionary_parses,
     endings,
     exonyms,
@@ -126,7 +127,6 @@ from .normalize import (
     polish_case_forms,
     polivanov,
     russian_adjective,
-    russian_given_names,
     russian_lemmas,
     russian_parses,
     russian_place_form,
@@ -630,7 +630,8 @@ FUNCTION_WORD = "a function word opening a sentence (Russian's or Ukrainian's di
 # vowels of a surname (Carr). Unless the given name is itself a spelling of the name:
 # Хусейна is Hussein's, Лукаса Lucas's. (A surname's own vowels are kept: Бабака, of Babako,
 # is also Babak's.)
-GIVEN_NAME_FORM = "a form of another given name in Russian's dictionary: no variant of this name"
+GIVEN_NAME_FORM = "a form of another given name in Russian's or Ukrainian's dictionary: no " \
+    "variant of this name"
 # A name in -ай, -ей declined (Милея, Шанхае) has the endings of Russian's adjectives and
 # verbs: only its own vowels make it (Такая is no Tokai, Менее no Mooney), and no adjective
 # (Новая, Серая: no Novai, Serai)
@@ -2428,9 +2429,9 @@ class Matcher:
 
     @staticmethod
     def _another_given_name(wfold: str, key: str) -> bool:
-        """Whether a Cyrillic word is a form of given names (Russian's dictionary) none of
-        which has the key of the name (see GIVEN_NAME_FORM)."""
-        names = russian_given_names(wfold)
+        """Whether a Cyrillic word is a form of given names (Russian's or Ukrainian's
+        dictionary) none of which has the key of the name (see GIVEN_NAME_FORM)."""
+        names = dictionary_given_names(wfold)
         return names is not None and all(k != key for name in names for k in phonetic_keys(name))
 
     def _grade(self, fid, how, dist, ending, wfold, cyr) -> tuple[str, float, str]:

@@ -1621,11 +1621,17 @@ def russian_place_form(word: str) -> bool:
     return "Geox" in tags and not tags & _PERSON_TAGS
 
 
-def russian_given_names(word: str) -> frozenset[str] | None:
+def dictionary_given_names(word: str) -> frozenset[str] | None:
     """The given names (casefolded, in the nominative) a Cyrillic word is a form of in
     Russian's dictionary (Анны: анна, Киры: кира), if it is no other proper name (Владимире
-    and Лиде are places too: None); None for any other word."""
+    and Лиде are places too: None); for a word Russian's does not know, in Ukrainian's, if it
+    reads as nothing else (Ганни: ганна; Ukrainian's marks no place names, and Києві is both
+    Kyiv's and Кий's); None for any other word."""
     parses = russian_parses(word)
+    if not parses:
+        parses = dictionary_parses(word, "uk")
+        if not all("Name" in p.tag.grammemes for p in parses):
+            return None
     tags = set().union(*(p.tag.grammemes for p in parses))
     if tags & _PROPER != {"Name"}:
         return None

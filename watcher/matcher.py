@@ -1396,8 +1396,8 @@ def _why_missed(word: str, near: tuple, first: bool) -> str:
         return "a watched person's first name: a first name alone is no mention"
     if short:
         return (f"no candidate: a word of {len(word)} letters is no variant of a name, only a "
-                "name listed as it is written (or a person's surname in the other script, "
-                f"right after the person's first name): list {word!r} as an alias to find it")
+                "name listed as it is written (or a person's surname right after the person's "
+                f"first name or a title): list {word!r} as an alias to find it")
     return (f"no candidate: similar ({near[1]:.0f}%) to '{near[0]}', but no spelling, case "
             "form or misspelling rule takes it")
 
@@ -2090,8 +2090,7 @@ class Matcher:
         process has none (for a benchmark of a fresh scan)."""
         for m in (self, self._mw) if self._mw is not None else (self,):
             for memo in (m._cache, m._meta, m._mw_cache, m._ru_start, m._ru_function,
-                         m._names_memo,
-                         m._short_cache):
+                         m._names_memo, m._short_cache):
                 memo.clear()
         for f in (_key_parts, _capital_kind, _first_name, _given_name, phonetic_keys,
                   _word_skels, dictionary_parses):
@@ -2105,8 +2104,7 @@ class Matcher:
         state = dict(self.__dict__)
         # (the memos; _meta is keyed on object ids, which a copy does not keep)
         state.update(_cache={}, _ru_start={}, _ru_function=set(), _mw_cache={},
-                     _names_memo={}, _meta={},
-                     _short_cache={}, _words=None, _word_keys=None)
+                     _names_memo={}, _meta={}, _short_cache={}, _words=None, _word_keys=None)
         state["entities"] = [e.as_tuple() for e in self.entities]
         if self._mw is not None:
             state["_mw"] = self._mw.to_state()

@@ -1725,6 +1725,16 @@ def test_a_surname_too_short_to_read_alone_is_the_persons_after_a_title():
     assert m.match_reference(text) == hits
 
 
+def test_a_place_in_oi_declines_as_a_noun_in_russian():
+    """Hanoi is Ханой, a noun: Ханоя, Ханою, Ханое, Ханоем."""
+    m = Matcher.compile([Entity(id="hanoi", name="Hanoi", type="place")])
+    text = "Встреча в Ханое. Из Ханоя в Ханой. Перед Ханоем."
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("hanoi", "Ханое"), ("hanoi", "Ханоя"), ("hanoi", "Ханой"), ("hanoi", "Ханоем")]
+    assert m.match_reference(text) == hits
+
+
 def test_a_function_word_opening_a_sentence_is_no_name():
     """Так, Там, Более (so, there, more) opening a sentence are no one-word name, even one
     listed as written (a place list in every language has Так for Tak, Thailand); inside a

@@ -1380,11 +1380,12 @@ def male_given_name(word: str) -> bool:
 def name_kinds(key: str, surname: bool = False, thing: bool = False) -> tuple[str, ...]:
     """name_kind's, and j for a key in -ai, -ei, -ui of five letters or more: Cyrillic writes
     it in -ай, -ей, -уй, whose й gives way to the ending (Milei, Милея; Shanghai, Шанхае), or
-    in -и (Clooney, Клуни; Harvey, Харви). Not -oi: Толстой declines as an adjective. A
-    `thing`'s name (a place's, an organisation's) shaped as an adjective is a plural noun too
-    (pl: Sumy, Сумах)."""
+    in -и (Clooney, Клуни; Harvey, Харви). Not a person's -oi: Толстой declines as an
+    adjective; a `thing`'s does as a noun (Hanoi: Ханое, Ханоя). A thing's name shaped as an
+    adjective is a plural noun too (pl: Sumy, Сумах)."""
     kind = name_kind(key, surname)
-    if kind == "vowel" and len(key) >= 5 and key[-1] == "i" and key[-2] in "aeu":
+    if kind == "vowel" and len(key) >= 5 and key[-1] == "i" and \
+            (key[-2] in "aeu" or thing and key[-2] == "o"):
         return kind, "j"
     if kind == "adj" and thing:
         return kind, "pl"

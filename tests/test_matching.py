@@ -1735,6 +1735,18 @@ def test_a_place_in_oi_declines_as_a_noun_in_russian():
     assert m.match_reference(text) == hits
 
 
+def test_a_last_h_after_a_vowel_may_be_russians_kh():
+    """Russian leaves out a last h after a vowel (Hezbollah: Хезболла) or writes it х (Rafah:
+    Рафах, Рафахе, Рафаху): both are the name."""
+    m = Matcher.compile([Entity(id="rafah", name="Rafah", type="place"),
+                         Entity(id="hezbollah", name="Hezbollah", type="org")])
+    text = "Удары по Рафаху. В Рафахе тихо. Хезболла ответила."
+    hits = m.match(text)
+    assert [(h.entity_id, h.text) for h in hits] == [
+        ("rafah", "Рафаху"), ("rafah", "Рафахе"), ("hezbollah", "Хезболла")]
+    assert m.match_reference(text) == hits
+
+
 def test_a_function_word_opening_a_sentence_is_no_name():
     """Так, Там, Более (so, there, more) opening a sentence are no one-word name, even one
     listed as written (a place list in every language has Так for Tak, Thailand); inside a

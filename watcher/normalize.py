@@ -925,8 +925,9 @@ def _latin_readings(s: str, kh: bool = False, w: bool = False) -> list[str]:
     for spelling, alts in _AMBIGUOUS:
         if spelling in s:
             readings = [r.replace(spelling, alt) for r in readings for alt in alts]
-    if kh:  # (see cyrillic_readings)
-        readings = [_LONE_H.sub(_kh_or_silent, r) for r in readings]
+    if kh:  # (see cyrillic_readings; a last h after a vowel is also х: Rafah, Рафах)
+        readings = [h for r in readings for h in dict.fromkeys(
+            (_LONE_H.sub(_kh_or_silent, r), _LONE_H.sub("X", r)))]
     if w:
         readings = [_ENGLISH_W.sub("u", r) for r in readings]
     out = []
@@ -1061,7 +1062,8 @@ def cyrillic_readings(s: str) -> tuple[tuple[str, str], ...]:
 
     RUSSIAN: phonetic_keys reads h as г, as Ukrainian writes it (Гарріс) and older Russian
     (Гамбург); Russian now writes х (Харрис, Хамас, Нетаньяху, Мохаммед) and leaves out an h
-    that ends a word after a vowel (Hezbollah: Хезболла, Sarah: Сара). Only a lone h at the
+    that ends a word after a vowel (Hezbollah: Хезболла, Sarah: Сара), or writes х there too
+    (Rafah: Рафах, Allah: Аллах). Only a lone h at the
     start or between vowels: before or after a consonant it is silent or г (Lehmann: Леман,
     Ghana: Гана). So too an English w or wh that opens a word before a vowel: у (Уильямс,
     Уитмер, Уолц), where Ukrainian writes в. Within Latin, h is no kh (Hefei is no Chefoo):
